@@ -1,0 +1,27 @@
+//! Engine throughput on the large call centre of `benches/large-call-centre.toml`: one
+//! replication of about 1,000 simulated hours (≈ 600,000 contacts) on one thread.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn large_call_centre(c: &mut Criterion) {
+    let text = include_str!("large-call-centre.toml");
+    let loaded = supportsim::scenario::parse("large-call-centre.toml", text, "bench")
+        .expect("the benchmark scenario is valid");
+    let model = loaded.model;
+    let contacts = supportsim::engine::simulate(&model, 0).conservation.arrived;
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(contacts));
+    group.bench_function("large_call_centre_1000h", |b| {
+        b.iter(|| black_box(supportsim::engine::simulate(black_box(&model), 0)))
+    });
+    group.finish();
+}
+
+#[allow(missing_docs)]
+mod harness {
+    use super::*;
+    criterion_group!(benches, large_call_centre);
+}
+criterion_main!(harness::benches);

@@ -1,0 +1,139 @@
+//! Durations and times of day as users write them: `"20s"`, `"3m"`, `"1h30m"`, `"2d"`, `"08:30"`.
+//!
+//! Everything is converted to seconds (`f64`) once, when the model is built.
+
+/// Seconds in a day.
+pub const DAY: f64 = 86_400.0;
+
+/// Parses a duration such as `"20s"`, `"4m"`, `"1h30m"`, `"2d"` or `"1.5h"` into seconds.
+///
+/// A duration is one or more `<number><unit>` parts; units are `s`, `m` (minutes), `h` and `d`.
+/// Returns a message in plain words when the text is not a duration.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(
+            "a duration cannot be empty: write it like \"20s\", \"4m\" or \"1h30m\"".into(),
+        );
+    }
+    let mut total = 0.0;
+    let mut number = String::new();
+    let mut parts = 0;
+    for ch in t.chars() {
+        if ch.is_ascii_digit() || ch == '.' {
+            number.push(ch);
+        } else if ch.is_whitespace() {
+            continue;
+        } else {
+            let unit = match ch {
+                's' => 1.0,
+                'm' => 60.0,
+                'h' => 3600.0,
+                'd' => DAY,
+                _ => {
+                    return Err(format!(
+                        "`{text}` is not a duration: unknown unit `{ch}` (use s, m, h or d, as in \"1h30m\")"
+                    ));
+                }
+            };
+            let value: f64 = number.parse().map_err(|_| {
+                format!(
+                    "`{text}` is not a duration: a number must come before `{ch}`, as in \"1h30m\""
+                )
+            })?;
+            total += value * unit;
+            number.clear();
+            parts += 1;
+        }
+    }
+    if !number.is_empty() {
+        return Err(format!(
+            "`{text}` has no unit: write \"{number}s\", \"{number}m\" or \"{number}h\""
+        ));
+    }
+    if parts == 0 {
+        return Err(format!(
+            "`{text}` is not a duration: write it like \"20s\", \"4m\" or \"1h30m\""
+        ));
+    }
+    if !total.is_finite() {
+        return Err(format!("`{text}` is too long a duration"));
+    }
+    Ok(total)
+}
+
+/// Parses a time of day `"HH:MM"` (or `"HH:MM:SS"`) into seconds after midnight.
+///
+/// `"24:00"` is accepted as the end of the day.
+pub fn parse_time_of_day(text: &str) -> Result<f64, String> {
+    let bad = || format!("`{text}` is not a time of day: write it as \"HH:MM\", e.g. \"08:30\"");
+    let mut it = text.trim().split(':');
+    let h: u32 = it.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let m: u32 = it.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let s: u32 = match it.next() {
+        Some(x) => x.parse().map_err(|_| bad())?,
+        None => 0,
+    };
+    if it.next().is_some() || m >= 60 || s >= 60 || h > 24 || (h == 24 && (m > 0 || s > 0)) {
+        return Err(bad());
+    }
+    Ok(f64::from(h * 3600 + m * 60 + s))
+}
+
+/// Formats seconds for people: `"45s"`, `"3m20s"`, `"2h05m"`, `"1d3h"`.
+pub fn format_duration(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "—".into();
+    }
+    let s = seconds.max(0.0);
+    if s < 60.0 {
+        if s < 10.0 {
+            format!("{s:.1}s")
+        } else {
+            format!("{s:.0}s")
+        }
+    } else if s < 3600.0 {
+        let m = (s / 60.0).floor();
+        format!("{m:.0}m{:02.0}s", (s - m * 60.0).floor())
+    } else if s < DAY {
+        let h = (s / 3600.0).floor();
+        format!("{h:.0}h{:02.0}m", ((s - h * 3600.0) / 60.0).floor())
+    } else {
+        let d = (s / DAY).floor();
+        format!("{d:.0}d{:.0}h", ((s - d * DAY) / 3600.0).floor())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("20s"), Ok(20.0));
+        assert_eq!(parse_duration("3m"), Ok(180.0));
+        assert_eq!(parse_duration("1h30m"), Ok(5400.0));
+        assert_eq!(parse_duration("2d"), Ok(172_800.0));
+        assert_eq!(parse_duration("1.5h"), Ok(5400.0));
+        assert!(parse_duration("20").is_err());
+        assert!(parse_duration("20 minutes").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("1..5h").is_err());
+    }
+
+    #[test]
+    fn times_of_day_parse() {
+        assert_eq!(parse_time_of_day("08:30"), Ok(30_600.0));
+        assert_eq!(parse_time_of_day("24:00"), Ok(DAY));
+        assert!(parse_time_of_day("25:00").is_err());
+        assert!(parse_time_of_day("8h").is_err());
+    }
+
+    #[test]
+    fn durations_format() {
+        assert_eq!(format_duration(5.0), "5.0s");
+        assert_eq!(format_duration(200.0), "3m20s");
+        assert_eq!(format_duration(7500.0), "2h05m");
+    }
+}

@@ -1,0 +1,332 @@
+//! Exporters: the summary as a text table or JSON, the time series as CSV. Each writes to any
+//! `impl Write`; choosing files is the caller's business.
+
+use std::io::{self, Write};
+
+use crate::duration::{DAY, format_duration};
+use crate::report::{
+    Band, GROUP_INTERVAL_METRICS, GroupIntervalRow, INTERVAL_METRICS, IntervalRow, Metrics, Stat,
+    Summary,
+};
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Writes the summary as pretty JSON with a final newline.
+pub fn write_json(summary: &Summary, mut w: impl Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut w, summary).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+fn csv_num(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => {
+            let s = format!("{v:.6}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" { "0".into() } else { s.to_string() }
+        }
+        _ => String::new(),
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn time_columns(start: f64, start_weekday: usize) -> String {
+    let day = (start / DAY).floor();
+    let sec = start - day * DAY;
+    let m = (sec / 60.0).round() as u32;
+    let wd = WEEKDAYS[(start_weekday + day as usize) % 7];
+    format!(
+        "{},{day},{wd},{:02}:{:02}",
+        csv_num(Some(start)),
+        m / 60,
+        m % 60
+    )
+}
+
+fn band_columns(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n}_mean,{n}_p10,{n}_p90"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn band_values(values: &[Band]) -> String {
+    values
+        .iter()
+        .map(|b| format!("{},{},{}", csv_num(b.mean), csv_num(b.p10), csv_num(b.p90)))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Writes `intervals.csv`: per interval and channel, the mean, P10 and P90 across replications.
+pub fn write_intervals_csv(
+    rows: &[IntervalRow],
+    start_weekday: usize,
+    mut w: impl Write,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "start_seconds,day,weekday,time,channel,{}",
+        band_columns(&INTERVAL_METRICS)
+    )?;
+    for r in rows {
+        writeln!(
+            w,
+            "{},{},{}",
+            time_columns(r.start, start_weekday),
+            csv_field(&r.channel),
+            band_values(&r.values)
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes `agents_intervals.csv`: per interval and agent group.
+pub fn write_group_intervals_csv(
+    rows: &[GroupIntervalRow],
+    start_weekday: usize,
+    mut w: impl Write,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "start_seconds,day,weekday,time,group,{}",
+        band_columns(&GROUP_INTERVAL_METRICS)
+    )?;
+    for r in rows {
+        writeln!(
+            w,
+            "{},{},{}",
+            time_columns(r.start, start_weekday),
+            csv_field(&r.group),
+            band_values(&r.values)
+        )?;
+    }
+    Ok(())
+}
+
+enum Unit {
+    Count,
+    Percent,
+    Seconds,
+    Hours,
+}
+
+fn fmt_value(x: f64, unit: &Unit) -> String {
+    match unit {
+        Unit::Count => group_thousands(x),
+        Unit::Percent => format!("{:.1}%", x * 100.0),
+        Unit::Seconds => format_duration(x),
+        Unit::Hours => format!("{x:.0}h"),
+    }
+}
+
+fn fmt_half(x: f64, unit: &Unit) -> String {
+    match unit {
+        Unit::Count => group_thousands(x),
+        Unit::Percent => format!("{:.1}", x * 100.0),
+        Unit::Seconds => format_duration(x),
+        Unit::Hours => format!("{x:.0}h"),
+    }
+}
+
+fn group_thousands(x: f64) -> String {
+    if x.abs() < 100.0 && x.fract().abs() > 1e-9 {
+        return format!("{x:.1}");
+    }
+    let n = x.round() as i64;
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn cell(m: &Metrics, key: &str, unit: Unit) -> String {
+    cell_stat(m.get(key), &unit)
+}
+
+fn cell_stat(s: Option<&Stat>, unit: &Unit) -> String {
+    let Some(s) = s else { return "—".into() };
+    match (s.mean, s.half_width()) {
+        (Some(m), Some(h)) => format!("{} ± {}", fmt_value(m, unit), fmt_half(h, unit)),
+        (Some(m), None) => fmt_value(m, unit),
+        _ => "—".into(),
+    }
+}
+
+fn render_table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| -> String {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            if i == 0 {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str("  ");
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    out.push_str(&line(header.to_vec()));
+    for r in rows {
+        out.push_str(&line(r.iter().map(|s| s.as_str()).collect()));
+    }
+}
+
+/// Renders the summary as text tables for a terminal.
+pub fn render_table_text(s: &Summary) -> String {
+    let mut out = String::new();
+    let stat_days = f64::from(s.days - s.warmup_days);
+    out.push_str(&format!(
+        "{} — {} replication{} × {} day{} ({} warm-up), seed {}\n",
+        s.scenario.name,
+        s.replications,
+        if s.replications == 1 { "" } else { "s" },
+        s.days,
+        if s.days == 1 { "" } else { "s" },
+        s.warmup_days,
+        s.seed
+    ));
+    out.push_str("Means across replications ± half-width of the 95% confidence interval.\n\n");
+
+    let rows: Vec<Vec<String>> = s
+        .channels
+        .0
+        .iter()
+        .map(|(name, c)| {
+            let m = &c.metrics;
+            let sl = format!(
+                "{} (in {})",
+                cell(m, "service_level", Unit::Percent),
+                format_duration(c.answer_within_seconds)
+            );
+            let mut row = vec![
+                format!("{name} ({})", c.kind),
+                cell(m, "offered_per_day", Unit::Count),
+                sl,
+                cell(m, "asa_seconds", Unit::Seconds),
+                cell(m, "frt_p90_seconds", Unit::Seconds),
+                cell(m, "abandon_rate", Unit::Percent),
+                cell(m, "blocked_rate", Unit::Percent),
+            ];
+            row.push(if c.kind == "async" {
+                cell(m, "backlog_mean", Unit::Count)
+            } else {
+                "".into()
+            });
+            row
+        })
+        .collect();
+    render_table(
+        &mut out,
+        &[
+            "channel",
+            "offered/day",
+            "service level",
+            "ASA",
+            "FRT P90",
+            "abandoned",
+            "blocked",
+            "backlog",
+        ],
+        &rows,
+    );
+    out.push('\n');
+
+    if s.topics.0.len() > 1 {
+        let rows: Vec<Vec<String>> = s
+            .topics
+            .0
+            .iter()
+            .map(|(name, m)| {
+                vec![
+                    name.clone(),
+                    cell(m, "offered_per_day", Unit::Count),
+                    cell(m, "service_level", Unit::Percent),
+                    cell(m, "asa_seconds", Unit::Seconds),
+                    cell(m, "frt_p90_seconds", Unit::Seconds),
+                    cell(m, "abandon_rate", Unit::Percent),
+                ]
+            })
+            .collect();
+        render_table(
+            &mut out,
+            &[
+                "topic",
+                "offered/day",
+                "service level",
+                "ASA",
+                "FRT P90",
+                "abandoned",
+            ],
+            &rows,
+        );
+        out.push('\n');
+    }
+
+    let rows: Vec<Vec<String>> = s
+        .agents
+        .0
+        .iter()
+        .map(|(name, m)| {
+            let per_day = m.get("handled").map(|h| Stat {
+                mean: h.mean.map(|x| x / stat_days),
+                ci_low: h.ci_low.map(|x| x / stat_days),
+                ci_high: h.ci_high.map(|x| x / stat_days),
+                std_err: h.std_err.map(|x| x / stat_days),
+            });
+            vec![
+                name.clone(),
+                cell(m, "agents", Unit::Count),
+                cell_stat(per_day.as_ref(), &Unit::Count),
+                cell(m, "occupancy", Unit::Percent),
+                cell(m, "aht_seconds", Unit::Seconds),
+                cell(m, "shrinkage", Unit::Percent),
+            ]
+        })
+        .collect();
+    render_table(
+        &mut out,
+        &[
+            "agents",
+            "headcount",
+            "handled/day",
+            "occupancy",
+            "AHT",
+            "shrinkage",
+        ],
+        &rows,
+    );
+    out.push('\n');
+    let o = &s.overall;
+    out.push_str(&format!(
+        "overall: {} contacts/day, service level {}, ASA {}, abandoned {}, occupancy {}\n",
+        cell(o, "offered_per_day", Unit::Count),
+        cell(o, "service_level", Unit::Percent),
+        cell(o, "asa_seconds", Unit::Seconds),
+        cell(o, "abandon_rate", Unit::Percent),
+        cell(o, "occupancy", Unit::Percent),
+    ));
+    let _ = Unit::Hours;
+    out
+}

@@ -1,0 +1,67 @@
+//! # supportsim
+//!
+//! A support-operations simulator and capacity planner. A scenario (TOML) describes arrivals,
+//! channels (call, chat, async), contact reasons, agent groups with skills and shifts; supportsim
+//! runs a discrete-event simulation of it for many replications in parallel and reports service
+//! level, waits, abandonment, backlog and occupancy with confidence intervals.
+//!
+//! The pipeline runs one way, each stage knowing nothing of the next:
+//!
+//! ```text
+//! TOML ─▶ scenario (spanned document, checks) ─▶ model (typed ids, seconds, calendars)
+//!      ─▶ engine (events, queues, agents) ─▶ metrics (online, per replication)
+//!      ─▶ replications (rayon, in order) ─▶ report (Summary) ─▶ export (table, JSON, CSV)
+//! ```
+//!
+//! ```
+//! let text = r#"
+//! [simulation]
+//! days = 2
+//! replications = 4
+//! [volume]
+//! per_day = 2400
+//! [channels.phone]
+//! kind = "call"
+//! handle_time = { dist = "exponential", mean = "4m" }
+//! patience = { dist = "exponential", mean = "2m" }
+//! [[agents]]
+//! name = "team"
+//! count = 8
+//! channels = ["phone"]
+//! "#;
+//! let loaded = supportsim::scenario::parse("doc.toml", text, "doc").expect("valid scenario");
+//! let reps = supportsim::run_replications(&loaded.model, &|| {});
+//! let summary = supportsim::report::summarize(&loaded.model, "doc.toml", &reps);
+//! let sl = summary.channels.get("phone").unwrap().metrics.get("service_level").unwrap();
+//! assert!(sl.mean.unwrap() > 0.0 && sl.mean.unwrap() <= 1.0);
+//! ```
+
+pub mod diagnostic;
+pub mod dist;
+pub mod duration;
+pub mod engine;
+pub mod export;
+pub mod metrics;
+pub mod model;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+
+use rayon::prelude::*;
+
+/// Runs every replication of `model` in parallel and returns their results in replication
+/// order, so that the outcome does not depend on the number of threads. `progress` is called
+/// once per finished replication, from any thread.
+pub fn run_replications(
+    model: &model::Model,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<metrics::RepResult> {
+    (0..model.replications)
+        .into_par_iter()
+        .map(|rep| {
+            let r = engine::simulate(model, rep);
+            progress();
+            r
+        })
+        .collect()
+}

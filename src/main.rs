@@ -1,0 +1,240 @@
+//! The `supportsim` command line: parse options, load and check the scenario, run, export.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use supportsim::scenario::{self, LoadError};
+use supportsim::{export, report};
+
+#[derive(Parser)]
+#[command(
+    name = "supportsim",
+    version,
+    about = "Support-operations simulator and capacity planner"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a scenario and report service level, waits, abandonment, backlog and occupancy.
+    Run(RunArgs),
+    /// Check a scenario and report every problem in it.
+    Validate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Number of replications (overrides [simulation] replications).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    /// Base random seed (overrides [simulation] seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Days to simulate (overrides [simulation] days).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_600))]
+    days: Option<u32>,
+    /// Write summary.json, intervals.csv and agents_intervals.csv into this folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print the summary as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// An error with the exit code it maps to.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    fn input(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 2,
+            error: error.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Failure {
+        Failure { code: 1, error }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Validate { scenario } => validate(&scenario),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let text = format!("{:#}", f.error);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "{text}");
+            if !text.ends_with('\n') {
+                let _ = writeln!(err);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<scenario::Loaded, Failure> {
+    match scenario::load(path) {
+        Ok(l) => {
+            if !l.warnings.diagnostics.is_empty() {
+                eprint!("{}", l.warnings.render());
+            }
+            Ok(l)
+        }
+        Err(e @ (LoadError::Read { .. } | LoadError::Invalid(_))) => {
+            let msg = match &e {
+                LoadError::Read { .. } => format!("error: {e}\n"),
+                LoadError::Invalid(r) => r.render(),
+            };
+            Err(Failure::input(anyhow::anyhow!(msg)))
+        }
+    }
+}
+
+fn validate(path: &Path) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let m = &loaded.model;
+    println!(
+        "{} is valid: {} channel{}, {} topic{}, {} agent group{}, {} agents.",
+        path.display(),
+        m.channels.len(),
+        if m.channels.len() == 1 { "" } else { "s" },
+        m.topics.len(),
+        if m.topics.len() == 1 { "" } else { "s" },
+        m.groups.len(),
+        if m.groups.len() == 1 { "" } else { "s" },
+        m.groups.iter().map(|g| g.headcount()).sum::<u32>()
+    );
+    Ok(())
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let loaded = load(&args.scenario)?;
+    let mut model = loaded.model;
+    if let Some(r) = args.replications {
+        model.replications = r;
+    }
+    if let Some(s) = args.seed {
+        model.seed = s;
+    }
+    if let Some(d) = args.days {
+        if d <= model.warmup_days {
+            return Err(Failure::input(anyhow::anyhow!(
+                "error: --days {d} leaves no day after the {} warm-up day(s) of {}\n  = help: give --days {} or more",
+                model.warmup_days,
+                args.scenario.display(),
+                model.warmup_days + 1
+            )));
+        }
+        model.days = d;
+    }
+    if let Some(dir) = &args.out
+        && dir.exists()
+        && !dir.is_dir()
+    {
+        return Err(Failure::input(anyhow::anyhow!(
+            "error: --out {} is a file, not a folder\n  = help: give a folder name; it is created if missing",
+            dir.display()
+        )));
+    }
+
+    let file = args.scenario.display().to_string();
+    let reps = supportsim::run_replications(&model, &|| {});
+    let summary = report::summarize(&model, &file, &reps);
+
+    if let Some(dir) = &args.out {
+        let (rows, grows) = report::intervals(&model, &reps);
+        let mut json = Vec::new();
+        export::write_json(&summary, &mut json).context("rendering summary.json")?;
+        let mut csv = Vec::new();
+        export::write_intervals_csv(&rows, model.demand.start_weekday, &mut csv)
+            .context("rendering intervals.csv")?;
+        let mut gcsv = Vec::new();
+        export::write_group_intervals_csv(&grows, model.demand.start_weekday, &mut gcsv)
+            .context("rendering agents_intervals.csv")?;
+        write_all(
+            dir,
+            &[
+                ("summary.json", &json),
+                ("intervals.csv", &csv),
+                ("agents_intervals.csv", &gcsv),
+            ],
+        )?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        export::write_json(&summary, &mut stdout).context("writing to standard output")?;
+    } else {
+        write!(stdout, "{}", export::render_table_text(&summary))
+            .context("writing to standard output")?;
+        if let Some(dir) = &args.out {
+            writeln!(
+                stdout,
+                "\nwrote summary.json, intervals.csv and agents_intervals.csv to {}",
+                dir.display()
+            )
+            .context("writing to standard output")?;
+        }
+    }
+    let _ = std::io::stderr().is_terminal();
+    Ok(())
+}
+
+/// Writes every file to a temporary name in `dir` first, then renames them into place, so each
+/// file is either whole or absent; if any step fails, nothing new is left behind.
+fn write_all(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
+    let mut temps = Vec::new();
+    for (name, bytes) in files {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a file in {}", dir.display()))?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .with_context(|| format!("writing {name} in {}", dir.display()))?;
+        temps.push((tmp, *name));
+    }
+    let mut placed: Vec<PathBuf> = Vec::new();
+    for (tmp, name) in temps {
+        let target = dir.join(name);
+        if let Err(e) = tmp.persist(&target) {
+            for p in &placed {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(anyhow::Error::new(e.error)
+                .context(format!("saving {}", target.display()))
+                .into());
+        }
+        placed.push(target);
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Online accumulation of one replication's outcomes: counters, sums and histograms whose size
+//! does not depend on the number of contacts simulated.
+
+/// Counts and sums over a set of contacts (a channel, a topic, an interval…).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// Contacts that arrived.
+    pub arrived: u64,
+    /// Contacts answered by an agent (for async: first touched).
+    pub answered: u64,
+    /// Answered within the channel's `answer_within`.
+    pub within: u64,
+    /// Abandoned while waiting.
+    pub abandoned: u64,
+    /// Blocked: found the queue full.
+    pub blocked: u64,
+    /// Offered contacts that could not be answered at once (waited, abandoned or blocked).
+    pub delayed: u64,
+    /// Sum of waits of answered contacts, seconds.
+    pub wait_answered: f64,
+    /// Sum of waits of abandoned contacts up to the moment they left, seconds.
+    pub wait_abandoned: f64,
+    /// Sum of handle times of answered contacts, seconds.
+    pub handle: f64,
+}
+
+impl Tally {
+    /// Offered contacts: those whose outcome is known (answered, abandoned or blocked).
+    pub fn offered(&self) -> u64 {
+        self.answered + self.abandoned + self.blocked
+    }
+
+    /// Adds another tally into this one.
+    pub fn add(&mut self, o: &Tally) {
+        self.arrived += o.arrived;
+        self.answered += o.answered;
+        self.within += o.within;
+        self.abandoned += o.abandoned;
+        self.blocked += o.blocked;
+        self.delayed += o.delayed;
+        self.wait_answered += o.wait_answered;
+        self.wait_abandoned += o.wait_abandoned;
+        self.handle += o.handle;
+    }
+}
+
+/// A histogram of non-negative durations with logarithmic bins (about 1.2% wide from 0.1 s up to
+/// 100 days) and an exact bin for zero, for percentiles without keeping every value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    zero: u64,
+    bins: Vec<u64>,
+    count: u64,
+}
+
+const HIST_MIN: f64 = 0.1;
+const HIST_PER_DECADE: f64 = 200.0;
+const HIST_DECADES: f64 = 8.0; // 0.1 s … 10^7 s (≈ 116 days)
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram {
+            zero: 0,
+            bins: vec![0; (HIST_PER_DECADE * HIST_DECADES) as usize + 2],
+            count: 0,
+        }
+    }
+}
+
+impl Histogram {
+    /// Records one value, seconds.
+    #[inline]
+    pub fn record(&mut self, x: f64) {
+        self.count += 1;
+        if x <= 0.0 {
+            self.zero += 1;
+            return;
+        }
+        let i = if x < HIST_MIN {
+            0
+        } else {
+            let k = ((x / HIST_MIN).log10() * HIST_PER_DECADE) as usize + 1;
+            k.min(self.bins.len() - 1)
+        };
+        self.bins[i] += 1;
+    }
+
+    /// Values recorded.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Adds another histogram into this one.
+    pub fn add(&mut self, o: &Histogram) {
+        self.zero += o.zero;
+        self.count += o.count;
+        for (a, b) in self.bins.iter_mut().zip(&o.bins) {
+            *a += b;
+        }
+    }
+
+    fn bin_edges(i: usize) -> (f64, f64) {
+        if i == 0 {
+            (0.0, HIST_MIN)
+        } else {
+            let lo = HIST_MIN * 10f64.powf((i - 1) as f64 / HIST_PER_DECADE);
+            let hi = HIST_MIN * 10f64.powf(i as f64 / HIST_PER_DECADE);
+            (lo, hi)
+        }
+    }
+
+    /// The `q`-quantile (0 ≤ q ≤ 1), interpolated within its bin; `None` when empty.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = q.clamp(0.0, 1.0) * self.count as f64;
+        if rank <= self.zero as f64 {
+            return Some(0.0);
+        }
+        let mut seen = self.zero as f64;
+        for (i, &n) in self.bins.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let next = seen + n as f64;
+            if rank <= next {
+                let (lo, hi) = Self::bin_edges(i);
+                let f = (rank - seen) / n as f64;
+                return Some(lo + f * (hi - lo));
+            }
+            seen = next;
+        }
+        let (_, hi) = Self::bin_edges(self.bins.len() - 1);
+        Some(hi)
+    }
+}
+
+/// Agent-time accounting of a group, seconds of agent time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Staffing {
+    /// Agent-seconds on the floor (scheduled minus shrinkage, plus time finishing a contact).
+    pub available: f64,
+    /// Agent-seconds busy on contacts (a chat counts 1 ÷ concurrency).
+    pub busy: f64,
+    /// Agent-seconds scheduled (on shift, before shrinkage).
+    pub scheduled: f64,
+}
+
+/// Per-interval figures of one channel.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChannelInterval {
+    /// Contacts arriving in the interval and their outcomes.
+    pub tally: Tally,
+    /// Contacts waiting (backlog) at the end of the interval.
+    pub queue_end: u32,
+    /// Age of the oldest waiting contact at the end of the interval, seconds.
+    pub oldest_end: f64,
+}
+
+/// Every conserved count of a replication, over the whole horizon including warm-up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conservation {
+    /// Contacts that arrived.
+    pub arrived: u64,
+    /// Answered by an agent.
+    pub answered: u64,
+    /// Abandoned.
+    pub abandoned: u64,
+    /// Blocked.
+    pub blocked: u64,
+    /// Still waiting at the end of the horizon.
+    pub open_end: u64,
+}
+
+/// Everything one replication measured (statistics window only, unless said otherwise).
+#[derive(Debug, Clone)]
+pub struct RepResult {
+    /// Per channel.
+    pub channels: Vec<Tally>,
+    /// FRT (wait to first answer) of answered contacts per channel.
+    pub channel_frt: Vec<Histogram>,
+    /// Per topic.
+    pub topics: Vec<Tally>,
+    /// FRT per topic.
+    pub topic_frt: Vec<Histogram>,
+    /// Contacts handled per group (with waits and handle times).
+    pub group_tally: Vec<Tally>,
+    /// Agent time per group.
+    pub groups: Vec<Staffing>,
+    /// Per interval (outer) and channel (inner).
+    pub channel_intervals: Vec<Vec<ChannelInterval>>,
+    /// Per interval (outer) and group (inner).
+    pub group_intervals: Vec<Vec<Staffing>>,
+    /// Contacts waiting per channel at the end of the horizon.
+    pub open_end: Vec<u64>,
+    /// Largest backlog per channel seen at an interval end.
+    pub queue_max: Vec<u32>,
+    /// Oldest wait per channel seen at an interval end, seconds.
+    pub oldest_max: Vec<f64>,
+    /// Conservation counts over the whole horizon.
+    pub conservation: Conservation,
+    /// Events processed (whole horizon).
+    pub events: u64,
+    /// Smallest wait recorded (a property check: never negative).
+    pub min_wait: f64,
+}

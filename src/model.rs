@@ -1,0 +1,209 @@
+//! The validated model: typed ids, SI units (seconds), calendars resolved.
+//!
+//! A [`Model`] is built from a scenario file by [`crate::scenario::load`] and can be trusted by
+//! the engine: every share sums to one, every id is in range, every duration is positive.
+
+use crate::dist::Dist;
+
+/// Index of a channel in [`Model::channels`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChannelId(pub u32);
+
+/// Index of a topic in [`Model::topics`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TopicId(pub u32);
+
+/// Index of an agent group in [`Model::groups`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupId(pub u32);
+
+/// How a channel behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelKind {
+    /// Phone, video: the customer waits in queue, may abandon, an agent handles one at a time.
+    Call,
+    /// Live chat, messaging: like a call, but an agent holds several at once.
+    Chat,
+    /// Email, web form: no abandonment, a backlog that carries over closed hours.
+    Async,
+}
+
+impl ChannelKind {
+    /// Name used in scenarios and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChannelKind::Call => "call",
+            ChannelKind::Chat => "chat",
+            ChannelKind::Async => "async",
+        }
+    }
+}
+
+/// A channel of contact.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    /// Name, as in the scenario.
+    pub name: String,
+    /// Behaviour.
+    pub kind: ChannelKind,
+    /// Share of all contacts arriving on this channel (over all topics).
+    pub share: f64,
+    /// Handle time (talk + wrap-up) of a proficient agent, seconds.
+    pub handle_time: Dist,
+    /// Patience before abandoning (call and chat only); `None` means customers never abandon.
+    pub patience: Option<Dist>,
+    /// Answer-time threshold of the service level, seconds.
+    pub answer_within: f64,
+    /// Service-level target (share answered within `answer_within`), for reports.
+    pub service_level_target: Option<f64>,
+    /// Waiting places; a contact that finds them all taken is blocked. `None`: unlimited.
+    pub queue_capacity: Option<u32>,
+    /// Chats an agent holds at once by default (1 for call and async).
+    pub concurrency: u32,
+    /// Handle-time stretch per extra concurrent chat: a chat taken while holding `k` others
+    /// lasts `1 + stretch·k` times longer.
+    pub concurrency_stretch: f64,
+    /// Intraday weights of this channel's arrivals per slot of `86 400 / len` seconds, sum 1.
+    pub intraday: Vec<f64>,
+}
+
+/// A contact reason.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// Name, as in the scenario.
+    pub name: String,
+    /// Share of all contacts.
+    pub share: f64,
+    /// Priority: 1 is the most urgent.
+    pub priority: u32,
+    /// Name of the skill needed to handle it.
+    pub skill: String,
+    /// Multiplier on the channel's handle time.
+    pub handle_time_factor: f64,
+    /// Probability of each channel for this topic, indexed by [`ChannelId`]; sums to 1.
+    pub channel_mix: Vec<f64>,
+}
+
+/// A shift pattern: `count` agents work from `start` to `end` on the listed weekdays.
+#[derive(Debug, Clone)]
+pub struct Shift {
+    /// Weekdays the shift starts on, Monday first.
+    pub days: [bool; 7],
+    /// Start, seconds after midnight.
+    pub start: f64,
+    /// End, seconds after midnight of the start day (more than a day for overnight shifts).
+    pub end: f64,
+    /// Agents working this shift.
+    pub count: u32,
+}
+
+/// A group of agents who share channels, skills and schedule rules.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Name, as in the scenario.
+    pub name: String,
+    /// Channels the group works, indexed by [`ChannelId`].
+    pub channels: Vec<bool>,
+    /// Proficiency per topic, indexed by [`TopicId`]; `None` when the group lacks the skill.
+    /// Handle time is divided by the proficiency.
+    pub proficiency: Vec<Option<f64>>,
+    /// Chats held at once.
+    pub concurrency: u32,
+    /// Shifts; empty means `around_the_clock` agents.
+    pub shifts: Vec<Shift>,
+    /// Agents working around the clock (when there are no shifts).
+    pub around_the_clock: u32,
+    /// Planned shrinkage: share of scheduled time off the floor (meetings, training, breaks).
+    pub planned_shrinkage: f64,
+    /// Unplanned shrinkage: probability an agent is absent for a whole scheduled day.
+    pub absence: f64,
+}
+
+impl Group {
+    /// Total number of agents (sum over shifts, or the around-the-clock count).
+    pub fn headcount(&self) -> u32 {
+        if self.shifts.is_empty() {
+            self.around_the_clock
+        } else {
+            self.shifts.iter().map(|s| s.count).sum()
+        }
+    }
+}
+
+/// Demand: how many contacts arrive and when.
+#[derive(Debug, Clone)]
+pub struct Demand {
+    /// Mean contacts per day over a week.
+    pub per_day: f64,
+    /// Weekday multipliers, Monday first, mean 1.
+    pub weekday: [f64; 7],
+    /// Coefficient of variation of the random day factor (gamma, mean 1); 0 for none.
+    pub day_cv: f64,
+    /// Weekday of day 0 (0 = Monday).
+    pub start_weekday: usize,
+}
+
+/// A validated scenario, ready to simulate.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Scenario name.
+    pub name: String,
+    /// Simulated days.
+    pub days: u32,
+    /// Days simulated before statistics start.
+    pub warmup_days: u32,
+    /// Reporting interval, seconds (900, 1800 or 3600).
+    pub interval: f64,
+    /// Replications.
+    pub replications: u32,
+    /// Base seed.
+    pub seed: u64,
+    /// Arrivals.
+    pub demand: Demand,
+    /// Channels, in scenario order.
+    pub channels: Vec<Channel>,
+    /// Topics, in scenario order.
+    pub topics: Vec<Topic>,
+    /// Agent groups, in scenario order.
+    pub groups: Vec<Group>,
+}
+
+impl Model {
+    /// End of the simulated horizon, seconds.
+    pub fn horizon(&self) -> f64 {
+        f64::from(self.days) * crate::duration::DAY
+    }
+
+    /// Start of the statistics window, seconds.
+    pub fn warmup_end(&self) -> f64 {
+        f64::from(self.warmup_days) * crate::duration::DAY
+    }
+
+    /// Number of reporting intervals in the statistics window.
+    pub fn stat_intervals(&self) -> usize {
+        ((self.horizon() - self.warmup_end()) / self.interval).round() as usize
+    }
+
+    /// Whether group `g` may handle topic `t` on channel `c`.
+    pub fn eligible(&self, g: GroupId, c: ChannelId, t: TopicId) -> bool {
+        let group = &self.groups[g.0 as usize];
+        group.channels[c.0 as usize] && group.proficiency[t.0 as usize].is_some()
+    }
+
+    /// Mean offered load of a channel in Erlangs over the week (ignoring proficiency).
+    pub fn offered_erlangs(&self, c: ChannelId) -> f64 {
+        let ch = &self.channels[c.0 as usize];
+        let per_second = self.demand.per_day / crate::duration::DAY;
+        self.topics
+            .iter()
+            .map(|t| {
+                per_second
+                    * t.share
+                    * t.channel_mix[c.0 as usize]
+                    * ch.handle_time.mean()
+                    * t.handle_time_factor
+            })
+            .sum::<f64>()
+            / f64::from(ch.concurrency.max(1))
+    }
+}

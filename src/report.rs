@@ -1,0 +1,542 @@
+//! Across replications: every metric as mean, standard error and 95% Student-t confidence
+//! interval, gathered in one serialisable [`Summary`] (schema `supportsim.summary/1`), plus
+//! per-interval time series with P10–P90 bands.
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use crate::duration::DAY;
+use crate::metrics::{Histogram, RepResult, Staffing, Tally};
+use crate::model::{ChannelKind, Model};
+
+/// Schema tag of `summary.json`.
+pub const SCHEMA: &str = "supportsim.summary/1";
+
+/// A metric across replications. Fields are `None` (JSON `null`) when undefined, e.g. the ASA
+/// of a channel that answered nothing, or the standard error of a single replication.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Stat {
+    /// Mean over replications where the metric is defined.
+    pub mean: Option<f64>,
+    /// Lower end of the 95% confidence interval of the mean.
+    pub ci_low: Option<f64>,
+    /// Upper end of the 95% confidence interval of the mean.
+    pub ci_high: Option<f64>,
+    /// Standard error of the mean.
+    pub std_err: Option<f64>,
+}
+
+impl Stat {
+    /// Mean, standard error and Student-t 95% interval of the defined values.
+    ///
+    /// The interval is mean ± t(0.975, n−1) · s/√n with s the sample standard deviation
+    /// (e.g. Law, *Simulation Modeling and Analysis*, 5th ed., §9.4.1, replication/deletion).
+    pub fn of(values: &[Option<f64>]) -> Stat {
+        let xs: Vec<f64> = values
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|x| x.is_finite())
+            .collect();
+        let n = xs.len();
+        if n == 0 {
+            return Stat {
+                mean: None,
+                ci_low: None,
+                ci_high: None,
+                std_err: None,
+            };
+        }
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        if n == 1 {
+            return Stat {
+                mean: Some(mean),
+                ci_low: None,
+                ci_high: None,
+                std_err: None,
+            };
+        }
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let se = (var / n as f64).sqrt();
+        let t = t_quantile_975(n - 1);
+        Stat {
+            mean: Some(mean),
+            ci_low: Some(mean - t * se),
+            ci_high: Some(mean + t * se),
+            std_err: Some(se),
+        }
+    }
+
+    /// Half-width of the confidence interval.
+    pub fn half_width(&self) -> Option<f64> {
+        Some((self.ci_high? - self.ci_low?) / 2.0)
+    }
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile_975(df: usize) -> f64 {
+    StudentsT::new(0.0, 1.0, df as f64)
+        .map(|t| t.inverse_cdf(0.975))
+        .unwrap_or(1.959_963_984_540_054)
+}
+
+/// Named metrics in a fixed order, serialised as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metrics(pub Vec<(&'static str, Stat)>);
+
+impl Metrics {
+    /// The metric called `key`.
+    pub fn get(&self, key: &str) -> Option<&Stat> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
+    }
+    fn push(&mut self, key: &'static str, values: Vec<Option<f64>>) {
+        self.0.push((key, Stat::of(&values)));
+    }
+}
+
+impl Serialize for Metrics {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Named entries in scenario order, serialised as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Named<T>(pub Vec<(String, T)>);
+
+impl<T> Named<T> {
+    /// The entry called `name`.
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Which scenario a summary is of.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScenarioRef {
+    /// Scenario name.
+    pub name: String,
+    /// File as given on the command line.
+    pub file: String,
+}
+
+/// A channel's figures.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChannelSummary {
+    /// `call`, `chat` or `async`.
+    pub kind: &'static str,
+    /// Service-level threshold, seconds.
+    pub answer_within_seconds: f64,
+    /// Service-level target, if the scenario gives one.
+    pub service_level_target: Option<f64>,
+    /// The metrics.
+    pub metrics: Metrics,
+}
+
+/// The results of a run: `summary.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// Scenario name and file.
+    pub scenario: ScenarioRef,
+    /// Base seed.
+    pub seed: u64,
+    /// Replications run.
+    pub replications: u32,
+    /// Days simulated.
+    pub days: u32,
+    /// Warm-up days excluded from statistics.
+    pub warmup_days: u32,
+    /// Reporting interval, minutes.
+    pub interval_minutes: u32,
+    /// Per channel, in scenario order.
+    pub channels: Named<ChannelSummary>,
+    /// Per topic.
+    pub topics: Named<Metrics>,
+    /// Per agent group.
+    pub agents: Named<Metrics>,
+    /// All channels together.
+    pub overall: Metrics,
+}
+
+fn ratio(num: f64, den: f64) -> Option<f64> {
+    (den > 0.0).then(|| num / den)
+}
+
+/// Metrics of a set of contacts, per replication, appended to `out`.
+fn contact_metrics(out: &mut Metrics, tallies: &[&Tally], frt: &[&Histogram], stat_days: f64) {
+    let col = |f: &dyn Fn(&Tally) -> Option<f64>| -> Vec<Option<f64>> {
+        tallies.iter().map(|t| f(t)).collect()
+    };
+    out.push("offered", col(&|t| Some(t.offered() as f64)));
+    out.push(
+        "offered_per_day",
+        col(&|t| Some(t.offered() as f64 / stat_days)),
+    );
+    out.push("handled", col(&|t| Some(t.answered as f64)));
+    out.push("abandoned", col(&|t| Some(t.abandoned as f64)));
+    out.push("blocked", col(&|t| Some(t.blocked as f64)));
+    out.push(
+        "service_level",
+        col(&|t| ratio(t.within as f64, t.offered() as f64)),
+    );
+    out.push(
+        "asa_seconds",
+        col(&|t| ratio(t.wait_answered, t.answered as f64)),
+    );
+    out.push(
+        "mean_wait_seconds",
+        col(&|t| ratio(t.wait_answered + t.wait_abandoned, t.offered() as f64)),
+    );
+    out.push(
+        "p_wait",
+        col(&|t| ratio(t.delayed as f64, t.offered() as f64)),
+    );
+    out.push(
+        "abandon_rate",
+        col(&|t| ratio(t.abandoned as f64, t.offered() as f64)),
+    );
+    out.push(
+        "blocked_rate",
+        col(&|t| ratio(t.blocked as f64, t.arrived as f64)),
+    );
+    out.push("aht_seconds", col(&|t| ratio(t.handle, t.answered as f64)));
+    for (key, q) in [
+        ("frt_p50_seconds", 0.5),
+        ("frt_p90_seconds", 0.9),
+        ("frt_p95_seconds", 0.95),
+    ] {
+        out.push(key, frt.iter().map(|h| h.quantile(q)).collect());
+    }
+}
+
+fn staffing_metrics(out: &mut Metrics, s: &[Staffing], handled: &[f64]) {
+    out.push("handled", handled.iter().map(|h| Some(*h)).collect());
+    out.push(
+        "occupancy",
+        s.iter().map(|x| ratio(x.busy, x.available)).collect(),
+    );
+    out.push(
+        "scheduled_hours",
+        s.iter().map(|x| Some(x.scheduled / 3600.0)).collect(),
+    );
+    out.push(
+        "available_hours",
+        s.iter().map(|x| Some(x.available / 3600.0)).collect(),
+    );
+    out.push(
+        "busy_hours",
+        s.iter().map(|x| Some(x.busy / 3600.0)).collect(),
+    );
+    out.push(
+        "shrinkage",
+        s.iter()
+            .map(|x| ratio(x.scheduled - x.available.min(x.scheduled), x.scheduled))
+            .collect(),
+    );
+}
+
+/// Builds the summary of replications `reps` (in replication order) of `model`.
+pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
+    let stat_days = f64::from(model.days - model.warmup_days);
+    let mut channels = Vec::new();
+    for (c, ch) in model.channels.iter().enumerate() {
+        let mut m = Metrics::default();
+        let tallies: Vec<&Tally> = reps.iter().map(|r| &r.channels[c]).collect();
+        let frt: Vec<&Histogram> = reps.iter().map(|r| &r.channel_frt[c]).collect();
+        contact_metrics(&mut m, &tallies, &frt, stat_days);
+        m.push(
+            "open_at_end",
+            reps.iter().map(|r| Some(r.open_end[c] as f64)).collect(),
+        );
+        m.push(
+            "backlog_mean",
+            reps.iter()
+                .map(|r| {
+                    let n = r.channel_intervals.len() as f64;
+                    ratio(
+                        r.channel_intervals
+                            .iter()
+                            .map(|row| f64::from(row[c].queue_end))
+                            .sum(),
+                        n,
+                    )
+                })
+                .collect(),
+        );
+        m.push(
+            "backlog_max",
+            reps.iter()
+                .map(|r| Some(f64::from(r.queue_max[c])))
+                .collect(),
+        );
+        m.push(
+            "oldest_wait_max_seconds",
+            reps.iter().map(|r| Some(r.oldest_max[c])).collect(),
+        );
+        channels.push((
+            ch.name.clone(),
+            ChannelSummary {
+                kind: ch.kind.name(),
+                answer_within_seconds: ch.answer_within,
+                service_level_target: ch.service_level_target,
+                metrics: m,
+            },
+        ));
+    }
+    let mut topics = Vec::new();
+    for (t, topic) in model.topics.iter().enumerate() {
+        let mut m = Metrics::default();
+        let tallies: Vec<&Tally> = reps.iter().map(|r| &r.topics[t]).collect();
+        let frt: Vec<&Histogram> = reps.iter().map(|r| &r.topic_frt[t]).collect();
+        contact_metrics(&mut m, &tallies, &frt, stat_days);
+        topics.push((topic.name.clone(), m));
+    }
+    let mut agents = Vec::new();
+    for (g, group) in model.groups.iter().enumerate() {
+        let mut m = Metrics::default();
+        m.0.push((
+            "agents",
+            Stat::of(&vec![Some(f64::from(group.headcount())); reps.len()]),
+        ));
+        let s: Vec<Staffing> = reps.iter().map(|r| r.groups[g].clone()).collect();
+        let handled: Vec<f64> = reps
+            .iter()
+            .map(|r| r.group_tally[g].answered as f64)
+            .collect();
+        staffing_metrics(&mut m, &s, &handled);
+        m.push(
+            "asa_seconds",
+            reps.iter()
+                .map(|r| {
+                    ratio(
+                        r.group_tally[g].wait_answered,
+                        r.group_tally[g].answered as f64,
+                    )
+                })
+                .collect(),
+        );
+        m.push(
+            "aht_seconds",
+            reps.iter()
+                .map(|r| ratio(r.group_tally[g].handle, r.group_tally[g].answered as f64))
+                .collect(),
+        );
+        agents.push((group.name.clone(), m));
+    }
+    let mut overall = Metrics::default();
+    let totals: Vec<Tally> = reps
+        .iter()
+        .map(|r| {
+            let mut t = Tally::default();
+            r.channels.iter().for_each(|c| t.add(c));
+            t
+        })
+        .collect();
+    let hists: Vec<Histogram> = reps
+        .iter()
+        .map(|r| {
+            let mut h = Histogram::default();
+            r.channel_frt.iter().for_each(|x| h.add(x));
+            h
+        })
+        .collect();
+    contact_metrics(
+        &mut overall,
+        &totals.iter().collect::<Vec<_>>(),
+        &hists.iter().collect::<Vec<_>>(),
+        stat_days,
+    );
+    let staff: Vec<Staffing> = reps
+        .iter()
+        .map(|r| {
+            let mut s = Staffing::default();
+            for g in &r.groups {
+                s.available += g.available;
+                s.busy += g.busy;
+                s.scheduled += g.scheduled;
+            }
+            s
+        })
+        .collect();
+    overall.push(
+        "occupancy",
+        staff.iter().map(|x| ratio(x.busy, x.available)).collect(),
+    );
+    overall.push(
+        "scheduled_hours",
+        staff.iter().map(|x| Some(x.scheduled / 3600.0)).collect(),
+    );
+    Summary {
+        schema: SCHEMA,
+        scenario: ScenarioRef {
+            name: model.name.clone(),
+            file: file.to_string(),
+        },
+        seed: model.seed,
+        replications: reps.len() as u32,
+        days: model.days,
+        warmup_days: model.warmup_days,
+        interval_minutes: (model.interval / 60.0).round() as u32,
+        channels: Named(channels),
+        topics: Named(topics),
+        agents: Named(agents),
+        overall,
+    }
+}
+
+/// Mean, P10 and P90 of one value across replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// Mean.
+    pub mean: Option<f64>,
+    /// 10th percentile.
+    pub p10: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+}
+
+impl Band {
+    /// The band of the defined values.
+    pub fn of(values: &[Option<f64>]) -> Band {
+        let mut xs: Vec<f64> = values
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|x| x.is_finite())
+            .collect();
+        if xs.is_empty() {
+            return Band {
+                mean: None,
+                p10: None,
+                p90: None,
+            };
+        }
+        xs.sort_by(f64::total_cmp);
+        let q = |p: f64| {
+            // Linear interpolation between order statistics (Hyndman & Fan 1996, type 7).
+            let h = (xs.len() - 1) as f64 * p;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(xs.len() - 1);
+            xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+        };
+        Band {
+            mean: Some(xs.iter().sum::<f64>() / xs.len() as f64),
+            p10: Some(q(0.1)),
+            p90: Some(q(0.9)),
+        }
+    }
+}
+
+/// One row of `intervals.csv`: one interval of one channel.
+#[derive(Debug, Clone)]
+pub struct IntervalRow {
+    /// Interval start, seconds from 00:00 of day 0.
+    pub start: f64,
+    /// Channel name.
+    pub channel: String,
+    /// Values in the order of [`INTERVAL_METRICS`].
+    pub values: Vec<Band>,
+}
+
+/// Metrics of `intervals.csv`, in column order.
+pub const INTERVAL_METRICS: [&str; 9] = [
+    "offered",
+    "handled",
+    "abandoned",
+    "blocked",
+    "service_level",
+    "asa_seconds",
+    "abandon_rate",
+    "backlog",
+    "oldest_wait_seconds",
+];
+
+/// One row of `agents_intervals.csv`: one interval of one agent group.
+#[derive(Debug, Clone)]
+pub struct GroupIntervalRow {
+    /// Interval start, seconds from 00:00 of day 0.
+    pub start: f64,
+    /// Group name.
+    pub group: String,
+    /// Agents on the floor (mean over the interval), then occupancy.
+    pub values: Vec<Band>,
+}
+
+/// Metrics of `agents_intervals.csv`, in column order.
+pub const GROUP_INTERVAL_METRICS: [&str; 3] = ["scheduled_agents", "available_agents", "occupancy"];
+
+/// Per-interval series of every channel and agent group, across replications.
+pub fn intervals(model: &Model, reps: &[RepResult]) -> (Vec<IntervalRow>, Vec<GroupIntervalRow>) {
+    let ni = model.stat_intervals();
+    let len = model.interval;
+    let mut rows = Vec::new();
+    let mut grows = Vec::new();
+    for i in 0..ni {
+        let start = model.warmup_end() + i as f64 * len;
+        for (c, ch) in model.channels.iter().enumerate() {
+            let cell = |f: &dyn Fn(&crate::metrics::ChannelInterval) -> Option<f64>| {
+                Band::of(
+                    &reps
+                        .iter()
+                        .map(|r| f(&r.channel_intervals[i][c]))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            let values = vec![
+                cell(&|x| Some(x.tally.offered() as f64)),
+                cell(&|x| Some(x.tally.answered as f64)),
+                cell(&|x| Some(x.tally.abandoned as f64)),
+                cell(&|x| Some(x.tally.blocked as f64)),
+                cell(&|x| ratio(x.tally.within as f64, x.tally.offered() as f64)),
+                cell(&|x| ratio(x.tally.wait_answered, x.tally.answered as f64)),
+                cell(&|x| ratio(x.tally.abandoned as f64, x.tally.offered() as f64)),
+                cell(&|x| Some(f64::from(x.queue_end))),
+                cell(&|x| Some(x.oldest_end)),
+            ];
+            rows.push(IntervalRow {
+                start,
+                channel: ch.name.clone(),
+                values,
+            });
+        }
+        for (g, group) in model.groups.iter().enumerate() {
+            let cell = |f: &dyn Fn(&Staffing) -> Option<f64>| {
+                Band::of(
+                    &reps
+                        .iter()
+                        .map(|r| f(&r.group_intervals[i][g]))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            grows.push(GroupIntervalRow {
+                start,
+                group: group.name.clone(),
+                values: vec![
+                    cell(&|s| Some(s.scheduled / len)),
+                    cell(&|s| Some(s.available / len)),
+                    cell(&|s| ratio(s.busy, s.available)),
+                ],
+            });
+        }
+    }
+    let _ = DAY;
+    let _ = ChannelKind::Call;
+    (rows, grows)
+}

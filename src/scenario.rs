@@ -1,0 +1,1763 @@
+//! Scenario files (TOML, format v1): reading, checking and building the [`Model`].
+//!
+//! The file is parsed into a spanned document tree, then walked key by key so that every
+//! problem (unknown keys, wrong types, values out of range, names that do not resolve, shares
+//! that do not add up) is reported at once with its place in the file. The walk produces a
+//! [`Model`] only when no error was found.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::dist::{Dist, Family};
+use crate::duration::{DAY, parse_duration, parse_time_of_day};
+use crate::model::{Channel, ChannelId, ChannelKind, Demand, Group, Model, Shift, Topic};
+
+/// Errors of loading a scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read (missing, unreadable, not UTF-8).
+    #[error("cannot read scenario `{path}`: {reason}")]
+    Read {
+        /// Path as given.
+        path: String,
+        /// Why, in plain words.
+        reason: String,
+    },
+    /// The file was read but has errors; the report holds every one of them.
+    #[error("{}", .0.render())]
+    Invalid(Box<Report>),
+}
+
+/// A model that passed every check, with the warnings found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The model.
+    pub model: Model,
+    /// Warnings (no errors); may be empty.
+    pub warnings: Report,
+}
+
+/// Reads and checks a scenario file.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Read {
+        path: label.clone(),
+        reason: match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file; check the path".to_string(),
+            std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_string(),
+            _ => e.to_string(),
+        },
+    })?;
+    let source = String::from_utf8(bytes).map_err(|_| LoadError::Read {
+        path: label.clone(),
+        reason: "it is not UTF-8 text; save it as UTF-8".to_string(),
+    })?;
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    parse(&label, &source, &default_name)
+}
+
+/// Checks scenario text and builds its model. `file` labels the diagnostics; `default_name` is
+/// the scenario name used when `[simulation] name` is absent.
+pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, LoadError> {
+    let mut cx = Cx { diags: Vec::new() };
+    let model = if source.trim().is_empty() {
+        cx.diags.push(
+            Diagnostic::error("the scenario is empty", Some(0..0)).help(
+                "a scenario needs at least [simulation] days, [volume] per_day, one [channels.NAME] and one [[agents]] group; start from scenarios/quick-start.toml",
+            ),
+        );
+        None
+    } else {
+        match DeTable::parse(source) {
+            Ok(doc) => build(&mut cx, doc.get_ref(), default_name),
+            Err(e) => {
+                let msg = e.message().trim().to_string();
+                cx.diags.push(
+                    Diagnostic::error(format!("this is not valid TOML: {msg}"), e.span())
+                        .help("fix the syntax here; a string needs quotes, a table header looks like [name]"),
+                );
+                None
+            }
+        }
+    };
+    let report = Report {
+        file: file.to_string(),
+        source: source.to_string(),
+        diagnostics: cx.diags,
+    };
+    match model {
+        Some(model) if report.error_count() == 0 => Ok(Loaded {
+            model,
+            warnings: report,
+        }),
+        _ => Err(LoadError::Invalid(Box::new(report))),
+    }
+}
+
+type Table<'a> = DeTable<'a>;
+type Value<'a> = Spanned<DeValue<'a>>;
+
+struct Cx {
+    diags: Vec<Diagnostic>,
+}
+
+fn span_of(v: &Value<'_>) -> Range<usize> {
+    v.span()
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "text",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// The accepted range of a number: from `lo` (excluded when `lo_open`) to `hi` included.
+#[derive(Clone, Copy)]
+struct Bounds {
+    lo: f64,
+    lo_open: bool,
+    hi: f64,
+}
+
+impl Bounds {
+    const fn new(lo: f64, lo_open: bool, hi: f64) -> Bounds {
+        Bounds { lo, lo_open, hi }
+    }
+}
+
+impl Cx {
+    fn err(&mut self, msg: impl Into<String>, span: Range<usize>, help: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::error(msg, Some(span)).help(help));
+    }
+
+    fn warn(&mut self, msg: impl Into<String>, span: Range<usize>, help: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::warning(msg, Some(span)).help(help));
+    }
+
+    fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Reports keys of `table` not in `allowed`, suggesting the closest allowed one.
+    fn check_keys(&mut self, table: &Table<'_>, allowed: &[&str], context: &str) {
+        for (key, _) in table.iter() {
+            let k: &str = key.get_ref();
+            if allowed.contains(&k) {
+                continue;
+            }
+            let best = allowed
+                .iter()
+                .map(|a| (strsim::jaro_winkler(k, a), *a))
+                .max_by(|x, y| x.0.total_cmp(&y.0));
+            let help = match best {
+                Some((score, a)) if score > 0.8 => format!("did you mean `{a}`?"),
+                _ => format!("the keys allowed here are: {}", allowed.join(", ")),
+            };
+            self.err(format!("unknown key `{k}` in {context}"), key.span(), help);
+        }
+    }
+
+    fn table<'t, 'a>(&mut self, v: &'t Value<'a>, what: &str) -> Option<&'t Table<'a>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                self.err(
+                    format!("{what} must be a table, not {}", type_name(other)),
+                    span_of(v),
+                    format!("write it as a section [{what}] with keys under it"),
+                );
+                None
+            }
+        }
+    }
+
+    fn int(
+        &mut self,
+        t: &Table<'_>,
+        key: &str,
+        ctx: &str,
+        min: i64,
+        max: i64,
+        why: &str,
+    ) -> Option<(i64, Range<usize>)> {
+        let v = t.get(key)?;
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
+            DeValue::Float(f) => {
+                let x: Option<f64> = f.as_str().replace('_', "").parse().ok();
+                match x {
+                    Some(x) if x.fract() == 0.0 && x.abs() < 9e15 => Some(x as i64),
+                    _ => {
+                        self.err(
+                            format!(
+                                "`{key}` in {ctx} must be a whole number, not {}",
+                                f.as_str()
+                            ),
+                            span_of(v),
+                            format!("write a whole number, e.g. {key} = {}", min.max(1)),
+                        );
+                        return None;
+                    }
+                }
+            }
+            other => {
+                self.err(
+                    format!(
+                        "`{key}` in {ctx} must be a whole number, not {}",
+                        type_name(other)
+                    ),
+                    span_of(v),
+                    format!("write a number without quotes, e.g. {key} = {}", min.max(1)),
+                );
+                return None;
+            }
+        };
+        let Some(x) = parsed else {
+            self.err(
+                format!("`{key}` in {ctx} is too large"),
+                span_of(v),
+                format!("use at most {max}"),
+            );
+            return None;
+        };
+        if x < min {
+            self.err(
+                format!("`{key}` in {ctx} must be at least {min}, not {x}"),
+                span_of(v),
+                why.to_string(),
+            );
+            return None;
+        }
+        if x > max {
+            self.err(
+                format!("`{key}` in {ctx} must be at most {max}, not {x}"),
+                span_of(v),
+                why.to_string(),
+            );
+            return None;
+        }
+        Some((x, span_of(v)))
+    }
+
+    /// A number in [lo, hi] (or (lo, hi] when `lo_open`).
+    fn num(
+        &mut self,
+        t: &Table<'_>,
+        key: &str,
+        ctx: &str,
+        b: Bounds,
+        why: &str,
+    ) -> Option<(f64, Range<usize>)> {
+        let v = t.get(key)?;
+        self.num_value(v, key, ctx, b, why).map(|x| (x, span_of(v)))
+    }
+
+    fn num_value(
+        &mut self,
+        v: &Value<'_>,
+        key: &str,
+        ctx: &str,
+        b: Bounds,
+        why: &str,
+    ) -> Option<f64> {
+        let x: Option<f64> = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|x| x as f64),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
+            other => {
+                self.err(
+                    format!(
+                        "`{key}` in {ctx} must be a number, not {}",
+                        type_name(other)
+                    ),
+                    span_of(v),
+                    "write a number without quotes".to_string(),
+                );
+                return None;
+            }
+        };
+        let Some(x) = x.filter(|x| x.is_finite()) else {
+            self.err(
+                format!("`{key}` in {ctx} must be a finite number"),
+                span_of(v),
+                why.to_string(),
+            );
+            return None;
+        };
+        let Bounds { lo, lo_open, hi } = b;
+        let too_low = if lo_open { x <= lo } else { x < lo };
+        if too_low || x > hi {
+            let range = match (lo_open, hi.is_finite()) {
+                (true, true) => format!("more than {lo} and at most {hi}"),
+                (false, true) => format!("between {lo} and {hi}"),
+                (true, false) => format!("more than {lo}"),
+                (false, false) => format!("at least {lo}"),
+            };
+            self.err(
+                format!("`{key}` in {ctx} must be {range}, not {x}"),
+                span_of(v),
+                why.to_string(),
+            );
+            return None;
+        }
+        Some(x)
+    }
+
+    fn string<'t>(
+        &mut self,
+        t: &'t Table<'_>,
+        key: &str,
+        ctx: &str,
+        example: &str,
+    ) -> Option<(&'t str, Range<usize>)> {
+        let v = t.get(key)?;
+        self.string_value(v, key, ctx, example)
+            .map(|s| (s, span_of(v)))
+    }
+
+    fn string_value<'t>(
+        &mut self,
+        v: &'t Value<'_>,
+        key: &str,
+        ctx: &str,
+        example: &str,
+    ) -> Option<&'t str> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(s.as_ref()),
+            other => {
+                self.err(
+                    format!("`{key}` in {ctx} must be text, not {}", type_name(other)),
+                    span_of(v),
+                    format!("put it in quotes, e.g. {key} = {example}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn duration(
+        &mut self,
+        t: &Table<'_>,
+        key: &str,
+        ctx: &str,
+        example: &str,
+    ) -> Option<(f64, Range<usize>)> {
+        let v = t.get(key)?;
+        self.duration_value(v, key, ctx, example)
+            .map(|d| (d, span_of(v)))
+    }
+
+    fn duration_value(
+        &mut self,
+        v: &Value<'_>,
+        key: &str,
+        ctx: &str,
+        example: &str,
+    ) -> Option<f64> {
+        let s = match v.get_ref() {
+            DeValue::String(s) => s.as_ref(),
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                self.err(
+                    format!("`{key}` in {ctx} is a duration and needs a unit"),
+                    span_of(v),
+                    format!("write it as text with a unit, e.g. {key} = {example}"),
+                );
+                return None;
+            }
+            other => {
+                self.err(
+                    format!(
+                        "`{key}` in {ctx} must be a duration, not {}",
+                        type_name(other)
+                    ),
+                    span_of(v),
+                    format!("write it as text with a unit, e.g. {key} = {example}"),
+                );
+                return None;
+            }
+        };
+        match parse_duration(s) {
+            Ok(d) if d > 0.0 => Some(d),
+            Ok(_) => {
+                self.err(
+                    format!("`{key}` in {ctx} must be longer than zero"),
+                    span_of(v),
+                    format!("give a positive duration, e.g. {key} = {example}"),
+                );
+                None
+            }
+            Err(msg) => {
+                self.err(
+                    format!("`{key}` in {ctx}: {msg}"),
+                    span_of(v),
+                    format!("e.g. {key} = {example}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn dist(&mut self, t: &Table<'_>, key: &str, ctx: &str) -> Option<Dist> {
+        let v = t.get(key)?;
+        let example = r#"{ dist = "exponential", mean = "4m" }"#;
+        let DeValue::Table(d) = v.get_ref() else {
+            self.err(
+                format!(
+                    "`{key}` in {ctx} must be a distribution, not {}",
+                    type_name(v.get_ref())
+                ),
+                span_of(v),
+                format!("write e.g. {key} = {example}"),
+            );
+            return None;
+        };
+        let dctx = format!("`{key}` of {ctx}");
+        self.check_keys(d, &["dist", "mean", "cv"], &dctx);
+        let family = match self.string(d, "dist", &dctx, "\"lognormal\"") {
+            Some((name, span)) => match Family::from_name(name) {
+                Some(f) => Some(f),
+                None => {
+                    self.err(
+                        format!("unknown distribution `{name}` in {dctx}"),
+                        span,
+                        format!("use one of: {}", Family::NAMES.join(", ")),
+                    );
+                    None
+                }
+            },
+            None => {
+                if !d.contains_key("dist") {
+                    self.err(
+                        format!("{dctx} needs `dist`"),
+                        span_of(v),
+                        format!("name the distribution, e.g. {key} = {example}"),
+                    );
+                }
+                None
+            }
+        };
+        let mean = self.duration(d, "mean", &dctx, "\"4m\"");
+        if mean.is_none() && !d.contains_key("mean") {
+            self.err(
+                format!("{dctx} needs `mean`"),
+                span_of(v),
+                format!("give the mean duration, e.g. {key} = {example}"),
+            );
+        }
+        let cv = self.num(
+            d,
+            "cv",
+            &dctx,
+            Bounds::new(0.0, true, 20.0),
+            "cv is the standard deviation divided by the mean, e.g. cv = 0.8",
+        );
+        let family = family?;
+        let (mean, _) = mean?;
+        let cv = match family {
+            Family::Lognormal | Family::Gamma => match cv {
+                Some((c, _)) => c,
+                None => {
+                    if !d.contains_key("cv") {
+                        self.err(
+                            format!("{dctx} needs `cv` for a {} distribution", Family::NAMES[family as usize]),
+                            span_of(v),
+                            "add the coefficient of variation (standard deviation ÷ mean), e.g. cv = 0.8",
+                        );
+                    }
+                    return None;
+                }
+            },
+            Family::Exponential => {
+                if let Some((c, span)) = cv
+                    && (c - 1.0).abs() > 1e-9
+                {
+                    self.err(
+                        format!("an exponential distribution has cv 1, not {c}"),
+                        span,
+                        "remove cv, or use dist = \"lognormal\" or \"gamma\" for another variability",
+                    );
+                }
+                1.0
+            }
+            Family::Fixed => 0.0,
+        };
+        Dist::new(family, mean, cv)
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Named intraday shapes, hourly weights from midnight.
+fn named_intraday(name: &str) -> Option<Vec<f64>> {
+    match name {
+        "flat" => Some(vec![1.0; 24]),
+        // Office hours 08:00–18:00 with the morning peak and after-lunch shoulder typical of
+        // business-to-consumer support lines.
+        "business-hours" => Some(vec![
+            0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.6, 1.0, 1.2, 1.15, 0.9, 1.0, 1.1, 1.0, 0.85,
+            0.6, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+        ]),
+        // 07:00–22:00 with a quieter evening, typical of consumer retail and telecom.
+        "extended-hours" => Some(vec![
+            0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.4, 0.8, 1.1, 1.2, 1.15, 1.0, 1.05, 1.1, 1.05,
+            0.95, 0.85, 0.8, 0.75, 0.6, 0.4, 0.0, 0.0,
+        ]),
+        // Contacts around the clock, low at night and peaking mid-morning (email, web forms).
+        "around-the-clock" => Some(vec![
+            0.25, 0.2, 0.15, 0.15, 0.15, 0.2, 0.35, 0.6, 0.9, 1.1, 1.2, 1.2, 1.1, 1.1, 1.1, 1.05,
+            1.0, 0.95, 0.9, 0.85, 0.8, 0.7, 0.5, 0.35,
+        ]),
+        _ => None,
+    }
+}
+const INTRADAY_NAMES: &str = "flat, business-hours, extended-hours, around-the-clock";
+
+fn intraday(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> Option<Vec<f64>> {
+    let v = t.get("intraday")?;
+    let weights = match v.get_ref() {
+        DeValue::String(name) => match named_intraday(name) {
+            Some(w) => w,
+            None => {
+                cx.err(
+                    format!("unknown intraday shape `{name}` in {ctx}"),
+                    span_of(v),
+                    format!("use one of: {INTRADAY_NAMES}; or give weights, e.g. 24 numbers, one per hour"),
+                );
+                return None;
+            }
+        },
+        DeValue::Array(items) => {
+            let n = items.len();
+            if n == 0 || 86_400 % n != 0 || n > 1440 {
+                cx.err(
+                    format!("`intraday` in {ctx} has {n} weights; they must split the day evenly"),
+                    span_of(v),
+                    "give 24 (hourly), 48 (half-hourly) or 96 (quarter-hourly) weights",
+                );
+                return None;
+            }
+            let mut w = Vec::with_capacity(n);
+            for item in items.iter() {
+                w.push(cx.num_value(
+                    item,
+                    "intraday",
+                    ctx,
+                    Bounds::new(0.0, false, f64::INFINITY),
+                    "weights are relative volumes and cannot be negative",
+                )?);
+            }
+            w
+        }
+        other => {
+            cx.err(
+                format!(
+                    "`intraday` in {ctx} must be a shape name or a list of weights, not {}",
+                    type_name(other)
+                ),
+                span_of(v),
+                format!("write e.g. intraday = \"business-hours\" (shapes: {INTRADAY_NAMES})"),
+            );
+            return None;
+        }
+    };
+    let sum: f64 = weights.iter().sum();
+    if sum <= 0.0 || !sum.is_finite() {
+        cx.err(
+            format!("the intraday weights in {ctx} are all zero"),
+            span_of(v),
+            "at least one interval of the day must receive contacts",
+        );
+        return None;
+    }
+    Some(weights.iter().map(|w| w / sum).collect())
+}
+
+fn weekday_index(name: &str) -> Option<usize> {
+    let lower = name.to_ascii_lowercase();
+    let short = lower.get(..3)?;
+    WEEKDAYS.iter().position(|d| *d == short).filter(|_| {
+        // accept "mon", "monday"
+        let full = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        lower.len() == 3 || full.contains(&lower.as_str())
+    })
+}
+
+fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
+    cx.check_keys(
+        doc,
+        &["simulation", "volume", "channels", "topics", "agents"],
+        "the scenario",
+    );
+    let whole = 0..0;
+
+    // [simulation]
+    let mut name = default_name.to_string();
+    let mut days = None;
+    let mut warmup_days = 0;
+    let mut interval = 1800.0;
+    let mut replications = 10;
+    let mut seed = 1u64;
+    let mut start_weekday = 0;
+    match doc.get("simulation") {
+        None => cx.diags.push(
+            Diagnostic::error(
+                "the scenario has no [simulation] section",
+                Some(whole.clone()),
+            )
+            .help("add [simulation] with at least days = 7"),
+        ),
+        Some(v) => {
+            if let Some(t) = cx.table(v, "simulation") {
+                let ctx = "[simulation]";
+                cx.check_keys(
+                    t,
+                    &[
+                        "name",
+                        "days",
+                        "warmup_days",
+                        "interval",
+                        "replications",
+                        "seed",
+                        "start_weekday",
+                    ],
+                    ctx,
+                );
+                if let Some((n, _)) = cx.string(t, "name", ctx, "\"my support desk\"") {
+                    name = n.to_string();
+                }
+                days = cx.int(
+                    t,
+                    "days",
+                    ctx,
+                    1,
+                    36_600,
+                    "simulate at least one day, e.g. days = 7",
+                );
+                if days.is_none() && !t.contains_key("days") {
+                    cx.err(
+                        "[simulation] needs `days`",
+                        span_of(v),
+                        "add e.g. days = 7 to simulate a week",
+                    );
+                }
+                if let Some((w, span)) = cx.int(
+                    t,
+                    "warmup_days",
+                    ctx,
+                    0,
+                    36_600,
+                    "warm-up days cannot be negative; 0 starts statistics at once",
+                ) {
+                    if let Some((d, _)) = days
+                        && w >= d
+                    {
+                        cx.err(
+                            format!("`warmup_days` ({w}) must be fewer than `days` ({d})"),
+                            span,
+                            "statistics are collected after the warm-up; leave at least one day",
+                        );
+                    }
+                    warmup_days = w as u32;
+                }
+                if let Some((i, span)) = cx.duration(t, "interval", ctx, "\"30m\"") {
+                    if [900.0, 1800.0, 3600.0].contains(&i) {
+                        interval = i;
+                    } else {
+                        cx.err(
+                            "`interval` must be 15, 30 or 60 minutes",
+                            span,
+                            "write interval = \"15m\", \"30m\" or \"1h\"",
+                        );
+                    }
+                }
+                if let Some((r, _)) = cx.int(
+                    t,
+                    "replications",
+                    ctx,
+                    1,
+                    100_000,
+                    "run at least one replication; 10 or more give useful intervals",
+                ) {
+                    replications = r as u32;
+                }
+                if let Some((s, _)) = cx.int(
+                    t,
+                    "seed",
+                    ctx,
+                    0,
+                    i64::MAX,
+                    "the seed is any whole number from 0 up",
+                ) {
+                    seed = s as u64;
+                }
+                if let Some((wd, span)) = cx.string(t, "start_weekday", ctx, "\"mon\"") {
+                    match weekday_index(wd) {
+                        Some(i) => start_weekday = i,
+                        None => cx.err(
+                            format!("`{wd}` is not a weekday"),
+                            span,
+                            "write one of mon, tue, wed, thu, fri, sat, sun",
+                        ),
+                    }
+                }
+            }
+        }
+    }
+
+    // [volume]
+    let mut per_day = None;
+    let mut weekday = [1.0; 7];
+    let mut intraday_default = vec![1.0 / 24.0; 24];
+    let mut day_cv = 0.0;
+    match doc.get("volume") {
+        None => cx.diags.push(
+            Diagnostic::error("the scenario has no [volume] section", Some(whole.clone()))
+                .help("add [volume] with per_day = the mean number of contacts a day"),
+        ),
+        Some(v) => {
+            if let Some(t) = cx.table(v, "volume") {
+                let ctx = "[volume]";
+                cx.check_keys(t, &["per_day", "weekday", "intraday", "day_cv"], ctx);
+                per_day = cx.num(
+                    t,
+                    "per_day",
+                    ctx,
+                    Bounds::new(0.0, true, 1e9),
+                    "a scenario needs contacts: give the mean number a day, e.g. per_day = 1200",
+                );
+                if per_day.is_none() && !t.contains_key("per_day") {
+                    cx.err(
+                        "[volume] needs `per_day`",
+                        span_of(v),
+                        "add the mean number of contacts a day, e.g. per_day = 1200",
+                    );
+                }
+                if let Some(wv) = t.get("weekday") {
+                    match wv.get_ref() {
+                        DeValue::Table(wt) => {
+                            cx.check_keys(wt, &WEEKDAYS, "`weekday` of [volume]");
+                            let mut w = [0.0; 7];
+                            let mut all = true;
+                            for (i, d) in WEEKDAYS.iter().enumerate() {
+                                match cx.num(wt, d, "`weekday`", Bounds::new(0.0, false, 1e6), "weekday weights are relative volumes and cannot be negative") {
+                                    Some((x, _)) => w[i] = x,
+                                    None if wt.contains_key(*d) => all = false,
+                                    None => {
+                                        cx.err(
+                                            format!("`weekday` in [volume] has no weight for `{d}`"),
+                                            span_of(wv),
+                                            "give all seven days, e.g. { mon = 1.2, tue = 1.1, wed = 1, thu = 1, fri = 0.9, sat = 0.5, sun = 0.3 }; 0 closes a day",
+                                        );
+                                        all = false;
+                                    }
+                                }
+                            }
+                            let mean = w.iter().sum::<f64>() / 7.0;
+                            if all && mean > 0.0 {
+                                weekday = w.map(|x| x / mean);
+                            } else if all {
+                                cx.err("the weekday weights are all zero", span_of(wv), "at least one day must receive contacts");
+                            }
+                        }
+                        other => cx.err(
+                            format!("`weekday` in [volume] must be a table of weights, not {}", type_name(other)),
+                            span_of(wv),
+                            "write weekday = { mon = 1.2, tue = 1.1, wed = 1, thu = 1, fri = 0.9, sat = 0.5, sun = 0.3 }",
+                        ),
+                    }
+                }
+                if let Some(w) = intraday(cx, t, ctx) {
+                    intraday_default = w;
+                }
+                if let Some((c, _)) = cx.num(
+                    t,
+                    "day_cv",
+                    ctx,
+                    Bounds::new(0.0, false, 5.0),
+                    "day_cv is the day-to-day variation of volume, e.g. 0.1 for ±10%",
+                ) {
+                    day_cv = c;
+                }
+            }
+        }
+    }
+
+    // [channels.NAME]
+    struct RawChannel {
+        name: String,
+        key_span: Range<usize>,
+        kind: Option<ChannelKind>,
+        share: Option<(f64, Range<usize>)>,
+        handle_time: Option<Dist>,
+        patience: Option<Dist>,
+        answer_within: Option<f64>,
+        target: Option<f64>,
+        queue_capacity: Option<u32>,
+        concurrency: u32,
+        stretch: f64,
+        intraday: Option<Vec<f64>>,
+    }
+    let mut channels: Vec<RawChannel> = Vec::new();
+    let mut channels_span = whole.clone();
+    match doc.get("channels") {
+        None => cx.diags.push(
+            Diagnostic::error("the scenario has no channels", Some(whole.clone())).help(
+                "add a channel, e.g. [channels.phone] with kind = \"call\" and a handle_time",
+            ),
+        ),
+        Some(v) => {
+            channels_span = span_of(v);
+            if let Some(t) = cx.table(v, "channels") {
+                if t.is_empty() {
+                    cx.err(
+                        "[channels] has no channels",
+                        span_of(v),
+                        "add a channel, e.g. [channels.phone]",
+                    );
+                }
+                for (key, cv) in t.iter() {
+                    let cname: &str = key.get_ref();
+                    let ctx = format!("[channels.{cname}]");
+                    let Some(ct) = cx.table(cv, &format!("channels.{cname}")) else {
+                        continue;
+                    };
+                    cx.check_keys(
+                        ct,
+                        &[
+                            "kind",
+                            "share",
+                            "handle_time",
+                            "patience",
+                            "answer_within",
+                            "service_level_target",
+                            "queue_capacity",
+                            "concurrency",
+                            "concurrency_stretch",
+                            "intraday",
+                        ],
+                        &ctx,
+                    );
+                    let kind = match cx.string(ct, "kind", &ctx, "\"call\"") {
+                        Some((k, span)) => match k {
+                            "call" => Some(ChannelKind::Call),
+                            "chat" => Some(ChannelKind::Chat),
+                            "async" => Some(ChannelKind::Async),
+                            other => {
+                                cx.err(format!("unknown channel kind `{other}` in {ctx}"), span, "use \"call\" (phone), \"chat\" (live chat) or \"async\" (email, web form)");
+                                None
+                            }
+                        },
+                        None => {
+                            if !ct.contains_key("kind") {
+                                cx.err(
+                                    format!("{ctx} needs `kind`"),
+                                    key.span(),
+                                    "add kind = \"call\", \"chat\" or \"async\"",
+                                );
+                            }
+                            None
+                        }
+                    };
+                    let share = cx.num(
+                        ct,
+                        "share",
+                        &ctx,
+                        Bounds::new(0.0, false, 1.0),
+                        "a share is a fraction between 0 and 1",
+                    );
+                    let handle_time = cx.dist(ct, "handle_time", &ctx);
+                    if !ct.contains_key("handle_time") {
+                        cx.err(format!("{ctx} needs `handle_time`"), key.span(), "add e.g. handle_time = { dist = \"lognormal\", mean = \"6m\", cv = 0.8 }");
+                    }
+                    let patience = cx.dist(ct, "patience", &ctx);
+                    if let (Some(ChannelKind::Async), Some(pv)) = (kind, ct.get("patience")) {
+                        cx.err(format!("{ctx} is async: its contacts do not abandon, so `patience` has no meaning"), span_of(pv), "remove patience, or make the channel a \"call\" or \"chat\"");
+                    }
+                    let default_within = match kind {
+                        Some(ChannelKind::Async) => "\"24h\"",
+                        Some(ChannelKind::Chat) => "\"1m\"",
+                        _ => "\"20s\"",
+                    };
+                    let answer_within = cx
+                        .duration(ct, "answer_within", &ctx, default_within)
+                        .map(|x| x.0);
+                    let target = cx
+                        .num(
+                            ct,
+                            "service_level_target",
+                            &ctx,
+                            Bounds::new(0.0, true, 1.0),
+                            "a target is a share, e.g. 0.8 for 80%",
+                        )
+                        .map(|x| x.0);
+                    let queue_capacity = cx
+                        .int(
+                            ct,
+                            "queue_capacity",
+                            &ctx,
+                            0,
+                            10_000_000,
+                            "the number of waiting places; 0 means nobody can wait",
+                        )
+                        .map(|x| x.0 as u32);
+                    if let (Some(ChannelKind::Async), Some(qv)) = (kind, ct.get("queue_capacity")) {
+                        cx.err(
+                            format!("{ctx} is async: its backlog has no capacity limit"),
+                            span_of(qv),
+                            "remove queue_capacity",
+                        );
+                    }
+                    let concurrency = cx.int(
+                        ct,
+                        "concurrency",
+                        &ctx,
+                        1,
+                        50,
+                        "concurrency is the number of chats an agent holds at once, at least 1",
+                    );
+                    if let (Some(k), Some((_, span))) = (kind, &concurrency)
+                        && k != ChannelKind::Chat
+                    {
+                        cx.err(
+                            format!(
+                                "`concurrency` applies to chat channels only, and {ctx} is a {}",
+                                k.name()
+                            ),
+                            span.clone(),
+                            "remove it, or make the channel kind = \"chat\"",
+                        );
+                    }
+                    let stretch = cx
+                        .num(
+                            ct,
+                            "concurrency_stretch",
+                            &ctx,
+                            Bounds::new(0.0, false, 10.0),
+                            "the extra handle time per additional chat, e.g. 0.25 for +25%",
+                        )
+                        .map_or(0.25, |x| x.0);
+                    let intraday = intraday(cx, ct, &ctx);
+                    channels.push(RawChannel {
+                        name: cname.to_string(),
+                        key_span: key.span(),
+                        kind,
+                        share,
+                        handle_time,
+                        patience,
+                        answer_within,
+                        target,
+                        queue_capacity,
+                        concurrency: concurrency.map_or(
+                            if kind == Some(ChannelKind::Chat) {
+                                3
+                            } else {
+                                1
+                            },
+                            |x| x.0 as u32,
+                        ),
+                        stretch,
+                        intraday,
+                    });
+                }
+            }
+        }
+    }
+    let channel_index = |name: &str| channels.iter().position(|c| c.name == name);
+    let channel_names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
+    let unknown_channel = |cx: &mut Cx, name: &str, span: Range<usize>, ctx: &str| {
+        let best = channel_names
+            .iter()
+            .map(|a| (strsim::jaro_winkler(name, a), a))
+            .max_by(|x, y| x.0.total_cmp(&y.0));
+        let help = match best {
+            Some((s, a)) if s > 0.7 => format!(
+                "did you mean `{a}`? channels are: {}",
+                channel_names.join(", ")
+            ),
+            _ => format!(
+                "define it as [channels.{name}], or use one of: {}",
+                channel_names.join(", ")
+            ),
+        };
+        cx.err(
+            format!("{ctx} names channel `{name}`, which is not defined"),
+            span,
+            help,
+        );
+    };
+
+    // Channel shares.
+    let nch = channels.len();
+    let mut channel_share = vec![0.0; nch];
+    let shares_given = channels.iter().filter(|c| c.share.is_some()).count();
+    if nch == 1 {
+        channel_share[0] = channels[0].share.as_ref().map_or(1.0, |s| s.0);
+    } else if shares_given > 0 {
+        let mut sum = 0.0;
+        for (i, c) in channels.iter().enumerate() {
+            match &c.share {
+                Some((s, _)) => {
+                    channel_share[i] = *s;
+                    sum += s;
+                }
+                None => cx.err(
+                    format!(
+                        "[channels.{}] needs `share` because the other channels have one",
+                        c.name
+                    ),
+                    c.key_span.clone(),
+                    "give every channel the share of contacts it receives; they add up to 1",
+                ),
+            }
+        }
+        if shares_given == nch && (sum - 1.0).abs() > 1e-6 {
+            cx.err(
+                format!("the channel shares add up to {}, not 1", round6(sum)),
+                channels_span.clone(),
+                "shares are fractions of all contacts: make them add up to 1",
+            );
+        }
+    }
+
+    // [[topics]]
+    let mut topics: Vec<Topic> = Vec::new();
+    let mut topic_spans: Vec<Range<usize>> = Vec::new();
+    let mut topics_have_mix = Vec::new();
+    match doc.get("topics") {
+        None => {
+            topics.push(Topic {
+                name: "all".into(),
+                share: 1.0,
+                priority: 1,
+                skill: "all".into(),
+                handle_time_factor: 1.0,
+                channel_mix: channel_share.clone(),
+            });
+            topic_spans.push(whole.clone());
+            topics_have_mix.push(false);
+        }
+        Some(v) => match v.get_ref() {
+            DeValue::Array(items) if !items.is_empty() => {
+                let n = items.len();
+                let mut share_sum = 0.0;
+                let mut all_shares = true;
+                let mut seen = BTreeSet::new();
+                for (i, item) in items.iter().enumerate() {
+                    let ctx0 = format!("topic {}", i + 1);
+                    let Some(t) = cx.table(item, "[[topics]]") else {
+                        continue;
+                    };
+                    let tname = cx
+                        .string(t, "name", &ctx0, "\"billing\"")
+                        .map(|x| x.0.to_string());
+                    let ctx = tname
+                        .as_ref()
+                        .map_or(ctx0.clone(), |n| format!("topic `{n}`"));
+                    cx.check_keys(
+                        t,
+                        &[
+                            "name",
+                            "share",
+                            "priority",
+                            "skill",
+                            "handle_time_factor",
+                            "channels",
+                        ],
+                        &ctx,
+                    );
+                    if tname.is_none() && !t.contains_key("name") {
+                        cx.err(
+                            format!("{ctx0} needs a `name`"),
+                            span_of(item),
+                            "add name = \"billing\" (the contact reason)",
+                        );
+                    }
+                    if let Some(n) = &tname
+                        && !seen.insert(n.clone())
+                    {
+                        cx.err(
+                            format!("topic `{n}` is defined twice"),
+                            span_of(item),
+                            "give each topic its own name",
+                        );
+                    }
+                    let share = cx.num(
+                        t,
+                        "share",
+                        &ctx,
+                        Bounds::new(0.0, false, 1.0),
+                        "a share is a fraction of all contacts, between 0 and 1",
+                    );
+                    match &share {
+                        Some((s, _)) => share_sum += s,
+                        None => {
+                            if !t.contains_key("share") && n > 1 {
+                                cx.err(format!("{ctx} needs `share`"), span_of(item), "give the fraction of contacts about this topic, e.g. share = 0.25");
+                            }
+                            all_shares = false;
+                        }
+                    }
+                    let priority = cx
+                        .int(
+                            t,
+                            "priority",
+                            &ctx,
+                            1,
+                            1000,
+                            "priority 1 is the most urgent; 2, 3… come after",
+                        )
+                        .map_or(1, |x| x.0 as u32);
+                    let skill = cx
+                        .string(t, "skill", &ctx, "\"billing\"")
+                        .map(|x| x.0.to_string());
+                    let factor = cx
+                        .num(
+                            t,
+                            "handle_time_factor",
+                            &ctx,
+                            Bounds::new(0.0, true, 100.0),
+                            "1 is the channel's handle time; 1.5 is half as long again",
+                        )
+                        .map_or(1.0, |x| x.0);
+                    let mut mix = channel_share.clone();
+                    let mut has_mix = false;
+                    if let Some(mv) = t.get("channels") {
+                        match mv.get_ref() {
+                            DeValue::Table(mt) => {
+                                has_mix = true;
+                                mix = vec![0.0; nch];
+                                let mut sum = 0.0;
+                                for (ck, cval) in mt.iter() {
+                                    let cn: &str = ck.get_ref();
+                                    let x = cx.num_value(
+                                        cval,
+                                        cn,
+                                        &format!("`channels` of {ctx}"),
+                                        Bounds::new(0.0, false, 1.0),
+                                        "a share is a fraction between 0 and 1",
+                                    );
+                                    match channel_index(cn) {
+                                        Some(ci) => {
+                                            if let Some(x) = x {
+                                                mix[ci] = x;
+                                                sum += x;
+                                            }
+                                        }
+                                        None => unknown_channel(
+                                            cx,
+                                            cn,
+                                            ck.span(),
+                                            &format!("`channels` of {ctx}"),
+                                        ),
+                                    }
+                                }
+                                if (sum - 1.0).abs() > 1e-6 && !mt.is_empty() {
+                                    cx.err(
+                                        format!("the channel shares of {ctx} add up to {}, not 1", round6(sum)),
+                                        span_of(mv),
+                                        "they are the fractions of this topic's contacts on each channel: make them add up to 1",
+                                    );
+                                }
+                            }
+                            other => cx.err(
+                                format!(
+                                    "`channels` of {ctx} must be a table of shares, not {}",
+                                    type_name(other)
+                                ),
+                                span_of(mv),
+                                "write e.g. channels = { phone = 0.7, email = 0.3 }",
+                            ),
+                        }
+                    }
+                    let name = tname.unwrap_or_else(|| format!("topic{}", i + 1));
+                    topics.push(Topic {
+                        skill: skill.unwrap_or_else(|| name.clone()),
+                        name,
+                        share: share.map_or(if n == 1 { 1.0 } else { 0.0 }, |s| s.0),
+                        priority,
+                        handle_time_factor: factor,
+                        channel_mix: mix,
+                    });
+                    topic_spans.push(span_of(item));
+                    topics_have_mix.push(has_mix);
+                }
+                if all_shares && (share_sum - 1.0).abs() > 1e-6 {
+                    cx.err(
+                        format!("the topic shares add up to {}, not 1", round6(share_sum)),
+                        span_of(v),
+                        "shares are fractions of all contacts: make them add up to 1",
+                    );
+                }
+            }
+            DeValue::Array(_) => cx.err(
+                "`topics` is empty",
+                span_of(v),
+                "remove it for a single topic, or add [[topics]] entries",
+            ),
+            other => cx.err(
+                format!(
+                    "`topics` must be a list of [[topics]] entries, not {}",
+                    type_name(other)
+                ),
+                span_of(v),
+                "write each topic as a [[topics]] section with name and share",
+            ),
+        },
+    }
+    // Without channel shares, a topic without its own mix has no channel to go to.
+    if nch > 1 && shares_given == 0 {
+        for (i, has) in topics_have_mix.iter().enumerate() {
+            if !has {
+                cx.err(
+                    format!("with {nch} channels, say how contacts split between them"),
+                    if topic_spans[i].is_empty() { channels_span.clone() } else { topic_spans[i].clone() },
+                    "give each channel a share (e.g. share = 0.6), or each topic its own channels = { … }",
+                );
+                break;
+            }
+        }
+    }
+    let skill_names: BTreeSet<String> = topics.iter().map(|t| t.skill.clone()).collect();
+
+    // [[agents]]
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_spans: Vec<Range<usize>> = Vec::new();
+    match doc.get("agents") {
+        None => cx.diags.push(
+            Diagnostic::error("the scenario has no agents", Some(whole.clone()))
+                .help("add an [[agents]] group with name, count and channels"),
+        ),
+        Some(v) => {
+            match v.get_ref() {
+                DeValue::Array(items) if !items.is_empty() => {
+                    let mut seen = BTreeSet::new();
+                    for (i, item) in items.iter().enumerate() {
+                        let ctx0 = format!("agent group {}", i + 1);
+                        let Some(t) = cx.table(item, "[[agents]]") else {
+                            continue;
+                        };
+                        let gname = cx
+                            .string(t, "name", &ctx0, "\"tier1\"")
+                            .map(|x| x.0.to_string());
+                        let ctx = gname
+                            .as_ref()
+                            .map_or(ctx0.clone(), |n| format!("agent group `{n}`"));
+                        cx.check_keys(
+                            t,
+                            &[
+                                "name",
+                                "count",
+                                "channels",
+                                "skills",
+                                "concurrency",
+                                "shifts",
+                                "planned_shrinkage",
+                                "absence",
+                            ],
+                            &ctx,
+                        );
+                        if gname.is_none() && !t.contains_key("name") {
+                            cx.err(
+                                format!("{ctx0} needs a `name`"),
+                                span_of(item),
+                                "add name = \"tier1\"",
+                            );
+                        }
+                        if let Some(n) = &gname
+                            && !seen.insert(n.clone())
+                        {
+                            cx.err(
+                                format!("agent group `{n}` is defined twice"),
+                                span_of(item),
+                                "give each group its own name",
+                            );
+                        }
+                        let count = cx.int(
+                            t,
+                            "count",
+                            &ctx,
+                            1,
+                            1_000_000,
+                            "a group needs agents: give at least 1, or remove the group",
+                        );
+                        let mut chans = vec![false; nch];
+                        match t.get("channels") {
+                        None => cx.err(format!("{ctx} needs `channels`"), span_of(item), format!("list the channels it works, e.g. channels = [\"{}\"]", channel_names.first().map_or("phone", |s| s.as_str()))),
+                        Some(cv) => match cv.get_ref() {
+                            DeValue::Array(list) => {
+                                if list.is_empty() {
+                                    cx.err(format!("{ctx} works no channel"), span_of(cv), "list at least one channel");
+                                }
+                                for c in list.iter() {
+                                    if let Some(cn) = cx.string_value(c, "channels", &ctx, "[\"phone\"]") {
+                                        match channel_index(cn) {
+                                            Some(ci) => chans[ci] = true,
+                                            None => unknown_channel(cx, cn, span_of(c), &ctx),
+                                        }
+                                    }
+                                }
+                            }
+                            other => cx.err(
+                                format!("`channels` of {ctx} must be a list of channel names, not {}", type_name(other)),
+                                span_of(cv),
+                                "write e.g. channels = [\"phone\", \"email\"]",
+                            ),
+                        },
+                    }
+                        let mut prof: Vec<Option<f64>> = vec![Some(1.0); topics.len()];
+                        if let Some(sv) = t.get("skills") {
+                            match sv.get_ref() {
+                            DeValue::Table(st) => {
+                                prof = vec![None; topics.len()];
+                                for (sk, sval) in st.iter() {
+                                    let sn: &str = sk.get_ref();
+                                    let p = cx.num_value(sval, sn, &format!("`skills` of {ctx}"), Bounds::new(0.0, true, 2.0), "proficiency 1 is fully trained; 0.5 takes twice as long");
+                                    if !skill_names.contains(sn) {
+                                        let best = skill_names
+                                            .iter()
+                                            .map(|a| (strsim::jaro_winkler(sn, a), a))
+                                            .max_by(|x, y| x.0.total_cmp(&y.0));
+                                        let names: Vec<&str> = skill_names.iter().map(|s| s.as_str()).collect();
+                                        let help = match best {
+                                            Some((s, a)) if s > 0.7 => format!("did you mean `{a}`? skills used by topics are: {}", names.join(", ")),
+                                            _ => format!("skills used by topics are: {}", names.join(", ")),
+                                        };
+                                        cx.err(format!("{ctx} has skill `{sn}`, which no topic needs"), sk.span(), help);
+                                    }
+                                    for (ti, topic) in topics.iter().enumerate() {
+                                        if topic.skill == sn {
+                                            prof[ti] = p;
+                                        }
+                                    }
+                                }
+                            }
+                            other => cx.err(
+                                format!("`skills` of {ctx} must be a table of proficiencies, not {}", type_name(other)),
+                                span_of(sv),
+                                "write e.g. skills = { billing = 1.0, technical = 0.7 }",
+                            ),
+                        }
+                        }
+                        let concurrency = cx.int(t, "concurrency", &ctx, 1, 50, "concurrency is the number of chats an agent holds at once, at least 1").map(|x| x.0 as u32);
+                        let chat_conc = channels
+                            .iter()
+                            .zip(&chans)
+                            .filter(|(c, on)| **on && c.kind == Some(ChannelKind::Chat))
+                            .map(|(c, _)| c.concurrency)
+                            .max();
+                        let planned = cx
+                            .num(
+                                t,
+                                "planned_shrinkage",
+                                &ctx,
+                                Bounds::new(0.0, false, 0.95),
+                                "the share of scheduled time off the phones, e.g. 0.15 for 15%",
+                            )
+                            .map_or(0.0, |x| x.0);
+                        let absence = cx
+                            .num(
+                                t,
+                                "absence",
+                                &ctx,
+                                Bounds::new(0.0, false, 0.95),
+                                "the chance an agent is absent on a scheduled day, e.g. 0.05",
+                            )
+                            .map_or(0.0, |x| x.0);
+                        let mut shifts = Vec::new();
+                        if let Some(sv) = t.get("shifts") {
+                            match sv.get_ref() {
+                            DeValue::Array(list) if !list.is_empty() => {
+                                for (si, s) in list.iter().enumerate() {
+                                    let sctx = format!("shift {} of {ctx}", si + 1);
+                                    if let Some(shift) = parse_shift(cx, s, &sctx, count.as_ref().map(|c| c.0 as u32)) {
+                                        shifts.push(shift);
+                                    }
+                                }
+                            }
+                            DeValue::Array(_) => cx.err(format!("`shifts` of {ctx} is empty"), span_of(sv), "remove it for agents working around the clock, or add shifts"),
+                            other => cx.err(
+                                format!("`shifts` of {ctx} must be a list of shifts, not {}", type_name(other)),
+                                span_of(sv),
+                                "write e.g. shifts = [{ days = \"weekdays\", start = \"08:00\", end = \"16:30\", count = 5 }]",
+                            ),
+                        }
+                        } else if count.is_none() && !t.contains_key("count") {
+                            cx.err(
+                                format!("{ctx} needs `count`"),
+                                span_of(item),
+                                "give the number of agents, e.g. count = 10",
+                            );
+                        }
+                        groups.push(Group {
+                            name: gname.unwrap_or_else(|| format!("group{}", i + 1)),
+                            channels: chans,
+                            proficiency: prof,
+                            concurrency: concurrency.or(chat_conc).unwrap_or(1),
+                            around_the_clock: if t.contains_key("shifts") {
+                                0
+                            } else {
+                                count.map_or(0, |c| c.0 as u32)
+                            },
+                            shifts,
+                            planned_shrinkage: planned,
+                            absence,
+                        });
+                        group_spans.push(span_of(item));
+                    }
+                }
+                DeValue::Array(_) => cx.err(
+                    "`agents` is empty",
+                    span_of(v),
+                    "add at least one [[agents]] group",
+                ),
+                other => cx.err(
+                    format!(
+                        "`agents` must be a list of [[agents]] groups, not {}",
+                        type_name(other)
+                    ),
+                    span_of(v),
+                    "write each group as an [[agents]] section with name, count and channels",
+                ),
+            }
+        }
+    }
+
+    if cx.has_errors() {
+        return None;
+    }
+    let days = days?.0 as u32;
+    let per_day = per_day?.0;
+
+    let mut model_channels = Vec::with_capacity(nch);
+    for (i, c) in channels.into_iter().enumerate() {
+        let kind = c.kind?;
+        let within = c.answer_within.unwrap_or(match kind {
+            ChannelKind::Call => 20.0,
+            ChannelKind::Chat => 60.0,
+            ChannelKind::Async => DAY,
+        });
+        model_channels.push((
+            Channel {
+                name: c.name,
+                kind,
+                share: channel_share[i],
+                handle_time: c.handle_time?,
+                patience: c.patience,
+                answer_within: within,
+                service_level_target: c.target,
+                queue_capacity: c.queue_capacity,
+                concurrency: if kind == ChannelKind::Chat {
+                    c.concurrency
+                } else {
+                    1
+                },
+                concurrency_stretch: c.stretch,
+                intraday: c.intraday.unwrap_or_else(|| intraday_default.clone()),
+            },
+            c.key_span,
+        ));
+    }
+
+    // Coverage: every (topic, channel) that receives contacts has a group to serve it.
+    for (ti, topic) in topics.iter().enumerate() {
+        for (ci, (ch, cspan)) in model_channels.iter().enumerate() {
+            if topic.channel_mix[ci] * topic.share <= 0.0 {
+                continue;
+            }
+            let served = groups
+                .iter()
+                .any(|g| g.channels[ci] && g.proficiency[ti].is_some());
+            if !served {
+                let span = if topic_spans[ti].is_empty() {
+                    cspan.clone()
+                } else {
+                    topic_spans[ti].clone()
+                };
+                let what = if topics.len() == 1 {
+                    format!("channel `{}`", ch.name)
+                } else {
+                    format!("topic `{}` on channel `{}`", topic.name, ch.name)
+                };
+                cx.err(
+                    format!("no agent group can serve {what}"),
+                    span,
+                    format!("add `{}` to the channels of a group that has skill `{}`, or give this channel a share of 0", ch.name, topic.skill),
+                );
+            }
+        }
+    }
+    for (gi, g) in groups.iter().enumerate() {
+        if g.headcount() == 0 && g.shifts.is_empty() {
+            cx.err(
+                format!("agent group `{}` has no agents", g.name),
+                group_spans[gi].clone(),
+                "give it count = 1 or more",
+            );
+        }
+    }
+    if cx.has_errors() {
+        return None;
+    }
+
+    let mut model_ch = Vec::new();
+    let mut spans = Vec::new();
+    for (mut c, span) in model_channels {
+        // The share of all contacts that arrive on this channel, over every topic.
+        let ci = model_ch.len();
+        c.share = topics.iter().map(|t| t.share * t.channel_mix[ci]).sum();
+        model_ch.push(c);
+        spans.push(span);
+    }
+    let model = Model {
+        name,
+        days,
+        warmup_days,
+        interval,
+        replications,
+        seed,
+        demand: Demand {
+            per_day,
+            weekday,
+            day_cv,
+            start_weekday,
+        },
+        channels: model_ch,
+        topics,
+        groups,
+    };
+    load_warnings(cx, &model, &spans);
+    Some(model)
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn parse_shift(cx: &mut Cx, v: &Value<'_>, ctx: &str, group_count: Option<u32>) -> Option<Shift> {
+    let DeValue::Table(t) = v.get_ref() else {
+        cx.err(
+            format!("{ctx} must be a table, not {}", type_name(v.get_ref())),
+            span_of(v),
+            "write e.g. { days = \"weekdays\", start = \"08:00\", end = \"16:30\", count = 5 }",
+        );
+        return None;
+    };
+    cx.check_keys(t, &["days", "start", "end", "count", "overnight"], ctx);
+    let mut days = [false; 7];
+    match t.get("days") {
+        None => days = [true; 7],
+        Some(dv) => match dv.get_ref() {
+            DeValue::String(s) => match s.as_ref() {
+                "weekdays" | "mon-fri" => days = [true, true, true, true, true, false, false],
+                "weekends" | "weekend" | "sat-sun" => days = [false, false, false, false, false, true, true],
+                "daily" | "every day" | "all" => days = [true; 7],
+                other => match weekday_index(other) {
+                    Some(i) => days[i] = true,
+                    None => cx.err(
+                        format!("`{other}` in {ctx} is not a set of days"),
+                        span_of(dv),
+                        "write \"weekdays\", \"weekends\", \"daily\", or a list such as [\"mon\", \"wed\"]",
+                    ),
+                },
+            },
+            DeValue::Array(list) => {
+                for d in list.iter() {
+                    if let Some(name) = cx.string_value(d, "days", ctx, "[\"mon\", \"tue\"]") {
+                        match weekday_index(name) {
+                            Some(i) => days[i] = true,
+                            None => cx.err(format!("`{name}` is not a weekday"), span_of(d), "write mon, tue, wed, thu, fri, sat or sun"),
+                        }
+                    }
+                }
+            }
+            other => cx.err(
+                format!("`days` of {ctx} must be text or a list, not {}", type_name(other)),
+                span_of(dv),
+                "write \"weekdays\", \"weekends\", \"daily\", or a list such as [\"mon\", \"wed\"]",
+            ),
+        },
+    }
+    let time = |cx: &mut Cx, key: &str| -> Option<(f64, Range<usize>)> {
+        let (s, span) = cx.string(t, key, ctx, "\"08:00\"")?;
+        match parse_time_of_day(s) {
+            Ok(x) => Some((x, span)),
+            Err(msg) => {
+                cx.err(
+                    format!("`{key}` of {ctx}: {msg}"),
+                    span,
+                    format!("e.g. {key} = \"08:00\""),
+                );
+                None
+            }
+        }
+    };
+    let start = time(cx, "start");
+    let end = time(cx, "end");
+    for key in ["start", "end"] {
+        if !t.contains_key(key) {
+            cx.err(
+                format!("{ctx} needs `{key}`"),
+                span_of(v),
+                format!("add {key} = \"HH:MM\""),
+            );
+        }
+    }
+    let overnight = match t.get("overnight") {
+        None => false,
+        Some(ov) => match ov.get_ref() {
+            DeValue::Boolean(b) => *b,
+            other => {
+                cx.err(
+                    format!(
+                        "`overnight` of {ctx} must be true or false, not {}",
+                        type_name(other)
+                    ),
+                    span_of(ov),
+                    "write overnight = true",
+                );
+                false
+            }
+        },
+    };
+    let count = cx
+        .int(
+            t,
+            "count",
+            ctx,
+            1,
+            1_000_000,
+            "a shift needs agents: give at least 1, or remove the shift",
+        )
+        .map(|x| x.0 as u32);
+    if count.is_none() && group_count.is_none() && !t.contains_key("count") {
+        cx.err(
+            format!("{ctx} needs `count`"),
+            span_of(v),
+            "give the number of agents on this shift, e.g. count = 5",
+        );
+    }
+    let (start, _) = start?;
+    let (mut end, end_span) = end?;
+    if end <= start {
+        if overnight {
+            end += DAY;
+        } else {
+            cx.err(
+                format!(
+                    "{ctx} ends ({}) before it starts ({})",
+                    fmt_hm(end),
+                    fmt_hm(start)
+                ),
+                end_span,
+                "fix the times, or add overnight = true for a shift that runs past midnight",
+            );
+            return None;
+        }
+    } else if overnight {
+        cx.err(
+            format!("{ctx} is marked overnight but ends the same day"),
+            end_span,
+            "remove overnight = true, or fix the end time",
+        );
+        return None;
+    }
+    Some(Shift {
+        days,
+        start,
+        end,
+        count: count.or(group_count)?,
+    })
+}
+
+fn fmt_hm(sec: f64) -> String {
+    let m = (sec / 60.0).round() as u32;
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// Warnings on a model that is otherwise valid: queues that grow without bound.
+fn load_warnings(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
+    for (ci, ch) in m.channels.iter().enumerate() {
+        if ch.patience.is_some() {
+            continue;
+        }
+        let load = m.offered_erlangs(ChannelId(ci as u32));
+        if load <= 0.0 {
+            continue;
+        }
+        // Mean agents on the floor over a week among groups that work this channel.
+        let capacity: f64 = m
+            .groups
+            .iter()
+            .filter(|g| g.channels[ci])
+            .map(|g| {
+                mean_on_floor(g) * f64::from(g.concurrency.max(1))
+                    / f64::from(ch.concurrency.max(1))
+            })
+            .sum();
+        if load >= capacity {
+            let what = match ch.kind {
+                ChannelKind::Async => "the backlog grows without bound",
+                _ => "the queue grows without bound",
+            };
+            let help = match ch.kind {
+                ChannelKind::Async => "add agents or hours to this channel".to_string(),
+                _ => {
+                    "add agents, or give the channel a patience so callers can abandon".to_string()
+                }
+            };
+            cx.warn(
+                format!(
+                    "channel `{}` brings {:.1} agents' worth of work but has at most {:.1} agents on average, and nobody abandons: {what}",
+                    ch.name, load, capacity
+                ),
+                spans[ci].clone(),
+                help,
+            );
+        }
+    }
+}
+
+/// Mean number of agents of a group on the floor, over a week.
+pub fn mean_on_floor(g: &Group) -> f64 {
+    let base = if g.shifts.is_empty() {
+        f64::from(g.around_the_clock)
+    } else {
+        g.shifts
+            .iter()
+            .map(|s| {
+                f64::from(s.count)
+                    * (s.end - s.start)
+                    * s.days.iter().filter(|d| **d).count() as f64
+                    / (7.0 * DAY)
+            })
+            .sum()
+    };
+    base * (1.0 - g.planned_shrinkage) * (1.0 - g.absence)
+}
