@@ -43,6 +43,7 @@ pub mod engine;
 pub mod export;
 pub mod metrics;
 pub mod model;
+pub mod queueing;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -1,0 +1,1 @@
+//! Rendered diagnostics for invalid scenarios.

@@ -1,0 +1,8 @@
+//! The one integration-test binary: conformance against queueing theory, the command line,
+//! diagnostics, determinism and invariants.
+
+mod cli;
+mod conformance;
+mod diagnostics;
+mod properties;
+mod util;

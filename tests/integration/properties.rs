@@ -1,0 +1,1 @@
+//! Invariants of the engine on random valid scenarios.

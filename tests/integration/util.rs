@@ -1,0 +1,29 @@
+//! Helpers shared by the integration tests.
+
+use std::path::PathBuf;
+
+use supportsim::report::Summary;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared conformance scenarios, which sit beside the repository.
+pub fn conformance_dir() -> PathBuf {
+    let dir = root().join("../shared/conformance");
+    assert!(
+        dir.is_dir(),
+        "the conformance scenarios are expected in {} (the shared folder beside the repository)",
+        dir.display()
+    );
+    dir
+}
+
+/// Loads a scenario file, runs every replication and summarises.
+pub fn run_file(path: &std::path::Path) -> (supportsim::model::Model, Summary) {
+    let loaded = supportsim::scenario::load(path).unwrap_or_else(|e| panic!("{e}"));
+    let reps = supportsim::run_replications(&loaded.model, &|| {});
+    let summary = supportsim::report::summarize(&loaded.model, &path.display().to_string(), &reps);
+    (loaded.model, summary)
+}
