@@ -17,47 +17,55 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         );
     }
     let mut total = 0.0;
-    let mut number = String::new();
     let mut parts = 0;
-    for ch in t.chars() {
-        if ch.is_ascii_digit() || ch == '.' {
-            number.push(ch);
-        } else if ch.is_whitespace() {
-            continue;
-        } else {
-            let unit = match ch {
-                's' => 1.0,
-                'm' => 60.0,
-                'h' => 3600.0,
-                'd' => DAY,
-                _ => {
-                    return Err(format!(
-                        "`{text}` is not a duration: unknown unit `{ch}` (use s, m, h or d, as in \"1h30m\")"
-                    ));
-                }
+    let mut rest = t;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number = &rest[..num_len];
+        rest = rest[num_len..].trim_start();
+        let unit_len = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        rest = rest[unit_len..].trim_start();
+        if number.is_empty() {
+            let shown = if unit.is_empty() {
+                rest.chars().next().map(String::from).unwrap_or_default()
+            } else {
+                unit.to_string()
             };
-            let value: f64 = number.parse().map_err(|_| {
-                format!(
-                    "`{text}` is not a duration: a number must come before `{ch}`, as in \"1h30m\""
-                )
-            })?;
-            total += value * unit;
-            number.clear();
-            parts += 1;
+            return Err(format!(
+                "`{text}` is not a duration: a number must come before `{shown}`, as in \"1h30m\""
+            ));
         }
+        let value: f64 = number
+            .parse()
+            .map_err(|_| format!("`{text}` is not a duration: `{number}` is not a number"))?;
+        let scale = match unit {
+            "" => {
+                return Err(format!(
+                    "`{text}` has no unit: write \"{number}s\", \"{number}m\" or \"{number}h\""
+                ));
+            }
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+            "d" | "day" | "days" => DAY,
+            other => {
+                return Err(format!(
+                    "`{text}` is not a duration: unknown unit `{other}` (use s, m, h or d, as in \"1h30m\")"
+                ));
+            }
+        };
+        total += value * scale;
+        parts += 1;
     }
-    if !number.is_empty() {
-        return Err(format!(
-            "`{text}` has no unit: write \"{number}s\", \"{number}m\" or \"{number}h\""
-        ));
-    }
-    if parts == 0 {
+    if parts == 0 || !total.is_finite() {
         return Err(format!(
             "`{text}` is not a duration: write it like \"20s\", \"4m\" or \"1h30m\""
         ));
-    }
-    if !total.is_finite() {
-        return Err(format!("`{text}` is too long a duration"));
     }
     Ok(total)
 }
@@ -116,7 +124,10 @@ mod tests {
         assert_eq!(parse_duration("2d"), Ok(172_800.0));
         assert_eq!(parse_duration("1.5h"), Ok(5400.0));
         assert!(parse_duration("20").is_err());
-        assert!(parse_duration("20 minutes").is_err());
+        assert_eq!(parse_duration("20 minutes"), Ok(1200.0));
+        assert_eq!(parse_duration("1 hour 30 min"), Ok(5400.0));
+        assert!(parse_duration("20 parsecs").is_err());
+        assert!(parse_duration("h20").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("1..5h").is_err());

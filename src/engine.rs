@@ -37,8 +37,10 @@ enum Kind {
     DayStart {
         day: u32,
     },
+    /// Start of a scheduled shift; an absent agent is scheduled but never on the floor.
     ShiftStart {
         agent: u32,
+        absent: bool,
     },
     ShiftEnd {
         agent: u32,
@@ -371,7 +373,7 @@ impl<'m> Engine<'m> {
                 Kind::Done { agent, chat } => self.done(agent as usize, chat),
                 Kind::Abandon { slot, generation } => self.abandon(slot as usize, generation),
                 Kind::DayStart { day } => self.day_start(day),
-                Kind::ShiftStart { agent } => self.shift_start(agent as usize),
+                Kind::ShiftStart { agent, absent } => self.shift_start(agent as usize, absent),
                 Kind::ShiftEnd { agent } => self.shift_end(agent as usize),
                 Kind::BreakStart { agent } => self.break_start(agent as usize),
                 Kind::BreakEnd { agent } => self.break_end(agent as usize),
@@ -831,7 +833,13 @@ impl<'m> Engine<'m> {
                     let (start, end, days) = (s.start, s.end, s.days);
                     if day == 0 && days[yesterday] && end > DAY {
                         // The night shift that began before the horizon.
-                        self.schedule(0.0, Kind::ShiftStart { agent: a as u32 });
+                        self.schedule(
+                            0.0,
+                            Kind::ShiftStart {
+                                agent: a as u32,
+                                absent: false,
+                            },
+                        );
                         self.schedule(end - DAY, Kind::ShiftEnd { agent: a as u32 });
                     }
                     if days[weekday] {
@@ -845,16 +853,21 @@ impl<'m> Engine<'m> {
             // Shrinkage draws come from the operation's own stream.
             let absent = absence > 0.0 && self.staffing_rng.random::<f64>() < absence;
             let is_shift = self.agents[a].shift.is_some();
-            if absent {
-                if !is_shift {
-                    self.schedule(from, Kind::BreakStart { agent: a as u32 });
-                    self.schedule(to, Kind::BreakEnd { agent: a as u32 });
-                }
-                continue;
-            }
             if is_shift {
-                self.schedule(from, Kind::ShiftStart { agent: a as u32 });
+                self.schedule(
+                    from,
+                    Kind::ShiftStart {
+                        agent: a as u32,
+                        absent,
+                    },
+                );
                 self.schedule(to, Kind::ShiftEnd { agent: a as u32 });
+            } else if absent {
+                self.schedule(from, Kind::BreakStart { agent: a as u32 });
+                self.schedule(to, Kind::BreakEnd { agent: a as u32 });
+            }
+            if absent {
+                continue;
             }
             if planned > 0.0 {
                 let len = (to - from) * planned;
@@ -866,12 +879,16 @@ impl<'m> Engine<'m> {
         }
     }
 
-    fn shift_start(&mut self, a: usize) {
+    fn shift_start(&mut self, a: usize, absent: bool) {
         let ag = &mut self.agents[a];
         ag.leaving = false;
         if ag.presence == Presence::Off {
-            self.set_presence(a, Presence::Floor);
-            self.fill(a);
+            if absent {
+                self.set_presence(a, Presence::Away);
+            } else {
+                self.set_presence(a, Presence::Floor);
+                self.fill(a);
+            }
         }
     }
 

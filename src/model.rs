@@ -133,9 +133,9 @@ impl Group {
 /// Demand: how many contacts arrive and when.
 #[derive(Debug, Clone)]
 pub struct Demand {
-    /// Mean contacts per day over a week.
+    /// Contacts on a day of weekday weight 1.
     pub per_day: f64,
-    /// Weekday multipliers, Monday first, mean 1.
+    /// Weekday multipliers of `per_day`, Monday first (1 = an ordinary day, 0 = closed).
     pub weekday: [f64; 7],
     /// Coefficient of variation of the random day factor (gamma, mean 1); 0 for none.
     pub day_cv: f64,
@@ -193,7 +193,8 @@ impl Model {
     /// Mean offered load of a channel in Erlangs over the week (ignoring proficiency).
     pub fn offered_erlangs(&self, c: ChannelId) -> f64 {
         let ch = &self.channels[c.0 as usize];
-        let per_second = self.demand.per_day / crate::duration::DAY;
+        let mean_weight = self.demand.weekday.iter().sum::<f64>() / 7.0;
+        let per_second = self.demand.per_day * mean_weight / crate::duration::DAY;
         self.topics
             .iter()
             .map(|t| {

@@ -765,23 +765,25 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             cx.check_keys(wt, &WEEKDAYS, "`weekday` of [volume]");
                             let mut w = [0.0; 7];
                             let mut all = true;
+                            let mut missing = Vec::new();
                             for (i, d) in WEEKDAYS.iter().enumerate() {
-                                match cx.num(wt, d, "`weekday`", Bounds::new(0.0, false, 1e6), "weekday weights are relative volumes and cannot be negative") {
+                                match cx.num(wt, d, "`weekday` of [volume]", Bounds::new(0.0, false, 1e6), "weekday weights are relative volumes and cannot be negative") {
                                     Some((x, _)) => w[i] = x,
                                     None if wt.contains_key(*d) => all = false,
-                                    None => {
-                                        cx.err(
-                                            format!("`weekday` in [volume] has no weight for `{d}`"),
-                                            span_of(wv),
-                                            "give all seven days, e.g. { mon = 1.2, tue = 1.1, wed = 1, thu = 1, fri = 0.9, sat = 0.5, sun = 0.3 }; 0 closes a day",
-                                        );
-                                        all = false;
-                                    }
+                                    None => missing.push(*d),
                                 }
+                            }
+                            if !missing.is_empty() {
+                                all = false;
+                                cx.err(
+                                    format!("`weekday` in [volume] has no weight for {}", missing.join(", ")),
+                                    span_of(wv),
+                                    "give all seven days, e.g. { mon = 1.2, tue = 1.1, wed = 1, thu = 1, fri = 0.9, sat = 0.5, sun = 0.3 }; 0 closes a day",
+                                );
                             }
                             let mean = w.iter().sum::<f64>() / 7.0;
                             if all && mean > 0.0 {
-                                weekday = w.map(|x| x / mean);
+                                weekday = w;
                             } else if all {
                                 cx.err("the weekday weights are all zero", span_of(wv), "at least one day must receive contacts");
                             }
@@ -1038,9 +1040,21 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
             }
         }
         if shares_given == nch && (sum - 1.0).abs() > 1e-6 {
+            let parts: Vec<String> = channels
+                .iter()
+                .filter_map(|c| c.share.as_ref().map(|s| format!("{} {}", c.name, s.0)))
+                .collect();
+            let at = channels
+                .iter()
+                .find_map(|c| c.share.as_ref().map(|s| s.1.clone()))
+                .unwrap_or_else(|| channels_span.clone());
             cx.err(
-                format!("the channel shares add up to {}, not 1", round6(sum)),
-                channels_span.clone(),
+                format!(
+                    "the channel shares add up to {} ({}), not 1",
+                    round6(sum),
+                    parts.join(" + ")
+                ),
+                at,
                 "shares are fractions of all contacts: make them add up to 1",
             );
         }

@@ -1,1 +1,218 @@
-//! Rendered diagnostics for invalid scenarios.
+//! Rendered diagnostics for invalid scenarios: every case reports every problem with
+//! file:line:col, the line, a caret and a fix, exits with code 2 and never panics.
+
+use assert_cmd::Command;
+
+const BASE: &str = r#"[simulation]
+name = "desk"
+days = 7
+replications = 2
+
+[volume]
+per_day = 1000
+
+[channels.phone]
+kind = "call"
+share = 0.6
+handle_time = { dist = "exponential", mean = "4m" }
+patience = { dist = "exponential", mean = "3m" }
+
+[channels.email]
+kind = "async"
+share = 0.4
+handle_time = { dist = "lognormal", mean = "8m", cv = 0.8 }
+answer_within = "8h"
+
+[[topics]]
+name = "billing"
+share = 0.5
+
+[[topics]]
+name = "technical"
+share = 0.5
+
+[[agents]]
+name = "tier1"
+count = 8
+channels = ["phone", "email"]
+"#;
+
+/// Runs `supportsim validate NAME.toml` on `text` in a fresh folder; returns (exit code, stdout,
+/// stderr).
+fn validate(name: &str, text: &str) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(format!("{name}.toml")), text).expect("write scenario");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["validate", &format!("{name}.toml")])
+        .output()
+        .expect("runs");
+    (
+        out.status.code().expect("exit code, not a signal"),
+        String::from_utf8(out.stdout).expect("utf-8"),
+        String::from_utf8(out.stderr).expect("utf-8"),
+    )
+}
+
+/// An invalid scenario: exit code 2, nothing on stdout; returns stderr.
+fn invalid(name: &str, text: &str) -> String {
+    let (code, stdout, stderr) = validate(name, text);
+    assert_eq!(code, 2, "{name}: exit code\n{stderr}");
+    assert_eq!(stdout, "", "{name}: nothing on stdout");
+    assert!(!stderr.contains("panicked"), "{name}: panic\n{stderr}");
+    stderr
+}
+
+#[test]
+fn base_is_valid() {
+    let (code, stdout, stderr) = validate("base", BASE);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "base.toml is valid: 2 channels, 2 topics, 1 agent group, 8 agents.\n"
+    );
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn unknown_key_suggests_the_closest() {
+    let text = BASE.replace(
+        "handle_time = { dist = \"exponential\"",
+        "handel_time = { dist = \"exponential\"",
+    );
+    insta::assert_snapshot!(invalid("unknown-key", &text));
+}
+
+#[test]
+fn wrong_type() {
+    let text = BASE
+        .replace("days = 7", "days = \"a week\"")
+        .replace("count = 8", "count = [8]");
+    insta::assert_snapshot!(invalid("wrong-type", &text));
+}
+
+#[test]
+fn zero_and_negative_counts_and_rates() {
+    let text = BASE
+        .replace("per_day = 1000", "per_day = -50")
+        .replace("count = 8", "count = 0")
+        .replace("replications = 2", "replications = 0");
+    insta::assert_snapshot!(invalid("zero-and-negative", &text));
+}
+
+#[test]
+fn shares_that_do_not_add_up() {
+    let text = BASE.replace("share = 0.4", "share = 0.3").replace(
+        "name = \"technical\"\nshare = 0.5",
+        "name = \"technical\"\nshare = 0.45",
+    );
+    insta::assert_snapshot!(invalid("shares", &text));
+}
+
+#[test]
+fn malformed_duration() {
+    let text = BASE
+        .replace("mean = \"3m\"", "mean = \"3 parsecs\"")
+        .replace("answer_within = \"8h\"", "answer_within = 8");
+    insta::assert_snapshot!(invalid("duration", &text));
+}
+
+#[test]
+fn shift_that_ends_before_it_starts() {
+    let text = BASE.replace(
+        "count = 8\n",
+        "shifts = [\n  { days = \"weekdays\", start = \"08:00\", end = \"16:00\", count = 5 },\n  { days = \"weekdays\", start = \"22:00\", end = \"06:00\", count = 2 },\n]\n",
+    );
+    insta::assert_snapshot!(invalid("shift", &text));
+}
+
+#[test]
+fn overnight_shift_is_accepted() {
+    let text = BASE.replace(
+        "count = 8\n",
+        "shifts = [\n  { days = \"daily\", start = \"22:00\", end = \"06:00\", count = 2, overnight = true },\n  { days = \"daily\", start = \"06:00\", end = \"22:00\", count = 8 },\n]\n",
+    );
+    let (code, _, stderr) = validate("overnight", &text);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn undefined_channel() {
+    let text = BASE.replace(
+        "channels = [\"phone\", \"email\"]",
+        "channels = [\"phone\", \"emial\"]",
+    );
+    insta::assert_snapshot!(invalid("undefined-channel", &text));
+}
+
+#[test]
+fn topic_or_channel_nobody_serves() {
+    let text = BASE.replace(
+        "channels = [\"phone\", \"email\"]",
+        "channels = [\"phone\"]\nskills = { billing = 1.0 }",
+    );
+    insta::assert_snapshot!(invalid("unserved", &text));
+}
+
+#[test]
+fn call_queue_without_patience_or_capacity_warns() {
+    let text = BASE
+        .replace("patience = { dist = \"exponential\", mean = \"3m\" }\n", "")
+        .replace("per_day = 1000", "per_day = 5000");
+    let (code, stdout, stderr) = validate("unbounded", &text);
+    assert_eq!(code, 0, "a warning does not stop the run");
+    assert!(stdout.contains("is valid"));
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn empty_file() {
+    insta::assert_snapshot!(invalid("empty", "  \n"));
+}
+
+#[test]
+fn missing_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["run", "nowhere.toml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(String::from_utf8(out.stderr).expect("utf-8"));
+}
+
+#[test]
+fn broken_toml_syntax() {
+    let text = BASE.replace("[channels.email]", "[channels.email");
+    insta::assert_snapshot!(invalid("syntax", &text));
+}
+
+#[test]
+fn distribution_mistakes() {
+    let text = BASE
+        .replace(
+            "{ dist = \"lognormal\", mean = \"8m\", cv = 0.8 }",
+            "{ dist = \"lognormal\", mean = \"8m\" }",
+        )
+        .replace(
+            "{ dist = \"exponential\", mean = \"4m\" }",
+            "{ dist = \"weibull\", mean = \"4m\" }",
+        );
+    insta::assert_snapshot!(invalid("distributions", &text));
+}
+
+#[test]
+fn every_problem_at_once() {
+    let text = BASE
+        .replace("days = 7", "days = 0")
+        .replace("kind = \"call\"", "kind = \"phone\"")
+        .replace(
+            "name = \"technical\"\nshare = 0.5",
+            "name = \"technical\"\nshare = 0.5\nprioriti = 2",
+        );
+    let out = invalid("many", &text);
+    assert!(out.contains("3 errors in many.toml"), "{out}");
+}
