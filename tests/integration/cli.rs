@@ -1,1 +1,353 @@
-//! The command line as a user meets it.
+//! The command line as a user meets it: the contract of design.md.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+use crate::util::{conformance_dir, root};
+
+fn supportsim() -> Command {
+    let mut c = Command::cargo_bin("supportsim").expect("binary");
+    c.current_dir(root());
+    c
+}
+
+fn run_json(args: &[&str], threads: &str) -> Vec<u8> {
+    let out = supportsim()
+        .env("RAYON_NUM_THREADS", threads)
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn run_prints_a_table() {
+    let out = supportsim()
+        .args([
+            "run",
+            "scenarios/quick-start.toml",
+            "--days",
+            "3",
+            "--replications",
+            "4",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8(out.stdout).expect("utf-8"));
+}
+
+/// The metric keys the contract fixes for channels and overall.
+const CONTRACT_KEYS: [&str; 13] = [
+    "offered",
+    "handled",
+    "abandoned",
+    "blocked",
+    "service_level",
+    "asa_seconds",
+    "mean_wait_seconds",
+    "p_wait",
+    "abandon_rate",
+    "blocked_rate",
+    "frt_p50_seconds",
+    "frt_p90_seconds",
+    "aht_seconds",
+];
+
+fn assert_metric(v: &Value, path: &str) {
+    let obj = v
+        .as_object()
+        .unwrap_or_else(|| panic!("{path} is an object"));
+    for k in ["mean", "ci_low", "ci_high", "std_err"] {
+        assert!(obj.contains_key(k), "{path} has {k}");
+    }
+}
+
+#[test]
+fn json_follows_the_summary_schema() {
+    let out = run_json(
+        &[
+            "run",
+            "scenarios/mid-size.toml",
+            "--days",
+            "3",
+            "--replications",
+            "3",
+            "--json",
+        ],
+        "2",
+    );
+    let v: Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert_eq!(v["schema"], "supportsim.summary/1");
+    assert_eq!(v["scenario"]["name"], "mid-size retailer");
+    assert_eq!(v["scenario"]["file"], "scenarios/mid-size.toml");
+    assert_eq!(v["replications"], 3);
+    assert_eq!(v["days"], 3);
+    assert_eq!(v["warmup_days"], 1);
+    assert_eq!(v["seed"], 2026);
+    let channels = v["channels"].as_object().expect("channels map");
+    assert_eq!(channels.len(), 3);
+    // Maps keep the scenario's order in the file.
+    let text = String::from_utf8(out.clone()).expect("utf-8");
+    let at = |k: &str| {
+        text.find(&format!("\"{k}\": {{"))
+            .unwrap_or_else(|| panic!("{k} in JSON"))
+    };
+    assert!(at("phone") < at("chat") && at("chat") < at("email"));
+    assert!(at("generalists") < at("specialists"));
+    for (name, ch) in channels {
+        for k in CONTRACT_KEYS {
+            assert_metric(&ch["metrics"][k], &format!("channels.{name}.{k}"));
+        }
+    }
+    for k in CONTRACT_KEYS {
+        assert_metric(&v["overall"][k], &format!("overall.{k}"));
+    }
+    assert_metric(&v["overall"]["occupancy"], "overall.occupancy");
+    let topics = v["topics"].as_object().expect("topics map");
+    assert_eq!(topics.len(), 4);
+    for (name, t) in topics {
+        assert_metric(&t["service_level"], &format!("topics.{name}.service_level"));
+    }
+    let agents = v["agents"].as_object().expect("agents map");
+    assert_eq!(agents.len(), 2);
+    for (name, a) in agents {
+        assert_metric(&a["occupancy"], &format!("agents.{name}.occupancy"));
+        let occ = a["occupancy"]["mean"].as_f64().expect("occupancy defined");
+        assert!((0.0..=1.0).contains(&occ));
+    }
+}
+
+#[test]
+fn same_seed_same_bytes_whatever_the_thread_count() {
+    let args = [
+        "run",
+        "scenarios/mid-size.toml",
+        "--days",
+        "4",
+        "--replications",
+        "6",
+        "--json",
+    ];
+    let one = run_json(&args, "1");
+    let four = run_json(&args, "4");
+    assert!(one == four, "summary differs between 1 and 4 threads");
+    let other_seed = run_json(
+        &[
+            "run",
+            "scenarios/mid-size.toml",
+            "--days",
+            "4",
+            "--replications",
+            "6",
+            "--json",
+            "--seed",
+            "9",
+        ],
+        "4",
+    );
+    assert!(one != other_seed, "another seed gives other numbers");
+}
+
+#[test]
+fn out_writes_every_file_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("results");
+    let json = run_json(
+        &[
+            "run",
+            "scenarios/quick-start.toml",
+            "--days",
+            "3",
+            "--replications",
+            "3",
+            "--json",
+        ],
+        "2",
+    );
+    let out = supportsim()
+        .args([
+            "run",
+            "scenarios/quick-start.toml",
+            "--days",
+            "3",
+            "--replications",
+            "3",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let written = std::fs::read(out_dir.join("summary.json")).expect("summary.json");
+    assert_eq!(written, json, "summary.json is what --json prints");
+    let csv = std::fs::read_to_string(out_dir.join("intervals.csv")).expect("intervals.csv");
+    let mut lines = csv.lines();
+    let header = lines.next().expect("header");
+    assert!(header.starts_with(
+        "start_seconds,day,weekday,time,channel,offered_mean,offered_p10,offered_p90,"
+    ));
+    // Two statistics days of 30-minute intervals, two channels.
+    assert_eq!(lines.count(), 2 * 48 * 2);
+    let agents = std::fs::read_to_string(out_dir.join("agents_intervals.csv"))
+        .expect("agents_intervals.csv");
+    assert_eq!(agents.lines().count(), 1 + 2 * 48);
+    let names: Vec<String> = std::fs::read_dir(&out_dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "no temporary files left: {names:?}");
+}
+
+#[test]
+fn flags_override_the_scenario() {
+    let out = run_json(
+        &[
+            "run",
+            "../shared/conformance/erlang-c.toml",
+            "--days",
+            "2",
+            "--replications",
+            "2",
+            "--seed",
+            "99",
+            "--json",
+        ],
+        "2",
+    );
+    let v: Value = serde_json::from_slice(&out).expect("JSON");
+    assert_eq!(
+        (
+            v["days"].as_u64(),
+            v["replications"].as_u64(),
+            v["seed"].as_u64()
+        ),
+        (Some(2), Some(2), Some(99))
+    );
+}
+
+#[test]
+fn bad_flags_exit_with_2_and_write_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("taken");
+    std::fs::write(&file, "keep me").expect("write");
+    for args in [
+        vec!["run", "scenarios/quick-start.toml", "--replications", "0"],
+        vec!["run", "scenarios/quick-start.toml", "--days", "1"],
+        vec!["run", "scenarios/quick-start.toml", "--seed", "-3"],
+        vec!["run", "scenarios/quick-start.toml", "--speed", "2"],
+        vec!["run"],
+        vec!["explode"],
+    ] {
+        let out = supportsim().args(&args).output().expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = supportsim()
+        .args(["run", "scenarios/quick-start.toml", "--out"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(
+        String::from_utf8_lossy(&out.stderr).replace(&file.display().to_string(), "FILE")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("still there"),
+        "keep me"
+    );
+}
+
+#[test]
+fn days_shorter_than_warmup_is_explained() {
+    let out = supportsim()
+        .args(["run", "scenarios/quick-start.toml", "--days", "1"])
+        .output()
+        .expect("runs");
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn other_failures_exit_with_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").expect("write");
+    let out = supportsim()
+        .args([
+            "run",
+            "scenarios/quick-start.toml",
+            "--days",
+            "2",
+            "--replications",
+            "2",
+            "--out",
+        ])
+        .arg(file.join("inside"))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_bundled_and_conformance_scenario_runs() {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .expect("scenarios/")
+        .chain(std::fs::read_dir(conformance_dir()).expect("conformance"))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.push(root().join("benches/large-call-centre.toml"));
+    assert!(files.len() >= 8, "{files:?}");
+    for f in files {
+        let v = supportsim().arg("validate").arg(&f).output().expect("runs");
+        assert_eq!(
+            v.status.code(),
+            Some(0),
+            "{}: {}",
+            f.display(),
+            String::from_utf8_lossy(&v.stderr)
+        );
+        assert!(
+            v.stderr.is_empty(),
+            "{} has warnings: {}",
+            f.display(),
+            String::from_utf8_lossy(&v.stderr)
+        );
+        let loaded = supportsim::scenario::load(&f).expect("valid");
+        let days = (loaded.model.warmup_days + 2).max(3).to_string();
+        let out = supportsim()
+            .arg("run")
+            .arg(&f)
+            .args(["--days", &days, "--replications", "2", "--json"])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            f.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert!(
+            v["overall"]["offered"]["mean"].as_f64().expect("offered") > 0.0,
+            "{}",
+            f.display()
+        );
+    }
+}

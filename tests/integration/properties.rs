@@ -1,1 +1,179 @@
-//! Invariants of the engine on random valid scenarios.
+//! Invariants of the engine on random valid scenarios written as TOML: every arrival ends
+//! answered, abandoned, blocked or still open; waits are never negative; occupancy stays in
+//! [0, 1]; backlogs and ages are non-negative; no figure is NaN.
+
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+struct Ch {
+    kind: &'static str,
+    mean_s: u32,
+    family: &'static str,
+    patience_s: Option<u32>,
+    capacity: Option<u32>,
+    concurrency: u32,
+    weight: u32,
+}
+
+fn channel() -> impl Strategy<Value = Ch> {
+    (
+        prop::sample::select(vec!["call", "chat", "async"]),
+        1u32..7200,
+        prop::sample::select(vec!["exponential", "lognormal", "gamma", "fixed"]),
+        prop::option::of(1u32..1800),
+        prop::option::of(0u32..20),
+        1u32..5,
+        1u32..10,
+    )
+        .prop_map(
+            |(kind, mean_s, family, patience_s, capacity, concurrency, weight)| Ch {
+                kind,
+                mean_s,
+                family,
+                patience_s: if kind == "async" { None } else { patience_s },
+                capacity: if kind == "async" { None } else { capacity },
+                concurrency,
+                weight,
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct Grp {
+    count: u32,
+    shifts: Vec<(u32, u32, u32, bool)>,
+    planned: f64,
+    absence: f64,
+}
+
+fn group() -> impl Strategy<Value = Grp> {
+    (
+        1u32..25,
+        prop::collection::vec((0u32..24, 1u32..16, 1u32..10, any::<bool>()), 0..3),
+        0.0f64..0.4,
+        0.0f64..0.3,
+    )
+        .prop_map(|(count, shifts, planned, absence)| Grp {
+            count,
+            shifts,
+            planned,
+            absence,
+        })
+}
+
+fn scenario() -> impl Strategy<Value = String> {
+    (
+        1u32..4,
+        any::<bool>(),
+        1.0f64..4000.0,
+        0.0f64..0.4,
+        prop::sample::select(vec!["flat", "business-hours", "extended-hours", "around-the-clock"]),
+        prop::collection::vec(channel(), 1..4),
+        prop::collection::vec((1u32..4, 1u32..10, 0.3f64..2.0), 1..4),
+        prop::collection::vec(group(), 1..3),
+        any::<u32>(),
+    )
+        .prop_map(|(days, warm, per_day, day_cv, intraday, chans, topics, groups, seed)| {
+            let mut s = format!(
+                "[simulation]\ndays = {days}\nwarmup_days = {}\ninterval = \"1h\"\nreplications = 1\nseed = {seed}\n\n[volume]\nper_day = {per_day}\nday_cv = {day_cv}\nintraday = \"{intraday}\"\n\n",
+                u32::from(warm && days > 1)
+            );
+            let total: u32 = chans.iter().map(|c| c.weight).sum();
+            for (i, c) in chans.iter().enumerate() {
+                s += &format!("[channels.c{i}]\nkind = \"{}\"\nshare = {:.12}\n", c.kind, f64::from(c.weight) / f64::from(total));
+                let cv = if c.family == "lognormal" || c.family == "gamma" { ", cv = 1.3" } else { "" };
+                s += &format!("handle_time = {{ dist = \"{}\", mean = \"{}s\"{cv} }}\n", c.family, c.mean_s);
+                if let Some(p) = c.patience_s {
+                    s += &format!("patience = {{ dist = \"exponential\", mean = \"{p}s\" }}\n");
+                }
+                if let Some(q) = c.capacity {
+                    s += &format!("queue_capacity = {q}\n");
+                }
+                if c.kind == "chat" {
+                    s += &format!("concurrency = {}\n", c.concurrency);
+                }
+                s += "\n";
+            }
+            let ttotal: u32 = topics.iter().map(|t| t.1).sum();
+            for (i, (prio, w, f)) in topics.iter().enumerate() {
+                s += &format!(
+                    "[[topics]]\nname = \"t{i}\"\nshare = {:.12}\npriority = {prio}\nhandle_time_factor = {f}\n\n",
+                    f64::from(*w) / f64::from(ttotal)
+                );
+            }
+            let chan_list: Vec<String> = (0..chans.len()).map(|i| format!("\"c{i}\"")).collect();
+            for (gi, g) in groups.iter().enumerate() {
+                s += &format!(
+                    "[[agents]]\nname = \"g{gi}\"\nchannels = [{}]\nplanned_shrinkage = {}\nabsence = {}\n",
+                    chan_list.join(", "),
+                    g.planned,
+                    g.absence
+                );
+                let skills: Vec<String> = (0..topics.len()).map(|t| format!("t{t} = {}", 0.5 + 0.25 * ((t + gi) % 3) as f64)).collect();
+                s += &format!("skills = {{ {} }}\n", skills.join(", "));
+                if g.shifts.is_empty() {
+                    s += &format!("count = {}\n", g.count);
+                } else {
+                    s += "shifts = [\n";
+                    for (start, len, count, weekdays) in &g.shifts {
+                        let end = (start + len) % 24;
+                        let overnight = start + len >= 24;
+                        s += &format!(
+                            "  {{ days = \"{}\", start = \"{start:02}:00\", end = \"{end:02}:00\", count = {count}, overnight = {overnight} }},\n",
+                            if *weekdays { "weekdays" } else { "daily" }
+                        );
+                    }
+                    s += "]\n";
+                }
+                s += "\n";
+            }
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn engine_invariants_hold(text in scenario()) {
+        let loaded = supportsim::scenario::parse("random.toml", &text, "random");
+        let loaded = match loaded {
+            Ok(l) => l,
+            Err(e) => panic!("generated scenario should be valid:\n{e}\n{text}"),
+        };
+        let m = &loaded.model;
+        let r = supportsim::engine::simulate(m, 0);
+        let c = &r.conservation;
+        prop_assert_eq!(c.arrived, c.answered + c.abandoned + c.blocked + c.open_end, "conservation\n{}", text);
+        prop_assert!(r.min_wait >= 0.0 || c.answered == 0);
+        for (g, s) in r.groups.iter().enumerate() {
+            prop_assert!(s.busy >= 0.0 && s.busy <= s.available * (1.0 + 1e-9) + 1e-6, "group {} busy {} > available {}", g, s.busy, s.available);
+            prop_assert!(s.available <= s.scheduled * (1.0 + 1e-9) + 1e-6);
+        }
+        for row in &r.group_intervals {
+            for s in row {
+                prop_assert!(s.busy <= s.available * (1.0 + 1e-9) + 1e-6);
+            }
+        }
+        for row in &r.channel_intervals {
+            for ci in row {
+                prop_assert!(ci.oldest_end >= 0.0 && ci.oldest_end.is_finite());
+                prop_assert!(ci.tally.arrived >= ci.tally.offered());
+            }
+        }
+        for t in &r.channels {
+            prop_assert!(t.arrived >= t.offered());
+            prop_assert!(t.within <= t.answered && t.delayed <= t.offered());
+        }
+        let summary = supportsim::report::summarize(m, "random.toml", &[r]);
+        let json = serde_json::to_string(&summary).expect("serialises");
+        prop_assert!(!json.contains("NaN") && !json.contains("inf"), "{}", json);
+        for (_, ch) in &summary.channels.0 {
+            for (k, s) in &ch.metrics.0 {
+                if let Some(x) = s.mean {
+                    prop_assert!(x.is_finite() && x >= 0.0, "{} = {}", k, x);
+                }
+            }
+        }
+    }
+}
