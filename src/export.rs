@@ -13,7 +13,10 @@ const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Writes the summary as pretty JSON with a final newline.
 pub fn write_json(summary: &Summary, mut w: impl Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut w, summary).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut w, summary).map_err(|e| match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    })?;
     writeln!(w)
 }
 
@@ -115,7 +118,6 @@ enum Unit {
     Count,
     Percent,
     Seconds,
-    Hours,
 }
 
 fn fmt_value(x: f64, unit: &Unit) -> String {
@@ -123,7 +125,6 @@ fn fmt_value(x: f64, unit: &Unit) -> String {
         Unit::Count => group_thousands(x),
         Unit::Percent => format!("{:.1}%", x * 100.0),
         Unit::Seconds => format_duration(x),
-        Unit::Hours => format!("{x:.0}h"),
     }
 }
 
@@ -132,7 +133,6 @@ fn fmt_half(x: f64, unit: &Unit) -> String {
         Unit::Count => group_thousands(x),
         Unit::Percent => format!("{:.1}", x * 100.0),
         Unit::Seconds => format_duration(x),
-        Unit::Hours => format!("{x:.0}h"),
     }
 }
 
@@ -213,8 +213,8 @@ pub fn render_table_text(s: &Summary) -> String {
         .channels
         .0
         .iter()
-        .map(|(name, c)| {
-            let m = &c.metrics;
+        .zip(&s.channel_settings.0)
+        .map(|((name, m), (_, c))| {
             let sl = format!(
                 "{} (in {})",
                 cell(m, "service_level", Unit::Percent),
@@ -327,6 +327,5 @@ pub fn render_table_text(s: &Summary) -> String {
         cell(o, "abandon_rate", Unit::Percent),
         cell(o, "occupancy", Unit::Percent),
     ));
-    let _ = Unit::Hours;
     out
 }

@@ -32,7 +32,7 @@
 //! let loaded = supportsim::scenario::parse("doc.toml", text, "doc").expect("valid scenario");
 //! let reps = supportsim::run_replications(&loaded.model, &|| {});
 //! let summary = supportsim::report::summarize(&loaded.model, "doc.toml", &reps);
-//! let sl = summary.channels.get("phone").unwrap().metrics.get("service_level").unwrap();
+//! let sl = summary.channels.get("phone").unwrap().get("service_level").unwrap();
 //! assert!(sl.mean.unwrap() > 0.0 && sl.mean.unwrap() <= 1.0);
 //! ```
 

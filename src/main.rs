@@ -3,9 +3,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use supportsim::scenario::{self, LoadError};
 use supportsim::{export, report};
@@ -89,6 +91,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stops early (`| head`) is not a failure.
+        Err(f) if is_broken_pipe(&f.error) => ExitCode::SUCCESS,
         Err(f) => {
             let text = format!("{:#}", f.error);
             let mut err = std::io::stderr().lock();
@@ -99,6 +103,13 @@ fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn load(path: &Path) -> Result<scenario::Loaded, Failure> {
@@ -167,7 +178,9 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
 
     let file = args.scenario.display().to_string();
-    let reps = supportsim::run_replications(&model, &|| {});
+    let bar = progress_bar(u64::from(model.replications));
+    let reps = supportsim::run_replications(&model, &|| bar.inc(1));
+    bar.finish_and_clear();
     let summary = report::summarize(&model, &file, &reps);
 
     if let Some(dir) = &args.out {
@@ -204,8 +217,30 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             .context("writing to standard output")?;
         }
     }
-    let _ = std::io::stderr().is_terminal();
     Ok(())
+}
+
+/// The one progress bar: on stderr, only when stderr is a terminal, and only once a run has
+/// taken more than a second.
+fn progress_bar(replications: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(replications), ProgressDrawTarget::hidden());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} simulating: {pos}/{len} replications [{bar:30}] {elapsed}, about {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let reveal = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        if !reveal.is_finished() {
+            reveal.set_draw_target(ProgressDrawTarget::stderr());
+            reveal.enable_steady_tick(Duration::from_millis(120));
+        }
+    });
+    bar
 }
 
 /// Writes every file to a temporary name in `dir` first, then renames them into place, so each

@@ -155,11 +155,11 @@ pub fn mmck(lambda: f64, s: f64, c: u32, places: u32, threshold: f64) -> Measure
 ///
 /// Birth–death chain with death rates n/s for n ≤ c and c/s + (n − c)/patience above
 /// (Garnett, Mandelbaum & Reiman, "Designing a call center with impatient customers",
-/// *Manufacturing & Service Operations Management* 4(3), 2002). Abandonment = θ·E[Q]/λ and the
-/// mean wait of all = E[Q]/λ (Little). For waits of answered contacts, a tagged arrival finding
+/// *Manufacturing & Service Operations Management* 4(3), 2002). Abandonment = θ·E(Q)/λ and the
+/// mean wait of all = E(Q)/λ (Little). For waits of answered contacts, a tagged arrival finding
 /// j waiting ahead moves up at rate c/s + kθ when k are ahead and abandons at rate θ, so its
 /// offered wait V is a sum of exponentials with rates r_k = c/s + kθ, k = j…0; it is answered
-/// when V < τ ~ Exp(θ): P(answered) = Π r_k/(r_k+θ), E[V; answered] = P·Σ 1/(r_k+θ), and
+/// when V < τ ~ Exp(θ): P(answered) = Π r_k/(r_k+θ), E(V; answered) = P·Σ 1/(r_k+θ), and
 /// P(V ≤ t; answered) = P·P(V' ≤ t) where V' has rates r_k + θ (exponential tilting; see
 /// Mandelbaum & Zeltyn, "Service engineering in action: the Palm/Erlang-A queue", 2007).
 pub fn erlang_a(lambda: f64, s: f64, c: u32, patience: f64, threshold: f64) -> Measures {
@@ -250,7 +250,7 @@ fn hypoexp_cdf(rates: &[f64], t: f64) -> f64 {
     }
 }
 
-/// M/G/1 by the Pollaczek–Khinchine formula: Wq = λ·E[S²] / (2(1 − ρ)), E[S²] = (1 + cv²)·s²
+/// M/G/1 by the Pollaczek–Khinchine formula: Wq = λ·E(S²) / (2(1 − ρ)), E(S²) = (1 + cv²)·s²
 /// (Kleinrock, *Queueing Systems*, vol. 1, 1975, eq. 5.105). The service level has no closed
 /// form for a general service time and is returned as NaN.
 pub fn mg1(lambda: f64, s: f64, cv: f64) -> Measures {

@@ -6,9 +6,8 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::duration::DAY;
 use crate::metrics::{Histogram, RepResult, Staffing, Tally};
-use crate::model::{ChannelKind, Model};
+use crate::model::Model;
 
 /// Schema tag of `summary.json`.
 pub const SCHEMA: &str = "supportsim.summary/1";
@@ -135,17 +134,15 @@ pub struct ScenarioRef {
     pub file: String,
 }
 
-/// A channel's figures.
+/// A channel's settings that the figures refer to.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ChannelSummary {
+pub struct ChannelSettings {
     /// `call`, `chat` or `async`.
     pub kind: &'static str,
     /// Service-level threshold, seconds.
     pub answer_within_seconds: f64,
     /// Service-level target, if the scenario gives one.
     pub service_level_target: Option<f64>,
-    /// The metrics.
-    pub metrics: Metrics,
 }
 
 /// The results of a run: `summary.json`.
@@ -166,13 +163,15 @@ pub struct Summary {
     /// Reporting interval, minutes.
     pub interval_minutes: u32,
     /// Per channel, in scenario order.
-    pub channels: Named<ChannelSummary>,
+    pub channels: Named<Metrics>,
     /// Per topic.
     pub topics: Named<Metrics>,
     /// Per agent group.
     pub agents: Named<Metrics>,
     /// All channels together.
     pub overall: Metrics,
+    /// Kind and answer target of each channel.
+    pub channel_settings: Named<ChannelSettings>,
 }
 
 fn ratio(num: f64, den: f64) -> Option<f64> {
@@ -256,6 +255,7 @@ fn staffing_metrics(out: &mut Metrics, s: &[Staffing], handled: &[f64]) {
 pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
     let stat_days = f64::from(model.days - model.warmup_days);
     let mut channels = Vec::new();
+    let mut settings = Vec::new();
     for (c, ch) in model.channels.iter().enumerate() {
         let mut m = Metrics::default();
         let tallies: Vec<&Tally> = reps.iter().map(|r| &r.channels[c]).collect();
@@ -290,13 +290,13 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
             "oldest_wait_max_seconds",
             reps.iter().map(|r| Some(r.oldest_max[c])).collect(),
         );
-        channels.push((
+        channels.push((ch.name.clone(), m));
+        settings.push((
             ch.name.clone(),
-            ChannelSummary {
+            ChannelSettings {
                 kind: ch.kind.name(),
                 answer_within_seconds: ch.answer_within,
                 service_level_target: ch.service_level_target,
-                metrics: m,
             },
         ));
     }
@@ -398,6 +398,7 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
         topics: Named(topics),
         agents: Named(agents),
         overall,
+        channel_settings: Named(settings),
     }
 }
 
@@ -536,7 +537,5 @@ pub fn intervals(model: &Model, reps: &[RepResult]) -> (Vec<IntervalRow>, Vec<Gr
             });
         }
     }
-    let _ = DAY;
-    let _ = ChannelKind::Call;
     (rows, grows)
 }

@@ -32,7 +32,7 @@ fn agree(file: &str, scope: &str, m: &Metrics, key: &str, exact: f64) {
 }
 
 fn check_all(file: &str, s: &Summary, exact: &Measures, keys: &[&str]) {
-    let ch = &s.channels.0[0].1.metrics;
+    let ch = &s.channels.0[0].1;
     let team = &s.agents.0[0].1;
     for key in keys {
         let x = match *key {
@@ -191,7 +191,7 @@ fn priority_cobham() {
         // Every class sees the same chance that all agents are busy (PASTA).
         agree("priority", name, tm, "p_wait", fcfs.p_wait);
     }
-    let ch = &s.channels.0[0].1.metrics;
+    let ch = &s.channels.0[0].1;
     // Work conservation: with one service-time distribution the overall mean wait is FCFS's.
     agree("priority", "channel", ch, "asa_seconds", fcfs.asa);
     agree("priority", "channel", ch, "p_wait", fcfs.p_wait);

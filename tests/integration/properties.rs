@@ -169,7 +169,7 @@ proptest! {
         let json = serde_json::to_string(&summary).expect("serialises");
         prop_assert!(!json.contains("NaN") && !json.contains("inf"), "{}", json);
         for (_, ch) in &summary.channels.0 {
-            for (k, s) in &ch.metrics.0 {
+            for (k, s) in &ch.0 {
                 if let Some(x) = s.mean {
                     prop_assert!(x.is_finite() && x >= 0.0, "{} = {}", k, x);
                 }
