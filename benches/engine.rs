@@ -9,7 +9,14 @@ fn large_call_centre(c: &mut Criterion) {
     let loaded = supportsim::scenario::parse("large-call-centre.toml", text, "bench")
         .expect("the benchmark scenario is valid");
     let model = loaded.model;
-    let contacts = supportsim::engine::simulate(&model, 0).conservation.arrived;
+    let probe = supportsim::engine::simulate(&model, 0);
+    let contacts = probe.conservation.arrived;
+    // Criterion reports contacts per second; events per second follow from this ratio.
+    eprintln!(
+        "large call centre: {contacts} contacts, {} events per replication ({:.2} events per contact)",
+        probe.events,
+        probe.events as f64 / contacts as f64
+    );
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     group.throughput(Throughput::Elements(contacts));
