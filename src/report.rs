@@ -216,6 +216,8 @@ fn contact_metrics(out: &mut Metrics, tallies: &[&Tally], frt: &[&Histogram], st
         col(&|t| ratio(t.blocked as f64, t.arrived as f64)),
     );
     out.push("aht_seconds", col(&|t| ratio(t.handle, t.answered as f64)));
+    // FRT of answered contacts: the wait to the first answer (for async, the first touch).
+    out.push("frt_mean_seconds", col(&|t| ratio(t.wait_answered, t.answered as f64)));
     for (key, q) in [
         ("frt_p50_seconds", 0.5),
         ("frt_p90_seconds", 0.9),
