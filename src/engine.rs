@@ -10,12 +10,15 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 use rand::RngExt;
-use rand_distr::{Distribution, Exp1, Gamma};
+use rand_distr::{Binomial, Distribution, Exp1, Gamma, Poisson};
 
 use crate::duration::DAY;
-use crate::metrics::{ChannelInterval, Conservation, Histogram, RepResult, Staffing, Tally};
-use crate::model::{ChannelKind, Model};
-use crate::rng::{self, Rng, Stream};
+use crate::experience::{BadExperience, Churn, Outcome, Satisfaction};
+use crate::metrics::{
+    ChannelInterval, Conservation, CustomerStats, Histogram, RepResult, Staffing, Tally,
+};
+use crate::model::{ChannelKind, MONTH_DAYS, Model};
+use crate::rng::{self, DrawKey, Purpose, Rng, Stream};
 
 #[derive(Debug, Clone, Copy)]
 enum Kind {
@@ -32,6 +35,14 @@ enum Kind {
     Abandon {
         slot: u32,
         generation: u32,
+    },
+    /// A contact passed on by the bot or by tier 1 joins a queue.
+    Enter {
+        slot: u32,
+    },
+    /// A repeat or retry arrives.
+    Return {
+        slot: u32,
     },
     /// Start of a day: schedule that day's shifts and shrinkage.
     DayStart {
@@ -86,13 +97,43 @@ impl Ord for Event {
     }
 }
 
-struct Waiting {
+/// Where a contact in the slab is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// The slot is free (or holds a contact that left the queue and awaits removal).
+    Gone,
+    /// Waiting in a queue for an agent.
+    Waiting,
+    /// With the bot or being passed to tier 2; enters a queue later.
+    Passing,
+    /// A repeat or retry not yet arrived.
+    Returning,
+}
+
+/// A contact as the engine carries it between events.
+#[derive(Clone, Copy)]
+struct Contact {
+    /// When it joined the human queue (waits are measured from here), seconds.
     arrival: f64,
+    /// When the customer first contacted about this issue, seconds.
+    origin: f64,
+    /// When it arrived on its channel (statistics are attributed to this moment), seconds.
+    counted_at: f64,
+    /// Handle time of a fully proficient agent, seconds.
     handle: f64,
+    /// Patience, seconds (infinite for none).
+    patience: f64,
     channel: u32,
     topic: u32,
+    key: DrawKey,
+    failed_bot: bool,
+    id: u64,
+}
+
+struct Slot {
+    contact: Contact,
     generation: u32,
-    waiting: bool,
+    state: State,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -124,13 +165,32 @@ struct Agent {
 }
 
 struct ArrivalGen {
-    /// Rate per second per slot of the day, before weekday and day factors.
+    /// Rate per second per slot of the day, before weekday, day and customer-base factors.
     base: Vec<f64>,
     slot_len: f64,
     slot: u64,
     slot_end: f64,
     rate: f64,
     t: f64,
+}
+
+/// A satisfaction draw.
+#[derive(Clone, Copy)]
+struct Sat {
+    p: f64,
+    satisfied: bool,
+    surveyed: bool,
+}
+
+/// The decisions about an answered contact.
+struct Decision {
+    /// A first contact about the issue at tier 1.
+    first: bool,
+    resolved: bool,
+    /// Passed to tier 2.
+    transferred: bool,
+    /// Satisfaction, when measured.
+    satisfaction: Option<Sat>,
 }
 
 /// Runs replication `rep` of `model`.
@@ -146,25 +206,32 @@ struct Engine<'m> {
     events: u64,
     horizon: f64,
     warmup: f64,
+    nc: usize,
     nt: usize,
     // random streams
     arrival_rng: Vec<Rng>,
     customer_rng: Vec<Rng>,
+    experience_rng: Vec<Rng>,
     staffing_rng: Rng,
+    base_rng: Rng,
     day_factor: Vec<f64>,
     arrivals: Vec<ArrivalGen>,
     /// Cumulative P(topic | channel), per channel.
     topic_cdf: Vec<Vec<f64>>,
+    /// Cumulative repeat-channel mix, per channel.
+    repeat_cdf: Vec<Vec<f64>>,
     // contacts and queues
-    slab: Vec<Waiting>,
+    slab: Vec<Slot>,
     free: Vec<u32>,
+    /// Queues per (tier, channel, topic).
     queues: Vec<VecDeque<u32>>,
     channel_waiting: Vec<u32>,
+    next_id: u64,
     // agents
     agents: Vec<Agent>,
     group_agents: Vec<Vec<u32>>,
     idle: Vec<VecDeque<(u32, u32)>>,
-    /// Eligible groups per (channel, topic).
+    /// Eligible groups per queue.
     eligible_groups: Vec<Vec<u32>>,
     /// Eligible queues per group, as (queue index, priority, 1 / answer_within, is_chat).
     group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
@@ -174,9 +241,14 @@ struct Engine<'m> {
     group_busy: Vec<f64>,
     group_sched: Vec<f64>,
     group_last: Vec<f64>,
+    // customers
+    active: f64,
+    active0: f64,
     // results
     r: RepResult,
 }
+
+const MONTH: f64 = MONTH_DAYS * DAY;
 
 impl<'m> Engine<'m> {
     fn new(m: &'m Model, rep: u32) -> Self {
@@ -219,22 +291,29 @@ impl<'m> Engine<'m> {
                 }
             })
             .collect();
+        let cdf = |w: Vec<f64>| -> Vec<f64> {
+            let total: f64 = w.iter().sum();
+            let mut acc = 0.0;
+            w.iter()
+                .map(|x| {
+                    acc += if total > 0.0 { x / total } else { 0.0 };
+                    acc
+                })
+                .collect()
+        };
         let topic_cdf = (0..nc)
             .map(|c| {
-                let w: Vec<f64> = m
+                cdf(m
                     .topics
                     .iter()
                     .map(|t| t.share * t.channel_mix[c])
-                    .collect();
-                let total: f64 = w.iter().sum();
-                let mut acc = 0.0;
-                w.iter()
-                    .map(|x| {
-                        acc += if total > 0.0 { x / total } else { 0.0 };
-                        acc
-                    })
-                    .collect()
+                    .collect())
             })
+            .collect();
+        let repeat_cdf = m
+            .channels
+            .iter()
+            .map(|c| cdf(c.repeat_mix.clone()))
             .collect();
         let mut agents = Vec::new();
         let mut group_agents = vec![Vec::new(); ng];
@@ -265,18 +344,21 @@ impl<'m> Engine<'m> {
                 }
             }
         }
-        let mut eligible_groups = vec![Vec::new(); nc * nt];
+        let nq = 2 * nc * nt;
+        let mut eligible_groups = vec![Vec::new(); nq];
         let mut group_queues = vec![Vec::new(); ng];
         let mut slowness = vec![1.0; ng * nt];
         for (gi, g) in m.groups.iter().enumerate() {
+            let tier = usize::from(g.tier.saturating_sub(1)).min(1);
             for (ci, ch) in m.channels.iter().enumerate() {
                 for (ti, t) in m.topics.iter().enumerate() {
                     if g.channels[ci]
                         && let Some(p) = g.proficiency[ti]
                     {
-                        eligible_groups[ci * nt + ti].push(gi as u32);
+                        let q = (tier * nc + ci) * nt + ti;
+                        eligible_groups[q].push(gi as u32);
                         group_queues[gi].push((
-                            (ci * nt + ti) as u32,
+                            q as u32,
                             t.priority,
                             1.0 / ch.answer_within,
                             ch.kind == ChannelKind::Chat,
@@ -286,6 +368,7 @@ impl<'m> Engine<'m> {
                 }
             }
         }
+        let active0 = m.customers.as_ref().map_or(0.0, |c| c.active);
         let r = RepResult {
             channels: vec![Tally::default(); nc],
             channel_frt: vec![Histogram::default(); nc],
@@ -301,6 +384,15 @@ impl<'m> Engine<'m> {
             conservation: Conservation::default(),
             events: 0,
             min_wait: f64::INFINITY,
+            customers: m.customers.as_ref().map(|_| CustomerStats {
+                active_start: active0,
+                ..CustomerStats::default()
+            }),
+            active_customers: if m.customers.is_some() {
+                vec![0.0; ni]
+            } else {
+                Vec::new()
+            },
         };
         Engine {
             m,
@@ -310,21 +402,28 @@ impl<'m> Engine<'m> {
             events: 0,
             horizon,
             warmup: m.warmup_end(),
+            nc,
             nt,
             arrival_rng: (0..nc as u32)
                 .map(|c| rng::stream(m.seed, rep, Stream::Arrivals(c)))
                 .collect(),
             customer_rng: (0..nc as u32)
-                .map(|c| rng::stream(m.seed, rep, Stream::Customers(c)))
+                .map(|c| rng::stream(m.seed, rep, Stream::Callers(c)))
+                .collect(),
+            experience_rng: (0..nc as u32)
+                .map(|c| rng::stream(m.seed, rep, Stream::Experience(c)))
                 .collect(),
             staffing_rng: rng::stream(m.seed, rep, Stream::Staffing),
+            base_rng: rng::stream(m.seed, rep, Stream::Customers),
             day_factor,
             arrivals,
             topic_cdf,
+            repeat_cdf,
             slab: Vec::new(),
             free: Vec::new(),
-            queues: vec![VecDeque::new(); nc * nt],
+            queues: vec![VecDeque::new(); nq],
             channel_waiting: vec![0; nc],
+            next_id: 0,
             agents,
             group_agents,
             idle: vec![VecDeque::new(); ng],
@@ -335,6 +434,8 @@ impl<'m> Engine<'m> {
             group_busy: vec![0.0; ng],
             group_sched: vec![0.0; ng],
             group_last: vec![0.0; ng],
+            active: active0,
+            active0,
             r,
         }
     }
@@ -354,7 +455,7 @@ impl<'m> Engine<'m> {
             // Day starts are few; scheduling them up front keeps their order fixed.
             self.schedule(f64::from(d) * DAY, Kind::DayStart { day: d });
         }
-        for c in 0..self.m.channels.len() {
+        for c in 0..self.nc {
             self.start_arrivals(c);
         }
         let ni = self.r.channel_intervals.len();
@@ -372,6 +473,8 @@ impl<'m> Engine<'m> {
                 Kind::Arrival { channel } => self.arrival(channel as usize),
                 Kind::Done { agent, chat } => self.done(agent as usize, chat),
                 Kind::Abandon { slot, generation } => self.abandon(slot as usize, generation),
+                Kind::Enter { slot } => self.enter(slot as usize),
+                Kind::Return { slot } => self.returning(slot as usize),
                 Kind::DayStart { day } => self.day_start(day),
                 Kind::ShiftStart { agent, absent } => self.shift_start(agent as usize, absent),
                 Kind::ShiftEnd { agent } => self.shift_end(agent as usize),
@@ -388,6 +491,19 @@ impl<'m> Engine<'m> {
             self.r.open_end[c] = u64::from(*n);
             self.r.conservation.open_end += u64::from(*n);
         }
+        for s in &self.slab {
+            match s.state {
+                State::Passing => {
+                    self.r.open_end[s.contact.channel as usize] += 1;
+                    self.r.conservation.open_end += 1;
+                }
+                State::Returning => self.r.conservation.repeats_pending += 1,
+                State::Gone | State::Waiting => {}
+            }
+        }
+        if let Some(c) = &mut self.r.customers {
+            c.active_end = self.active;
+        }
         self.r.events = self.events;
         self.r
     }
@@ -400,7 +516,13 @@ impl<'m> Engine<'m> {
         let day = (slot / per_day) as usize;
         let weekday = (self.m.demand.start_weekday + day) % 7;
         let factor = self.day_factor.get(day).copied().unwrap_or(1.0);
-        g.base[(slot % per_day) as usize] * self.m.demand.weekday[weekday] * factor
+        // With a customer base, volume follows the number of active customers.
+        let base = if self.active0 > 0.0 {
+            self.active / self.active0
+        } else {
+            1.0
+        };
+        g.base[(slot % per_day) as usize] * self.m.demand.weekday[weekday] * factor * base
     }
 
     fn start_arrivals(&mut self, c: usize) {
@@ -446,6 +568,29 @@ impl<'m> Engine<'m> {
         }
     }
 
+    #[inline]
+    fn counted(&self, t: f64) -> bool {
+        t >= self.warmup
+    }
+
+    #[inline]
+    fn interval_of(&self, t: f64) -> usize {
+        let i = ((t - self.warmup) / self.m.interval) as usize;
+        i.min(self.r.channel_intervals.len().saturating_sub(1))
+    }
+
+    /// Applies `f` to the channel, topic and interval tallies of a contact counted at `at`.
+    #[inline]
+    fn tally(&mut self, c: usize, t: usize, at: f64, f: impl Fn(&mut Tally)) {
+        if !self.counted(at) {
+            return;
+        }
+        let i = self.interval_of(at);
+        f(&mut self.r.channels[c]);
+        f(&mut self.r.topics[t]);
+        f(&mut self.r.channel_intervals[i][c].tally);
+    }
+
     fn arrival(&mut self, c: usize) {
         self.next_arrival(c);
         let now = self.now;
@@ -460,77 +605,184 @@ impl<'m> Engine<'m> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(rng));
-
-        let counted = now >= self.warmup;
-        self.r.conservation.arrived += 1;
-        if counted {
-            self.r.channels[c].arrived += 1;
-            self.r.topics[t].arrived += 1;
-            let i = self.interval_of(now);
-            self.r.channel_intervals[i][c].tally.arrived += 1;
-        }
-
-        if let Some(a) = self.find_agent(c, t) {
-            self.assign(a, c, t, now, handle);
+        // One seed per customer issue, from which all its experience draws derive.
+        let seed: u64 = self.experience_rng[c].random();
+        self.next_id += 1;
+        let contact = Contact {
+            arrival: now,
+            origin: now,
+            counted_at: now,
+            handle,
+            patience,
+            channel: c as u32,
+            topic: t as u32,
+            key: DrawKey {
+                seed,
+                attempt: 0,
+                tier: 0,
+            },
+            failed_bot: false,
+            id: self.next_id,
+        };
+        let deflection = self.m.topics[t].kb_deflection;
+        if deflection > 0.0 && contact.key.unit(Purpose::Deflect) < deflection {
+            self.tally(c, t, now, |x| x.deflected += 1);
             return;
         }
-        if let Some(cap) = ch.queue_capacity
-            && self.channel_waiting[c] >= cap
+        self.incoming(contact);
+    }
+
+    /// A contact arriving on its channel (a first contact or a repeat).
+    fn incoming(&mut self, contact: Contact) {
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let now = self.now;
+        self.r.conservation.arrived += 1;
+        let repeat = contact.key.attempt > 0;
+        self.tally(c, t, now, |x| {
+            x.arrived += 1;
+            x.repeats += u64::from(repeat);
+        });
+        if let Some(a) = &self.m.automation
+            && a.channels[c]
         {
-            self.r.conservation.blocked += 1;
-            if counted {
-                let i = self.interval_of(now);
-                for tally in [
-                    &mut self.r.channels[c],
-                    &mut self.r.topics[t],
-                    &mut self.r.channel_intervals[i][c].tally,
-                ] {
-                    tally.blocked += 1;
-                    tally.delayed += 1;
-                }
+            self.bot(contact);
+        } else {
+            self.offer(contact);
+        }
+    }
+
+    /// The bot answers first: it resolves the contact or passes it to an agent.
+    fn bot(&mut self, mut contact: Contact) {
+        let Some(a) = &self.m.automation else { return };
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let now = self.now;
+        let level = a.ramp.as_ref().map_or(1.0, |r| r.level(now));
+        let containment = self.m.topics[t].containment * level;
+        let bot_time = a.bot_time.sample(&mut contact.key.rng(Purpose::BotTime));
+        self.tally(c, t, now, |x| x.bot_conversations += 1);
+        if contact.key.unit(Purpose::Contain) < containment {
+            let falsely = contact.key.unit(Purpose::FalseContain) < a.false_containment;
+            self.r.conservation.contained += 1;
+            self.tally(c, t, now, |x| {
+                x.contained += 1;
+                x.falsely_contained += u64::from(falsely);
+            });
+            let outcome = Outcome {
+                wait: 0.0,
+                tolerance: self.m.channels[c].wait_tolerance,
+                resolved: !falsely,
+                failed_bot: false,
+                attempt: contact.key.attempt,
+                contained: true,
+            };
+            let sat = self.satisfaction(&contact, &outcome);
+            self.record_satisfaction(&contact, sat);
+            let end = now + bot_time;
+            if falsely {
+                // The customer finds out later and comes back about the same issue.
+                self.maybe_return(&contact, end, false);
+            } else {
+                let origin = contact.origin;
+                self.tally(c, t, contact.counted_at, |x| {
+                    x.resolved += 1;
+                    x.resolution_time += end - origin;
+                });
             }
             return;
         }
-        let slot = match self.free.pop() {
-            Some(s) => s,
+        self.tally(c, t, now, |x| x.escalated += 1);
+        contact.failed_bot = true;
+        contact.handle *= a.handle_time_factor;
+        contact.patience *= a.patience_factor;
+        let slot = self.store(contact, State::Passing);
+        self.schedule(now + bot_time, Kind::Enter { slot });
+    }
+
+    fn store(&mut self, contact: Contact, state: State) -> u32 {
+        match self.free.pop() {
+            Some(s) => {
+                let slot = &mut self.slab[s as usize];
+                slot.contact = contact;
+                slot.state = state;
+                s
+            }
             None => {
-                self.slab.push(Waiting {
-                    arrival: 0.0,
-                    handle: 0.0,
-                    channel: 0,
-                    topic: 0,
+                self.slab.push(Slot {
+                    contact,
                     generation: 0,
-                    waiting: false,
+                    state,
                 });
                 (self.slab.len() - 1) as u32
             }
-        };
-        let w = &mut self.slab[slot as usize];
-        w.arrival = now;
-        w.handle = handle;
-        w.channel = c as u32;
-        w.topic = t as u32;
-        w.waiting = true;
-        let generation = w.generation;
-        self.queues[c * self.nt + t].push_back(slot);
+        }
+    }
+
+    fn release_slot(&mut self, slot: u32) {
+        let s = &mut self.slab[slot as usize];
+        s.generation = s.generation.wrapping_add(1);
+        s.state = State::Gone;
+        self.free.push(slot);
+    }
+
+    /// A contact passed on by the bot or by tier 1 joins a queue.
+    fn enter(&mut self, slot: usize) {
+        let mut contact = self.slab[slot].contact;
+        self.release_slot(slot as u32);
+        contact.arrival = self.now;
+        self.offer(contact);
+    }
+
+    /// A repeat or retry arrives.
+    fn returning(&mut self, slot: usize) {
+        let mut contact = self.slab[slot].contact;
+        self.release_slot(slot as u32);
+        contact.arrival = self.now;
+        contact.counted_at = self.now;
+        self.r.conservation.repeats_arrived += 1;
+        self.incoming(contact);
+    }
+
+    #[inline]
+    fn queue_of(&self, contact: &Contact) -> usize {
+        let tier = usize::from(contact.key.tier);
+        (tier * self.nc + contact.channel as usize) * self.nt + contact.topic as usize
+    }
+
+    /// Routes a contact to an idle agent, or queues it, or blocks it.
+    fn offer(&mut self, contact: Contact) {
+        let q = self.queue_of(&contact);
+        let c = contact.channel as usize;
+        if let Some(a) = self.find_agent(q, c) {
+            self.assign(a, contact);
+            return;
+        }
+        if let Some(cap) = self.m.channels[c].queue_capacity
+            && self.channel_waiting[c] >= cap
+        {
+            self.r.conservation.blocked += 1;
+            self.tally(c, contact.topic as usize, contact.counted_at, |x| {
+                x.blocked += 1;
+                x.delayed += 1;
+            });
+            self.unserved(&contact);
+            return;
+        }
+        let patience = contact.patience;
+        let now = self.now;
+        let slot = self.store(contact, State::Waiting);
+        let generation = self.slab[slot as usize].generation;
+        self.queues[q].push_back(slot);
         self.channel_waiting[c] += 1;
         if patience.is_finite() {
             self.schedule(now + patience, Kind::Abandon { slot, generation });
         }
     }
 
-    #[inline]
-    fn interval_of(&self, t: f64) -> usize {
-        let i = ((t - self.warmup) / self.m.interval) as usize;
-        i.min(self.r.channel_intervals.len().saturating_sub(1))
-    }
-
     /// An idle eligible agent (idle longest), or for chat one with a free slot (fewest chats).
-    fn find_agent(&mut self, c: usize, t: usize) -> Option<usize> {
-        let key = c * self.nt + t;
+    fn find_agent(&mut self, q: usize, c: usize) -> Option<usize> {
         let mut best: Option<(f64, usize, u32)> = None;
-        for gi in 0..self.eligible_groups[key].len() {
-            let g = self.eligible_groups[key][gi] as usize;
+        for gi in 0..self.eligible_groups[q].len() {
+            let g = self.eligible_groups[q][gi] as usize;
             while let Some(&(a, stamp)) = self.idle[g].front() {
                 let ag = &self.agents[a as usize];
                 if ag.idle_stamp == stamp
@@ -555,7 +807,7 @@ impl<'m> Engine<'m> {
             return None;
         }
         let mut best: Option<(u32, f64, usize)> = None;
-        for &g in &self.eligible_groups[key] {
+        for &g in &self.eligible_groups[q] {
             let conc = self.m.groups[g as usize].concurrency;
             for &a in &self.group_agents[g as usize] {
                 let ag = &self.agents[a as usize];
@@ -574,13 +826,14 @@ impl<'m> Engine<'m> {
         best.map(|b| b.2)
     }
 
-    fn assign(&mut self, a: usize, c: usize, t: usize, arrival: f64, base_handle: f64) {
+    fn assign(&mut self, a: usize, contact: Contact) {
         let now = self.now;
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
         let g = self.agents[a].group as usize;
         let ch = &self.m.channels[c];
         let chat = ch.kind == ChannelKind::Chat;
         let conc = self.m.groups[g].concurrency.max(1);
-        let mut handle = base_handle * self.slowness[g * self.nt + t];
+        let mut handle = contact.handle * self.slowness[g * self.nt + t];
         self.account(g);
         if chat {
             handle *= 1.0 + ch.concurrency_stretch * f64::from(self.agents[a].load);
@@ -600,14 +853,22 @@ impl<'m> Engine<'m> {
             },
         );
 
-        let wait = now - arrival;
+        let wait = now - contact.arrival;
         self.r.conservation.answered += 1;
         if wait < self.r.min_wait {
             self.r.min_wait = wait;
         }
-        if arrival >= self.warmup {
+        let end = now + handle;
+        let d = self.decide(&contact, g, wait);
+        let at = contact.counted_at;
+        if self.counted(at) {
             let within = wait <= ch.answer_within;
-            let i = self.interval_of(arrival);
+            let i = self.interval_of(at);
+            let resolution_time = if d.resolved {
+                end - contact.origin
+            } else {
+                0.0
+            };
             for tally in [
                 &mut self.r.channels[c],
                 &mut self.r.topics[t],
@@ -619,46 +880,249 @@ impl<'m> Engine<'m> {
                 tally.delayed += u64::from(wait > 0.0);
                 tally.wait_answered += wait;
                 tally.handle += handle;
+                tally.answered_first += u64::from(d.first);
+                tally.resolved_first += u64::from(d.first && d.resolved);
+                tally.resolved += u64::from(d.resolved);
+                tally.resolution_time += resolution_time;
+                tally.transferred += u64::from(d.transferred);
+                if let Some(sat) = d.satisfaction {
+                    tally.served += 1;
+                    tally.p_satisfied += sat.p;
+                    tally.surveys += u64::from(sat.surveyed);
+                    tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
+                }
             }
             self.r.channel_frt[c].record(wait);
             self.r.topic_frt[t].record(wait);
         }
+        self.follow_up(&contact, &d, end);
+    }
+
+    /// What the contact answered by group `g` leads to, decided from the customer's own
+    /// draws: resolution, a transfer to tier 2, satisfaction.
+    fn decide(&self, contact: &Contact, g: usize, wait: f64) -> Decision {
+        let t = contact.topic as usize;
+        let topic = &self.m.topics[t];
+        let first = contact.key.attempt == 0 && contact.key.tier == 0;
+        let resolved = match topic.fcr {
+            Some(fcr) => {
+                let proficiency = 1.0 / self.slowness[g * self.nt + t];
+                contact.key.unit(Purpose::Resolve) < (fcr * proficiency).min(1.0)
+            }
+            None => true,
+        };
+        let transferred = !resolved
+            && contact.key.tier == 0
+            && topic.escalation > 0.0
+            && contact.key.unit(Purpose::Escalate) < topic.escalation;
+        // A transferred contact's experience is decided at tier 2.
+        let measured = self.m.csat.survey_response > 0.0 || self.m.customers.is_some();
+        let satisfaction = (measured && !transferred).then(|| {
+            self.satisfaction(
+                contact,
+                &Outcome {
+                    wait,
+                    tolerance: self.m.channels[contact.channel as usize].wait_tolerance,
+                    resolved,
+                    failed_bot: contact.failed_bot,
+                    attempt: contact.key.attempt,
+                    contained: false,
+                },
+            )
+        });
+        Decision {
+            first,
+            resolved,
+            transferred,
+            satisfaction,
+        }
+    }
+
+    /// Transfers, churn and repeats that follow an answered contact ending at `end`.
+    fn follow_up(&mut self, contact: &Contact, d: &Decision, end: f64) {
+        if d.transferred {
+            let mut next = *contact;
+            next.key.tier = 1;
+            let slot = self.store(next, State::Passing);
+            self.schedule(end, Kind::Enter { slot });
+            return;
+        }
+        let dissatisfied = d.satisfaction.is_some_and(|s| !s.satisfied);
+        if d.resolved {
+            if dissatisfied {
+                self.maybe_churn(
+                    contact,
+                    BadExperience {
+                        dissatisfied: true,
+                        ..BadExperience::default()
+                    },
+                );
+            }
+            return;
+        }
+        let bad = BadExperience {
+            dissatisfied,
+            unresolved: true,
+            abandoned: false,
+        };
+        if !self.maybe_churn(contact, bad) {
+            self.maybe_return(contact, end, false);
+        }
+    }
+
+    /// Draws satisfaction and the survey answer.
+    fn satisfaction(&self, contact: &Contact, outcome: &Outcome) -> Sat {
+        let p = self.m.csat.p_satisfied(outcome);
+        Sat {
+            p,
+            satisfied: contact.key.unit(Purpose::Satisfy) < p,
+            surveyed: contact.key.unit(Purpose::Survey) < self.m.csat.survey_response,
+        }
+    }
+
+    /// Records a satisfaction draw of a contact no agent answered (contained by the bot).
+    fn record_satisfaction(&mut self, contact: &Contact, sat: Sat) {
+        self.tally(
+            contact.channel as usize,
+            contact.topic as usize,
+            contact.counted_at,
+            |x| {
+                x.served += 1;
+                x.p_satisfied += sat.p;
+                x.surveys += u64::from(sat.surveyed);
+                x.satisfied += u64::from(sat.surveyed && sat.satisfied);
+            },
+        );
+    }
+
+    /// Draws whether a bad experience makes the customer leave; returns true if it does.
+    fn maybe_churn(&mut self, contact: &Contact, bad: BadExperience) -> bool {
+        let Some(customers) = &self.m.customers else {
+            return false;
+        };
+        let p = customers.churn.p_churn(&bad);
+        if contact.key.unit(Purpose::Churn) >= p {
+            return false;
+        }
+        let (revenue, lifetime) = (customers.revenue_per_month, customers.lifetime_months);
+        self.active = (self.active - 1.0).max(0.0);
+        let now = self.now;
+        if self.counted(now) {
+            let horizon = self.horizon;
+            if let Some(stats) = &mut self.r.customers {
+                stats.churned += 1;
+                stats.revenue_lost += revenue * (horizon - now) / MONTH;
+                stats.lifetime_value_lost += revenue * lifetime;
+            }
+        }
+        self.tally(
+            contact.channel as usize,
+            contact.topic as usize,
+            contact.counted_at,
+            |x| x.churned += 1,
+        );
+        true
+    }
+
+    /// Schedules the customer's next contact about the same issue, if they come back:
+    /// after no resolution (`retry` false) or after abandoning or a busy signal (`retry` true).
+    fn maybe_return(&mut self, contact: &Contact, from: f64, retry: bool) {
+        let res = &self.m.resolution;
+        let share = if retry {
+            res.retry_share
+        } else {
+            res.repeat_share
+        };
+        if share <= 0.0
+            || contact.key.attempt + 1 >= res.max_attempts
+            || contact.key.unit(Purpose::Return) >= share
+        {
+            return;
+        }
+        let c = contact.channel as usize;
+        let delay = if retry {
+            &res.retry_delay
+        } else {
+            &res.repeat_delay
+        };
+        let when = from + delay.sample(&mut contact.key.rng(Purpose::ReturnDelay));
+        let next_c = if retry {
+            c
+        } else {
+            let u = contact.key.unit(Purpose::ReturnChannel);
+            let cdf = &self.repeat_cdf[c];
+            cdf.iter().position(|&p| u < p).unwrap_or(c)
+        };
+        let key = DrawKey {
+            seed: contact.key.seed,
+            attempt: contact.key.attempt + 1,
+            tier: 0,
+        };
+        let ch = &self.m.channels[next_c];
+        let mut rng = key.rng(Purpose::Attributes);
+        let handle = ch.handle_time.sample(&mut rng)
+            * self.m.topics[contact.topic as usize].handle_time_factor;
+        let patience = ch
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut rng));
+        self.next_id += 1;
+        if contact.id >= self.next_id {
+            self.r.conservation.unlinked_repeats += 1;
+        }
+        let next = Contact {
+            arrival: when,
+            origin: contact.origin,
+            counted_at: when,
+            handle,
+            patience,
+            channel: next_c as u32,
+            topic: contact.topic,
+            key,
+            failed_bot: false,
+            id: self.next_id,
+        };
+        self.r.conservation.repeats_scheduled += 1;
+        let slot = self.store(next, State::Returning);
+        self.schedule(when, Kind::Return { slot });
+    }
+
+    /// A contact that abandoned or was blocked: the customer may leave, or try again.
+    fn unserved(&mut self, contact: &Contact) {
+        if !self.maybe_churn(
+            contact,
+            BadExperience {
+                abandoned: true,
+                ..BadExperience::default()
+            },
+        ) {
+            self.maybe_return(contact, self.now, true);
+        }
     }
 
     fn abandon(&mut self, slot: usize, generation: u32) {
-        let w = &mut self.slab[slot];
-        if w.generation != generation || !w.waiting {
+        let s = &mut self.slab[slot];
+        if s.generation != generation || s.state != State::Waiting {
             return;
         }
-        w.waiting = false;
-        let (c, t, arrival) = (w.channel as usize, w.topic as usize, w.arrival);
+        // The slot stays in its queue until it reaches the head, where it is dropped.
+        s.state = State::Gone;
+        let contact = s.contact;
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
         self.channel_waiting[c] -= 1;
         self.r.conservation.abandoned += 1;
-        if arrival >= self.warmup {
-            let wait = self.now - arrival;
-            let i = self.interval_of(arrival);
-            for tally in [
-                &mut self.r.channels[c],
-                &mut self.r.topics[t],
-                &mut self.r.channel_intervals[i][c].tally,
-            ] {
-                tally.abandoned += 1;
-                tally.delayed += 1;
-                tally.wait_abandoned += wait;
-            }
-        }
-    }
-
-    fn release_slot(&mut self, slot: u32) {
-        let w = &mut self.slab[slot as usize];
-        w.generation = w.generation.wrapping_add(1);
-        w.waiting = false;
-        self.free.push(slot);
+        let wait = self.now - contact.arrival;
+        self.tally(c, t, contact.counted_at, |x| {
+            x.abandoned += 1;
+            x.delayed += 1;
+            x.wait_abandoned += wait;
+        });
+        self.unserved(&contact);
     }
 
     /// The most urgent waiting contact agent `a` may take: lowest priority number first, then
     /// the largest wait ÷ answer target. Chats only when the agent already holds chats.
-    fn pick(&mut self, a: usize) -> Option<(usize, usize, f64, f64)> {
+    fn pick(&mut self, a: usize) -> Option<Contact> {
         let g = self.agents[a].group as usize;
         let only_chat = self.agents[a].load > 0;
         let mut best: Option<(u32, f64, usize)> = None;
@@ -668,29 +1132,33 @@ impl<'m> Engine<'m> {
                 continue;
             }
             let q = q as usize;
-            // Drop contacts that left the queue (abandoned) from its head.
-            while let Some(&s) = self.queues[q].front() {
-                if self.slab[s as usize].waiting {
-                    break;
-                }
-                self.queues[q].pop_front();
-                self.release_slot(s);
-            }
-            let Some(&s) = self.queues[q].front() else {
-                continue;
-            };
-            let urgency = (self.now - self.slab[s as usize].arrival) * inv_target;
+            let Some(s) = self.head(q) else { continue };
+            let urgency = (self.now - self.slab[s as usize].contact.arrival) * inv_target;
             if best.is_none_or(|(p, u, _)| prio < p || (prio == p && urgency > u)) {
                 best = Some((prio, urgency, q));
             }
         }
         let (_, _, q) = best?;
         let s = self.queues[q].pop_front()?;
-        let w = &self.slab[s as usize];
-        let out = (w.channel as usize, w.topic as usize, w.arrival, w.handle);
-        self.channel_waiting[out.0] -= 1;
+        let contact = self.slab[s as usize].contact;
+        self.channel_waiting[contact.channel as usize] -= 1;
         self.release_slot(s);
-        Some(out)
+        Some(contact)
+    }
+
+    /// The first contact still waiting in queue `q`, dropping those that left from its head.
+    fn head(&mut self, q: usize) -> Option<u32> {
+        while let Some(&s) = self.queues[q].front() {
+            let slot = &self.slab[s as usize];
+            if slot.state == State::Waiting {
+                return Some(s);
+            }
+            self.queues[q].pop_front();
+            if slot.state == State::Gone {
+                self.release_slot(s);
+            }
+        }
+        None
     }
 
     /// Gives agent `a` work until it is full or nothing eligible waits; marks it idle if empty.
@@ -706,7 +1174,7 @@ impl<'m> Engine<'m> {
                 return;
             }
             match self.pick(a) {
-                Some((c, t, arrival, handle)) => self.assign(a, c, t, arrival, handle),
+                Some(contact) => self.assign(a, contact),
                 None => break,
             }
         }
@@ -813,7 +1281,38 @@ impl<'m> Engine<'m> {
         self.agents[a].presence = to;
     }
 
+    /// Churn unrelated to service and new customers, once a day from the customers stream.
+    fn customer_flows(&mut self) {
+        let Some(c) = &self.m.customers else { return };
+        let p_day = 1.0 - (1.0 - c.baseline_churn_per_month).powf(1.0 / MONTH_DAYS);
+        let leave = match Binomial::new(self.active.max(0.0).round() as u64, p_day.clamp(0.0, 1.0))
+        {
+            Ok(b) => b.sample(&mut self.base_rng) as f64,
+            Err(_) => 0.0,
+        };
+        let mean_new = c.acquisitions_per_month / MONTH_DAYS;
+        let join = if mean_new > 0.0 {
+            Poisson::new(mean_new).map_or(0.0, |p| p.sample(&mut self.base_rng))
+        } else {
+            0.0
+        };
+        self.active = (self.active - leave + join).max(0.0);
+        let counted = self.counted(self.now);
+        if let Some(stats) = &mut self.r.customers {
+            if self.now == self.warmup {
+                stats.active_start = self.active;
+            }
+            if counted {
+                stats.churned_baseline += leave as u64;
+                stats.acquired += join as u64;
+            }
+        }
+    }
+
     fn day_start(&mut self, day: u32) {
+        if day > 0 {
+            self.customer_flows();
+        }
         let d0 = f64::from(day) * DAY;
         let weekday = (self.m.demand.start_weekday + day as usize) % 7;
         let yesterday = (weekday + 6) % 7;
@@ -923,17 +1422,14 @@ impl<'m> Engine<'m> {
     }
 
     fn interval_end(&mut self, i: usize) {
-        for c in 0..self.m.channels.len() {
+        for c in 0..self.nc {
             let mut oldest = f64::INFINITY;
-            for t in 0..self.nt {
-                let q = c * self.nt + t;
-                while let Some(&s) = self.queues[q].front() {
-                    if self.slab[s as usize].waiting {
-                        oldest = oldest.min(self.slab[s as usize].arrival);
-                        break;
+            for tier in 0..2 {
+                for t in 0..self.nt {
+                    let q = (tier * self.nc + c) * self.nt + t;
+                    if let Some(s) = self.head(q) {
+                        oldest = oldest.min(self.slab[s as usize].contact.arrival);
                     }
-                    self.queues[q].pop_front();
-                    self.release_slot(s);
                 }
             }
             let n = self.channel_waiting[c];
@@ -948,6 +1444,9 @@ impl<'m> Engine<'m> {
             }
             self.r.queue_max[c] = self.r.queue_max[c].max(n);
             self.r.oldest_max[c] = self.r.oldest_max[c].max(age);
+        }
+        if let Some(x) = self.r.active_customers.get_mut(i) {
+            *x = self.active;
         }
     }
 }

@@ -40,6 +40,7 @@ pub mod diagnostic;
 pub mod dist;
 pub mod duration;
 pub mod engine;
+pub mod experience;
 pub mod export;
 pub mod metrics;
 pub mod model;

@@ -22,6 +22,38 @@ pub struct Tally {
     pub wait_abandoned: f64,
     /// Sum of handle times of answered contacts, seconds.
     pub handle: f64,
+    /// Arrivals that were repeats or retries of an earlier contact (included in `arrived`).
+    pub repeats: u64,
+    /// Would-be contacts the knowledge base answered (not included in `arrived`).
+    pub deflected: u64,
+    /// Conversations with the bot.
+    pub bot_conversations: u64,
+    /// Conversations the bot resolved (by its own account).
+    pub contained: u64,
+    /// Contained conversations that were not really resolved.
+    pub falsely_contained: u64,
+    /// Bot conversations passed to an agent.
+    pub escalated: u64,
+    /// Contacts a tier-1 agent passed to tier 2.
+    pub transferred: u64,
+    /// First contacts about an issue answered by a tier-1 agent.
+    pub answered_first: u64,
+    /// Of those, resolved at that contact.
+    pub resolved_first: u64,
+    /// Issues resolved (by an agent or truly by the bot).
+    pub resolved: u64,
+    /// Sum of times from the first contact to resolution, seconds.
+    pub resolution_time: f64,
+    /// Survey answers.
+    pub surveys: u64,
+    /// Satisfied survey answers.
+    pub satisfied: u64,
+    /// Sum of satisfaction probabilities of served contacts (the CSAT a census would measure).
+    pub p_satisfied: f64,
+    /// Served contacts (answered with an outcome, or contained) whose satisfaction was drawn.
+    pub served: u64,
+    /// Customers who left because of this contact.
+    pub churned: u64,
 }
 
 impl Tally {
@@ -41,6 +73,22 @@ impl Tally {
         self.wait_answered += o.wait_answered;
         self.wait_abandoned += o.wait_abandoned;
         self.handle += o.handle;
+        self.repeats += o.repeats;
+        self.deflected += o.deflected;
+        self.bot_conversations += o.bot_conversations;
+        self.contained += o.contained;
+        self.falsely_contained += o.falsely_contained;
+        self.escalated += o.escalated;
+        self.transferred += o.transferred;
+        self.answered_first += o.answered_first;
+        self.resolved_first += o.resolved_first;
+        self.resolved += o.resolved;
+        self.resolution_time += o.resolution_time;
+        self.surveys += o.surveys;
+        self.satisfied += o.satisfied;
+        self.p_satisfied += o.p_satisfied;
+        self.served += o.served;
+        self.churned += o.churned;
     }
 }
 
@@ -169,8 +217,37 @@ pub struct Conservation {
     pub abandoned: u64,
     /// Blocked.
     pub blocked: u64,
-    /// Still waiting at the end of the horizon.
+    /// Contained by the bot.
+    pub contained: u64,
+    /// Still waiting, with the bot, or being passed on at the end of the horizon.
     pub open_end: u64,
+    /// Repeat or retry contacts scheduled.
+    pub repeats_scheduled: u64,
+    /// Of those, arrived within the horizon.
+    pub repeats_arrived: u64,
+    /// Of those, due after the end of the horizon.
+    pub repeats_pending: u64,
+    /// Repeats whose parent was not an earlier contact (must be 0).
+    pub unlinked_repeats: u64,
+}
+
+/// The customer base over a replication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerStats {
+    /// Active customers at the start of the statistics window.
+    pub active_start: f64,
+    /// Active customers at the end.
+    pub active_end: f64,
+    /// Customers lost to bad experiences in the window.
+    pub churned: u64,
+    /// Customers lost for other reasons in the window.
+    pub churned_baseline: u64,
+    /// Customers acquired in the window.
+    pub acquired: u64,
+    /// Revenue lost before the end of the horizon to customers who left over service.
+    pub revenue_lost: f64,
+    /// Lifetime value of the customers who left over service.
+    pub lifetime_value_lost: f64,
 }
 
 /// Everything one replication measured (statistics window only, unless said otherwise).
@@ -204,4 +281,8 @@ pub struct RepResult {
     pub events: u64,
     /// Smallest wait recorded (a property check: never negative).
     pub min_wait: f64,
+    /// The customer base, when modelled.
+    pub customers: Option<CustomerStats>,
+    /// Active customers at the end of each interval (empty without a customer base).
+    pub active_customers: Vec<f64>,
 }

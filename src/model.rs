@@ -65,6 +65,10 @@ pub struct Channel {
     pub concurrency_stretch: f64,
     /// Intraday weights of this channel's arrivals per slot of `86 400 / len` seconds, sum 1.
     pub intraday: Vec<f64>,
+    /// Wait at which the wait penalty on satisfaction is half its maximum, seconds.
+    pub wait_tolerance: f64,
+    /// Where repeat contacts from this channel come back, indexed by [`ChannelId`]; sums to 1.
+    pub repeat_mix: Vec<f64>,
 }
 
 /// A contact reason.
@@ -82,6 +86,15 @@ pub struct Topic {
     pub handle_time_factor: f64,
     /// Probability of each channel for this topic, indexed by [`ChannelId`]; sums to 1.
     pub channel_mix: Vec<f64>,
+    /// Probability that a fully proficient agent resolves the issue at the contact (scaled by
+    /// proficiency); `None`: every answered contact is resolved.
+    pub fcr: Option<f64>,
+    /// Share of contacts the bot resolves on bot-fronted channels (at full rollout).
+    pub containment: f64,
+    /// Share of would-be contacts the knowledge base answers before they arrive.
+    pub kb_deflection: f64,
+    /// Share of contacts a tier-1 agent could not resolve that go straight to tier 2.
+    pub escalation: f64,
 }
 
 /// A shift pattern: `count` agents work from `start` to `end` on the listed weekdays.
@@ -117,6 +130,10 @@ pub struct Group {
     pub planned_shrinkage: f64,
     /// Unplanned shrinkage: probability an agent is absent for a whole scheduled day.
     pub absence: f64,
+    /// Support tier: 1 takes new contacts, 2 takes only escalations from tier 1.
+    pub tier: u8,
+    /// Cost of an agent-hour on shift.
+    pub cost_per_hour: f64,
 }
 
 impl Group {
@@ -143,6 +160,93 @@ pub struct Demand {
     pub start_weekday: usize,
 }
 
+/// A linear ramp of bot containment between two points in time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ramp {
+    /// Ramp start, seconds from 00:00 of day 0.
+    pub start: f64,
+    /// Ramp end (full containment from then on), seconds.
+    pub end: f64,
+    /// Share of the full containment reached at the start (0 = none before the rollout).
+    pub from: f64,
+}
+
+impl Ramp {
+    /// Share of full containment at time `t`.
+    pub fn level(&self, t: f64) -> f64 {
+        if t <= self.start {
+            self.from
+        } else if t >= self.end {
+            1.0
+        } else {
+            self.from + (1.0 - self.from) * (t - self.start) / (self.end - self.start)
+        }
+    }
+}
+
+/// A bot answering first on some channels.
+#[derive(Debug, Clone)]
+pub struct Automation {
+    /// Bot-fronted channels, indexed by [`ChannelId`].
+    pub channels: Vec<bool>,
+    /// Time a customer spends with the bot.
+    pub bot_time: Dist,
+    /// Share of "contained" conversations that were not really resolved and come back.
+    pub false_containment: f64,
+    /// Handle-time multiplier of contacts the bot passes to an agent.
+    pub handle_time_factor: f64,
+    /// Patience multiplier of contacts the bot passes to an agent.
+    pub patience_factor: f64,
+    /// Cost of each bot conversation.
+    pub cost_per_conversation: f64,
+    /// Fixed cost per month (licence).
+    pub monthly_cost: f64,
+    /// Containment rollout; `None` means full containment from the start.
+    pub ramp: Option<Ramp>,
+}
+
+/// A knowledge base that answers would-be contacts before they arrive.
+#[derive(Debug, Clone)]
+pub struct KnowledgeBase {
+    /// Fixed cost per month.
+    pub monthly_cost: f64,
+}
+
+/// What happens to contacts that were not resolved, abandoned or blocked.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    /// Share of unresolved contacts whose customer comes back.
+    pub repeat_share: f64,
+    /// Delay from the end of an unresolved contact to the repeat.
+    pub repeat_delay: Dist,
+    /// Share of abandoned or blocked customers who try again.
+    pub retry_share: f64,
+    /// Delay before such a retry.
+    pub retry_delay: Dist,
+    /// Most contacts about one issue (first contact included).
+    pub max_attempts: u32,
+}
+
+/// A customer base that drives volume and loses customers to bad experiences.
+#[derive(Debug, Clone)]
+pub struct Customers {
+    /// Active customers at the start.
+    pub active: f64,
+    /// New customers per month.
+    pub acquisitions_per_month: f64,
+    /// Revenue per customer per month.
+    pub revenue_per_month: f64,
+    /// Expected customer lifetime in months (for lifetime value lost).
+    pub lifetime_months: f64,
+    /// Churn per month unrelated to service.
+    pub baseline_churn_per_month: f64,
+    /// Churn caused by bad experiences.
+    pub churn: crate::experience::BadExperienceChurn,
+}
+
+/// Days in an average month (365.25 / 12).
+pub const MONTH_DAYS: f64 = 30.4375;
+
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -166,6 +270,16 @@ pub struct Model {
     pub topics: Vec<Topic>,
     /// Agent groups, in scenario order.
     pub groups: Vec<Group>,
+    /// The bot, if any.
+    pub automation: Option<Automation>,
+    /// The knowledge base, if any.
+    pub knowledge_base: Option<KnowledgeBase>,
+    /// Repeats and retries.
+    pub resolution: Resolution,
+    /// The satisfaction model.
+    pub csat: crate::experience::WaitCsat,
+    /// The customer base, if modelled.
+    pub customers: Option<Customers>,
 }
 
 impl Model {
@@ -184,10 +298,15 @@ impl Model {
         ((self.horizon() - self.warmup_end()) / self.interval).round() as usize
     }
 
-    /// Whether group `g` may handle topic `t` on channel `c`.
+    /// Whether group `g` may handle topic `t` on channel `c` (at its own tier).
     pub fn eligible(&self, g: GroupId, c: ChannelId, t: TopicId) -> bool {
         let group = &self.groups[g.0 as usize];
         group.channels[c.0 as usize] && group.proficiency[t.0 as usize].is_some()
+    }
+
+    /// Whether a second tier exists (a group with `tier = 2`).
+    pub fn has_tier2(&self) -> bool {
+        self.groups.iter().any(|g| g.tier == 2)
     }
 
     /// Mean offered load of a channel in Erlangs over the week (ignoring proficiency).

@@ -217,7 +217,10 @@ fn contact_metrics(out: &mut Metrics, tallies: &[&Tally], frt: &[&Histogram], st
     );
     out.push("aht_seconds", col(&|t| ratio(t.handle, t.answered as f64)));
     // FRT of answered contacts: the wait to the first answer (for async, the first touch).
-    out.push("frt_mean_seconds", col(&|t| ratio(t.wait_answered, t.answered as f64)));
+    out.push(
+        "frt_mean_seconds",
+        col(&|t| ratio(t.wait_answered, t.answered as f64)),
+    );
     for (key, q) in [
         ("frt_p50_seconds", 0.5),
         ("frt_p90_seconds", 0.9),

@@ -15,11 +15,16 @@ pub enum Stream {
     /// Arrival times on one channel.
     Arrivals(u32),
     /// Topic, handle time and patience of the customers of one channel.
-    Customers(u32),
+    Callers(u32),
     /// Random day factors of demand.
     Days,
     /// Absence and shrinkage of agents (an operation-side stream).
     Staffing,
+    /// One seed per original contact on a channel, from which every experience draw of that
+    /// customer's issue derives (bot, resolution, satisfaction, churn, repeats).
+    Experience(u32),
+    /// Baseline churn and acquisitions of the customer base.
+    Customers,
 }
 
 impl Stream {
@@ -28,7 +33,9 @@ impl Stream {
             Stream::Days => 1,
             Stream::Staffing => 2,
             Stream::Arrivals(c) => 0x1_0000 + u64::from(c),
-            Stream::Customers(c) => 0x2_0000 + u64::from(c),
+            Stream::Callers(c) => 0x2_0000 + u64::from(c),
+            Stream::Experience(c) => 0x3_0000 + u64::from(c),
+            Stream::Customers => 3,
         }
     }
 }
@@ -40,6 +47,68 @@ fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// What a per-contact draw is for; each purpose gives an independent value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// Knowledge-base deflection.
+    Deflect = 1,
+    /// Bot containment.
+    Contain = 2,
+    /// False containment.
+    FalseContain = 3,
+    /// Time with the bot.
+    BotTime = 4,
+    /// Resolution by the agent.
+    Resolve = 5,
+    /// Escalation to tier 2.
+    Escalate = 6,
+    /// Satisfaction.
+    Satisfy = 7,
+    /// Answering the survey.
+    Survey = 8,
+    /// Leaving.
+    Churn = 9,
+    /// Coming back after no resolution, or after abandoning.
+    Return = 10,
+    /// The channel of the repeat.
+    ReturnChannel = 11,
+    /// Delay before coming back.
+    ReturnDelay = 12,
+    /// Handle time and patience of a repeat.
+    Attributes = 13,
+}
+
+/// A key identifying one stage of one customer's issue: the contact's seed, the attempt
+/// (0 for the first contact) and the tier (0 or 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrawKey {
+    /// Seed of the customer's issue.
+    pub seed: u64,
+    /// Earlier contacts about the same issue.
+    pub attempt: u32,
+    /// Support tier of this leg, 0-based.
+    pub tier: u8,
+}
+
+impl DrawKey {
+    fn hash(self, purpose: Purpose) -> u64 {
+        let salt = (u64::from(self.attempt) << 16) | (u64::from(self.tier) << 8) | purpose as u64;
+        mix(self.seed ^ mix(salt))
+    }
+
+    /// A uniform draw in [0, 1) for `purpose`, a pure function of the key: the same customer
+    /// gets the same draw whatever the staffing, and whatever else was drawn before.
+    pub fn unit(self, purpose: Purpose) -> f64 {
+        (self.hash(purpose) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A generator for `purpose`, for draws from distributions.
+    pub fn rng(self, purpose: Purpose) -> Rng {
+        Rng::seed_from_u64(self.hash(purpose))
+    }
 }
 
 /// The generator of `stream` in replication `rep` of a run with base seed `seed`.
@@ -77,7 +146,7 @@ mod tests {
     /// freedom; the 0.999 quantile is 148.2).
     #[test]
     fn uniform_chi_squared() {
-        let mut r = stream(7, 0, Stream::Customers(0));
+        let mut r = stream(7, 0, Stream::Callers(0));
         let n = 100_000;
         let mut bins = [0u32; 100];
         for _ in 0..n {

@@ -15,7 +15,11 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::dist::{Dist, Family};
 use crate::duration::{DAY, parse_duration, parse_time_of_day};
-use crate::model::{Channel, ChannelId, ChannelKind, Demand, Group, Model, Shift, Topic};
+use crate::experience::WaitCsat;
+use crate::model::{
+    Automation, Channel, ChannelId, ChannelKind, Customers, Demand, Group, KnowledgeBase, Model,
+    Ramp, Resolution, Shift, Topic,
+};
 
 /// Errors of loading a scenario.
 #[derive(Debug, thiserror::Error)]
@@ -609,10 +613,25 @@ fn weekday_index(name: &str) -> Option<usize> {
     })
 }
 
+/// A channel's `repeat_channels` before channel names are resolved: (name, span, share) and
+/// the table's span.
+type RepeatRaw = (Vec<(String, Range<usize>, Option<f64>)>, Range<usize>);
+
 fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
     cx.check_keys(
         doc,
-        &["simulation", "volume", "channels", "topics", "agents"],
+        &[
+            "simulation",
+            "volume",
+            "channels",
+            "topics",
+            "agents",
+            "automation",
+            "knowledge_base",
+            "resolution",
+            "csat",
+            "customers",
+        ],
         "the scenario",
     );
     let whole = 0..0;
@@ -752,7 +771,19 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                     Bounds::new(0.0, true, 1e9),
                     "a scenario needs contacts: give the mean number a day, e.g. per_day = 1200",
                 );
-                if per_day.is_none() && !t.contains_key("per_day") {
+                let from_customers = doc
+                    .get("customers")
+                    .and_then(|c| c.get_ref().as_table())
+                    .is_some_and(|c| c.contains_key("contacts_per_month"));
+                if from_customers {
+                    if let Some(pv) = t.get("per_day") {
+                        cx.err(
+                            "give either `per_day` in [volume] or `contacts_per_month` in [customers], not both",
+                            span_of(pv),
+                            "with a customer base, volume follows the customers: remove per_day",
+                        );
+                    }
+                } else if per_day.is_none() && !t.contains_key("per_day") {
                     cx.err(
                         "[volume] needs `per_day`",
                         span_of(v),
@@ -825,6 +856,8 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         concurrency: u32,
         stretch: f64,
         intraday: Option<Vec<f64>>,
+        wait_tolerance: Option<f64>,
+        repeat_raw: Option<RepeatRaw>,
     }
     let mut channels: Vec<RawChannel> = Vec::new();
     let mut channels_span = whole.clone();
@@ -863,6 +896,8 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             "concurrency",
                             "concurrency_stretch",
                             "intraday",
+                            "wait_tolerance",
+                            "repeat_channels",
                         ],
                         &ctx,
                     );
@@ -966,6 +1001,37 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         )
                         .map_or(0.25, |x| x.0);
                     let intraday = intraday(cx, ct, &ctx);
+                    let wait_tolerance = cx
+                        .duration(ct, "wait_tolerance", &ctx, "\"5m\"")
+                        .map(|x| x.0);
+                    let repeat_raw = ct.get("repeat_channels").and_then(|rv| match rv.get_ref() {
+                        DeValue::Table(rt) => Some((
+                            rt.iter()
+                                .map(|(k, v)| {
+                                    let x = cx.num_value(
+                                        v,
+                                        k.get_ref(),
+                                        &format!("`repeat_channels` of {ctx}"),
+                                        Bounds::new(0.0, false, 1.0),
+                                        "a share is a fraction between 0 and 1",
+                                    );
+                                    (k.get_ref().to_string(), k.span(), x)
+                                })
+                                .collect::<Vec<_>>(),
+                            span_of(rv),
+                        )),
+                        other => {
+                            cx.err(
+                                format!(
+                                    "`repeat_channels` of {ctx} must be a table of shares, not {}",
+                                    type_name(other)
+                                ),
+                                span_of(rv),
+                                "write e.g. repeat_channels = { phone = 0.5, email = 0.5 }",
+                            );
+                            None
+                        }
+                    });
                     channels.push(RawChannel {
                         name: cname.to_string(),
                         key_span: key.span(),
@@ -986,6 +1052,8 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         ),
                         stretch,
                         intraday,
+                        wait_tolerance,
+                        repeat_raw,
                     });
                 }
             }
@@ -1073,6 +1141,10 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 skill: "all".into(),
                 handle_time_factor: 1.0,
                 channel_mix: channel_share.clone(),
+                fcr: None,
+                containment: f64::NAN,
+                kb_deflection: f64::NAN,
+                escalation: 0.0,
             });
             topic_spans.push(whole.clone());
             topics_have_mix.push(false);
@@ -1103,6 +1175,10 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             "skill",
                             "handle_time_factor",
                             "channels",
+                            "fcr",
+                            "containment",
+                            "kb_deflection",
+                            "escalation",
                         ],
                         &ctx,
                     );
@@ -1210,6 +1286,34 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             ),
                         }
                     }
+                    let unit = |cx: &mut Cx, key: &str, why: &str| {
+                        cx.num(t, key, &ctx, Bounds::new(0.0, false, 1.0), why)
+                            .map(|x| x.0)
+                    };
+                    let fcr = unit(
+                        cx,
+                        "fcr",
+                        "first-contact resolution is a probability, e.g. fcr = 0.75",
+                    );
+                    // NaN marks "not given": filled from [automation] / [knowledge_base] below.
+                    let containment = unit(
+                        cx,
+                        "containment",
+                        "containment is the share the bot resolves, e.g. 0.3",
+                    )
+                    .unwrap_or(f64::NAN);
+                    let kb_deflection = unit(
+                        cx,
+                        "kb_deflection",
+                        "the share the knowledge base answers, e.g. 0.05",
+                    )
+                    .unwrap_or(f64::NAN);
+                    let escalation = unit(
+                        cx,
+                        "escalation",
+                        "the share of unresolved contacts sent to tier 2, e.g. 0.3",
+                    )
+                    .unwrap_or(0.0);
                     let name = tname.unwrap_or_else(|| format!("topic{}", i + 1));
                     topics.push(Topic {
                         skill: skill.unwrap_or_else(|| name.clone()),
@@ -1218,6 +1322,10 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         priority,
                         handle_time_factor: factor,
                         channel_mix: mix,
+                        fcr,
+                        containment,
+                        kb_deflection,
+                        escalation,
                     });
                     topic_spans.push(span_of(item));
                     topics_have_mix.push(has_mix);
@@ -1294,6 +1402,8 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                                 "shifts",
                                 "planned_shrinkage",
                                 "absence",
+                                "tier",
+                                "cost_per_hour",
                             ],
                             &ctx,
                         );
@@ -1404,6 +1514,25 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                                 "the chance an agent is absent on a scheduled day, e.g. 0.05",
                             )
                             .map_or(0.0, |x| x.0);
+                        let tier = cx
+                            .int(
+                                t,
+                                "tier",
+                                &ctx,
+                                1,
+                                2,
+                                "tier 1 takes new contacts; tier 2 takes what tier 1 escalates",
+                            )
+                            .map_or(1, |x| x.0 as u8);
+                        let cost_per_hour = cx
+                            .num(
+                                t,
+                                "cost_per_hour",
+                                &ctx,
+                                Bounds::new(0.0, false, 1e6),
+                                "the cost of an agent-hour on shift, e.g. 32",
+                            )
+                            .map_or(0.0, |x| x.0);
                         let mut shifts = Vec::new();
                         if let Some(sv) = t.get("shifts") {
                             match sv.get_ref() {
@@ -1442,6 +1571,8 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             shifts,
                             planned_shrinkage: planned,
                             absence,
+                            tier,
+                            cost_per_hour,
                         });
                         group_spans.push(span_of(item));
                     }
@@ -1463,11 +1594,76 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         }
     }
 
+    let automation = parse_automation(cx, doc, &channel_names);
+    let knowledge_base = parse_knowledge_base(cx, doc);
+    let resolution = parse_resolution(cx, doc);
+    let csat = parse_csat(cx, doc);
+    let customers = parse_customers(cx, doc);
+    // Repeat channels, now that every channel is known.
+    let mut repeat_mixes = Vec::with_capacity(nch);
+    for (ci, c) in channels.iter().enumerate() {
+        let mut mix = vec![0.0; nch];
+        match &c.repeat_raw {
+            None => mix[ci] = 1.0,
+            Some((entries, span)) => {
+                let mut sum = 0.0;
+                for (name, nspan, x) in entries {
+                    match channel_index(name) {
+                        Some(j) => {
+                            if let Some(x) = x {
+                                mix[j] = *x;
+                                sum += x;
+                            }
+                        }
+                        None => unknown_channel(
+                            cx,
+                            name,
+                            nspan.clone(),
+                            &format!("`repeat_channels` of [channels.{}]", c.name),
+                        ),
+                    }
+                }
+                if (sum - 1.0).abs() > 1e-6 {
+                    cx.err(
+                        format!("the repeat channels of [channels.{}] add up to {}, not 1", c.name, round6(sum)),
+                        span.clone(),
+                        "they are the fractions of repeat contacts coming back on each channel: make them add up to 1",
+                    );
+                }
+            }
+        }
+        repeat_mixes.push(mix);
+    }
     if cx.has_errors() {
         return None;
     }
     let days = days?.0 as u32;
-    let per_day = per_day?.0;
+    let per_day = match &customers {
+        Some((c, Some(cpm))) => {
+            let mean_weight = weekday.iter().sum::<f64>() / 7.0;
+            if mean_weight > 0.0 {
+                c.active * cpm / crate::model::MONTH_DAYS / mean_weight
+            } else {
+                0.0
+            }
+        }
+        _ => per_day?.0,
+    };
+    let customers = customers.map(|c| c.0);
+    let (default_containment, bot_channels) = match &automation {
+        Some((a, containment)) => (*containment, Some(a.channels.clone())),
+        None => (0.0, None),
+    };
+    let default_kb = knowledge_base.as_ref().map_or(0.0, |k| k.1);
+    for t in &mut topics {
+        if t.containment.is_nan() {
+            t.containment = default_containment;
+        }
+        if t.kb_deflection.is_nan() {
+            t.kb_deflection = default_kb;
+        }
+    }
+    let _ = bot_channels;
 
     let mut model_channels = Vec::with_capacity(nch);
     for (i, c) in channels.into_iter().enumerate() {
@@ -1494,6 +1690,12 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 },
                 concurrency_stretch: c.stretch,
                 intraday: c.intraday.unwrap_or_else(|| intraday_default.clone()),
+                wait_tolerance: c.wait_tolerance.unwrap_or(match kind {
+                    ChannelKind::Call => 240.0,
+                    ChannelKind::Chat => 300.0,
+                    ChannelKind::Async => DAY,
+                }),
+                repeat_mix: repeat_mixes[i].clone(),
             },
             c.key_span,
         ));
@@ -1507,7 +1709,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
             }
             let served = groups
                 .iter()
-                .any(|g| g.channels[ci] && g.proficiency[ti].is_some());
+                .any(|g| g.tier == 1 && g.channels[ci] && g.proficiency[ti].is_some());
             if !served {
                 let span = if topic_spans[ti].is_empty() {
                     cspan.clone()
@@ -1527,7 +1729,49 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
             }
         }
     }
+    let has_tier2 = groups.iter().any(|g| g.tier == 2);
+    for (ti, topic) in topics.iter().enumerate() {
+        if topic.escalation <= 0.0 {
+            continue;
+        }
+        let span = if topic_spans[ti].is_empty() {
+            whole.clone()
+        } else {
+            topic_spans[ti].clone()
+        };
+        if !has_tier2 {
+            cx.err(
+                format!(
+                    "topic `{}` escalates to tier 2, but no agent group has tier = 2",
+                    topic.name
+                ),
+                span,
+                "add tier = 2 to the group that takes escalations, or remove `escalation`",
+            );
+            continue;
+        }
+        for (ci, (ch, _)) in model_channels.iter().enumerate() {
+            if topic.channel_mix[ci] * topic.share > 0.0
+                && !groups
+                    .iter()
+                    .any(|g| g.tier == 2 && g.channels[ci] && g.proficiency[ti].is_some())
+            {
+                cx.err(
+                    format!("topic `{}` escalates to tier 2, but no tier-2 group serves it on channel `{}`", topic.name, ch.name),
+                    span.clone(),
+                    format!("add `{}` and skill `{}` to a tier-2 group", ch.name, topic.skill),
+                );
+            }
+        }
+    }
     for (gi, g) in groups.iter().enumerate() {
+        if g.tier == 2 && !topics.iter().any(|t| t.escalation > 0.0) {
+            cx.warn(
+                format!("agent group `{}` is tier 2 but no topic escalates: it will receive no contacts", g.name),
+                group_spans[gi].clone(),
+                "give topics an escalation share, e.g. escalation = 0.3",
+            );
+        }
         if g.headcount() == 0 && g.shifts.is_empty() {
             cx.err(
                 format!("agent group `{}` has no agents", g.name),
@@ -1565,9 +1809,434 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         channels: model_ch,
         topics,
         groups,
+        automation: automation.map(|a| a.0),
+        knowledge_base: knowledge_base.map(|k| k.0),
+        resolution,
+        csat,
+        customers,
     };
     load_warnings(cx, &model, &spans);
     Some(model)
+}
+
+/// `[automation]`: the bot and the default containment of topics.
+fn parse_automation(
+    cx: &mut Cx,
+    doc: &Table<'_>,
+    channel_names: &[String],
+) -> Option<(Automation, f64)> {
+    let v = doc.get("automation")?;
+    let t = cx.table(v, "automation")?;
+    let ctx = "[automation]";
+    cx.check_keys(
+        t,
+        &[
+            "channels",
+            "containment",
+            "bot_time",
+            "false_containment",
+            "escalation_handle_time_factor",
+            "escalation_patience_factor",
+            "cost_per_conversation",
+            "monthly_cost",
+            "ramp",
+        ],
+        ctx,
+    );
+    let mut chans = vec![false; channel_names.len()];
+    match t.get("channels") {
+        None => cx.err(
+            "[automation] needs `channels`",
+            span_of(v),
+            "list the channels the bot answers first, e.g. channels = [\"chat\"]",
+        ),
+        Some(cv) => match cv.get_ref() {
+            DeValue::Array(list) => {
+                for c in list.iter() {
+                    if let Some(name) = cx.string_value(c, "channels", ctx, "[\"chat\"]") {
+                        match channel_names.iter().position(|n| n == name) {
+                            Some(i) => chans[i] = true,
+                            None => cx.err(
+                                format!(
+                                    "[automation] names channel `{name}`, which is not defined"
+                                ),
+                                span_of(c),
+                                format!("use one of: {}", channel_names.join(", ")),
+                            ),
+                        }
+                    }
+                }
+            }
+            other => cx.err(
+                format!(
+                    "`channels` of [automation] must be a list of channel names, not {}",
+                    type_name(other)
+                ),
+                span_of(cv),
+                "write e.g. channels = [\"chat\"]",
+            ),
+        },
+    }
+    let unit = |cx: &mut Cx, key: &str, why: &str| {
+        cx.num(t, key, ctx, Bounds::new(0.0, false, 1.0), why)
+            .map(|x| x.0)
+    };
+    let containment = unit(
+        cx,
+        "containment",
+        "containment is the share of conversations the bot resolves, e.g. 0.3",
+    )
+    .unwrap_or(0.0);
+    let false_containment = unit(
+        cx,
+        "false_containment",
+        "the share of contained conversations that were not really resolved, e.g. 0.1",
+    )
+    .unwrap_or(0.0);
+    let factor = |cx: &mut Cx, key: &str, why: &str| {
+        cx.num(t, key, ctx, Bounds::new(0.0, true, 100.0), why)
+            .map(|x| x.0)
+    };
+    let handle_time_factor = factor(
+        cx,
+        "escalation_handle_time_factor",
+        "1 keeps the channel's handle time; 1.2 makes escalations 20% longer",
+    )
+    .unwrap_or(1.0);
+    let patience_factor = factor(
+        cx,
+        "escalation_patience_factor",
+        "1 keeps the channel's patience; 0.7 makes escalated customers 30% less patient",
+    )
+    .unwrap_or(1.0);
+    let money = |cx: &mut Cx, key: &str| {
+        cx.num(
+            t,
+            key,
+            ctx,
+            Bounds::new(0.0, false, 1e12),
+            "a cost cannot be negative",
+        )
+        .map(|x| x.0)
+    };
+    let cost_per_conversation = money(cx, "cost_per_conversation").unwrap_or(0.0);
+    let monthly_cost = money(cx, "monthly_cost").unwrap_or(0.0);
+    let bot_time = cx
+        .dist(t, "bot_time", ctx)
+        .or_else(|| Dist::new(Family::Exponential, 90.0, 1.0));
+    let ramp = match t.get("ramp") {
+        None => None,
+        Some(rv) => match rv.get_ref() {
+            DeValue::Table(rt) => {
+                let rctx = "`ramp` of [automation]";
+                cx.check_keys(rt, &["start_day", "end_day", "from"], rctx);
+                let start = cx.num(
+                    rt,
+                    "start_day",
+                    rctx,
+                    Bounds::new(0.0, false, 36_600.0),
+                    "the day the rollout starts, e.g. 0",
+                );
+                let end = cx.num(
+                    rt,
+                    "end_day",
+                    rctx,
+                    Bounds::new(0.0, false, 36_600.0),
+                    "the day containment reaches its full level, e.g. 90",
+                );
+                let from = cx
+                    .num(
+                        rt,
+                        "from",
+                        rctx,
+                        Bounds::new(0.0, false, 1.0),
+                        "the share of full containment at the start, e.g. 0",
+                    )
+                    .map_or(0.0, |x| x.0);
+                match (start, end) {
+                    (Some((s, _)), Some((e, espan))) => {
+                        if e <= s {
+                            cx.err(
+                                "the ramp must end after it starts",
+                                espan,
+                                "give an end_day later than start_day",
+                            );
+                            None
+                        } else {
+                            Some(Ramp {
+                                start: s * DAY,
+                                end: e * DAY,
+                                from,
+                            })
+                        }
+                    }
+                    _ => {
+                        if !rt.contains_key("start_day") || !rt.contains_key("end_day") {
+                            cx.err(
+                                format!("{rctx} needs `start_day` and `end_day`"),
+                                span_of(rv),
+                                "write e.g. ramp = { start_day = 0, end_day = 90, from = 0 }",
+                            );
+                        }
+                        None
+                    }
+                }
+            }
+            other => {
+                cx.err(
+                    format!(
+                        "`ramp` of [automation] must be a table, not {}",
+                        type_name(other)
+                    ),
+                    span_of(rv),
+                    "write e.g. ramp = { start_day = 0, end_day = 90, from = 0 }",
+                );
+                None
+            }
+        },
+    };
+    Some((
+        Automation {
+            channels: chans,
+            bot_time: bot_time?,
+            false_containment,
+            handle_time_factor,
+            patience_factor,
+            cost_per_conversation,
+            monthly_cost,
+            ramp,
+        },
+        containment,
+    ))
+}
+
+/// `[knowledge_base]`: its cost and the default deflection of topics.
+fn parse_knowledge_base(cx: &mut Cx, doc: &Table<'_>) -> Option<(KnowledgeBase, f64)> {
+    let v = doc.get("knowledge_base")?;
+    let t = cx.table(v, "knowledge_base")?;
+    let ctx = "[knowledge_base]";
+    cx.check_keys(t, &["deflection", "monthly_cost"], ctx);
+    let deflection = cx
+        .num(
+            t,
+            "deflection",
+            ctx,
+            Bounds::new(0.0, false, 1.0),
+            "the share of would-be contacts the knowledge base answers, e.g. 0.05",
+        )
+        .map_or(0.0, |x| x.0);
+    let monthly_cost = cx
+        .num(
+            t,
+            "monthly_cost",
+            ctx,
+            Bounds::new(0.0, false, 1e12),
+            "a cost cannot be negative",
+        )
+        .map_or(0.0, |x| x.0);
+    Some((KnowledgeBase { monthly_cost }, deflection))
+}
+
+/// `[resolution]`: repeats of unresolved contacts and retries after abandoning.
+fn parse_resolution(cx: &mut Cx, doc: &Table<'_>) -> Resolution {
+    let mut r = Resolution {
+        repeat_share: 1.0,
+        repeat_delay: Dist::new(Family::Lognormal, DAY, 1.0).unwrap_or(Dist::Fixed { value: DAY }),
+        retry_share: 0.0,
+        retry_delay: Dist::Exponential { mean: 900.0 },
+        max_attempts: 4,
+    };
+    let Some(v) = doc.get("resolution") else {
+        return r;
+    };
+    let Some(t) = cx.table(v, "resolution") else {
+        return r;
+    };
+    let ctx = "[resolution]";
+    cx.check_keys(
+        t,
+        &[
+            "repeat_share",
+            "repeat_delay",
+            "retry_share",
+            "retry_delay",
+            "max_attempts",
+        ],
+        ctx,
+    );
+    if let Some((x, _)) = cx.num(
+        t,
+        "repeat_share",
+        ctx,
+        Bounds::new(0.0, false, 1.0),
+        "the share of unresolved customers who come back, e.g. 0.8",
+    ) {
+        r.repeat_share = x;
+    }
+    if let Some(d) = cx.dist(t, "repeat_delay", ctx) {
+        r.repeat_delay = d;
+    }
+    if let Some((x, _)) = cx.num(
+        t,
+        "retry_share",
+        ctx,
+        Bounds::new(0.0, false, 1.0),
+        "the share of abandoned or blocked customers who try again, e.g. 0.5",
+    ) {
+        r.retry_share = x;
+    }
+    if let Some(d) = cx.dist(t, "retry_delay", ctx) {
+        r.retry_delay = d;
+    }
+    if let Some((x, _)) = cx.int(
+        t,
+        "max_attempts",
+        ctx,
+        1,
+        20,
+        "the most contacts about one issue, first included, e.g. 4",
+    ) {
+        r.max_attempts = x as u32;
+    }
+    r
+}
+
+/// `[csat]`: the satisfaction model's parameters.
+fn parse_csat(cx: &mut Cx, doc: &Table<'_>) -> WaitCsat {
+    let mut m = WaitCsat::default();
+    let Some(v) = doc.get("csat") else { return m };
+    let Some(t) = cx.table(v, "csat") else {
+        return m;
+    };
+    let ctx = "[csat]";
+    cx.check_keys(
+        t,
+        &[
+            "base",
+            "steepness",
+            "floor",
+            "unresolved_factor",
+            "failed_bot_factor",
+            "repeat_factor",
+            "bot_contained",
+            "survey_response",
+        ],
+        ctx,
+    );
+    let unit = |cx: &mut Cx, key: &str, slot: &mut f64| {
+        if let Some((x, _)) = cx.num(
+            t,
+            key,
+            ctx,
+            Bounds::new(0.0, false, 1.0),
+            "a probability or factor between 0 and 1",
+        ) {
+            *slot = x;
+        }
+    };
+    unit(cx, "base", &mut m.base);
+    unit(cx, "floor", &mut m.floor);
+    unit(cx, "unresolved_factor", &mut m.unresolved_factor);
+    unit(cx, "failed_bot_factor", &mut m.failed_bot_factor);
+    unit(cx, "repeat_factor", &mut m.repeat_factor);
+    unit(cx, "bot_contained", &mut m.bot_contained);
+    unit(cx, "survey_response", &mut m.survey_response);
+    if let Some((x, _)) = cx.num(
+        t,
+        "steepness",
+        ctx,
+        Bounds::new(0.0, true, 50.0),
+        "how sharply satisfaction drops around the tolerance, e.g. 3",
+    ) {
+        m.steepness = x;
+    }
+    m
+}
+
+/// `[customers]`: the customer base, with contacts per customer per month if given.
+fn parse_customers(cx: &mut Cx, doc: &Table<'_>) -> Option<(Customers, Option<f64>)> {
+    let v = doc.get("customers")?;
+    let t = cx.table(v, "customers")?;
+    let ctx = "[customers]";
+    cx.check_keys(
+        t,
+        &[
+            "active",
+            "contacts_per_month",
+            "acquisitions_per_month",
+            "revenue_per_month",
+            "lifetime_months",
+            "baseline_churn_per_month",
+            "churn_if_dissatisfied",
+            "churn_if_unresolved",
+            "churn_if_abandoned",
+        ],
+        ctx,
+    );
+    let active = cx.num(
+        t,
+        "active",
+        ctx,
+        Bounds::new(0.0, true, 1e10),
+        "the number of active customers at the start, e.g. 50000",
+    );
+    if active.is_none() && !t.contains_key("active") {
+        cx.err(
+            "[customers] needs `active`",
+            span_of(v),
+            "give the number of active customers at the start, e.g. active = 50000",
+        );
+    }
+    let cpm = cx
+        .num(
+            t,
+            "contacts_per_month",
+            ctx,
+            Bounds::new(0.0, true, 1000.0),
+            "contacts per customer per month, e.g. 0.1",
+        )
+        .map(|x| x.0);
+    let pos = |cx: &mut Cx, key: &str, default: f64| {
+        cx.num(
+            t,
+            key,
+            ctx,
+            Bounds::new(0.0, false, 1e12),
+            "cannot be negative",
+        )
+        .map_or(default, |x| x.0)
+    };
+    let acquisitions_per_month = pos(cx, "acquisitions_per_month", 0.0);
+    let revenue_per_month = pos(cx, "revenue_per_month", 0.0);
+    let lifetime_months = pos(cx, "lifetime_months", 24.0);
+    let prob = |cx: &mut Cx, key: &str, default: f64| {
+        cx.num(
+            t,
+            key,
+            ctx,
+            Bounds::new(0.0, false, 1.0),
+            "a probability between 0 and 1",
+        )
+        .map_or(default, |x| x.0)
+    };
+    let baseline = prob(cx, "baseline_churn_per_month", 0.0);
+    let d = crate::experience::BadExperienceChurn::default();
+    let churn = crate::experience::BadExperienceChurn {
+        if_dissatisfied: prob(cx, "churn_if_dissatisfied", d.if_dissatisfied),
+        if_unresolved: prob(cx, "churn_if_unresolved", d.if_unresolved),
+        if_abandoned: prob(cx, "churn_if_abandoned", d.if_abandoned),
+    };
+    Some((
+        Customers {
+            active: active?.0,
+            acquisitions_per_month,
+            revenue_per_month,
+            lifetime_months,
+            baseline_churn_per_month: baseline,
+            churn,
+        },
+        cpm,
+    ))
 }
 
 fn round6(x: f64) -> f64 {
