@@ -36,6 +36,11 @@ enum Kind {
         slot: u32,
         generation: u32,
     },
+    /// A written contact has waited twice its channel's tolerance: the customer may leave.
+    Ignored {
+        slot: u32,
+        generation: u32,
+    },
     /// A contact passed on by the bot or by tier 1 joins a queue.
     Enter {
         slot: u32,
@@ -474,6 +479,7 @@ impl<'m> Engine<'m> {
                 Kind::Done { agent, chat } => self.done(agent as usize, chat),
                 Kind::Abandon { slot, generation } => self.abandon(slot as usize, generation),
                 Kind::Enter { slot } => self.enter(slot as usize),
+                Kind::Ignored { slot, generation } => self.ignored(slot as usize, generation),
                 Kind::Return { slot } => self.returning(slot as usize),
                 Kind::DayStart { day } => self.day_start(day),
                 Kind::ShiftStart { agent, absent } => self.shift_start(agent as usize, absent),
@@ -760,10 +766,12 @@ impl<'m> Engine<'m> {
             && self.channel_waiting[c] >= cap
         {
             self.r.conservation.blocked += 1;
-            self.tally(c, contact.topic as usize, contact.counted_at, |x| {
-                x.blocked += 1;
-                x.delayed += 1;
-            });
+            if contact.key.tier == 0 {
+                self.tally(c, contact.topic as usize, contact.counted_at, |x| {
+                    x.blocked += 1;
+                    x.delayed += 1;
+                });
+            }
             self.unserved(&contact);
             return;
         }
@@ -776,6 +784,30 @@ impl<'m> Engine<'m> {
         if patience.is_finite() {
             self.schedule(now + patience, Kind::Abandon { slot, generation });
         }
+        if let Some(customers) = &self.m.customers
+            && customers.churn.if_ignored > 0.0
+            && self.m.channels[c].kind == ChannelKind::Async
+        {
+            let at = now + 2.0 * self.m.channels[c].wait_tolerance;
+            self.schedule(at, Kind::Ignored { slot, generation });
+        }
+    }
+
+    /// A written contact still unanswered after twice its tolerance: a chance the customer
+    /// leaves while it waits (it stays in the backlog).
+    fn ignored(&mut self, slot: usize, generation: u32) {
+        let s = &self.slab[slot];
+        if s.generation != generation || s.state != State::Waiting {
+            return;
+        }
+        let contact = s.contact;
+        self.maybe_churn(
+            &contact,
+            BadExperience {
+                ignored: true,
+                ..BadExperience::default()
+            },
+        );
     }
 
     /// An idle eligible agent (idle longest), or for chat one with a free slot (fewest chats).
@@ -854,14 +886,46 @@ impl<'m> Engine<'m> {
         );
 
         let wait = now - contact.arrival;
-        self.r.conservation.answered += 1;
         if wait < self.r.min_wait {
             self.r.min_wait = wait;
         }
         let end = now + handle;
         let d = self.decide(&contact, g, wait);
+        // A contact passed to tier 2 is still open; it ends at tier 2.
+        if !d.transferred {
+            self.r.conservation.answered += 1;
+        }
+        // The second-tier leg of a contact counts for its agent group and for the customer's
+        // experience, but not again as an offered contact of its channel.
+        let second_leg = contact.key.tier > 0;
         let at = contact.counted_at;
-        if self.counted(at) {
+        if self.counted(at) && second_leg {
+            let resolution_time = if d.resolved {
+                end - contact.origin
+            } else {
+                0.0
+            };
+            let i = self.interval_of(at);
+            let gt = &mut self.r.group_tally[g];
+            gt.answered += 1;
+            gt.wait_answered += wait;
+            gt.handle += handle;
+            for tally in [
+                &mut self.r.channels[c],
+                &mut self.r.topics[t],
+                &mut self.r.channel_intervals[i][c].tally,
+                &mut self.r.group_tally[g],
+            ] {
+                tally.resolved += u64::from(d.resolved);
+                tally.resolution_time += resolution_time;
+                if let Some(sat) = d.satisfaction {
+                    tally.served += 1;
+                    tally.p_satisfied += sat.p;
+                    tally.surveys += u64::from(sat.surveyed);
+                    tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
+                }
+            }
+        } else if self.counted(at) {
             let within = wait <= ch.answer_within;
             let i = self.interval_of(at);
             let resolution_time = if d.resolved {
@@ -963,7 +1027,7 @@ impl<'m> Engine<'m> {
         let bad = BadExperience {
             dissatisfied,
             unresolved: true,
-            abandoned: false,
+            ..BadExperience::default()
         };
         if !self.maybe_churn(contact, bad) {
             self.maybe_return(contact, end, false);
@@ -1045,7 +1109,6 @@ impl<'m> Engine<'m> {
         } else {
             &res.repeat_delay
         };
-        let when = from + delay.sample(&mut contact.key.rng(Purpose::ReturnDelay));
         let next_c = if retry {
             c
         } else {
@@ -1053,6 +1116,13 @@ impl<'m> Engine<'m> {
             let cdf = &self.repeat_cdf[c];
             cdf.iter().position(|&p| u < p).unwrap_or(c)
         };
+        // Customers come back when the channel takes contacts (its intraday and weekday
+        // profile), not at 3 a.m. on a line that is closed.
+        let when = self.next_open(
+            next_c,
+            from + delay.sample(&mut contact.key.rng(Purpose::ReturnDelay)),
+            contact.key.unit(Purpose::ReturnTime),
+        );
         let key = DrawKey {
             seed: contact.key.seed,
             attempt: contact.key.attempt + 1,
@@ -1087,6 +1157,43 @@ impl<'m> Engine<'m> {
         self.schedule(when, Kind::Return { slot });
     }
 
+    /// When a customer who meant to come back at `t` reaches channel `c`: `t` itself if the
+    /// channel takes contacts then; otherwise a time drawn from the channel's intraday profile
+    /// on its next open day (`u` uniform in [0, 1)), so returns spread over the open hours
+    /// instead of piling up at opening time. A channel closed all week is taken as it is.
+    fn next_open(&self, c: usize, t: f64, u: f64) -> f64 {
+        let g = &self.arrivals[c];
+        let n = g.base.len();
+        let open_day =
+            |day: usize| self.m.demand.weekday[(self.m.demand.start_weekday + day) % 7] > 0.0;
+        let t = t.max(0.0);
+        let day = (t / DAY) as usize;
+        let slot = ((t - day as f64 * DAY) / g.slot_len) as usize;
+        if open_day(day) && g.base[slot.min(n - 1)] > 0.0 {
+            return t;
+        }
+        for d in day..day + 8 {
+            if !open_day(d) {
+                continue;
+            }
+            // Open slots of day d, after t on t's own day.
+            let from = if d == day { slot + 1 } else { 0 };
+            let total: f64 = g.base[from.min(n)..].iter().sum();
+            if total <= 0.0 {
+                continue;
+            }
+            let mut target = u * total;
+            for (k, w) in g.base.iter().enumerate().skip(from) {
+                if target < *w {
+                    let within = if *w > 0.0 { target / w } else { 0.0 };
+                    return d as f64 * DAY + (k as f64 + within) * g.slot_len;
+                }
+                target -= w;
+            }
+        }
+        t
+    }
+
     /// A contact that abandoned or was blocked: the customer may leave, or try again.
     fn unserved(&mut self, contact: &Contact) {
         if !self.maybe_churn(
@@ -1112,11 +1219,13 @@ impl<'m> Engine<'m> {
         self.channel_waiting[c] -= 1;
         self.r.conservation.abandoned += 1;
         let wait = self.now - contact.arrival;
-        self.tally(c, t, contact.counted_at, |x| {
-            x.abandoned += 1;
-            x.delayed += 1;
-            x.wait_abandoned += wait;
-        });
+        if contact.key.tier == 0 {
+            self.tally(c, t, contact.counted_at, |x| {
+                x.abandoned += 1;
+                x.delayed += 1;
+                x.wait_abandoned += wait;
+            });
+        }
         self.unserved(&contact);
     }
 

@@ -41,6 +41,8 @@ pub struct BadExperience {
     pub unresolved: bool,
     /// Hung up in the queue, or got a busy signal.
     pub abandoned: bool,
+    /// Left without an answer for twice the channel's wait tolerance (async channels).
+    pub ignored: bool,
 }
 
 /// Satisfaction that falls with wait relative to a tolerance, and with non-resolution, a failed
@@ -148,11 +150,15 @@ pub struct BadExperienceChurn {
     pub if_unresolved: f64,
     /// Chance to leave after abandoning or a busy signal.
     pub if_abandoned: f64,
+    /// Chance to leave while an email or web form waits unanswered for twice its channel's
+    /// wait tolerance.
+    pub if_ignored: f64,
 }
 
 impl Default for BadExperienceChurn {
     /// Defaults (assumptions to change for your business): 3% after a dissatisfying contact,
-    /// 4% after an unresolved one, 2% after abandoning. Surveys of consumers commonly report
+    /// 4% after an unresolved one, 2% after abandoning, 4% when a written contact is left
+    /// unanswered for twice its tolerance. Surveys of consumers commonly report
     /// that a sizeable minority would switch after one or two bad service experiences; these
     /// per-contact chances are deliberately small because a customer has many contacts.
     fn default() -> Self {
@@ -160,6 +166,7 @@ impl Default for BadExperienceChurn {
             if_dissatisfied: 0.03,
             if_unresolved: 0.04,
             if_abandoned: 0.02,
+            if_ignored: 0.04,
         }
     }
 }
@@ -175,6 +182,9 @@ impl Churn for BadExperienceChurn {
         }
         if bad.abandoned {
             stay *= 1.0 - self.if_abandoned;
+        }
+        if bad.ignored {
+            stay *= 1.0 - self.if_ignored;
         }
         (1.0 - stay).clamp(0.0, 1.0)
     }
@@ -258,8 +268,9 @@ mod tests {
             dissatisfied: true,
             unresolved: true,
             abandoned: true,
+            ignored: true,
         });
-        assert!((all - (1.0 - 0.97 * 0.96 * 0.98)).abs() < 1e-12);
+        assert!((all - (1.0 - 0.97 * 0.96 * 0.98 * 0.96)).abs() < 1e-12);
         let one = c.p_churn(&BadExperience {
             dissatisfied: true,
             ..BadExperience::default()

@@ -118,6 +118,8 @@ enum Unit {
     Count,
     Percent,
     Seconds,
+    /// Two decimals: prices per unit.
+    Money,
 }
 
 fn fmt_value(x: f64, unit: &Unit) -> String {
@@ -125,6 +127,7 @@ fn fmt_value(x: f64, unit: &Unit) -> String {
         Unit::Count => group_thousands(x),
         Unit::Percent => format!("{:.1}%", x * 100.0),
         Unit::Seconds => format_duration(x),
+        Unit::Money => format!("{x:.2}"),
     }
 }
 
@@ -133,6 +136,7 @@ fn fmt_half(x: f64, unit: &Unit) -> String {
         Unit::Count => group_thousands(x),
         Unit::Percent => format!("{:.1}", x * 100.0),
         Unit::Seconds => format_duration(x),
+        Unit::Money => format!("{x:.2}"),
     }
 }
 
@@ -327,5 +331,55 @@ pub fn render_table_text(s: &Summary) -> String {
         cell(o, "abandon_rate", Unit::Percent),
         cell(o, "occupancy", Unit::Percent),
     ));
+    let mean = |key: &str| o.get(key).and_then(|x| x.mean);
+    let mut experience = format!(
+        "experience: CSAT {} from {} surveys",
+        cell(o, "csat", Unit::Percent),
+        cell(o, "surveys", Unit::Count)
+    );
+    if mean("fcr").is_some_and(|x| x < 1.0) || mean("repeats").is_some_and(|x| x > 0.0) {
+        experience.push_str(&format!(
+            ", FCR {}, repeat contacts {}, resolution time {}",
+            cell(o, "fcr", Unit::Percent),
+            cell(o, "repeat_rate", Unit::Percent),
+            cell(o, "resolution_time_seconds", Unit::Seconds)
+        ));
+    }
+    out.push_str(&experience);
+    out.push('\n');
+    if mean("bot_conversations").is_some_and(|x| x > 0.0)
+        || mean("deflected").is_some_and(|x| x > 0.0)
+    {
+        out.push_str(&format!(
+            "automation: {} bot conversations, {} contained ({} of them), {} falsely; {} answered by the knowledge base\n",
+            cell(o, "bot_conversations", Unit::Count),
+            cell(o, "contained", Unit::Count),
+            cell(o, "containment_rate", Unit::Percent),
+            cell(o, "falsely_contained", Unit::Count),
+            cell(o, "deflected", Unit::Count),
+        ));
+    }
+    if mean("active_customers_end").is_some() {
+        out.push_str(&format!(
+            "customers: {} → {} active; {} left over service ({} for other reasons), {} joined; revenue lost {} (lifetime value {})\n",
+            cell(o, "active_customers_start", Unit::Count),
+            cell(o, "active_customers_end", Unit::Count),
+            cell(o, "churned_customers", Unit::Count),
+            cell(o, "churned_baseline", Unit::Count),
+            cell(o, "acquired_customers", Unit::Count),
+            cell(o, "revenue_lost", Unit::Count),
+            cell(o, "lifetime_value_lost", Unit::Count),
+        ));
+    }
+    if mean("total_cost").is_some_and(|x| x > 0.0) {
+        out.push_str(&format!(
+            "money: agents {}, automation {}, {} per contact served, {} per resolved issue; with revenue lost {}\n",
+            cell(o, "agent_cost", Unit::Count),
+            cell(o, "automation_cost", Unit::Count),
+            cell(o, "cost_per_contact", Unit::Money),
+            cell(o, "cost_per_resolved", Unit::Money),
+            cell(o, "net_cost", Unit::Count),
+        ));
+    }
     out
 }

@@ -132,8 +132,11 @@ pub struct Group {
     pub absence: f64,
     /// Support tier: 1 takes new contacts, 2 takes only escalations from tier 1.
     pub tier: u8,
-    /// Cost of an agent-hour on shift.
+    /// Cost of an agent-hour: of each scheduled hour, or of each hour busy on contacts when
+    /// `billed_by_handle_time` (outsourced agents paid per handled minute).
     pub cost_per_hour: f64,
+    /// Whether the group is paid for time busy on contacts instead of scheduled time.
+    pub billed_by_handle_time: bool,
 }
 
 impl Group {

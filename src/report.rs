@@ -7,7 +7,7 @@ use serde::ser::{SerializeMap, Serializer};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::metrics::{Histogram, RepResult, Staffing, Tally};
-use crate::model::Model;
+use crate::model::{MONTH_DAYS, Model};
 
 /// Schema tag of `summary.json`.
 pub const SCHEMA: &str = "supportsim.summary/1";
@@ -228,6 +228,53 @@ fn contact_metrics(out: &mut Metrics, tallies: &[&Tally], frt: &[&Histogram], st
     ] {
         out.push(key, frt.iter().map(|h| h.quantile(q)).collect());
     }
+    experience_metrics(out, tallies);
+}
+
+/// Automation, resolution and satisfaction metrics of a set of contacts.
+fn experience_metrics(out: &mut Metrics, tallies: &[&Tally]) {
+    let col = |f: &dyn Fn(&Tally) -> Option<f64>| -> Vec<Option<f64>> {
+        tallies.iter().map(|t| f(t)).collect()
+    };
+    out.push("deflected", col(&|t| Some(t.deflected as f64)));
+    out.push(
+        "bot_conversations",
+        col(&|t| Some(t.bot_conversations as f64)),
+    );
+    out.push("contained", col(&|t| Some(t.contained as f64)));
+    out.push(
+        "containment_rate",
+        col(&|t| ratio(t.contained as f64, t.bot_conversations as f64)),
+    );
+    out.push(
+        "falsely_contained",
+        col(&|t| Some(t.falsely_contained as f64)),
+    );
+    out.push("escalated_by_bot", col(&|t| Some(t.escalated as f64)));
+    out.push("transferred_to_tier2", col(&|t| Some(t.transferred as f64)));
+    out.push("repeats", col(&|t| Some(t.repeats as f64)));
+    out.push(
+        "repeat_rate",
+        col(&|t| ratio(t.repeats as f64, t.arrived as f64)),
+    );
+    out.push(
+        "fcr",
+        col(&|t| ratio(t.resolved_first as f64, t.answered_first as f64)),
+    );
+    out.push("resolved", col(&|t| Some(t.resolved as f64)));
+    out.push(
+        "resolution_time_seconds",
+        col(&|t| ratio(t.resolution_time, t.resolved as f64)),
+    );
+    out.push("surveys", col(&|t| Some(t.surveys as f64)));
+    out.push(
+        "csat",
+        col(&|t| ratio(t.satisfied as f64, t.surveys as f64)),
+    );
+    out.push(
+        "csat_expected",
+        col(&|t| ratio(t.p_satisfied, t.served as f64)),
+    );
 }
 
 fn staffing_metrics(out: &mut Metrics, s: &[Staffing], handled: &[f64]) {
@@ -313,6 +360,42 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
         contact_metrics(&mut m, &tallies, &frt, stat_days);
         topics.push((topic.name.clone(), m));
     }
+    let months = stat_days / MONTH_DAYS;
+    let agent_cost: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            model
+                .groups
+                .iter()
+                .zip(&r.groups)
+                .map(|(g, s)| group_cost(g, s))
+                .sum()
+        })
+        .collect();
+    let fixed_automation = model.automation.as_ref().map_or(0.0, |a| a.monthly_cost)
+        + model
+            .knowledge_base
+            .as_ref()
+            .map_or(0.0, |k| k.monthly_cost);
+    let per_conversation = model
+        .automation
+        .as_ref()
+        .map_or(0.0, |a| a.cost_per_conversation);
+    let automation_cost: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            let conversations: u64 = r.channels.iter().map(|c| c.bot_conversations).sum();
+            fixed_automation * months + per_conversation * conversations as f64
+        })
+        .collect();
+    for (c, (_, m)) in channels.iter_mut().enumerate() {
+        m.push(
+            "automation_cost",
+            reps.iter()
+                .map(|r| Some(per_conversation * r.channels[c].bot_conversations as f64))
+                .collect(),
+        );
+    }
     let mut agents = Vec::new();
     for (g, group) in model.groups.iter().enumerate() {
         let mut m = Metrics::default();
@@ -341,6 +424,12 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
             "aht_seconds",
             reps.iter()
                 .map(|r| ratio(r.group_tally[g].handle, r.group_tally[g].answered as f64))
+                .collect(),
+        );
+        m.push(
+            "agent_cost",
+            reps.iter()
+                .map(|r| Some(group_cost(group, &r.groups[g])))
                 .collect(),
         );
         agents.push((group.name.clone(), m));
@@ -388,6 +477,7 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
         "scheduled_hours",
         staff.iter().map(|x| Some(x.scheduled / 3600.0)).collect(),
     );
+    money_metrics(&mut overall, reps, &totals, &agent_cost, &automation_cost);
     Summary {
         schema: SCHEMA,
         scenario: ScenarioRef {
@@ -405,6 +495,77 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
         overall,
         channel_settings: Named(settings),
     }
+}
+
+/// What a group costs: its hourly cost times scheduled hours, or busy hours when it is billed
+/// by handle time.
+fn group_cost(g: &crate::model::Group, s: &Staffing) -> f64 {
+    let seconds = if g.billed_by_handle_time {
+        s.busy
+    } else {
+        s.scheduled
+    };
+    g.cost_per_hour * seconds / 3600.0
+}
+
+/// Customers, churn and money, overall.
+fn money_metrics(
+    out: &mut Metrics,
+    reps: &[RepResult],
+    totals: &[Tally],
+    agent_cost: &[f64],
+    automation_cost: &[f64],
+) {
+    let customers = |f: &dyn Fn(&crate::metrics::CustomerStats) -> f64| -> Vec<Option<f64>> {
+        reps.iter().map(|r| r.customers.as_ref().map(f)).collect()
+    };
+    out.push("active_customers_start", customers(&|c| c.active_start));
+    out.push("active_customers_end", customers(&|c| c.active_end));
+    out.push("churned_customers", customers(&|c| c.churned as f64));
+    out.push(
+        "churned_baseline",
+        customers(&|c| c.churned_baseline as f64),
+    );
+    out.push("acquired_customers", customers(&|c| c.acquired as f64));
+    out.push("revenue_lost", customers(&|c| c.revenue_lost));
+    out.push("lifetime_value_lost", customers(&|c| c.lifetime_value_lost));
+    out.push("agent_cost", agent_cost.iter().map(|x| Some(*x)).collect());
+    out.push(
+        "automation_cost",
+        automation_cost.iter().map(|x| Some(*x)).collect(),
+    );
+    let total: Vec<f64> = agent_cost
+        .iter()
+        .zip(automation_cost)
+        .map(|(a, b)| a + b)
+        .collect();
+    out.push("total_cost", total.iter().map(|x| Some(*x)).collect());
+    // Contacts served: answered by an agent or contained by the bot.
+    out.push(
+        "cost_per_contact",
+        total
+            .iter()
+            .zip(totals)
+            .map(|(c, t)| ratio(*c, (t.answered + t.contained) as f64))
+            .collect(),
+    );
+    out.push(
+        "cost_per_resolved",
+        total
+            .iter()
+            .zip(totals)
+            .map(|(c, t)| ratio(*c, t.resolved as f64))
+            .collect(),
+    );
+    let lost = |r: &RepResult| r.customers.as_ref().map_or(0.0, |c| c.revenue_lost);
+    out.push(
+        "net_cost",
+        total
+            .iter()
+            .zip(reps)
+            .map(|(c, r)| Some(c + lost(r)))
+            .collect(),
+    );
 }
 
 /// Mean, P10 and P90 of one value across replications.
@@ -462,7 +623,7 @@ pub struct IntervalRow {
 }
 
 /// Metrics of `intervals.csv`, in column order.
-pub const INTERVAL_METRICS: [&str; 9] = [
+pub const INTERVAL_METRICS: [&str; 13] = [
     "offered",
     "handled",
     "abandoned",
@@ -472,6 +633,10 @@ pub const INTERVAL_METRICS: [&str; 9] = [
     "abandon_rate",
     "backlog",
     "oldest_wait_seconds",
+    "contained",
+    "repeats",
+    "csat",
+    "active_customers",
 ];
 
 /// One row of `agents_intervals.csv`: one interval of one agent group.
@@ -515,6 +680,15 @@ pub fn intervals(model: &Model, reps: &[RepResult]) -> (Vec<IntervalRow>, Vec<Gr
                 cell(&|x| ratio(x.tally.abandoned as f64, x.tally.offered() as f64)),
                 cell(&|x| Some(f64::from(x.queue_end))),
                 cell(&|x| Some(x.oldest_end)),
+                cell(&|x| Some(x.tally.contained as f64)),
+                cell(&|x| Some(x.tally.repeats as f64)),
+                cell(&|x| ratio(x.tally.satisfied as f64, x.tally.surveys as f64)),
+                Band::of(
+                    &reps
+                        .iter()
+                        .map(|r| r.active_customers.get(i).copied())
+                        .collect::<Vec<_>>(),
+                ),
             ];
             rows.push(IntervalRow {
                 start,

@@ -79,6 +79,8 @@ pub enum Purpose {
     ReturnDelay = 12,
     /// Handle time and patience of a repeat.
     Attributes = 13,
+    /// Time of day of a return deferred to opening hours.
+    ReturnTime = 14,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

@@ -1404,6 +1404,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                                 "absence",
                                 "tier",
                                 "cost_per_hour",
+                                "cost_basis",
                             ],
                             &ctx,
                         );
@@ -1533,6 +1534,23 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                                 "the cost of an agent-hour on shift, e.g. 32",
                             )
                             .map_or(0.0, |x| x.0);
+                        let billed_by_handle_time = match cx.string(
+                            t,
+                            "cost_basis",
+                            &ctx,
+                            "\"scheduled\"",
+                        ) {
+                            None | Some(("scheduled", _)) => false,
+                            Some(("handled", _)) => true,
+                            Some((other, span)) => {
+                                cx.err(
+                                    format!("unknown cost basis `{other}` in {ctx}"),
+                                    span,
+                                    "use \"scheduled\" (paid for every hour on shift) or \"handled\" (paid for time on contacts, as outsourcers often bill)",
+                                );
+                                false
+                            }
+                        };
                         let mut shifts = Vec::new();
                         if let Some(sv) = t.get("shifts") {
                             match sv.get_ref() {
@@ -1573,6 +1591,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             absence,
                             tier,
                             cost_per_hour,
+                            billed_by_handle_time,
                         });
                         group_spans.push(span_of(item));
                     }
@@ -2170,6 +2189,7 @@ fn parse_customers(cx: &mut Cx, doc: &Table<'_>) -> Option<(Customers, Option<f6
             "churn_if_dissatisfied",
             "churn_if_unresolved",
             "churn_if_abandoned",
+            "churn_if_ignored",
         ],
         ctx,
     );
@@ -2225,6 +2245,7 @@ fn parse_customers(cx: &mut Cx, doc: &Table<'_>) -> Option<(Customers, Option<f6
         if_dissatisfied: prob(cx, "churn_if_dissatisfied", d.if_dissatisfied),
         if_unresolved: prob(cx, "churn_if_unresolved", d.if_unresolved),
         if_abandoned: prob(cx, "churn_if_abandoned", d.if_abandoned),
+        if_ignored: prob(cx, "churn_if_ignored", d.if_ignored),
     };
     Some((
         Customers {

@@ -4,5 +4,6 @@
 mod cli;
 mod conformance;
 mod diagnostics;
+mod experience;
 mod properties;
 mod util;

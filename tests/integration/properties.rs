@@ -61,7 +61,87 @@ fn group() -> impl Strategy<Value = Grp> {
         })
 }
 
+/// Optional experience sections: bot, FCR, repeats and retries, customers, tier 2.
+#[derive(Debug, Clone)]
+struct Extras {
+    bot: Option<(f64, f64, bool)>,
+    fcr: Option<f64>,
+    repeat: (f64, f64),
+    customers: Option<(u32, f64)>,
+    tier2: Option<f64>,
+    kb: Option<f64>,
+}
+
+fn extras() -> impl Strategy<Value = Extras> {
+    (
+        prop::option::of((0.0f64..=1.0, 0.0f64..=1.0, any::<bool>())),
+        prop::option::of(0.0f64..=1.0),
+        (0.0f64..=1.0, 0.0f64..=1.0),
+        prop::option::of((1u32..100_000, 0.0f64..0.5)),
+        prop::option::of(0.0f64..=1.0),
+        prop::option::of(0.0f64..=1.0),
+    )
+        .prop_map(|(bot, fcr, repeat, customers, tier2, kb)| Extras {
+            bot,
+            fcr,
+            repeat,
+            customers,
+            tier2,
+            kb,
+        })
+}
+
+fn render_extras(e: &Extras, channels: usize, days: u32) -> String {
+    let mut s = String::new();
+    if let Some((containment, false_share, ramp)) = e.bot {
+        s += &format!(
+            "[automation]\nchannels = [\"c0\"]\ncontainment = {containment}\nfalse_containment = {false_share}\nbot_time = {{ dist = \"exponential\", mean = \"2m\" }}\ncost_per_conversation = 0.5\n"
+        );
+        if ramp {
+            s += &format!(
+                "ramp = {{ start_day = 0, end_day = {}, from = 0.1 }}\n",
+                days.max(1)
+            );
+        }
+        s += "\n";
+    }
+    if let Some(k) = e.kb {
+        s += &format!("[knowledge_base]\ndeflection = {k}\nmonthly_cost = 100\n\n");
+    }
+    s += &format!(
+        "[resolution]\nrepeat_share = {}\nretry_share = {}\nrepeat_delay = {{ dist = \"exponential\", mean = \"3h\" }}\nretry_delay = {{ dist = \"exponential\", mean = \"10m\" }}\n\n",
+        e.repeat.0, e.repeat.1
+    );
+    if let Some((active, cpm)) = e.customers {
+        s += &format!(
+            "[customers]\nactive = {active}\nacquisitions_per_month = {}\nrevenue_per_month = 20\nbaseline_churn_per_month = {cpm}\n\n",
+            active / 10
+        );
+    }
+    if e.tier2.is_some() {
+        let list: Vec<String> = (0..channels).map(|i| format!("\"c{i}\"")).collect();
+        s += &format!(
+            "[[agents]]\nname = \"tier2\"\ntier = 2\ncount = 2\nchannels = [{}]\n\n",
+            list.join(", ")
+        );
+    }
+    s
+}
+
 fn scenario() -> impl Strategy<Value = String> {
+    (base_scenario(), extras()).prop_map(|((text, channels, days), e)| {
+        let mut text = text;
+        if let Some(f) = e.fcr {
+            text = text.replace("priority = ", &format!("fcr = {f}\npriority = "));
+        }
+        if let Some(x) = e.tier2 {
+            text = text.replace("priority = ", &format!("escalation = {x}\npriority = "));
+        }
+        text + &render_extras(&e, channels, days)
+    })
+}
+
+fn base_scenario() -> impl Strategy<Value = (String, usize, u32)> {
     (
         1u32..4,
         any::<bool>(),
@@ -127,7 +207,7 @@ fn scenario() -> impl Strategy<Value = String> {
                 }
                 s += "\n";
             }
-            s
+            (s, chans.len(), days)
         })
 }
 
@@ -144,7 +224,16 @@ proptest! {
         let m = &loaded.model;
         let r = supportsim::engine::simulate(m, 0);
         let c = &r.conservation;
-        prop_assert_eq!(c.arrived, c.answered + c.abandoned + c.blocked + c.open_end, "conservation\n{}", text);
+        prop_assert_eq!(
+            c.arrived,
+            c.answered + c.abandoned + c.blocked + c.contained + c.open_end,
+            "every arrival is answered, abandoned, blocked, contained or still open\n{}",
+            text
+        );
+        prop_assert_eq!(c.repeats_scheduled, c.repeats_arrived + c.repeats_pending, "every repeat arrives or is pending");
+        prop_assert_eq!(c.unlinked_repeats, 0, "every repeat follows an earlier contact");
+        let repeats: u64 = r.channels.iter().map(|t| t.repeats).sum();
+        prop_assert!(repeats <= c.repeats_arrived);
         prop_assert!(r.min_wait >= 0.0 || c.answered == 0);
         for (g, s) in r.groups.iter().enumerate() {
             prop_assert!(s.busy >= 0.0 && s.busy <= s.available * (1.0 + 1e-9) + 1e-6, "group {} busy {} > available {}", g, s.busy, s.available);
