@@ -132,7 +132,6 @@ struct Contact {
     topic: u32,
     key: DrawKey,
     failed_bot: bool,
-    id: u64,
 }
 
 struct Slot {
@@ -177,6 +176,17 @@ struct ArrivalGen {
     slot_end: f64,
     rate: f64,
     t: f64,
+}
+
+/// Why a customer comes back about the same issue.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Return {
+    /// An agent answered but did not resolve it.
+    Unresolved,
+    /// The bot claimed to resolve it but did not.
+    FalselyContained,
+    /// The customer abandoned or got a busy signal.
+    Retry,
 }
 
 /// A satisfaction draw.
@@ -231,7 +241,6 @@ struct Engine<'m> {
     /// Queues per (tier, channel, topic).
     queues: Vec<VecDeque<u32>>,
     channel_waiting: Vec<u32>,
-    next_id: u64,
     // agents
     agents: Vec<Agent>,
     group_agents: Vec<Vec<u32>>,
@@ -428,7 +437,6 @@ impl<'m> Engine<'m> {
             free: Vec::new(),
             queues: vec![VecDeque::new(); nq],
             channel_waiting: vec![0; nc],
-            next_id: 0,
             agents,
             group_agents,
             idle: vec![VecDeque::new(); ng],
@@ -613,7 +621,6 @@ impl<'m> Engine<'m> {
             .map_or(f64::INFINITY, |p| p.sample(rng));
         // One seed per customer issue, from which all its experience draws derive.
         let seed: u64 = self.experience_rng[c].random();
-        self.next_id += 1;
         let contact = Contact {
             arrival: now,
             origin: now,
@@ -628,7 +635,6 @@ impl<'m> Engine<'m> {
                 tier: 0,
             },
             failed_bot: false,
-            id: self.next_id,
         };
         let deflection = self.m.topics[t].kb_deflection;
         if deflection > 0.0 && contact.key.unit(Purpose::Deflect) < deflection {
@@ -669,6 +675,7 @@ impl<'m> Engine<'m> {
         if contact.key.unit(Purpose::Contain) < containment {
             let falsely = contact.key.unit(Purpose::FalseContain) < a.false_containment;
             self.r.conservation.contained += 1;
+            self.r.conservation.falsely_contained += u64::from(falsely);
             self.tally(c, t, now, |x| {
                 x.contained += 1;
                 x.falsely_contained += u64::from(falsely);
@@ -686,7 +693,7 @@ impl<'m> Engine<'m> {
             let end = now + bot_time;
             if falsely {
                 // The customer finds out later and comes back about the same issue.
-                self.maybe_return(&contact, end, false);
+                self.maybe_return(&contact, end, Return::FalselyContained);
             } else {
                 let origin = contact.origin;
                 self.tally(c, t, contact.counted_at, |x| {
@@ -894,6 +901,7 @@ impl<'m> Engine<'m> {
         // A contact passed to tier 2 is still open; it ends at tier 2.
         if !d.transferred {
             self.r.conservation.answered += 1;
+            self.r.conservation.unresolved += u64::from(!d.resolved);
         }
         // The second-tier leg of a contact counts for its agent group and for the customer's
         // experience, but not again as an offered contact of its channel.
@@ -1030,7 +1038,7 @@ impl<'m> Engine<'m> {
             ..BadExperience::default()
         };
         if !self.maybe_churn(contact, bad) {
-            self.maybe_return(contact, end, false);
+            self.maybe_return(contact, end, Return::Unresolved);
         }
     }
 
@@ -1090,7 +1098,8 @@ impl<'m> Engine<'m> {
 
     /// Schedules the customer's next contact about the same issue, if they come back:
     /// after no resolution (`retry` false) or after abandoning or a busy signal (`retry` true).
-    fn maybe_return(&mut self, contact: &Contact, from: f64, retry: bool) {
+    fn maybe_return(&mut self, contact: &Contact, from: f64, why: Return) {
+        let retry = why == Return::Retry;
         let res = &self.m.resolution;
         let share = if retry {
             res.retry_share
@@ -1136,9 +1145,11 @@ impl<'m> Engine<'m> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut rng));
-        self.next_id += 1;
-        if contact.id >= self.next_id {
-            self.r.conservation.unlinked_repeats += 1;
+        let sources = &mut self.r.conservation;
+        match why {
+            Return::Unresolved => sources.repeats_after_unresolved += 1,
+            Return::FalselyContained => sources.repeats_after_false_containment += 1,
+            Return::Retry => sources.retries += 1,
         }
         let next = Contact {
             arrival: when,
@@ -1150,7 +1161,6 @@ impl<'m> Engine<'m> {
             topic: contact.topic,
             key,
             failed_bot: false,
-            id: self.next_id,
         };
         self.r.conservation.repeats_scheduled += 1;
         let slot = self.store(next, State::Returning);
@@ -1203,7 +1213,7 @@ impl<'m> Engine<'m> {
                 ..BadExperience::default()
             },
         ) {
-            self.maybe_return(contact, self.now, true);
+            self.maybe_return(contact, self.now, Return::Retry);
         }
     }
 

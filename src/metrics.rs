@@ -227,8 +227,16 @@ pub struct Conservation {
     pub repeats_arrived: u64,
     /// Of those, due after the end of the horizon.
     pub repeats_pending: u64,
-    /// Repeats whose parent was not an earlier contact (must be 0).
-    pub unlinked_repeats: u64,
+    /// Answered contacts (final leg) that did not resolve the issue.
+    pub unresolved: u64,
+    /// Contained conversations that were not really resolved.
+    pub falsely_contained: u64,
+    /// Repeats scheduled after an unresolved answered contact.
+    pub repeats_after_unresolved: u64,
+    /// Repeats scheduled after a false containment.
+    pub repeats_after_false_containment: u64,
+    /// Retries scheduled after abandoning or a busy signal.
+    pub retries: u64,
 }
 
 /// The customer base over a replication.

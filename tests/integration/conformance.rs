@@ -31,7 +31,29 @@ fn agree(file: &str, scope: &str, m: &Metrics, key: &str, exact: f64) {
     );
 }
 
+/// The figures of a summary, one line per metric, pinned by a snapshot so that results of the
+/// conformance scenarios cannot change unnoticed (e.g. when features they do not use are added).
+fn pin(file: &str, s: &Summary) {
+    let mut out = String::new();
+    let sections = s
+        .channels
+        .0
+        .iter()
+        .map(|(n, m)| (format!("channel {n}"), m))
+        .chain(s.topics.0.iter().map(|(n, m)| (format!("topic {n}"), m)))
+        .chain(s.agents.0.iter().map(|(n, m)| (format!("agents {n}"), m)));
+    for (scope, m) in sections {
+        for (k, v) in &m.0 {
+            if let Some(x) = v.mean {
+                out.push_str(&format!("{scope} {k} {x:?}\n"));
+            }
+        }
+    }
+    insta::assert_snapshot!(format!("conformance-{file}"), out);
+}
+
 fn check_all(file: &str, s: &Summary, exact: &Measures, keys: &[&str]) {
+    pin(file, s);
     let ch = &s.channels.0[0].1;
     let team = &s.agents.0[0].1;
     for key in keys {
@@ -191,6 +213,7 @@ fn priority_cobham() {
         // Every class sees the same chance that all agents are busy (PASTA).
         agree("priority", name, tm, "p_wait", fcfs.p_wait);
     }
+    pin("priority", &s);
     let ch = &s.channels.0[0].1;
     // Work conservation: with one service-time distribution the overall mean wait is FCFS's.
     agree("priority", "channel", ch, "asa_seconds", fcfs.asa);

@@ -231,7 +231,15 @@ proptest! {
             text
         );
         prop_assert_eq!(c.repeats_scheduled, c.repeats_arrived + c.repeats_pending, "every repeat arrives or is pending");
-        prop_assert_eq!(c.unlinked_repeats, 0, "every repeat follows an earlier contact");
+        // Every repeat follows an earlier contact that gave it a reason to come back.
+        prop_assert_eq!(
+            c.repeats_scheduled,
+            c.repeats_after_unresolved + c.repeats_after_false_containment + c.retries
+        );
+        prop_assert!(c.repeats_after_unresolved <= c.unresolved);
+        prop_assert!(c.repeats_after_false_containment <= c.falsely_contained);
+        prop_assert!(c.retries <= c.abandoned + c.blocked);
+        prop_assert!(c.falsely_contained <= c.contained);
         let repeats: u64 = r.channels.iter().map(|t| t.repeats).sum();
         prop_assert!(repeats <= c.repeats_arrived);
         prop_assert!(r.min_wait >= 0.0 || c.answered == 0);
