@@ -255,6 +255,8 @@ struct Engine<'m> {
     group_busy: Vec<f64>,
     group_sched: Vec<f64>,
     group_last: Vec<f64>,
+    /// Waits of the contacts answered in the current interval, per channel.
+    interval_frt: Vec<Histogram>,
     // customers
     active: f64,
     active0: f64,
@@ -447,6 +449,7 @@ impl<'m> Engine<'m> {
             group_busy: vec![0.0; ng],
             group_sched: vec![0.0; ng],
             group_last: vec![0.0; ng],
+            interval_frt: vec![Histogram::default(); nc],
             active: active0,
             active0,
             r,
@@ -966,6 +969,9 @@ impl<'m> Engine<'m> {
             }
             self.r.channel_frt[c].record(wait);
             self.r.topic_frt[t].record(wait);
+        }
+        if !second_leg && now >= self.warmup {
+            self.interval_frt[c].record(wait);
         }
         self.follow_up(&contact, &d, end);
     }
@@ -1557,9 +1563,17 @@ impl<'m> Engine<'m> {
             } else {
                 0.0
             };
+            let h = &mut self.interval_frt[c];
+            let (p50, p90) = (
+                h.quantile(0.5).unwrap_or(f64::NAN),
+                h.quantile(0.9).unwrap_or(f64::NAN),
+            );
+            h.clear();
             if let Some(row) = self.r.channel_intervals.get_mut(i) {
                 row[c].queue_end = n;
                 row[c].oldest_end = age;
+                row[c].frt_p50 = p50;
+                row[c].frt_p90 = p90;
             }
             self.r.queue_max[c] = self.r.queue_max[c].max(n);
             self.r.oldest_max[c] = self.r.oldest_max[c].max(age);

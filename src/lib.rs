@@ -36,14 +36,17 @@
 //! assert!(sl.mean.unwrap() > 0.0 && sl.mean.unwrap() <= 1.0);
 //! ```
 
+pub mod charts;
 pub mod diagnostic;
 pub mod dist;
 pub mod duration;
 pub mod engine;
 pub mod experience;
 pub mod export;
+pub mod html;
 pub mod metrics;
 pub mod model;
+pub mod plot;
 pub mod queueing;
 pub mod report;
 pub mod rng;

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use supportsim::scenario::{self, LoadError};
-use supportsim::{export, report};
+use supportsim::{charts, export, html, plot, report};
 
 #[derive(Parser)]
 #[command(
@@ -47,12 +47,16 @@ struct RunArgs {
     /// Days to simulate (overrides [simulation] days).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_600))]
     days: Option<u32>,
-    /// Write summary.json, intervals.csv and agents_intervals.csv into this folder.
+    /// Write summary.json, intervals.csv, agents_intervals.csv, the charts (SVG) and report.html
+    /// into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print the summary as JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// With --out, also write every chart as PNG (charts are always written as SVG).
+    #[arg(long, requires = "out")]
+    png: bool,
 }
 
 /// An error with the exit code it maps to.
@@ -183,24 +187,47 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
     let summary = report::summarize(&model, &file, &reps);
 
+    let (rows, grows) = report::intervals(&model, &reps);
+    let warnings = report::warnings(&model, &summary, &rows, &grows);
+    let mut written = Vec::new();
     if let Some(dir) = &args.out {
-        let (rows, grows) = report::intervals(&model, &reps);
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let mut json = Vec::new();
         export::write_json(&summary, &mut json).context("rendering summary.json")?;
+        files.push(("summary.json".into(), json));
         let mut csv = Vec::new();
         export::write_intervals_csv(&rows, model.demand.start_weekday, &mut csv)
             .context("rendering intervals.csv")?;
+        files.push(("intervals.csv".into(), csv));
         let mut gcsv = Vec::new();
         export::write_group_intervals_csv(&grows, model.demand.start_weekday, &mut gcsv)
             .context("rendering agents_intervals.csv")?;
-        write_all(
-            dir,
-            &[
-                ("summary.json", &json),
-                ("intervals.csv", &csv),
-                ("agents_intervals.csv", &gcsv),
-            ],
-        )?;
+        files.push(("agents_intervals.csv".into(), gcsv));
+        let days = report::daily(&model, &reps);
+        let distribution = report::frt_distribution(&model, &reps);
+        let charts = charts::charts(&model, &rows, &grows, &days, &distribution);
+        let mut figures = Vec::new();
+        for c in &charts {
+            let svg = plot::svg(&c.chart).context("drawing the charts")?;
+            if args.png {
+                let png = plot::png(&c.chart).context("drawing the charts")?;
+                files.push((format!("{}.png", c.name), png));
+            }
+            files.push((format!("{}.svg", c.name), svg.clone().into_bytes()));
+            figures.push(html::Figure {
+                name: c.name.clone(),
+                title: c.chart.title().to_string(),
+                svg,
+            });
+        }
+        let page = html::render(&model, &summary, &warnings, &figures);
+        files.push(("report.html".into(), page.into_bytes()));
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        write_all(dir, &refs)?;
+        written = files.into_iter().map(|(n, _)| n).collect();
     }
     let mut stdout = std::io::stdout().lock();
     if args.json {
@@ -208,11 +235,19 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     } else {
         write!(stdout, "{}", export::render_table_text(&summary))
             .context("writing to standard output")?;
+        if !warnings.is_empty() {
+            writeln!(stdout, "\nwhat needs attention:").context("writing to standard output")?;
+            for w in &warnings {
+                writeln!(stdout, "  - {w}").context("writing to standard output")?;
+            }
+        }
         if let Some(dir) = &args.out {
             writeln!(
                 stdout,
-                "\nwrote summary.json, intervals.csv and agents_intervals.csv to {}",
-                dir.display()
+                "\nwrote {} files to {}: open {} in a browser",
+                written.len(),
+                dir.display(),
+                dir.join("report.html").display()
             )
             .context("writing to standard output")?;
         }
@@ -243,6 +278,18 @@ fn progress_bar(replications: u64) -> ProgressBar {
     bar
 }
 
+/// Temporary files are private (0600); results are ordinary files (0644 before the umask).
+#[cfg(unix)]
+fn readable(f: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn readable(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// Writes every file to a temporary name in `dir` first, then renames them into place, so each
 /// file is either whole or absent; if any step fails, nothing new is left behind.
 fn write_all(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), Failure> {
@@ -254,6 +301,7 @@ fn write_all(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), Failure> {
             .tempfile_in(dir)
             .with_context(|| format!("creating a file in {}", dir.display()))?;
         tmp.write_all(bytes)
+            .and_then(|_| readable(tmp.as_file()))
             .and_then(|_| tmp.as_file().sync_all())
             .with_context(|| format!("writing {name} in {}", dir.display()))?;
         temps.push((tmp, *name));

@@ -623,7 +623,7 @@ pub struct IntervalRow {
 }
 
 /// Metrics of `intervals.csv`, in column order.
-pub const INTERVAL_METRICS: [&str; 13] = [
+pub const INTERVAL_METRICS: [&str; 15] = [
     "offered",
     "handled",
     "abandoned",
@@ -637,6 +637,8 @@ pub const INTERVAL_METRICS: [&str; 13] = [
     "repeats",
     "csat",
     "active_customers",
+    "frt_p50_seconds",
+    "frt_p90_seconds",
 ];
 
 /// One row of `agents_intervals.csv`: one interval of one agent group.
@@ -689,6 +691,8 @@ pub fn intervals(model: &Model, reps: &[RepResult]) -> (Vec<IntervalRow>, Vec<Gr
                         .map(|r| r.active_customers.get(i).copied())
                         .collect::<Vec<_>>(),
                 ),
+                cell(&|x| Some(x.frt_p50).filter(|v| v.is_finite())),
+                cell(&|x| Some(x.frt_p90).filter(|v| v.is_finite())),
             ];
             rows.push(IntervalRow {
                 start,
@@ -717,4 +721,234 @@ pub fn intervals(model: &Model, reps: &[RepResult]) -> (Vec<IntervalRow>, Vec<Gr
         }
     }
     (rows, grows)
+}
+
+impl IntervalRow {
+    /// The band of metric `name` (one of [`INTERVAL_METRICS`]).
+    pub fn get(&self, name: &str) -> Option<&Band> {
+        INTERVAL_METRICS
+            .iter()
+            .position(|m| *m == name)
+            .and_then(|i| self.values.get(i))
+    }
+}
+
+/// One day of the whole operation, across replications.
+#[derive(Debug, Clone)]
+pub struct DayRow {
+    /// Day index from day 0.
+    pub day: u32,
+    /// Satisfied ÷ survey answers that day, all channels.
+    pub csat: Band,
+    /// Active customers at the end of the day (when modelled).
+    pub active_customers: Band,
+}
+
+/// Daily CSAT and customer base: interval figures are too noisy for surveys.
+pub fn daily(model: &Model, reps: &[RepResult]) -> Vec<DayRow> {
+    let per_day = (crate::duration::DAY / model.interval).round() as usize;
+    let ni = model.stat_intervals();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < ni {
+        let end = (start + per_day).min(ni);
+        let csat: Vec<Option<f64>> = reps
+            .iter()
+            .map(|r| {
+                let (mut sat, mut surveys) = (0u64, 0u64);
+                for row in &r.channel_intervals[start..end] {
+                    for c in row {
+                        sat += c.tally.satisfied;
+                        surveys += c.tally.surveys;
+                    }
+                }
+                ratio(sat as f64, surveys as f64)
+            })
+            .collect();
+        let active: Vec<Option<f64>> = reps
+            .iter()
+            .map(|r| r.active_customers.get(end - 1).copied())
+            .collect();
+        out.push(DayRow {
+            day: model.warmup_days + (start / per_day) as u32,
+            csat: Band::of(&csat),
+            active_customers: Band::of(&active),
+        });
+        start = end;
+    }
+    out
+}
+
+/// Upper edges of the FRT distribution's buckets, seconds (the last is open-ended).
+pub const FRT_BUCKETS: [(f64, &str); 13] = [
+    (0.0, "at once"),
+    (10.0, "≤ 10 s"),
+    (20.0, "≤ 20 s"),
+    (30.0, "≤ 30 s"),
+    (60.0, "≤ 1 min"),
+    (120.0, "≤ 2 min"),
+    (300.0, "≤ 5 min"),
+    (900.0, "≤ 15 min"),
+    (3600.0, "≤ 1 h"),
+    (4.0 * 3600.0, "≤ 4 h"),
+    (8.0 * 3600.0, "≤ 8 h"),
+    (86_400.0, "≤ 1 day"),
+    (f64::INFINITY, "> 1 day"),
+];
+
+/// Share of answered contacts per FRT bucket and channel, over all replications together.
+pub fn frt_distribution(model: &Model, reps: &[RepResult]) -> Vec<(String, Vec<f64>)> {
+    model
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(c, ch)| {
+            let mut h = Histogram::default();
+            reps.iter().for_each(|r| h.add(&r.channel_frt[c]));
+            let mut prev = 0.0;
+            let shares = FRT_BUCKETS
+                .iter()
+                .map(|(edge, _)| {
+                    let at = if edge.is_finite() {
+                        h.share_at_most(*edge).unwrap_or(0.0)
+                    } else if h.count() > 0 {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                    let share = (at - prev).max(0.0);
+                    prev = at;
+                    share
+                })
+                .collect();
+            (ch.name.clone(), shares)
+        })
+        .collect()
+}
+
+/// Plain-language warnings about a run, for managers: what is wrong, where and when.
+pub fn warnings(
+    model: &Model,
+    summary: &Summary,
+    rows: &[IntervalRow],
+    groups: &[GroupIntervalRow],
+) -> Vec<String> {
+    const WEEKDAY_NAMES: [&str; 7] = [
+        "Mondays",
+        "Tuesdays",
+        "Wednesdays",
+        "Thursdays",
+        "Fridays",
+        "Saturdays",
+        "Sundays",
+    ];
+    let mut out = Vec::new();
+    let week = 7.0 * crate::duration::DAY;
+    for ch in &model.channels {
+        let mine: Vec<&IntervalRow> = rows.iter().filter(|r| r.channel == ch.name).collect();
+        // Backlog week by week (async channels, and any queue that carries over).
+        let mut weekly: Vec<(f64, f64)> = Vec::new();
+        for r in &mine {
+            let w = ((r.start - model.warmup_end()) / week).floor() as usize;
+            if weekly.len() <= w {
+                weekly.resize(w + 1, (0.0, 0.0));
+            }
+            if let Some(b) = r.get("backlog").and_then(|b| b.mean) {
+                weekly[w].0 += b;
+                weekly[w].1 += 1.0;
+            }
+        }
+        let means: Vec<f64> = weekly
+            .iter()
+            .filter(|w| w.1 > 0.0)
+            .map(|w| w.0 / w.1)
+            .collect();
+        if ch.kind == crate::model::ChannelKind::Async && means.len() >= 3 {
+            let rising = means.windows(2).filter(|p| p[1] > p[0] * 1.02).count();
+            let last = means[means.len() - 1];
+            if rising * 4 >= (means.len() - 1) * 3 && last > 1.5 * means[0].max(1.0) {
+                out.push(format!(
+                    "{} backlog grows every week (from {:.0} to {:.0} waiting on average): not enough capacity for this channel.",
+                    ch.name, means[0], last
+                ));
+            }
+        }
+        // Service level against target, in intervals with traffic.
+        if let Some(target) = ch.service_level_target {
+            let with_traffic: Vec<f64> = mine
+                .iter()
+                .filter(|r| {
+                    r.get("offered")
+                        .and_then(|b| b.mean)
+                        .is_some_and(|x| x >= 1.0)
+                })
+                .filter_map(|r| r.get("service_level").and_then(|b| b.mean))
+                .collect();
+            if !with_traffic.is_empty() {
+                let met = with_traffic.iter().filter(|x| **x >= target).count() as f64
+                    / with_traffic.len() as f64;
+                if met < 0.8 {
+                    out.push(format!(
+                        "{} meets its {:.0}% service-level target in only {:.0}% of intervals with traffic.",
+                        ch.name,
+                        target * 100.0,
+                        met * 100.0
+                    ));
+                }
+            }
+        }
+        if let Some(ab) = summary
+            .channels
+            .get(&ch.name)
+            .and_then(|m| m.get("abandon_rate"))
+            .and_then(|s| s.mean)
+            && ab > 0.1
+        {
+            out.push(format!(
+                "{:.0}% of {} contacts abandon before an answer.",
+                ab * 100.0,
+                ch.name
+            ));
+        }
+    }
+    for g in &model.groups {
+        let mut by_day = [(0.0, 0.0); 7];
+        for r in groups.iter().filter(|r| r.group == g.name) {
+            let (Some(occ), Some(avail)) = (r.values[2].mean, r.values[1].mean) else {
+                continue;
+            };
+            if avail <= 0.0 {
+                continue;
+            }
+            let day = (r.start / crate::duration::DAY).floor() as usize;
+            let wd = (model.demand.start_weekday + day) % 7;
+            by_day[wd].0 += occ * avail;
+            by_day[wd].1 += avail;
+        }
+        let busy: Vec<&str> = by_day
+            .iter()
+            .enumerate()
+            .filter(|(_, (o, a))| *a > 0.0 && o / a > 0.9)
+            .map(|(d, _)| WEEKDAY_NAMES[d])
+            .collect();
+        if !busy.is_empty() {
+            out.push(format!(
+                "Occupancy above 90% for {} on {}: agents have no slack for peaks, breaks or coaching.",
+                g.name,
+                busy.join(", ")
+            ));
+        }
+    }
+    let open: f64 = summary
+        .channels
+        .0
+        .iter()
+        .filter_map(|(_, m)| m.get("open_at_end").and_then(|s| s.mean))
+        .sum();
+    if open >= 1.0 {
+        out.push(format!(
+            "{open:.0} contacts are still waiting when the simulation ends."
+        ));
+    }
+    out
 }

@@ -197,11 +197,183 @@ fn out_writes_every_file_whole() {
     let agents = std::fs::read_to_string(out_dir.join("agents_intervals.csv"))
         .expect("agents_intervals.csv");
     assert_eq!(agents.lines().count(), 1 + 2 * 48);
-    let names: Vec<String> = std::fs::read_dir(&out_dir)
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 3, "no temporary files left: {names:?}");
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "agents_intervals.csv",
+            "frt-distribution.svg",
+            "frt-email.svg",
+            "frt-phone.svg",
+            "intervals.csv",
+            "occupancy.svg",
+            "report.html",
+            "service-level.svg",
+            "summary.json",
+            "backlog.svg",
+            "backlog-age.svg",
+            "csat.svg",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>(),
+        "every file, and no temporary file left"
+    );
+}
+
+/// The text elements of an SVG, trimmed.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            Some(
+                t.split_once('>')?
+                    .1
+                    .split("</text>")
+                    .next()?
+                    .trim()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn charts_have_their_titles_axes_and_series() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = supportsim()
+        .args([
+            "run",
+            "scenarios/slow-response-churn.toml",
+            "--days",
+            "21",
+            "--replications",
+            "3",
+            "--png",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.path().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let expect = [
+        (
+            "service-level.svg",
+            vec![
+                "Service level per hour (P10–P90 across runs shaded)",
+                "answered within target (%)",
+                "phone (within 30s)",
+                "email (within 8h00m)",
+                "phone target 80%",
+                "day of the run",
+                "Mon 0",
+            ],
+        ),
+        (
+            "frt-phone.svg",
+            vec![
+                "phone: wait to first answer, contacts answered per hour",
+                "median wait",
+                "answer target 30s",
+            ],
+        ),
+        (
+            "backlog.svg",
+            vec![
+                "Open tickets waiting for a first reply, at the end of each interval",
+                "tickets waiting",
+                "email",
+            ],
+        ),
+        (
+            "backlog-age.svg",
+            vec!["Age of the oldest unanswered ticket", "email"],
+        ),
+        (
+            "occupancy.svg",
+            vec![
+                "phone team",
+                "email desk",
+                "time busy on contacts (%)",
+                "90%: no slack left",
+            ],
+        ),
+        (
+            "csat.svg",
+            vec![
+                "Customer satisfaction (CSAT) per day, from surveys",
+                "satisfied (%)",
+            ],
+        ),
+        (
+            "customers.svg",
+            vec!["Active customers at the end of each day", "customers"],
+        ),
+        (
+            "frt-distribution.svg",
+            vec![
+                "How long answered contacts waited for a first answer",
+                "share of answered contacts (%)",
+                "phone",
+                "email",
+                "at once",
+            ],
+        ),
+    ];
+    for (file, texts) in expect {
+        let svg = read(file);
+        let found = svg_texts(&svg);
+        for t in texts {
+            assert!(
+                found.iter().any(|x| x == t),
+                "{file}: no text {t:?} in {found:?}"
+            );
+        }
+        assert!(
+            svg.contains("<polyline") || svg.contains("<rect"),
+            "{file} draws data"
+        );
+        let png = std::fs::read(dir.path().join(file.replace(".svg", ".png"))).expect("png too");
+        assert_eq!(&png[..4], b"\x89PNG");
+    }
+    let page = read("report.html");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for external in ["<script", " src=", "<link", "url(", "@import"] {
+        assert!(!page.contains(external), "self-contained: no {external}");
+    }
+    for name in [
+        "service-level",
+        "frt-phone",
+        "frt-email",
+        "backlog",
+        "occupancy",
+        "csat",
+        "customers",
+    ] {
+        assert!(
+            page.contains(&format!("<figure id=\"chart-{name}\"")),
+            "{name} in the page"
+        );
+    }
+    assert!(page.contains("What needs attention"));
+    assert!(
+        page.contains("email backlog grows every week"),
+        "the warning about the email desk"
+    );
+    assert!(page.contains("slow response, lost customers"));
 }
 
 #[test]
