@@ -523,3 +523,44 @@ fn every_bundled_and_conformance_scenario_runs() {
         );
     }
 }
+
+#[test]
+fn png_charts_render_text_with_an_empty_font_configuration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("fonts.conf");
+    std::fs::write(&empty, "<?xml version=\"1.0\"?><fontconfig></fontconfig>").expect("write");
+    let out = supportsim()
+        .env("FONTCONFIG_FILE", &empty)
+        .env("FONTCONFIG_PATH", dir.path())
+        .env_remove("XDG_DATA_DIRS")
+        .args([
+            "run",
+            "scenarios/quick-start.toml",
+            "--days",
+            "3",
+            "--replications",
+            "2",
+            "--png",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(dir.path().join("out/service-level.png")).expect("png");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("valid PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("frame");
+    // The caption strip at the top holds only the title: dark pixels there are its glyphs.
+    let strip = (info.width * 30 * 3) as usize;
+    let dark = buf[..strip]
+        .chunks(3)
+        .filter(|p| p.iter().all(|c| *c < 100))
+        .count();
+    assert!(dark > 100, "the title is drawn ({dark} dark pixels)");
+}
