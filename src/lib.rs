@@ -41,6 +41,7 @@ pub mod diagnostic;
 pub mod dist;
 pub mod duration;
 pub mod engine;
+pub mod erlang;
 pub mod experience;
 pub mod export;
 pub mod html;

@@ -86,7 +86,7 @@ fn birth_death(lambda: f64, n_max: usize, mu: impl Fn(usize) -> f64) -> Vec<f64>
 
 /// Like [`birth_death`] for an infinite chain whose death rates eventually exceed the birth
 /// rate: states are added past `c` until their probability is negligible (below 1e-18 of the
-/// largest), at most a million.
+/// largest), at most two million.
 fn birth_death_tail(lambda: f64, c: usize, mu: impl Fn(usize) -> f64) -> Vec<f64> {
     let mut p = vec![1.0];
     let mut peak: f64 = 1.0;
@@ -99,7 +99,7 @@ fn birth_death_tail(lambda: f64, c: usize, mu: impl Fn(usize) -> f64) -> Vec<f64
             p.iter_mut().for_each(|v| *v *= 1e-250);
             peak *= 1e-250;
         }
-        if (n > c && p[n] < 1e-18 * peak && lambda < mu(n)) || n >= 1_000_000 {
+        if (n > c && p[n] < 1e-18 * peak && lambda < mu(n)) || n >= 2_000_000 {
             break;
         }
         n += 1;
@@ -184,22 +184,33 @@ pub fn erlang_a(lambda: f64, s: f64, c: u32, patience: f64, threshold: f64) -> M
     let p_ab = theta * lq / lambda;
     let mut wait_answered = 0.0;
     let mut within: f64 = p[..cu].iter().sum();
+    // Running products and sums over the positions k = 0…j, extended by one term per state so
+    // that the whole pass is linear in the number of states.
+    let mut served = 1.0;
+    let mut mean_sum = 0.0;
+    let mut var_sum = 0.0;
+    let mut tilted: Vec<f64> = Vec::new();
+    let mut sl_done = false;
     for (n, pn) in p.iter().enumerate().skip(cu) {
+        let j = n - cu;
+        let r = cmu + j as f64 * theta;
+        served *= r / (r + theta);
+        mean_sum += 1.0 / (r + theta);
+        var_sum += 1.0 / ((r + theta) * (r + theta));
+        tilted.push(r + theta);
         if *pn < 1e-300 {
             continue;
         }
-        let j = n - cu;
-        let mut served = 1.0;
-        let mut mean_sum = 0.0;
-        let mut tilted = Vec::with_capacity(j + 1);
-        for k in 0..=j {
-            let r = cmu + k as f64 * theta;
-            served *= r / (r + theta);
-            mean_sum += 1.0 / (r + theta);
-            tilted.push(r + theta);
-        }
         wait_answered += pn * served * mean_sum;
-        within += pn * served * hypoexp_cdf(&tilted, threshold);
+        // V' grows with j; once it is almost surely beyond the threshold (its mean more than
+        // 12 standard deviations past it), no later state contributes to the service level.
+        if !sl_done {
+            if mean_sum - 12.0 * var_sum.sqrt() > threshold {
+                sl_done = true;
+            } else {
+                within += pn * served * hypoexp_cdf(&tilted, threshold);
+            }
+        }
     }
     Measures {
         p_wait: delayed,

@@ -4,6 +4,7 @@
 mod cli;
 mod conformance;
 mod diagnostics;
+mod erlang;
 mod experience;
 mod properties;
 mod util;
