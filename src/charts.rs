@@ -327,3 +327,124 @@ pub fn slug(name: &str) -> String {
     let s = s.trim_matches('-').to_string();
     if s.is_empty() { "channel".into() } else { s }
 }
+
+/// Overlay charts of several runs of the same operation (for `compare`): service level per
+/// channel, and occupancy per agent group, one line per scenario, for the channels and groups
+/// every scenario has.
+pub fn overlays(
+    models: &[Model],
+    labels: &[String],
+    runs: &[(Vec<IntervalRow>, Vec<GroupIntervalRow>)],
+) -> Vec<NamedChart> {
+    let mut out = Vec::new();
+    let Some(first) = models.first() else {
+        return out;
+    };
+    let ni = first.stat_intervals();
+    let per_day = (DAY / first.interval).round() as usize;
+    let k = if f64::from(first.days - first.warmup_days) > 21.0 {
+        per_day.max(ni.div_ceil(MAX_POINTS))
+    } else {
+        ni.div_ceil(MAX_POINTS).max(1)
+    };
+    let per = if k >= per_day {
+        "per day"
+    } else {
+        interval_words(first)
+    };
+    for ch in &first.channels {
+        if !models
+            .iter()
+            .all(|m| m.channels.iter().any(|c| c.name == ch.name))
+        {
+            continue;
+        }
+        let mut lines = Vec::new();
+        let mut xs = Vec::new();
+        for (si, (rows, _)) in runs.iter().enumerate() {
+            let mine: Vec<&IntervalRow> = rows.iter().filter(|r| r.channel == ch.name).collect();
+            let x: Vec<f64> = mine.iter().map(|r| r.start / DAY).collect();
+            let b: Vec<Band> = mine
+                .iter()
+                .map(|r| {
+                    let traffic = r
+                        .get("offered")
+                        .and_then(|o| o.mean)
+                        .is_some_and(|o| o >= 1.0);
+                    if traffic {
+                        r.get("service_level").copied().unwrap_or(Band::of(&[]))
+                    } else {
+                        Band::of(&[])
+                    }
+                })
+                .collect();
+            let (x, b) = bucket(&x, &b, k);
+            xs = x;
+            lines.push(line(&labels[si], &b, si, true));
+        }
+        out.push(NamedChart {
+            name: format!("compare-service-level-{}", slug(&ch.name)),
+            chart: Chart::Time(TimeChart {
+                title: format!(
+                    "{}: service level {per}, by scenario (P10–P90 shaded)",
+                    ch.name
+                ),
+                y_label: "answered within target".into(),
+                unit: YUnit::Percent,
+                x: xs,
+                lines,
+                targets: ch
+                    .service_level_target
+                    .map(|t| Target {
+                        label: format!("target {:.0}%", t * 100.0),
+                        value: t,
+                        color: 6,
+                    })
+                    .into_iter()
+                    .collect(),
+                start_weekday: first.demand.start_weekday,
+            }),
+        });
+    }
+    for g in &first.groups {
+        if !models
+            .iter()
+            .all(|m| m.groups.iter().any(|x| x.name == g.name))
+        {
+            continue;
+        }
+        let mut lines = Vec::new();
+        let mut xs = Vec::new();
+        for (si, (_, groups)) in runs.iter().enumerate() {
+            let mine: Vec<&GroupIntervalRow> =
+                groups.iter().filter(|r| r.group == g.name).collect();
+            let x: Vec<f64> = mine.iter().map(|r| r.start / DAY).collect();
+            let b: Vec<Band> = mine
+                .iter()
+                .map(|r| {
+                    if r.values[1].mean.is_some_and(|a| a > 0.01) {
+                        r.values[2]
+                    } else {
+                        Band::of(&[])
+                    }
+                })
+                .collect();
+            let (x, b) = bucket(&x, &b, k);
+            xs = x;
+            lines.push(line(&labels[si], &b, si, true));
+        }
+        out.push(NamedChart {
+            name: format!("compare-occupancy-{}", slug(&g.name)),
+            chart: Chart::Time(TimeChart {
+                title: format!("{}: occupancy {per}, by scenario", g.name),
+                y_label: "time busy on contacts".into(),
+                unit: YUnit::Percent,
+                x: xs,
+                lines,
+                targets: vec![],
+                start_weekday: first.demand.start_weekday,
+            }),
+        });
+    }
+    out
+}

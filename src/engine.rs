@@ -166,6 +166,9 @@ struct Agent {
     idle_stamp: u32,
     /// Index of the shift pattern in its group; `None` for around-the-clock agents.
     shift: Option<u32>,
+    /// Stable identity (group, shift, place in the shift) for the agent's own random draws, so
+    /// that adding an agent to a plan leaves every other agent's absences and breaks as they were.
+    key: u64,
 }
 
 struct ArrivalGen {
@@ -227,7 +230,8 @@ struct Engine<'m> {
     arrival_rng: Vec<Rng>,
     customer_rng: Vec<Rng>,
     experience_rng: Vec<Rng>,
-    staffing_rng: Rng,
+    /// Seed of the staffing draws (absence, break times), hashed with agent and day.
+    staffing_seed: u64,
     base_rng: Rng,
     day_factor: Vec<f64>,
     arrivals: Vec<ArrivalGen>,
@@ -334,9 +338,12 @@ impl<'m> Engine<'m> {
         let mut agents = Vec::new();
         let mut group_agents = vec![Vec::new(); ng];
         for (gi, g) in m.groups.iter().enumerate() {
-            let mut add = |shift: Option<u32>, agents: &mut Vec<Agent>| {
+            let mut add = |shift: Option<u32>, ordinal: u32, agents: &mut Vec<Agent>| {
                 group_agents[gi].push(agents.len() as u32);
                 agents.push(Agent {
+                    key: ((gi as u64) << 42)
+                        | (u64::from(shift.map_or(0xFFFF, |s| s)) << 22)
+                        | u64::from(ordinal),
                     group: gi as u32,
                     presence: Presence::Off,
                     load: 0,
@@ -349,13 +356,13 @@ impl<'m> Engine<'m> {
                 });
             };
             if g.shifts.is_empty() {
-                for _ in 0..g.around_the_clock {
-                    add(None, &mut agents);
+                for k in 0..g.around_the_clock {
+                    add(None, k, &mut agents);
                 }
             } else {
                 for (si, s) in g.shifts.iter().enumerate() {
-                    for _ in 0..s.count {
-                        add(Some(si as u32), &mut agents);
+                    for k in 0..s.count {
+                        add(Some(si as u32), k, &mut agents);
                     }
                 }
             }
@@ -429,7 +436,7 @@ impl<'m> Engine<'m> {
             experience_rng: (0..nc as u32)
                 .map(|c| rng::stream(m.seed, rep, Stream::Experience(c)))
                 .collect(),
-            staffing_rng: rng::stream(m.seed, rep, Stream::Staffing),
+            staffing_seed: rng::stream_seed(m.seed, rep, Stream::Staffing),
             base_rng: rng::stream(m.seed, rep, Stream::Customers),
             day_factor,
             arrivals,
@@ -1475,7 +1482,12 @@ impl<'m> Engine<'m> {
             };
             let Some((from, to)) = block else { continue };
             // Shrinkage draws come from the operation's own stream.
-            let absent = absence > 0.0 && self.staffing_rng.random::<f64>() < absence;
+            let key = DrawKey {
+                seed: self.staffing_seed ^ self.agents[a].key,
+                attempt: day,
+                tier: 0,
+            };
+            let absent = absence > 0.0 && key.unit(Purpose::Absence) < absence;
             let is_shift = self.agents[a].shift.is_some();
             if is_shift {
                 self.schedule(
@@ -1495,7 +1507,7 @@ impl<'m> Engine<'m> {
             }
             if planned > 0.0 {
                 let len = (to - from) * planned;
-                let u: f64 = self.staffing_rng.random();
+                let u = key.unit(Purpose::BreakTime);
                 let start = from + u * (to - from - len);
                 self.schedule(start, Kind::BreakStart { agent: a as u32 });
                 self.schedule(start + len, Kind::BreakEnd { agent: a as u32 });

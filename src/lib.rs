@@ -37,6 +37,7 @@
 //! ```
 
 pub mod charts;
+pub mod compare;
 pub mod diagnostic;
 pub mod dist;
 pub mod duration;

@@ -82,15 +82,28 @@ pub fn t_quantile_975(df: usize) -> f64 {
 
 /// Named metrics in a fixed order, serialised as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Metrics(pub Vec<(&'static str, Stat)>);
+pub struct Metrics(
+    /// The metrics across replications.
+    pub Vec<(&'static str, Stat)>,
+    /// Each metric's value per replication (same order), for paired comparisons.
+    pub Vec<Vec<Option<f64>>>,
+);
 
 impl Metrics {
     /// The metric called `key`.
     pub fn get(&self, key: &str) -> Option<&Stat> {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
     }
+
+    /// The per-replication values of the metric called `key`.
+    pub fn values(&self, key: &str) -> Option<&[Option<f64>]> {
+        let i = self.0.iter().position(|(k, _)| *k == key)?;
+        self.1.get(i).map(|v| v.as_slice())
+    }
+
     fn push(&mut self, key: &'static str, values: Vec<Option<f64>>) {
         self.0.push((key, Stat::of(&values)));
+        self.1.push(values);
     }
 }
 
@@ -399,10 +412,10 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
     let mut agents = Vec::new();
     for (g, group) in model.groups.iter().enumerate() {
         let mut m = Metrics::default();
-        m.0.push((
+        m.push(
             "agents",
-            Stat::of(&vec![Some(f64::from(group.headcount())); reps.len()]),
-        ));
+            vec![Some(f64::from(group.headcount())); reps.len()],
+        );
         let s: Vec<Staffing> = reps.iter().map(|r| r.groups[g].clone()).collect();
         let handled: Vec<f64> = reps
             .iter()

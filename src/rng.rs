@@ -18,7 +18,7 @@ pub enum Stream {
     Callers(u32),
     /// Random day factors of demand.
     Days,
-    /// Absence and shrinkage of agents (an operation-side stream).
+    /// Absence and shrinkage of agents (an operation-side stream), hashed per agent and day.
     Staffing,
     /// One seed per original contact on a channel, from which every experience draw of that
     /// customer's issue derives (bot, resolution, satisfaction, churn, repeats).
@@ -81,6 +81,10 @@ pub enum Purpose {
     Attributes = 13,
     /// Time of day of a return deferred to opening hours.
     ReturnTime = 14,
+    /// An agent's absence on a day.
+    Absence = 15,
+    /// When an agent's planned shrinkage falls in a shift.
+    BreakTime = 16,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt
@@ -113,10 +117,14 @@ impl DrawKey {
     }
 }
 
+/// The seed of `stream` in replication `rep` of a run with base seed `seed`.
+pub fn stream_seed(seed: u64, rep: u32, stream: Stream) -> u64 {
+    mix(mix(mix(seed) ^ u64::from(rep)) ^ stream.id())
+}
+
 /// The generator of `stream` in replication `rep` of a run with base seed `seed`.
 pub fn stream(seed: u64, rep: u32, stream: Stream) -> Rng {
-    let s = mix(mix(mix(seed) ^ u64::from(rep)) ^ stream.id());
-    Rng::seed_from_u64(s)
+    Rng::seed_from_u64(stream_seed(seed, rep, stream))
 }
 
 #[cfg(test)]

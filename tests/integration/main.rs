@@ -2,6 +2,7 @@
 //! diagnostics, determinism and invariants.
 
 mod cli;
+mod compare;
 mod conformance;
 mod diagnostics;
 mod erlang;
