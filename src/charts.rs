@@ -127,6 +127,7 @@ pub fn charts(
                     color: 5,
                 }],
                 start_weekday: sw,
+                x_label: None,
             }),
         });
     }
@@ -166,6 +167,7 @@ pub fn charts(
             lines,
             targets,
             start_weekday: sw,
+            x_label: None,
         }),
     });
 
@@ -197,6 +199,7 @@ pub fn charts(
                 lines: backlog,
                 targets: vec![],
                 start_weekday: sw,
+                x_label: None,
             }),
         });
         out.push(NamedChart {
@@ -209,6 +212,7 @@ pub fn charts(
                 lines: age,
                 targets: vec![],
                 start_weekday: sw,
+                x_label: None,
             }),
         });
     }
@@ -247,6 +251,7 @@ pub fn charts(
                 color: 6,
             }],
             start_weekday: sw,
+            x_label: None,
         }),
     });
 
@@ -264,6 +269,7 @@ pub fn charts(
                 lines: vec![line("CSAT (P10–P90 across runs shaded)", &b, 0, true)],
                 targets: vec![],
                 start_weekday: sw,
+                x_label: None,
             }),
         });
     }
@@ -279,6 +285,7 @@ pub fn charts(
                 lines: vec![line("active customers (P10–P90 shaded)", &b, 2, true)],
                 targets: vec![],
                 start_weekday: sw,
+                x_label: None,
             }),
         });
     }
@@ -403,6 +410,7 @@ pub fn overlays(
                     .into_iter()
                     .collect(),
                 start_weekday: first.demand.start_weekday,
+                x_label: None,
             }),
         });
     }
@@ -443,6 +451,7 @@ pub fn overlays(
                 lines,
                 targets: vec![],
                 start_weekday: first.demand.start_weekday,
+                x_label: None,
             }),
         });
     }

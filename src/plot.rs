@@ -114,6 +114,9 @@ pub struct TimeChart {
     pub targets: Vec<Target>,
     /// Weekday of day 0 (0 = Monday), for axis labels.
     pub start_weekday: usize,
+    /// For charts over something else than time: the x axis label (x values are then plain
+    /// numbers, not days).
+    pub x_label: Option<String>,
 }
 
 /// A bar chart over categories, with bars grouped by series.
@@ -476,6 +479,7 @@ mod tests {
                 color: 5,
             }],
             start_weekday: 0,
+            x_label: None,
         })
     }
 

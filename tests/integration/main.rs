@@ -8,4 +8,5 @@ mod diagnostics;
 mod erlang;
 mod experience;
 mod properties;
+mod sweep;
 mod util;
