@@ -53,6 +53,7 @@ pub mod queueing;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod staff;
 pub mod sweep;
 
 use rayon::prelude::*;

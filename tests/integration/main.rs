@@ -8,5 +8,6 @@ mod diagnostics;
 mod erlang;
 mod experience;
 mod properties;
+mod staff;
 mod sweep;
 mod util;

@@ -1,0 +1,143 @@
+//! `supportsim staff`: requirements that, fed back as the schedule, meet the targets.
+
+use assert_cmd::Command;
+
+use crate::util::root;
+
+#[test]
+fn mid_size_requirements_meet_targets_when_fed_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .current_dir(root())
+        .args(["staff", "scenarios/mid-size.toml", "--out"])
+        .arg(&plan)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("full-time equivalents"), "{table}");
+    for f in [
+        "staffing.csv",
+        "staffed.toml",
+        "staffing-phone.svg",
+        "staffing-chat.svg",
+        "staffing-email.svg",
+    ] {
+        assert!(plan.join(f).is_file(), "{f}");
+    }
+    let csv = std::fs::read_to_string(plan.join("staffing.csv")).expect("csv");
+    assert_eq!(
+        csv.lines().count(),
+        1 + 3 * 7 * 48,
+        "every channel, weekday and half hour"
+    );
+
+    // Feed the requirements back as the schedule and simulate it with the scenario's own
+    // replications: at least 95% of intervals with traffic meet their channel's target.
+    let run = dir.path().join("run");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .arg("run")
+        .arg(plan.join("staffed.toml"))
+        .arg("--out")
+        .arg(&run)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let targets = [("phone", 0.8), ("chat", 0.8), ("email", 0.9)];
+    let intervals = std::fs::read_to_string(run.join("intervals.csv")).expect("intervals");
+    let mut lines = intervals.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let (ch, offered, sl) = (
+        col("channel"),
+        col("offered_mean"),
+        col("service_level_mean"),
+    );
+    let (mut with_traffic, mut met) = (0u32, 0u32);
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        let Ok(o) = f[offered].parse::<f64>() else {
+            continue;
+        };
+        let Ok(s) = f[sl].parse::<f64>() else {
+            continue;
+        };
+        if o < 1.0 {
+            continue;
+        }
+        let target = targets
+            .iter()
+            .find(|t| t.0 == f[ch])
+            .expect("known channel")
+            .1;
+        with_traffic += 1;
+        met += u32::from(s >= target);
+    }
+    let share = f64::from(met) / f64::from(with_traffic);
+    println!(
+        "{met} of {with_traffic} intervals with traffic meet their target ({:.1}%)",
+        share * 100.0
+    );
+    assert!(with_traffic > 1000);
+    assert!(share >= 0.95, "{met} of {with_traffic}");
+}
+
+#[test]
+fn simulation_corrects_an_analytic_guess_that_misses() {
+    // Sharp half-hourly peaks with long, variable handle times: calls from a busy half hour
+    // spill into the quiet one after it, which a per-interval Erlang guess cannot see; the
+    // simulation rounds raise those intervals.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("small.toml");
+    std::fs::write(
+        &file,
+        "[simulation]\ndays = 8\nwarmup_days = 1\ninterval = \"30m\"\nreplications = 8\n\n[volume]\nper_day = 600\n# Half-hours alternating between quiet and eight times busier.\nintraday = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n\n[channels.phone]\nkind = \"call\"\nhandle_time = { dist = \"lognormal\", mean = \"12m\", cv = 1.5 }\nanswer_within = \"20s\"\nservice_level_target = 0.8\n\n[[agents]]\nname = \"desk\"\ncount = 30\nchannels = [\"phone\"]\n",
+    )
+    .expect("write");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .args(["staff", "--json"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        v["intervals_meeting_target"].as_f64().expect("share") >= 0.97,
+        "{}",
+        v["intervals_meeting_target"]
+    );
+    let reqs = v["requirements"].as_array().expect("requirements");
+    let raised = reqs
+        .iter()
+        .filter(|r| r["required_agents"].as_u64() > r["analytic_agents"].as_u64())
+        .count();
+    println!(
+        "rounds {}, intervals raised above the Erlang guess: {raised}",
+        v["rounds"]
+    );
+    assert!(
+        v["rounds"].as_u64().expect("rounds") >= 1 && raised > 0,
+        "the simulation had to correct the guess"
+    );
+}
