@@ -165,22 +165,10 @@ fn show(x: f64, k: Kind, signed: bool) -> String {
             }
         }
         Kind::Seconds => format!("{sign}{}", format_duration(a)),
-        Kind::Count => {
-            if a >= 100.0 {
-                let n = a.round() as u64;
-                let s = n.to_string();
-                let mut out = String::new();
-                for (i, ch) in s.chars().enumerate() {
-                    if i > 0 && (s.len() - i) % 3 == 0 {
-                        out.push(',');
-                    }
-                    out.push(ch);
-                }
-                format!("{sign}{out}")
-            } else {
-                format!("{sign}{a:.1}")
-            }
-        }
+        Kind::Count => format!(
+            "{sign}{}",
+            crate::export::group_thousands(if a >= 100.0 { a.round() } else { a })
+        ),
     }
 }
 
@@ -251,33 +239,7 @@ pub fn render_text(c: &Comparison) -> String {
             .skip(1)
             .map(|s| format!("{} − {}", s.scenario.name, base.scenario.name)),
     );
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: &[String]| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i] - c.chars().count();
-            if i == 0 {
-                s.push_str(c);
-                s.push_str(&" ".repeat(pad));
-            } else {
-                s.push_str("  ");
-                s.push_str(&" ".repeat(pad));
-                s.push_str(c);
-            }
-        }
-        s.trim_end().to_string() + "\n"
-    };
-    out.push_str(&line(&header));
-    for r in &rows {
-        out.push_str(&line(r));
-    }
+    let header: Vec<&str> = header.iter().map(|h| h.as_str()).collect();
+    crate::export::render_table(&mut out, &header, &rows);
     out
 }

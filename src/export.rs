@@ -140,7 +140,8 @@ fn fmt_half(x: f64, unit: &Unit) -> String {
     }
 }
 
-fn group_thousands(x: f64) -> String {
+/// A number with thousands separators ("12,345"); small fractions keep one decimal.
+pub fn group_thousands(x: f64) -> String {
     if x.abs() < 100.0 && x.fract().abs() > 1e-9 {
         return format!("{x:.1}");
     }
@@ -169,7 +170,8 @@ fn cell_stat(s: Option<&Stat>, unit: &Unit) -> String {
     }
 }
 
-fn render_table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+/// Appends an aligned text table: the first column left-aligned, the others right-aligned.
+pub fn render_table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {

@@ -59,16 +59,7 @@ fn value(x: f64, f: Fmt) -> String {
 }
 
 fn thousands(x: f64) -> String {
-    let n = x as i64;
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    crate::export::group_thousands(x.round())
 }
 
 /// "12.3% (11.9–12.7%)" or "—".

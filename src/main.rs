@@ -317,11 +317,7 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
                     .into_bytes(),
             ));
         }
-        let refs: Vec<(&str, &[u8])> = files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        write_all(dir, &refs)?;
+        write_all(dir, &files)?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -495,11 +491,7 @@ fn staff(args: &StaffArgs) -> Result<(), Failure> {
                     .into_bytes(),
             ));
         }
-        let refs: Vec<(&str, &[u8])> = files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        write_all(dir, &refs)?;
+        write_all(dir, &files)?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -754,11 +746,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
                     .into_bytes(),
             ));
         }
-        let refs: Vec<(&str, &[u8])> = files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        write_all(dir, &refs)?;
+        write_all(dir, &files)?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -1158,11 +1146,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         }
         let page = html::render(&model, &summary, &warnings, &figures);
         files.push(("report.html".into(), page.into_bytes()));
-        let refs: Vec<(&str, &[u8])> = files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        write_all(dir, &refs)?;
+        write_all(dir, &files)?;
         written = files.into_iter().map(|(n, _)| n).collect();
     }
     let mut stdout = std::io::stdout().lock();
@@ -1228,7 +1212,7 @@ fn readable(_: &std::fs::File) -> std::io::Result<()> {
 
 /// Writes every file to a temporary name in `dir` first, then renames them into place, so each
 /// file is either whole or absent; if any step fails, nothing new is left behind.
-fn write_all(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), Failure> {
+fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
     let mut temps = Vec::new();
     for (name, bytes) in files {
@@ -1240,7 +1224,7 @@ fn write_all(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), Failure> {
             .and_then(|_| readable(tmp.as_file()))
             .and_then(|_| tmp.as_file().sync_all())
             .with_context(|| format!("writing {name} in {}", dir.display()))?;
-        temps.push((tmp, *name));
+        temps.push((tmp, name.as_str()));
     }
     let mut placed: Vec<PathBuf> = Vec::new();
     for (tmp, name) in temps {
