@@ -8,6 +8,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Exp1, Gamma, Poisson};
@@ -213,7 +214,38 @@ struct Decision {
 
 /// Runs replication `rep` of `model`.
 pub fn simulate(model: &Model, rep: u32) -> RepResult {
-    Engine::new(model, rep).run()
+    let never = AtomicBool::new(false);
+    Engine::new(model, rep)
+        .run(&never)
+        .unwrap_or_else(unreachable_cancel)
+}
+
+/// Runs replication `rep` of `model`, giving up (`None`) soon after `cancel` is set.
+pub fn simulate_cancellable(model: &Model, rep: u32, cancel: &AtomicBool) -> Option<RepResult> {
+    Engine::new(model, rep).run(cancel)
+}
+
+#[cold]
+fn unreachable_cancel() -> RepResult {
+    // A flag nobody sets cannot cancel; this keeps `simulate` free of a panic path.
+    RepResult {
+        channels: Vec::new(),
+        channel_frt: Vec::new(),
+        topics: Vec::new(),
+        topic_frt: Vec::new(),
+        group_tally: Vec::new(),
+        groups: Vec::new(),
+        channel_intervals: Vec::new(),
+        group_intervals: Vec::new(),
+        open_end: Vec::new(),
+        queue_max: Vec::new(),
+        oldest_max: Vec::new(),
+        conservation: Conservation::default(),
+        events: 0,
+        min_wait: 0.0,
+        customers: None,
+        active_customers: Vec::new(),
+    }
 }
 
 struct Engine<'m> {
@@ -473,7 +505,7 @@ impl<'m> Engine<'m> {
         });
     }
 
-    fn run(mut self) -> RepResult {
+    fn run(mut self, cancel: &AtomicBool) -> Option<RepResult> {
         for d in 0..self.m.days {
             // Day starts are few; scheduling them up front keeps their order fixed.
             self.schedule(f64::from(d) * DAY, Kind::DayStart { day: d });
@@ -492,6 +524,10 @@ impl<'m> Engine<'m> {
             }
             self.now = ev.time;
             self.events += 1;
+            // Look at the flag now and then: cheap, and prompt enough (well under a second).
+            if self.events & 0xFFFF == 0 && cancel.load(AtomicOrdering::Relaxed) {
+                return None;
+            }
             match ev.kind {
                 Kind::Arrival { channel } => self.arrival(channel as usize),
                 Kind::Done { agent, chat } => self.done(agent as usize, chat),
@@ -529,7 +565,7 @@ impl<'m> Engine<'m> {
             c.active_end = self.active;
         }
         self.r.events = self.events;
-        self.r
+        Some(self.r)
     }
 
     // ---- arrivals -------------------------------------------------------------------------

@@ -74,3 +74,19 @@ pub fn run_replications(
         })
         .collect()
 }
+
+/// Like [`run_replications`], but stops soon after `cancel` is set and then returns `None`.
+pub fn run_replications_cancellable(
+    model: &model::Model,
+    progress: &(dyn Fn() + Sync),
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Option<Vec<metrics::RepResult>> {
+    (0..model.replications)
+        .into_par_iter()
+        .map(|rep| {
+            let r = engine::simulate_cancellable(model, rep, cancel);
+            progress();
+            r
+        })
+        .collect()
+}

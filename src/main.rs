@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -220,6 +221,9 @@ impl From<anyhow::Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    // Ctrl-C asks the simulation to stop; results are only written once every run is done,
+    // so stopping leaves no partial file behind.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -286,7 +290,7 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let mut summaries = Vec::new();
     let mut runs = Vec::new();
     for (m, path) in models.iter().zip(&args.scenarios) {
-        let reps = supportsim::run_replications(m, &|| bar.inc(1));
+        let reps = replicate(m, &bar)?;
         let mut s = report::summarize(m, &path.display().to_string(), &reps);
         // Two files may share a scenario name; the comparison needs to tell them apart.
         if summaries
@@ -377,7 +381,7 @@ fn staff(args: &StaffArgs) -> Result<(), Failure> {
             Err(e) => return Err(anyhow::anyhow!("the staffed scenario is invalid: {e}").into()),
         };
         (m.replications, m.seed, m.days) = (base.replications, base.seed, base.days);
-        let reps = supportsim::run_replications(&m, &|| bar.inc(1));
+        let reps = replicate(&m, &bar)?;
         let (rows, _) = report::intervals(&m, &reps);
         // An interval key fails if any of its occurrences with traffic misses the target.
         let mut fails = vec![false; reqs.len()];
@@ -676,7 +680,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let bar = progress_bar(u64::from(base.replications) * models.len() as u64);
     let mut points = Vec::new();
     for (m, values) in models.iter().zip(&grid) {
-        let reps = supportsim::run_replications(m, &|| bar.inc(1));
+        let reps = replicate(m, &bar)?;
         points.push(SweepPoint {
             values: values.clone(),
             summary: report::summarize(m, &args.scenario.display().to_string(), &reps),
@@ -877,6 +881,23 @@ fn sweep_chart(
         targets: vec![],
         start_weekday: 0,
         x_label: Some(first.path_text.clone()),
+    })
+}
+
+/// Set by Ctrl-C: simulations stop soon after, and nothing is written.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Runs every replication, ticking the progress bar; stops promptly on Ctrl-C.
+fn replicate(
+    model: &supportsim::model::Model,
+    bar: &ProgressBar,
+) -> Result<Vec<supportsim::metrics::RepResult>, Failure> {
+    supportsim::run_replications_cancellable(model, &|| bar.inc(1), &INTERRUPTED).ok_or_else(|| {
+        bar.finish_and_clear();
+        Failure {
+            code: 130,
+            error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
+        }
     })
 }
 
@@ -1107,7 +1128,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
 
     let file = args.scenario.display().to_string();
     let bar = progress_bar(u64::from(model.replications));
-    let reps = supportsim::run_replications(&model, &|| bar.inc(1));
+    let reps = replicate(&model, &bar)?;
     bar.finish_and_clear();
     let summary = report::summarize(&model, &file, &reps);
 

@@ -564,3 +564,41 @@ fn png_charts_render_text_with_an_empty_font_configuration() {
         .count();
     assert!(dark > 100, "the title is drawn ({dark} dark pixels)");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_promptly_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("never");
+    let bin = assert_cmd::cargo::cargo_bin("supportsim");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(root())
+        .args([
+            "run",
+            "benches/large-call-centre.toml",
+            "--days",
+            "5000",
+            "--replications",
+            "4",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let started = std::time::Instant::now();
+    let status = child.wait().expect("exits");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "stopped promptly"
+    );
+    assert_eq!(status.code(), Some(130));
+    assert!(!out_dir.exists(), "no output folder, no partial file");
+}
