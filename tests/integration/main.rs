@@ -7,6 +7,7 @@ mod conformance;
 mod diagnostics;
 mod erlang;
 mod experience;
+mod hardness;
 mod properties;
 mod staff;
 mod sweep;
