@@ -215,14 +215,20 @@ struct Decision {
 /// Runs replication `rep` of `model`.
 pub fn simulate(model: &Model, rep: u32) -> RepResult {
     let never = AtomicBool::new(false);
-    Engine::new(model, rep)
+    Engine::new(model, rep, true)
         .run(&never)
         .unwrap_or_else(unreachable_cancel)
 }
 
-/// Runs replication `rep` of `model`, giving up (`None`) soon after `cancel` is set.
-pub fn simulate_cancellable(model: &Model, rep: u32, cancel: &AtomicBool) -> Option<RepResult> {
-    Engine::new(model, rep).run(cancel)
+/// Runs replication `rep` of `model`, giving up (`None`) soon after `cancel` is set. Without
+/// `series` no per-interval figures are kept (the summary needs none of them).
+pub fn simulate_cancellable(
+    model: &Model,
+    rep: u32,
+    cancel: &AtomicBool,
+    series: bool,
+) -> Option<RepResult> {
+    Engine::new(model, rep, series).run(cancel)
 }
 
 #[cold]
@@ -239,6 +245,7 @@ fn unreachable_cancel() -> RepResult {
         group_intervals: Vec::new(),
         open_end: Vec::new(),
         queue_max: Vec::new(),
+        queue_sum: Vec::new(),
         oldest_max: Vec::new(),
         conservation: Conservation::default(),
         events: 0,
@@ -293,6 +300,12 @@ struct Engine<'m> {
     group_last: Vec<f64>,
     /// Waits of the contacts answered in the current interval, per channel.
     interval_frt: Vec<Histogram>,
+    /// Reporting intervals in the statistics window.
+    ni: usize,
+    /// Sequence numbers reserved for interval ends start after this one.
+    interval_seq: u64,
+    /// Where interval figures go when the run keeps no time series.
+    scratch: Tally,
     // customers
     active: f64,
     active0: f64,
@@ -303,11 +316,13 @@ struct Engine<'m> {
 const MONTH: f64 = MONTH_DAYS * DAY;
 
 impl<'m> Engine<'m> {
-    fn new(m: &'m Model, rep: u32) -> Self {
+    fn new(m: &'m Model, rep: u32, series: bool) -> Self {
         let nc = m.channels.len();
         let nt = m.topics.len();
         let ng = m.groups.len();
-        let ni = m.stat_intervals();
+        // Without time series, nothing is kept per interval: memory is then independent of the
+        // horizon as well as of the number of contacts.
+        let ni = if series { m.stat_intervals() } else { 0 };
         let horizon = m.horizon();
         let mut day_rng = rng::stream(m.seed, rep, Stream::Days);
         let day_factor = (0..m.days)
@@ -435,6 +450,7 @@ impl<'m> Engine<'m> {
             group_intervals: vec![vec![Staffing::default(); ng]; ni],
             open_end: vec![0; nc],
             queue_max: vec![0; nc],
+            queue_sum: vec![0.0; nc],
             oldest_max: vec![0.0; nc],
             conservation: Conservation::default(),
             events: 0,
@@ -489,6 +505,9 @@ impl<'m> Engine<'m> {
             group_sched: vec![0.0; ng],
             group_last: vec![0.0; ng],
             interval_frt: vec![Histogram::default(); nc],
+            ni: m.stat_intervals(),
+            interval_seq: 0,
+            scratch: Tally::default(),
             active: active0,
             active0,
             r,
@@ -505,6 +524,18 @@ impl<'m> Engine<'m> {
         });
     }
 
+    fn schedule_interval_end(&mut self, i: usize) {
+        if i >= self.ni {
+            return;
+        }
+        let t = self.warmup + (i as f64 + 1.0) * self.m.interval;
+        self.heap.push(Event {
+            time: t.min(self.horizon),
+            seq: self.interval_seq + 1 + i as u64,
+            kind: Kind::IntervalEnd { index: i as u32 },
+        });
+    }
+
     fn run(mut self, cancel: &AtomicBool) -> Option<RepResult> {
         for d in 0..self.m.days {
             // Day starts are few; scheduling them up front keeps their order fixed.
@@ -513,11 +544,12 @@ impl<'m> Engine<'m> {
         for c in 0..self.nc {
             self.start_arrivals(c);
         }
-        let ni = self.r.channel_intervals.len();
-        for i in 0..ni {
-            let t = self.warmup + (i as f64 + 1.0) * self.m.interval;
-            self.schedule(t.min(self.horizon), Kind::IntervalEnd { index: i as u32 });
-        }
+        // Interval ends are scheduled one at a time (so the heap does not grow with the
+        // horizon), each with the sequence number it would have had if all were scheduled
+        // here: equal-time order stays exactly as it was.
+        self.interval_seq = self.seq;
+        self.seq += self.ni as u64;
+        self.schedule_interval_end(0);
         while let Some(ev) = self.heap.pop() {
             if ev.time > self.horizon {
                 break;
@@ -636,7 +668,7 @@ impl<'m> Engine<'m> {
     #[inline]
     fn interval_of(&self, t: f64) -> usize {
         let i = ((t - self.warmup) / self.m.interval) as usize;
-        i.min(self.r.channel_intervals.len().saturating_sub(1))
+        i.min(self.ni.saturating_sub(1))
     }
 
     /// Applies `f` to the channel, topic and interval tallies of a contact counted at `at`.
@@ -648,7 +680,9 @@ impl<'m> Engine<'m> {
         let i = self.interval_of(at);
         f(&mut self.r.channels[c]);
         f(&mut self.r.topics[t]);
-        f(&mut self.r.channel_intervals[i][c].tally);
+        if let Some(row) = self.r.channel_intervals.get_mut(i) {
+            f(&mut row[c].tally);
+        }
     }
 
     fn arrival(&mut self, c: usize) {
@@ -964,10 +998,14 @@ impl<'m> Engine<'m> {
             gt.answered += 1;
             gt.wait_answered += wait;
             gt.handle += handle;
+            let interval = match self.r.channel_intervals.get_mut(i) {
+                Some(row) => &mut row[c].tally,
+                None => &mut self.scratch,
+            };
             for tally in [
                 &mut self.r.channels[c],
                 &mut self.r.topics[t],
-                &mut self.r.channel_intervals[i][c].tally,
+                interval,
                 &mut self.r.group_tally[g],
             ] {
                 tally.resolved += u64::from(d.resolved);
@@ -987,11 +1025,15 @@ impl<'m> Engine<'m> {
             } else {
                 0.0
             };
+            let interval = match self.r.channel_intervals.get_mut(i) {
+                Some(row) => &mut row[c].tally,
+                None => &mut self.scratch,
+            };
             for tally in [
                 &mut self.r.channels[c],
                 &mut self.r.topics[t],
                 &mut self.r.group_tally[g],
-                &mut self.r.channel_intervals[i][c].tally,
+                interval,
             ] {
                 tally.answered += 1;
                 tally.within += u64::from(within);
@@ -1595,6 +1637,7 @@ impl<'m> Engine<'m> {
     }
 
     fn interval_end(&mut self, i: usize) {
+        self.schedule_interval_end(i + 1);
         for c in 0..self.nc {
             let mut oldest = f64::INFINITY;
             for tier in 0..2 {
@@ -1624,6 +1667,7 @@ impl<'m> Engine<'m> {
                 row[c].frt_p90 = p90;
             }
             self.r.queue_max[c] = self.r.queue_max[c].max(n);
+            self.r.queue_sum[c] += f64::from(n);
             self.r.oldest_max[c] = self.r.oldest_max[c].max(age);
         }
         if let Some(x) = self.r.active_customers.get_mut(i) {

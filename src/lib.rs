@@ -75,16 +75,18 @@ pub fn run_replications(
         .collect()
 }
 
-/// Like [`run_replications`], but stops soon after `cancel` is set and then returns `None`.
+/// Like [`run_replications`], but stops soon after `cancel` is set and then returns `None`;
+/// keeps per-interval time series only when `series` is set.
 pub fn run_replications_cancellable(
     model: &model::Model,
     progress: &(dyn Fn() + Sync),
     cancel: &std::sync::atomic::AtomicBool,
+    series: bool,
 ) -> Option<Vec<metrics::RepResult>> {
     (0..model.replications)
         .into_par_iter()
         .map(|rep| {
-            let r = engine::simulate_cancellable(model, rep, cancel);
+            let r = engine::simulate_cancellable(model, rep, cancel, series);
             progress();
             r
         })

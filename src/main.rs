@@ -290,7 +290,8 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let mut summaries = Vec::new();
     let mut runs = Vec::new();
     for (m, path) in models.iter().zip(&args.scenarios) {
-        let reps = replicate(m, &bar)?;
+        // Time series only feed the overlay charts.
+        let reps = replicate(m, &bar, args.out.is_some())?;
         let mut s = report::summarize(m, &path.display().to_string(), &reps);
         // Two files may share a scenario name; the comparison needs to tell them apart.
         if summaries
@@ -381,7 +382,7 @@ fn staff(args: &StaffArgs) -> Result<(), Failure> {
             Err(e) => return Err(anyhow::anyhow!("the staffed scenario is invalid: {e}").into()),
         };
         (m.replications, m.seed, m.days) = (base.replications, base.seed, base.days);
-        let reps = replicate(&m, &bar)?;
+        let reps = replicate(&m, &bar, true)?;
         let (rows, _) = report::intervals(&m, &reps);
         // An interval key fails if any of its occurrences with traffic misses the target.
         let mut fails = vec![false; reqs.len()];
@@ -680,7 +681,7 @@ fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let bar = progress_bar(u64::from(base.replications) * models.len() as u64);
     let mut points = Vec::new();
     for (m, values) in models.iter().zip(&grid) {
-        let reps = replicate(m, &bar)?;
+        let reps = replicate(m, &bar, false)?;
         points.push(SweepPoint {
             values: values.clone(),
             summary: report::summarize(m, &args.scenario.display().to_string(), &reps),
@@ -887,18 +888,21 @@ fn sweep_chart(
 /// Set by Ctrl-C: simulations stop soon after, and nothing is written.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Runs every replication, ticking the progress bar; stops promptly on Ctrl-C.
+/// Runs every replication, ticking the progress bar; stops promptly on Ctrl-C. Keeps the
+/// per-interval time series only with `series`.
 fn replicate(
     model: &supportsim::model::Model,
     bar: &ProgressBar,
+    series: bool,
 ) -> Result<Vec<supportsim::metrics::RepResult>, Failure> {
-    supportsim::run_replications_cancellable(model, &|| bar.inc(1), &INTERRUPTED).ok_or_else(|| {
-        bar.finish_and_clear();
-        Failure {
-            code: 130,
-            error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
-        }
-    })
+    supportsim::run_replications_cancellable(model, &|| bar.inc(1), &INTERRUPTED, series)
+        .ok_or_else(|| {
+            bar.finish_and_clear();
+            Failure {
+                code: 130,
+                error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
+            }
+        })
 }
 
 fn flag_error(msg: String) -> Failure {
@@ -1128,7 +1132,9 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
 
     let file = args.scenario.display().to_string();
     let bar = progress_bar(u64::from(model.replications));
-    let reps = replicate(&model, &bar)?;
+    // The table's warnings and --out need the time series; --json alone needs none, and then
+    // memory does not grow with the horizon.
+    let reps = replicate(&model, &bar, args.out.is_some() || !args.json)?;
     bar.finish_and_clear();
     let summary = report::summarize(&model, &file, &reps);
 

@@ -360,6 +360,8 @@ pub struct RepResult {
     pub open_end: Vec<u64>,
     /// Largest backlog per channel seen at an interval end.
     pub queue_max: Vec<u32>,
+    /// Sum of backlogs per channel over interval ends (÷ intervals: the mean backlog).
+    pub queue_sum: Vec<f64>,
     /// Oldest wait per channel seen at an interval end, seconds.
     pub oldest_max: Vec<f64>,
     /// Conservation counts over the whole horizon.

@@ -330,20 +330,10 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
             "open_at_end",
             reps.iter().map(|r| Some(r.open_end[c] as f64)).collect(),
         );
+        let ni = model.stat_intervals() as f64;
         m.push(
             "backlog_mean",
-            reps.iter()
-                .map(|r| {
-                    let n = r.channel_intervals.len() as f64;
-                    ratio(
-                        r.channel_intervals
-                            .iter()
-                            .map(|row| f64::from(row[c].queue_end))
-                            .sum(),
-                        n,
-                    )
-                })
-                .collect(),
+            reps.iter().map(|r| ratio(r.queue_sum[c], ni)).collect(),
         );
         m.push(
             "backlog_max",
@@ -670,7 +660,13 @@ pub const GROUP_INTERVAL_METRICS: [&str; 3] = ["scheduled_agents", "available_ag
 
 /// Per-interval series of every channel and agent group, across replications.
 pub fn intervals(model: &Model, reps: &[RepResult]) -> (Vec<IntervalRow>, Vec<GroupIntervalRow>) {
-    let ni = model.stat_intervals();
+    // Runs made without time series have none to give.
+    let ni = reps
+        .iter()
+        .map(|r| r.channel_intervals.len())
+        .min()
+        .unwrap_or(0)
+        .min(model.stat_intervals());
     let len = model.interval;
     let mut rows = Vec::new();
     let mut grows = Vec::new();
@@ -760,7 +756,12 @@ pub struct DayRow {
 /// Daily CSAT and customer base: interval figures are too noisy for surveys.
 pub fn daily(model: &Model, reps: &[RepResult]) -> Vec<DayRow> {
     let per_day = (crate::duration::DAY / model.interval).round() as usize;
-    let ni = model.stat_intervals();
+    let ni = reps
+        .iter()
+        .map(|r| r.channel_intervals.len())
+        .min()
+        .unwrap_or(0)
+        .min(model.stat_intervals());
     let mut out = Vec::new();
     let mut start = 0;
     while start < ni {
