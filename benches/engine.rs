@@ -1,5 +1,6 @@
-//! Engine throughput on the large call centre of `benches/large-call-centre.toml`: one
-//! replication of about 1,000 simulated hours (≈ 600,000 contacts) on one thread.
+//! Engine throughput on one thread: the large call centre of `benches/large-call-centre.toml`
+//! (about 1,000 simulated hours, ≈ 600,000 contacts) and a multi-channel week with bots, repeats,
+//! satisfaction and churn (`benches/multi-channel-week.toml`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -26,9 +27,32 @@ fn large_call_centre(c: &mut Criterion) {
     group.finish();
 }
 
+/// A week of a 300-agent operation on phone, chat (with a bot) and email, with repeats,
+/// satisfaction and churn (`benches/multi-channel-week.toml`).
+fn multi_channel_week(c: &mut Criterion) {
+    let text = include_str!("multi-channel-week.toml");
+    let loaded = supportsim::scenario::parse("multi-channel-week.toml", text, "bench")
+        .expect("the benchmark scenario is valid");
+    let model = loaded.model;
+    let probe = supportsim::engine::simulate(&model, 0);
+    let contacts = probe.conservation.arrived;
+    eprintln!(
+        "multi-channel week: {contacts} contacts, {} events per replication ({:.2} events per contact)",
+        probe.events,
+        probe.events as f64 / contacts as f64
+    );
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(contacts));
+    group.bench_function("multi_channel_week_300_agents", |b| {
+        b.iter(|| black_box(supportsim::engine::simulate(black_box(&model), 0)))
+    });
+    group.finish();
+}
+
 #[allow(missing_docs)]
 mod harness {
     use super::*;
-    criterion_group!(benches, large_call_centre);
+    criterion_group!(benches, large_call_centre, multi_channel_week);
 }
 criterion_main!(harness::benches);
