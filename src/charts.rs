@@ -58,6 +58,70 @@ fn interval_words(model: &Model) -> &'static str {
     }
 }
 
+/// How many intervals make one point of a time chart, and the words for it: over more than
+/// three weeks hourly detail is noise on a chart, so it shows days.
+fn resolution(model: &Model) -> (usize, &'static str) {
+    let ni = model.stat_intervals();
+    let per_day = (DAY / model.interval).round() as usize;
+    let k = if f64::from(model.days - model.warmup_days) > 21.0 {
+        per_day.max(ni.div_ceil(MAX_POINTS))
+    } else {
+        ni.div_ceil(MAX_POINTS).max(1)
+    };
+    (
+        k,
+        if k >= per_day {
+            "per day"
+        } else {
+            interval_words(model)
+        },
+    )
+}
+
+/// A channel's metric over time, bucketed by `k`; intervals without traffic left empty when
+/// `only_traffic`.
+fn channel_series(
+    rows: &[IntervalRow],
+    name: &str,
+    metric: &str,
+    only_traffic: bool,
+    k: usize,
+) -> (Vec<f64>, Vec<Band>) {
+    let mine: Vec<&IntervalRow> = rows.iter().filter(|r| r.channel == name).collect();
+    let x: Vec<f64> = mine.iter().map(|r| r.start / DAY).collect();
+    let b: Vec<Band> = mine
+        .iter()
+        .map(|r| {
+            let traffic = r
+                .get("offered")
+                .and_then(|o| o.mean)
+                .is_some_and(|o| o >= 1.0);
+            match r.get(metric) {
+                Some(b) if traffic || !only_traffic => *b,
+                _ => Band::of(&[]),
+            }
+        })
+        .collect();
+    bucket(&x, &b, k)
+}
+
+/// A group's occupancy over time, bucketed by `k`; empty where nobody is on the floor.
+fn occupancy_series(groups: &[GroupIntervalRow], name: &str, k: usize) -> (Vec<f64>, Vec<Band>) {
+    let mine: Vec<&GroupIntervalRow> = groups.iter().filter(|r| r.group == name).collect();
+    let x: Vec<f64> = mine.iter().map(|r| r.start / DAY).collect();
+    let b: Vec<Band> = mine
+        .iter()
+        .map(|r| {
+            if r.values[1].mean.is_some_and(|a| a > 0.01) {
+                r.values[2]
+            } else {
+                Band::of(&[])
+            }
+        })
+        .collect();
+    bucket(&x, &b, k)
+}
+
 /// Every chart of a run.
 pub fn charts(
     model: &Model,
@@ -67,40 +131,12 @@ pub fn charts(
     frt_distribution: &[(String, Vec<f64>)],
 ) -> Vec<NamedChart> {
     let mut out = Vec::new();
-    let per = interval_words(model);
-    let ni = model.stat_intervals();
-    // Over more than three weeks, hourly detail is noise on a chart: show days.
-    let per_day = (DAY / model.interval).round() as usize;
-    let k = if f64::from(model.days - model.warmup_days) > 21.0 {
-        per_day.max(ni.div_ceil(MAX_POINTS))
-    } else {
-        ni.div_ceil(MAX_POINTS).max(1)
-    };
-    let per = if k >= per_day { "per day" } else { per };
+    let (k, per) = resolution(model);
     let sw = model.demand.start_weekday;
-    let channel_series = |name: &str, metric: &str, only_traffic: bool| -> (Vec<f64>, Vec<Band>) {
-        let mine: Vec<&IntervalRow> = rows.iter().filter(|r| r.channel == name).collect();
-        let x: Vec<f64> = mine.iter().map(|r| r.start / DAY).collect();
-        let b: Vec<Band> = mine
-            .iter()
-            .map(|r| {
-                let traffic = r
-                    .get("offered")
-                    .and_then(|o| o.mean)
-                    .is_some_and(|o| o >= 1.0);
-                match r.get(metric) {
-                    Some(b) if traffic || !only_traffic => *b,
-                    _ => Band::of(&[]),
-                }
-            })
-            .collect();
-        bucket(&x, &b, k)
-    };
-
     // Wait to first answer, per channel.
     for (ci, ch) in model.channels.iter().enumerate() {
-        let (x, p50) = channel_series(&ch.name, "frt_p50_seconds", false);
-        let (_, p90) = channel_series(&ch.name, "frt_p90_seconds", false);
+        let (x, p50) = channel_series(rows, &ch.name, "frt_p50_seconds", false, k);
+        let (_, p90) = channel_series(rows, &ch.name, "frt_p90_seconds", false, k);
         let mut median = line("median wait", &p50, ci, false);
         median.band = None;
         let mut tail = line(
@@ -137,7 +173,7 @@ pub fn charts(
     let mut targets = Vec::new();
     let mut x_sl = Vec::new();
     for (ci, ch) in model.channels.iter().enumerate() {
-        let (x, b) = channel_series(&ch.name, "service_level", true);
+        let (x, b) = channel_series(rows, &ch.name, "service_level", true, k);
         x_sl = x;
         lines.push(line(
             &format!(
@@ -183,8 +219,8 @@ pub fn charts(
         let mut age = Vec::new();
         let mut xs = Vec::new();
         for (ci, ch) in &written {
-            let (x, b) = channel_series(&ch.name, "backlog", false);
-            let (_, a) = channel_series(&ch.name, "oldest_wait_seconds", false);
+            let (x, b) = channel_series(rows, &ch.name, "backlog", false, k);
+            let (_, a) = channel_series(rows, &ch.name, "oldest_wait_seconds", false, k);
             xs = x;
             backlog.push(line(&ch.name, &b, *ci, true));
             age.push(line(&ch.name, &a, *ci, true));
@@ -221,19 +257,7 @@ pub fn charts(
     let mut occ = Vec::new();
     let mut xo = Vec::new();
     for (gi, g) in model.groups.iter().enumerate() {
-        let mine: Vec<&GroupIntervalRow> = groups.iter().filter(|r| r.group == g.name).collect();
-        let x: Vec<f64> = mine.iter().map(|r| r.start / DAY).collect();
-        let b: Vec<Band> = mine
-            .iter()
-            .map(|r| {
-                if r.values[1].mean.is_some_and(|a| a > 0.01) {
-                    r.values[2]
-                } else {
-                    Band::of(&[])
-                }
-            })
-            .collect();
-        let (x, b) = bucket(&x, &b, k);
+        let (x, b) = occupancy_series(groups, &g.name, k);
         xo = x;
         occ.push(line(&g.name, &b, gi, true));
     }
@@ -347,18 +371,7 @@ pub fn overlays(
     let Some(first) = models.first() else {
         return out;
     };
-    let ni = first.stat_intervals();
-    let per_day = (DAY / first.interval).round() as usize;
-    let k = if f64::from(first.days - first.warmup_days) > 21.0 {
-        per_day.max(ni.div_ceil(MAX_POINTS))
-    } else {
-        ni.div_ceil(MAX_POINTS).max(1)
-    };
-    let per = if k >= per_day {
-        "per day"
-    } else {
-        interval_words(first)
-    };
+    let (k, per) = resolution(first);
     for ch in &first.channels {
         if !models
             .iter()
@@ -369,23 +382,7 @@ pub fn overlays(
         let mut lines = Vec::new();
         let mut xs = Vec::new();
         for (si, (rows, _)) in runs.iter().enumerate() {
-            let mine: Vec<&IntervalRow> = rows.iter().filter(|r| r.channel == ch.name).collect();
-            let x: Vec<f64> = mine.iter().map(|r| r.start / DAY).collect();
-            let b: Vec<Band> = mine
-                .iter()
-                .map(|r| {
-                    let traffic = r
-                        .get("offered")
-                        .and_then(|o| o.mean)
-                        .is_some_and(|o| o >= 1.0);
-                    if traffic {
-                        r.get("service_level").copied().unwrap_or(Band::of(&[]))
-                    } else {
-                        Band::of(&[])
-                    }
-                })
-                .collect();
-            let (x, b) = bucket(&x, &b, k);
+            let (x, b) = channel_series(rows, &ch.name, "service_level", true, k);
             xs = x;
             lines.push(line(&labels[si], &b, si, true));
         }
@@ -424,20 +421,7 @@ pub fn overlays(
         let mut lines = Vec::new();
         let mut xs = Vec::new();
         for (si, (_, groups)) in runs.iter().enumerate() {
-            let mine: Vec<&GroupIntervalRow> =
-                groups.iter().filter(|r| r.group == g.name).collect();
-            let x: Vec<f64> = mine.iter().map(|r| r.start / DAY).collect();
-            let b: Vec<Band> = mine
-                .iter()
-                .map(|r| {
-                    if r.values[1].mean.is_some_and(|a| a > 0.01) {
-                        r.values[2]
-                    } else {
-                        Band::of(&[])
-                    }
-                })
-                .collect();
-            let (x, b) = bucket(&x, &b, k);
+            let (x, b) = occupancy_series(groups, &g.name, k);
             xs = x;
             lines.push(line(&labels[si], &b, si, true));
         }
