@@ -485,6 +485,7 @@ fn every_bundled_and_conformance_scenario_runs() {
         .collect();
     files.push(root().join("benches/large-call-centre.toml"));
     files.push(root().join("benches/multi-channel-week.toml"));
+    files.push(root().join("benches/thousand-agents.toml"));
     assert!(files.len() >= 8, "{files:?}");
     for f in files {
         let v = supportsim().arg("validate").arg(&f).output().expect("runs");
