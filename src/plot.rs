@@ -258,7 +258,7 @@ fn draw_heat<DB: DrawingBackend>(
         .y_labels(ny)
         .x_label_formatter(&|x| {
             let i = x.floor() as usize;
-            if (x - x.floor()).abs() < 1e-9 && i % step == 0 {
+            if (x - x.floor()).abs() < 1e-9 && i.is_multiple_of(step) {
                 cols.get(i).cloned().unwrap_or_default()
             } else {
                 String::new()
