@@ -91,15 +91,8 @@ struct SweepArgs {
     /// topic or agent group); repeat for several. Default: the key ones.
     #[arg(long = "metric", value_name = "KEY")]
     metrics: Vec<String>,
-    /// Replications at every point.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    replications: Option<u32>,
-    /// Seed of every point.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Days to simulate.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_600))]
-    days: Option<u32>,
+    #[command(flatten)]
+    overrides: Overrides,
     /// Write sweep.csv, sweep.json and a chart per metric into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -174,10 +167,9 @@ struct ErlangArgs {
     json: bool,
 }
 
+/// Flags that override the scenario's `[simulation]` values.
 #[derive(clap::Args)]
-struct RunArgs {
-    /// Scenario file (TOML).
-    scenario: PathBuf,
+struct Overrides {
     /// Number of replications (overrides [simulation] replications).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     replications: Option<u32>,
@@ -187,6 +179,14 @@ struct RunArgs {
     /// Days to simulate (overrides [simulation] days).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_600))]
     days: Option<u32>,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    overrides: Overrides,
     /// Write summary.json, intervals.csv, agents_intervals.csv, the charts (SVG) and report.html
     /// into this folder.
     #[arg(long, value_name = "DIR")]
@@ -600,7 +600,8 @@ fn find_metric<'a>(s: &'a report::Summary, spec: &str) -> Option<&'a report::Sta
 fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     use supportsim::sweep::{self, Point};
     check_out(args.out.as_ref())?;
-    let base = prepared(&args.scenario, args.replications, args.seed, args.days)?;
+    let o = &args.overrides;
+    let base = prepared(&args.scenario, o.replications, o.seed, o.days)?;
     if args.sets.len() > 2 {
         return Err(flag_error(
             "a sweep takes one or two --set; run several sweeps for more".into(),
@@ -1127,7 +1128,8 @@ fn check_out(out: Option<&PathBuf>) -> Result<(), Failure> {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let model = prepared(&args.scenario, args.replications, args.seed, args.days)?;
+    let o = &args.overrides;
+    let model = prepared(&args.scenario, o.replications, o.seed, o.days)?;
     check_out(args.out.as_ref())?;
 
     let file = args.scenario.display().to_string();

@@ -176,15 +176,10 @@ pub fn svg(chart: &Chart) -> Result<String, PlotError> {
     register_font()?;
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
-        draw(&root, chart).map_err(|e| PlotError::Draw {
-            chart: chart.title().to_string(),
-            reason: e,
-        })?;
-        root.present().map_err(|e| PlotError::Draw {
-            chart: chart.title().to_string(),
-            reason: e.to_string(),
-        })?;
+        render(
+            &SVGBackend::with_string(&mut out, SIZE).into_drawing_area(),
+            chart,
+        )?;
     }
     Ok(out)
 }
@@ -195,15 +190,10 @@ pub fn png(chart: &Chart) -> Result<Vec<u8>, PlotError> {
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        draw(&root, chart).map_err(|e| PlotError::Draw {
-            chart: chart.title().to_string(),
-            reason: e,
-        })?;
-        root.present().map_err(|e| PlotError::Draw {
-            chart: chart.title().to_string(),
-            reason: e.to_string(),
-        })?;
+        render(
+            &BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(),
+            chart,
+        )?;
     }
     let mut out = Vec::new();
     let png_err = |e: png::EncodingError| PlotError::Png {
@@ -218,6 +208,19 @@ pub fn png(chart: &Chart) -> Result<Vec<u8>, PlotError> {
         writer.write_image_data(&rgb).map_err(png_err)?;
     }
     Ok(out)
+}
+
+/// Draws `chart` on any backend and flushes it, naming the chart in any error.
+fn render<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+) -> Result<(), PlotError> {
+    let fail = |reason: String| PlotError::Draw {
+        chart: chart.title().to_string(),
+        reason,
+    };
+    draw(root, chart).map_err(fail)?;
+    root.present().map_err(|e| fail(e.to_string()))
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Result<(), String> {
