@@ -27,6 +27,10 @@ enum Kind {
     Arrival {
         channel: u32,
     },
+    /// The arrival at this index of the model's replayed trace.
+    Replay {
+        index: u32,
+    },
     /// An agent finishes a contact; `chat` tells which kind of capacity is released.
     Done {
         agent: u32,
@@ -167,14 +171,17 @@ struct Agent {
     idle_stamp: u32,
     /// Index of the shift pattern in its group; `None` for around-the-clock agents.
     shift: Option<u32>,
+    /// Place in its group, from 0 (how contact logs name the agent).
+    number: u32,
     /// Stable identity (group, shift, place in the shift) for the agent's own random draws, so
     /// that adding an agent to a plan leaves every other agent's absences and breaks as they were.
     key: u64,
 }
 
 struct ArrivalGen {
-    /// Rate per second per slot of the day, before weekday, day and customer-base factors.
-    base: Vec<f64>,
+    /// Rate per second per slot of the day, per weekday (Monday first), before weekday, day
+    /// and customer-base factors.
+    base: [Vec<f64>; 7],
     slot_len: f64,
     slot: u64,
     slot_end: f64,
@@ -212,12 +219,91 @@ struct Decision {
     satisfaction: Option<Sat>,
 }
 
+/// How a contact's stay with the operation ended, as written to a contact log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactOutcome {
+    /// An agent answered it.
+    Answered,
+    /// The customer hung up or left the chat while waiting.
+    Abandoned,
+    /// The queue was full.
+    Blocked,
+    /// The bot resolved it (or the customer believed so).
+    Contained,
+    /// The knowledge base answered it before it reached the channel.
+    Deflected,
+    /// Still waiting (or being passed on) when the horizon ended.
+    Open,
+}
+
+impl ContactOutcome {
+    /// Lower-case name, as written in logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Answered => "answered",
+            Self::Abandoned => "abandoned",
+            Self::Blocked => "blocked",
+            Self::Contained => "contained",
+            Self::Deflected => "deflected",
+            Self::Open => "open",
+        }
+    }
+}
+
+/// One contact leg (a tier-1 or tier-2 stay in a queue, or a bot or knowledge-base answer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContactRecord {
+    /// When it joined the agents' queue (after any bot), seconds from 00:00 of day 0.
+    pub arrival: f64,
+    /// Channel index.
+    pub channel: u32,
+    /// Topic index.
+    pub topic: u32,
+    /// The topic's priority (1 most urgent).
+    pub priority: u32,
+    /// 0 for the first contact about an issue, 1 for the first repeat or retry, …
+    pub attempt: u32,
+    /// 0 at tier 1, 1 for the second-tier leg of an escalated contact.
+    pub tier: u8,
+    /// How it ended.
+    pub outcome: ContactOutcome,
+    /// Seconds waited until answered, abandoned or the horizon (0 for blocked, contained,
+    /// deflected).
+    pub wait: f64,
+    /// Seconds of agent time for an answered contact (0 otherwise).
+    pub handle: f64,
+    /// Agent group that answered it.
+    pub group: Option<u32>,
+    /// The answering agent, numbered from 0 within its group.
+    pub agent: Option<u32>,
+}
+
+/// Receives every contact leg as it ends (see [`simulate_logged`]).
+pub trait ContactSink {
+    /// Called once per leg, in the order legs end.
+    fn contact(&mut self, record: &ContactRecord);
+}
+
 /// Runs replication `rep` of `model`.
 pub fn simulate(model: &Model, rep: u32) -> RepResult {
     let never = AtomicBool::new(false);
     Engine::new(model, rep, true)
         .run(&never)
         .unwrap_or_else(unreachable_cancel)
+}
+
+/// Like [`simulate_cancellable`], and passes every contact leg to `sink` as it ends. The
+/// results are exactly those of the same replication without a sink.
+pub fn simulate_logged<'a>(
+    model: &'a Model,
+    rep: u32,
+    cancel: &AtomicBool,
+    series: bool,
+    sink: &'a mut dyn ContactSink,
+) -> Option<RepResult> {
+    let mut engine = Engine::new(model, rep, series);
+    engine.sink = Some(sink);
+    engine.run(cancel)
 }
 
 /// Runs replication `rep` of `model`, giving up (`None`) soon after `cancel` is set. Without
@@ -257,6 +343,8 @@ fn unreachable_cancel() -> RepResult {
 
 struct Engine<'m> {
     m: &'m Model,
+    /// Where contact legs go as they end, when a log is wanted.
+    sink: Option<&'m mut dyn ContactSink>,
     now: f64,
     seq: u64,
     heap: BinaryHeap<Event>,
@@ -342,14 +430,14 @@ impl<'m> Engine<'m> {
             .channels
             .iter()
             .map(|c| {
-                let n = c.intraday.len();
+                let n = c.intraday[0].len().max(1);
                 let slot_len = DAY / n as f64;
                 ArrivalGen {
-                    base: c
-                        .intraday
-                        .iter()
-                        .map(|w| m.demand.per_day * c.share * w / slot_len)
-                        .collect(),
+                    base: c.intraday.clone().map(|day| {
+                        day.iter()
+                            .map(|w| m.demand.per_day * c.share * w / slot_len)
+                            .collect()
+                    }),
                     slot_len,
                     slot: 0,
                     slot_end: 0.0,
@@ -386,8 +474,10 @@ impl<'m> Engine<'m> {
         let mut group_agents = vec![Vec::new(); ng];
         for (gi, g) in m.groups.iter().enumerate() {
             let mut add = |shift: Option<u32>, ordinal: u32, agents: &mut Vec<Agent>| {
+                let number = group_agents[gi].len() as u32;
                 group_agents[gi].push(agents.len() as u32);
                 agents.push(Agent {
+                    number,
                     key: ((gi as u64) << 42)
                         | (u64::from(shift.map_or(0xFFFF, |s| s)) << 22)
                         | u64::from(ordinal),
@@ -467,6 +557,7 @@ impl<'m> Engine<'m> {
         };
         Engine {
             m,
+            sink: None,
             now: 0.0,
             seq: 0,
             heap: BinaryHeap::with_capacity(agents.len() + 64),
@@ -541,8 +632,16 @@ impl<'m> Engine<'m> {
             // Day starts are few; scheduling them up front keeps their order fixed.
             self.schedule(f64::from(d) * DAY, Kind::DayStart { day: d });
         }
-        for c in 0..self.nc {
-            self.start_arrivals(c);
+        if let Some(trace) = &self.m.trace {
+            if let Some(first) = trace.first()
+                && first.time < self.horizon
+            {
+                self.schedule(first.time.max(0.0), Kind::Replay { index: 0 });
+            }
+        } else {
+            for c in 0..self.nc {
+                self.start_arrivals(c);
+            }
         }
         // Interval ends are scheduled one at a time (so the heap does not grow with the
         // horizon), each with the sequence number it would have had if all were scheduled
@@ -561,7 +660,11 @@ impl<'m> Engine<'m> {
                 return None;
             }
             match ev.kind {
-                Kind::Arrival { channel } => self.arrival(channel as usize),
+                Kind::Arrival { channel } => {
+                    self.next_arrival(channel as usize);
+                    self.arrival(channel as usize, None);
+                }
+                Kind::Replay { index } => self.replay(index as usize),
                 Kind::Done { agent, chat } => self.done(agent as usize, chat),
                 Kind::Abandon { slot, generation } => self.abandon(slot as usize, generation),
                 Kind::Enter { slot } => self.enter(slot as usize),
@@ -582,6 +685,18 @@ impl<'m> Engine<'m> {
         for (c, n) in self.channel_waiting.iter().enumerate() {
             self.r.open_end[c] = u64::from(*n);
             self.r.conservation.open_end += u64::from(*n);
+        }
+        if self.sink.is_some() {
+            let open: Vec<Contact> = self
+                .slab
+                .iter()
+                .filter(|s| matches!(s.state, State::Waiting | State::Passing))
+                .map(|s| s.contact)
+                .collect();
+            for contact in open {
+                let wait = (self.horizon - contact.arrival).max(0.0);
+                self.log(&contact, ContactOutcome::Open, wait, None);
+            }
         }
         for s in &self.slab {
             match s.state {
@@ -604,7 +719,7 @@ impl<'m> Engine<'m> {
 
     fn slot_rate(&self, c: usize, slot: u64) -> f64 {
         let g = &self.arrivals[c];
-        let per_day = g.base.len() as u64;
+        let per_day = g.base[0].len() as u64;
         let day = (slot / per_day) as usize;
         let weekday = (self.m.demand.start_weekday + day) % 7;
         let factor = self.day_factor.get(day).copied().unwrap_or(1.0);
@@ -614,7 +729,7 @@ impl<'m> Engine<'m> {
         } else {
             1.0
         };
-        g.base[(slot % per_day) as usize] * self.m.demand.weekday[weekday] * factor * base
+        g.base[weekday][(slot % per_day) as usize] * self.m.demand.weekday[weekday] * factor * base
     }
 
     fn start_arrivals(&mut self, c: usize) {
@@ -685,16 +800,41 @@ impl<'m> Engine<'m> {
         }
     }
 
-    fn arrival(&mut self, c: usize) {
-        self.next_arrival(c);
+    /// The arrival at `index` of the replayed trace; schedules the next one.
+    fn replay(&mut self, index: usize) {
+        let Some(trace) = &self.m.trace else { return };
+        let Some(a) = trace.get(index).copied() else {
+            return;
+        };
+        if let Some(next) = trace.get(index + 1)
+            && next.time < self.horizon
+        {
+            let at = next.time.max(self.now);
+            self.schedule(
+                at,
+                Kind::Replay {
+                    index: index as u32 + 1,
+                },
+            );
+        }
+        let c = (a.channel.0 as usize).min(self.nc.saturating_sub(1));
+        let t = (a.topic.0 as usize).min(self.nt.saturating_sub(1));
+        self.arrival(c, Some(t));
+    }
+
+    /// A first contact on channel `c`, about `topic` when it is known (replayed), else drawn.
+    fn arrival(&mut self, c: usize, topic: Option<usize>) {
         let now = self.now;
         let ch = &self.m.channels[c];
         // Customer-side draws, always in the same order, whatever happens next.
         let rng = &mut self.customer_rng[c];
         let u: f64 = rng.random();
         let cdf = &self.topic_cdf[c];
-        let t = cdf.iter().position(|&p| u < p).unwrap_or(cdf.len() - 1);
-        let handle = ch.handle_time.sample(rng) * self.m.topics[t].handle_time_factor;
+        let t = topic.unwrap_or_else(|| cdf.iter().position(|&p| u < p).unwrap_or(cdf.len() - 1));
+        let handle = match &self.m.topics[t].handle_time {
+            Some(d) => d.sample(rng),
+            None => ch.handle_time.sample(rng) * self.m.topics[t].handle_time_factor,
+        };
         let patience = ch
             .patience
             .as_ref()
@@ -719,6 +859,7 @@ impl<'m> Engine<'m> {
         let deflection = self.m.topics[t].kb_deflection;
         if deflection > 0.0 && contact.key.unit(Purpose::Deflect) < deflection {
             self.tally(c, t, now, |x| x.deflected += 1);
+            self.log(&contact, ContactOutcome::Deflected, 0.0, None);
             return;
         }
         self.incoming(contact);
@@ -770,6 +911,7 @@ impl<'m> Engine<'m> {
             };
             let sat = self.satisfaction(&contact, &outcome);
             self.record_satisfaction(&contact, sat);
+            self.log(&contact, ContactOutcome::Contained, 0.0, None);
             let end = now + bot_time;
             if falsely {
                 // The customer finds out later and comes back about the same issue.
@@ -789,6 +931,37 @@ impl<'m> Engine<'m> {
         contact.patience *= a.patience_factor;
         let slot = self.store(contact, State::Passing);
         self.schedule(now + bot_time, Kind::Enter { slot });
+    }
+
+    /// Passes a contact leg that ended to the log, if one is kept.
+    #[inline]
+    fn log(
+        &mut self,
+        contact: &Contact,
+        outcome: ContactOutcome,
+        wait: f64,
+        handled: Option<(usize, f64)>,
+    ) {
+        if self.sink.is_none() {
+            return;
+        }
+        let agent = handled.map(|(a, _)| &self.agents[a]);
+        let record = ContactRecord {
+            arrival: contact.arrival,
+            channel: contact.channel,
+            topic: contact.topic,
+            priority: self.m.topics[contact.topic as usize].priority,
+            attempt: contact.key.attempt,
+            tier: contact.key.tier,
+            outcome,
+            wait,
+            handle: handled.map_or(0.0, |(_, h)| h),
+            group: agent.map(|a| a.group),
+            agent: agent.map(|a| a.number),
+        };
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.contact(&record);
+        }
     }
 
     fn store(&mut self, contact: Contact, state: State) -> u32 {
@@ -853,6 +1026,7 @@ impl<'m> Engine<'m> {
             && self.channel_waiting[c] >= cap
         {
             self.r.conservation.blocked += 1;
+            self.log(&contact, ContactOutcome::Blocked, 0.0, None);
             if contact.key.tier == 0 {
                 self.tally(c, contact.topic as usize, contact.counted_at, |x| {
                     x.blocked += 1;
@@ -976,6 +1150,7 @@ impl<'m> Engine<'m> {
         if wait < self.r.min_wait {
             self.r.min_wait = wait;
         }
+        self.log(&contact, ContactOutcome::Answered, wait, Some((a, handle)));
         let end = now + handle;
         let d = self.decide(&contact, g, wait);
         // A contact passed to tier 2 is still open; it ends at tier 2.
@@ -1264,27 +1439,28 @@ impl<'m> Engine<'m> {
     /// instead of piling up at opening time. A channel closed all week is taken as it is.
     fn next_open(&self, c: usize, t: f64, u: f64) -> f64 {
         let g = &self.arrivals[c];
-        let n = g.base.len();
-        let open_day =
-            |day: usize| self.m.demand.weekday[(self.m.demand.start_weekday + day) % 7] > 0.0;
+        let n = g.base[0].len();
+        let weekday = |day: usize| (self.m.demand.start_weekday + day) % 7;
+        let open_day = |day: usize| self.m.demand.weekday[weekday(day)] > 0.0;
         let t = t.max(0.0);
         let day = (t / DAY) as usize;
         let slot = ((t - day as f64 * DAY) / g.slot_len) as usize;
-        if open_day(day) && g.base[slot.min(n - 1)] > 0.0 {
+        if open_day(day) && g.base[weekday(day)][slot.min(n - 1)] > 0.0 {
             return t;
         }
         for d in day..day + 8 {
             if !open_day(d) {
                 continue;
             }
+            let base = &g.base[weekday(d)];
             // Open slots of day d, after t on t's own day.
             let from = if d == day { slot + 1 } else { 0 };
-            let total: f64 = g.base[from.min(n)..].iter().sum();
+            let total: f64 = base[from.min(n)..].iter().sum();
             if total <= 0.0 {
                 continue;
             }
             let mut target = u * total;
-            for (k, w) in g.base.iter().enumerate().skip(from) {
+            for (k, w) in base.iter().enumerate().skip(from) {
                 if target < *w {
                     let within = if *w > 0.0 { target / w } else { 0.0 };
                     return d as f64 * DAY + (k as f64 + within) * g.slot_len;
@@ -1320,6 +1496,7 @@ impl<'m> Engine<'m> {
         self.channel_waiting[c] -= 1;
         self.r.conservation.abandoned += 1;
         let wait = self.now - contact.arrival;
+        self.log(&contact, ContactOutcome::Abandoned, wait, None);
         if contact.key.tier == 0 {
             self.tally(c, t, contact.counted_at, |x| {
                 x.abandoned += 1;

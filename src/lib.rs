@@ -38,6 +38,7 @@
 
 pub mod charts;
 pub mod compare;
+pub mod contact_log;
 pub mod diagnostic;
 pub mod dist;
 pub mod duration;
@@ -91,4 +92,36 @@ pub fn run_replications_cancellable(
             r
         })
         .collect()
+}
+
+/// Like [`run_replications_cancellable`], and passes every contact leg of the first
+/// replication to `sink` as it ends (the other replications run alongside it). The results are
+/// those of the same run without a sink.
+pub fn run_replications_logged(
+    model: &model::Model,
+    progress: &(dyn Fn() + Sync),
+    cancel: &std::sync::atomic::AtomicBool,
+    series: bool,
+    sink: &mut (dyn engine::ContactSink + Send),
+) -> Option<Vec<metrics::RepResult>> {
+    let (first, rest) = rayon::join(
+        || {
+            let r = engine::simulate_logged(model, 0, cancel, series, sink);
+            progress();
+            r
+        },
+        || {
+            (1..model.replications)
+                .into_par_iter()
+                .map(|rep| {
+                    let r = engine::simulate_cancellable(model, rep, cancel, series);
+                    progress();
+                    r
+                })
+                .collect::<Option<Vec<_>>>()
+        },
+    );
+    let mut all = vec![first?];
+    all.extend(rest?);
+    Some(all)
 }

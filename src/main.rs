@@ -197,6 +197,10 @@ struct RunArgs {
     /// With --out, also write every chart as PNG (charts are always written as SVG).
     #[arg(long, requires = "out")]
     png: bool,
+    /// Write one CSV row per contact of the first replication to FILE (streamed; the format
+    /// `supportsim fit` reads by default).
+    #[arg(long, value_name = "FILE")]
+    contacts_log: Option<PathBuf>,
 }
 
 /// An error with the exit code it maps to.
@@ -906,6 +910,66 @@ fn replicate(
         })
 }
 
+/// Runs the replications and streams the first one's contacts to a temporary file beside
+/// `path`, which the caller moves into place once everything else is written.
+fn replicate_logged(
+    model: &supportsim::model::Model,
+    bar: &ProgressBar,
+    series: bool,
+    path: &Path,
+) -> Result<(Vec<supportsim::metrics::RepResult>, tempfile::NamedTempFile), Failure> {
+    if path.is_dir() {
+        return Err(flag_error(format!(
+            "--contacts-log {} is a folder
+  = help: give a file name, e.g. contacts.csv",
+            path.display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(flag_error(format!(
+            "--contacts-log: folder {} does not exist
+  = help: create it first, or write the log elsewhere",
+            dir.display()
+        )));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(".contacts-log.")
+        .tempfile_in(&dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    let file = std::io::BufWriter::with_capacity(
+        1 << 20,
+        tmp.as_file()
+            .try_clone()
+            .context("opening the contact log")?,
+    );
+    let mut writer = supportsim::contact_log::ContactLogWriter::new(model, file)
+        .context("writing the contact log")?;
+    let reps = supportsim::run_replications_logged(
+        model,
+        &|| bar.inc(1),
+        &INTERRUPTED,
+        series,
+        &mut writer,
+    )
+    .ok_or_else(|| {
+        bar.finish_and_clear();
+        Failure {
+            code: 130,
+            error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
+        }
+    })?;
+    writer
+        .finish()
+        .and_then(|(w, _)| w.into_inner().map_err(|e| e.into_error()))
+        .and_then(|f| readable(&f).and_then(|_| f.sync_all()))
+        .with_context(|| format!("writing the contact log {}", path.display()))?;
+    Ok((reps, tmp))
+}
+
 fn flag_error(msg: String) -> Failure {
     Failure::input(anyhow::anyhow!("error: {msg}"))
 }
@@ -1136,7 +1200,14 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let bar = progress_bar(u64::from(model.replications));
     // The table's warnings and --out need the time series; --json alone needs none, and then
     // memory does not grow with the horizon.
-    let reps = replicate(&model, &bar, args.out.is_some() || !args.json)?;
+    let series = args.out.is_some() || !args.json;
+    let (reps, log) = match &args.contacts_log {
+        None => (replicate(&model, &bar, series)?, None),
+        Some(path) => {
+            let (reps, log) = replicate_logged(&model, &bar, series, path)?;
+            (reps, Some(log))
+        }
+    };
     bar.finish_and_clear();
     let summary = report::summarize(&model, &file, &reps);
 
@@ -1177,6 +1248,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         files.push(("report.html".into(), page.into_bytes()));
         write_all(dir, &files)?;
         written = files.into_iter().map(|(n, _)| n).collect();
+    }
+    if let (Some(log), Some(path)) = (log, &args.contacts_log) {
+        log.persist(path).map_err(|e| {
+            anyhow::Error::new(e.error).context(format!("saving {}", path.display()))
+        })?;
     }
     let mut stdout = std::io::stdout().lock();
     if args.json {

@@ -63,8 +63,9 @@ pub struct Channel {
     /// Handle-time stretch per extra concurrent chat: a chat taken while holding `k` others
     /// lasts `1 + stretch·k` times longer.
     pub concurrency_stretch: f64,
-    /// Intraday weights of this channel's arrivals per slot of `86 400 / len` seconds, sum 1.
-    pub intraday: Vec<f64>,
+    /// Intraday weights of this channel's arrivals per weekday (Monday first), per slot of
+    /// `86 400 / len` seconds; each day's weights sum to 1 and all days have the same length.
+    pub intraday: [Vec<f64>; 7],
     /// Wait at which the wait penalty on satisfaction is half its maximum, seconds.
     pub wait_tolerance: f64,
     /// Where repeat contacts from this channel come back, indexed by [`ChannelId`]; sums to 1.
@@ -84,6 +85,9 @@ pub struct Topic {
     pub skill: String,
     /// Multiplier on the channel's handle time.
     pub handle_time_factor: f64,
+    /// The topic's own handle-time distribution (of a proficient agent, seconds), used on every
+    /// channel instead of the channel's distribution × `handle_time_factor`.
+    pub handle_time: Option<Dist>,
     /// Probability of each channel for this topic, indexed by [`ChannelId`]; sums to 1.
     pub channel_mix: Vec<f64>,
     /// Probability that a fully proficient agent resolves the issue at the contact (scaled by
@@ -283,6 +287,19 @@ pub struct Model {
     pub csat: crate::experience::WaitCsat,
     /// The customer base, if modelled.
     pub customers: Option<Customers>,
+    /// Arrivals replayed from a log instead of drawn from `demand` (backtests); sorted by time.
+    pub trace: Option<std::sync::Arc<[TraceArrival]>>,
+}
+
+/// One first contact replayed from a log: when it came, on which channel, about what.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TraceArrival {
+    /// Arrival, seconds from 00:00 of day 0.
+    pub time: f64,
+    /// Channel.
+    pub channel: ChannelId,
+    /// Topic.
+    pub topic: TopicId,
 }
 
 impl Model {
@@ -312,6 +329,15 @@ impl Model {
         self.groups.iter().any(|g| g.tier == 2)
     }
 
+    /// Mean handle time of topic `t` on channel `c` for a proficient agent, seconds.
+    pub fn mean_handle(&self, c: ChannelId, t: TopicId) -> f64 {
+        let topic = &self.topics[t.0 as usize];
+        match &topic.handle_time {
+            Some(d) => d.mean(),
+            None => self.channels[c.0 as usize].handle_time.mean() * topic.handle_time_factor,
+        }
+    }
+
     /// Mean offered load of a channel in Erlangs over the week (ignoring proficiency).
     pub fn offered_erlangs(&self, c: ChannelId) -> f64 {
         let ch = &self.channels[c.0 as usize];
@@ -319,12 +345,12 @@ impl Model {
         let per_second = self.demand.per_day * mean_weight / crate::duration::DAY;
         self.topics
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(ti, t)| {
                 per_second
                     * t.share
                     * t.channel_mix[c.0 as usize]
-                    * ch.handle_time.mean()
-                    * t.handle_time_factor
+                    * self.mean_handle(c, TopicId(ti as u32))
             })
             .sum::<f64>()
             / f64::from(ch.concurrency.max(1))

@@ -536,7 +536,10 @@ fn named_intraday(name: &str) -> Option<Vec<f64>> {
 const INTRADAY_NAMES: &str = "flat, business-hours, extended-hours, around-the-clock";
 
 fn intraday(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> Option<Vec<f64>> {
-    let v = t.get("intraday")?;
+    intraday_value(cx, t.get("intraday")?, ctx)
+}
+
+fn intraday_value(cx: &mut Cx, v: &Value<'_>, ctx: &str) -> Option<Vec<f64>> {
     let weights = match v.get_ref() {
         DeValue::String(name) => match named_intraday(name) {
             Some(w) => w,
@@ -593,6 +596,27 @@ fn intraday(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> Option<Vec<f64>> {
         return None;
     }
     Some(weights.iter().map(|w| w / sum).collect())
+}
+
+/// The seven weekday profiles of a channel: each weekday's own profile or `default`, brought to
+/// one common number of slots (every length divides the day, so a step profile is repeated
+/// exactly at a finer slot length). Each day's weights keep summing to 1.
+fn week_profile(own: &[Option<Vec<f64>>; 7], default: &[f64]) -> [Vec<f64>; 7] {
+    fn gcd(a: usize, b: usize) -> usize {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    let days: [&[f64]; 7] = std::array::from_fn(|i| own[i].as_deref().unwrap_or(default));
+    // Lengths divide 86 400, so their least common multiple divides 86 400 too.
+    let len = days
+        .iter()
+        .fold(1usize, |l, d| l / gcd(l, d.len().max(1)) * d.len().max(1));
+    days.map(|d| {
+        let n = d.len().max(1);
+        let k = (len / n).max(1);
+        d.iter()
+            .flat_map(|w| std::iter::repeat_n(w / k as f64, k))
+            .collect()
+    })
 }
 
 fn weekday_index(name: &str) -> Option<usize> {
@@ -754,6 +778,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
     let mut per_day = None;
     let mut weekday = [1.0; 7];
     let mut intraday_default = vec![1.0 / 24.0; 24];
+    let mut intraday_weekday: [Option<Vec<f64>>; 7] = Default::default();
     let mut day_cv = 0.0;
     match doc.get("volume") {
         None => cx.diags.push(
@@ -763,7 +788,17 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         Some(v) => {
             if let Some(t) = cx.table(v, "volume") {
                 let ctx = "[volume]";
-                cx.check_keys(t, &["per_day", "weekday", "intraday", "day_cv"], ctx);
+                cx.check_keys(
+                    t,
+                    &[
+                        "per_day",
+                        "weekday",
+                        "intraday",
+                        "weekday_intraday",
+                        "day_cv",
+                    ],
+                    ctx,
+                );
                 per_day = cx.num(
                     t,
                     "per_day",
@@ -828,6 +863,28 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 }
                 if let Some(w) = intraday(cx, t, ctx) {
                     intraday_default = w;
+                }
+                if let Some(wv) = t.get("weekday_intraday") {
+                    match wv.get_ref() {
+                        DeValue::Table(wt) => {
+                            let wctx = "`weekday_intraday` of [volume]";
+                            cx.check_keys(wt, &WEEKDAYS, wctx);
+                            for (i, d) in WEEKDAYS.iter().enumerate() {
+                                if let Some(dv) = wt.get(*d) {
+                                    intraday_weekday[i] =
+                                        intraday_value(cx, dv, &format!("`{d}` of {wctx}"));
+                                }
+                            }
+                        }
+                        other => cx.err(
+                            format!(
+                                "`weekday_intraday` in [volume] must be a table of profiles, not {}",
+                                type_name(other)
+                            ),
+                            span_of(wv),
+                            "write e.g. weekday_intraday = { fri = \"business-hours\" }",
+                        ),
+                    }
                 }
                 if let Some((c, _)) = cx.num(
                     t,
@@ -1140,6 +1197,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 priority: 1,
                 skill: "all".into(),
                 handle_time_factor: 1.0,
+                handle_time: None,
                 channel_mix: channel_share.clone(),
                 fcr: None,
                 containment: f64::NAN,
@@ -1174,6 +1232,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             "priority",
                             "skill",
                             "handle_time_factor",
+                            "handle_time",
                             "channels",
                             "fcr",
                             "containment",
@@ -1236,6 +1295,14 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             "1 is the channel's handle time; 1.5 is half as long again",
                         )
                         .map_or(1.0, |x| x.0);
+                    let topic_handle = cx.dist(t, "handle_time", &ctx);
+                    if let (Some(a), Some(_)) = (t.get("handle_time_factor"), &topic_handle) {
+                        cx.err(
+                            format!("{ctx} has both `handle_time` and `handle_time_factor`"),
+                            span_of(a),
+                            "give the topic's own handle_time, or a factor on the channel's, not both",
+                        );
+                    }
                     let mut mix = channel_share.clone();
                     let mut has_mix = false;
                     if let Some(mv) = t.get("channels") {
@@ -1321,6 +1388,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         share: share.map_or(if n == 1 { 1.0 } else { 0.0 }, |s| s.0),
                         priority,
                         handle_time_factor: factor,
+                        handle_time: topic_handle,
                         channel_mix: mix,
                         fcr,
                         containment,
@@ -1708,7 +1776,10 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                     1
                 },
                 concurrency_stretch: c.stretch,
-                intraday: c.intraday.unwrap_or_else(|| intraday_default.clone()),
+                intraday: match c.intraday {
+                    Some(own) => week_profile(&Default::default(), &own),
+                    None => week_profile(&intraday_weekday, &intraday_default),
+                },
                 wait_tolerance: c.wait_tolerance.unwrap_or(match kind {
                     ChannelKind::Call => 240.0,
                     ChannelKind::Chat => 300.0,
@@ -1833,6 +1904,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         resolution,
         csat,
         customers,
+        trace: None,
     };
     load_warnings(cx, &model, &spans);
     Some(model)

@@ -5,7 +5,7 @@
 //! agents finishing contacts past their interval make the formulas miss.
 
 use crate::duration::DAY;
-use crate::model::{ChannelKind, Model};
+use crate::model::{ChannelId, ChannelKind, Model, TopicId};
 use crate::queueing;
 
 /// One requirement: a channel at a weekday and interval of the day.
@@ -36,14 +36,15 @@ pub fn target(model: &Model, c: usize) -> f64 {
 /// averaged over the intraday slots it covers.
 fn rate(model: &Model, c: usize, wd: usize, t0: f64, len: f64) -> f64 {
     let ch = &model.channels[c];
-    let n = ch.intraday.len();
+    let profile = &ch.intraday[wd];
+    let n = profile.len();
     let slot_len = DAY / n as f64;
     let mut total = 0.0;
     let steps = 8;
     for k in 0..steps {
         let t = t0 + (k as f64 + 0.5) * len / steps as f64;
         let i = ((t / slot_len) as usize).min(n - 1);
-        total += model.demand.per_day * ch.share * ch.intraday[i] / slot_len;
+        total += model.demand.per_day * ch.share * profile[i] / slot_len;
     }
     total / steps as f64 * model.demand.weekday[wd]
 }
@@ -63,10 +64,10 @@ fn aht(model: &Model, c: usize) -> f64 {
     model
         .topics
         .iter()
+        .enumerate()
         .zip(&w)
-        .map(|(t, w)| w / total * t.handle_time_factor)
+        .map(|((ti, _), w)| w / total * model.mean_handle(ChannelId(c as u32), TopicId(ti as u32)))
         .sum::<f64>()
-        * ch.handle_time.mean()
 }
 
 /// Fewest servers meeting `target` within `within` for `lambda` per second of `s` seconds.
@@ -155,6 +156,31 @@ fn hhmm(sec: f64) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
+/// Stacks a day's profile of agents per slot into shifts: the k-th agent works every slot
+/// needing more than k agents, in one shift per unbroken run, so that agents carry on across
+/// slots as real ones do instead of handing over at every boundary. Returns
+/// (first slot, end slot) → agents.
+pub fn stack(profile: &[u32]) -> std::collections::BTreeMap<(usize, usize), u32> {
+    let mut runs = std::collections::BTreeMap::new();
+    let n = profile.len();
+    let top = profile.iter().copied().max().unwrap_or(0);
+    for k in 0..top {
+        let mut s = 0;
+        while s < n {
+            if profile[s] > k {
+                let start = s;
+                while s < n && profile[s] > k {
+                    s += 1;
+                }
+                *runs.entry((start, s)).or_insert(0) += 1;
+            } else {
+                s += 1;
+            }
+        }
+    }
+    runs
+}
+
 /// The scenario `doc` with its tier-1 agent groups replaced by one group per channel whose
 /// shifts follow the requirements: `count` agents on each weekday and interval. Tier-2 groups
 /// are kept. The result is a scenario file a planner can keep, edit and run.
@@ -171,9 +197,7 @@ pub fn staffed_document(doc: &toml::Table, model: &Model, reqs: &[Requirement]) 
         _ => Vec::new(),
     };
     for (c, ch) in model.channels.iter().enumerate() {
-        // Stack the day's profile into layers: the k-th agent works every interval needing more
-        // than k agents, in one shift per unbroken run, so that agents carry on across
-        // intervals as real ones do instead of handing over at every boundary.
+        // Stack each day's profile into shifts (see `stack`).
         let per_day = (DAY / len).round() as usize;
         let mut shifts = Vec::new();
         for (wd, day_name) in DAYS.iter().enumerate() {
@@ -181,23 +205,7 @@ pub fn staffed_document(doc: &toml::Table, model: &Model, reqs: &[Requirement]) 
             for r in reqs.iter().filter(|r| r.channel == c && r.weekday == wd) {
                 profile[r.slot] = r.required;
             }
-            let mut runs: std::collections::BTreeMap<(usize, usize), i64> =
-                std::collections::BTreeMap::new();
-            let top = profile.iter().copied().max().unwrap_or(0);
-            for k in 0..top {
-                let mut s = 0;
-                while s < per_day {
-                    if profile[s] > k {
-                        let start = s;
-                        while s < per_day && profile[s] > k {
-                            s += 1;
-                        }
-                        *runs.entry((start, s)).or_insert(0) += 1;
-                    } else {
-                        s += 1;
-                    }
-                }
-            }
+            let runs = stack(&profile);
             for ((start, end), count) in runs {
                 let mut t = toml::Table::new();
                 t.insert(
@@ -206,7 +214,7 @@ pub fn staffed_document(doc: &toml::Table, model: &Model, reqs: &[Requirement]) 
                 );
                 t.insert("start".into(), Value::String(hhmm(start as f64 * len)));
                 t.insert("end".into(), Value::String(hhmm(end as f64 * len)));
-                t.insert("count".into(), Value::Integer(count));
+                t.insert("count".into(), Value::Integer(i64::from(count)));
                 shifts.push(Value::Table(t));
             }
         }
