@@ -358,6 +358,10 @@ pub struct LogRead {
     pub not_queued: u64,
     /// Rows left out by `keep` or by channel.
     pub filtered: u64,
+    /// Rows with a value that could not be read (left out), and the first such problem.
+    pub unreadable: u64,
+    /// The first unreadable value, in words.
+    pub first_unreadable: Option<String>,
     /// Weekday of day 0.
     pub start_weekday: usize,
     /// Label of day 0 as the log writes it (a date or a day number).
@@ -618,69 +622,70 @@ pub fn read(
             out.not_queued += 1;
             continue;
         }
-        let date_text = get(r, i_date);
-        let day = parse_date(&date_text, &mapping.formats.date).ok_or_else(|| {
-            bad(
-                *line,
-                &c.date,
-                date_text.clone(),
-                &format!("a date written {}", mapping.formats.date),
-            )
-        })?;
-        let time_text = get(r, i_time);
-        let mut time = match mapping.formats.time.as_str() {
-            "seconds" => parse_seconds(&time_text),
-            _ => parse_clock(&time_text),
-        }
-        .ok_or_else(|| bad(*line, &c.time, time_text.clone(), "a time of day"))?;
-        if let Some(io) = i_offset {
-            let t = get(r, io);
-            time += parse_seconds(&t).ok_or_else(|| {
+        let row = (|| -> Result<_, LogError> {
+            let date_text = get(r, i_date);
+            let day = parse_date(&date_text, &mapping.formats.date).ok_or_else(|| {
                 bad(
                     *line,
-                    c.time_offset.as_deref().unwrap_or(""),
-                    t.clone(),
-                    "seconds",
+                    &c.date,
+                    date_text.clone(),
+                    &format!("a date written {}", mapping.formats.date),
                 )
             })?;
-        }
-        let weekday = match i_weekday {
-            Some(iw) => {
-                let w = get(r, iw).to_ascii_lowercase();
-                let w3 = w.get(..3).unwrap_or("");
-                Some(WEEKDAYS.iter().position(|d| *d == w3).ok_or_else(|| {
-                    bad(
-                        *line,
-                        c.weekday.as_deref().unwrap_or(""),
-                        w.clone(),
-                        "a weekday (mon…sun)",
-                    )
-                })?)
+            let time_text = get(r, i_time);
+            let mut time = match mapping.formats.time.as_str() {
+                "seconds" => parse_seconds(&time_text),
+                _ => parse_clock(&time_text),
             }
-            None => None,
-        };
-        let wait_text = get(r, i_wait);
-        let wait = parse_seconds(&wait_text)
-            .ok_or_else(|| bad(*line, &c.wait, wait_text.clone(), "seconds"))?;
-        let handle = match (fate, i_handle) {
-            (Fate::Answered, Some(ih)) => {
-                let h = get(r, ih);
-                Some(parse_seconds(&h).ok_or_else(|| {
+            .ok_or_else(|| bad(*line, &c.time, time_text.clone(), "a time of day"))?;
+            if let Some(io) = i_offset {
+                let t = get(r, io);
+                time += parse_seconds(&t).ok_or_else(|| {
                     bad(
                         *line,
-                        c.handle.as_deref().unwrap_or(""),
-                        h.clone(),
+                        c.time_offset.as_deref().unwrap_or(""),
+                        t.clone(),
                         "seconds",
                     )
-                })?)
+                })?;
             }
-            _ => None,
-        };
-        let topic = i_topic.map_or_else(|| "all".to_string(), |i| get(r, i));
-        let priority = match i_priority {
-            Some(ip) => {
-                let p = get(r, ip);
-                match mapping.priority.get(&p) {
+            let weekday = match i_weekday {
+                Some(iw) => {
+                    let w = get(r, iw).to_ascii_lowercase();
+                    let w3 = w.get(..3).unwrap_or("");
+                    Some(WEEKDAYS.iter().position(|d| *d == w3).ok_or_else(|| {
+                        bad(
+                            *line,
+                            c.weekday.as_deref().unwrap_or(""),
+                            w.clone(),
+                            "a weekday (mon…sun)",
+                        )
+                    })?)
+                }
+                None => None,
+            };
+            let wait_text = get(r, i_wait);
+            let wait = parse_seconds(&wait_text)
+                .ok_or_else(|| bad(*line, &c.wait, wait_text.clone(), "seconds"))?;
+            let handle = match (fate, i_handle) {
+                (Fate::Answered, Some(ih)) => {
+                    let h = get(r, ih);
+                    Some(parse_seconds(&h).ok_or_else(|| {
+                        bad(
+                            *line,
+                            c.handle.as_deref().unwrap_or(""),
+                            h.clone(),
+                            "seconds",
+                        )
+                    })?)
+                }
+                _ => None,
+            };
+            let topic = i_topic.map_or_else(|| "all".to_string(), |i| get(r, i));
+            let priority = match i_priority {
+                Some(ip) => {
+                    let p = get(r, ip);
+                    match mapping.priority.get(&p) {
                     Some(rank) => *rank,
                     None => p.parse::<u32>().ok().filter(|x| *x >= 1).ok_or_else(|| {
                         bad(
@@ -691,12 +696,26 @@ pub fn read(
                         )
                     })?,
                 }
+                }
+                None => 1,
+            };
+            let agent = i_agent
+                .map(|i| get(r, i))
+                .filter(|a| !a.is_empty() && !mapping.values.no_agent.contains(a));
+            Ok((
+                day, weekday, date_text, time, wait, handle, topic, priority, agent,
+            ))
+        })();
+        let (day, weekday, date_text, time, wait, handle, topic, priority, agent) = match row {
+            Ok(x) => x,
+            Err(e) => {
+                out.unreadable += 1;
+                if out.first_unreadable.is_none() {
+                    out.first_unreadable = Some(e.to_string());
+                }
+                continue;
             }
-            None => 1,
         };
-        let agent = i_agent
-            .map(|i| get(r, i))
-            .filter(|a| !a.is_empty() && !mapping.values.no_agent.contains(a));
         if out.first_date.is_empty() || parsed.iter().all(|p| p.0 > day) {
             out.first_date = date_text.clone();
         }
@@ -715,6 +734,15 @@ pub fn read(
                 agent,
             },
         ));
+    }
+    // A few damaged rows are left out and reported; many mean the mapping is wrong.
+    if out.unreadable > 0 && out.unreadable * 20 > out.rows {
+        return Err(LogError::Io(format!(
+            "{} of {} rows could not be read; the first: {}\n  = help: check the mapping's columns and formats",
+            out.unreadable,
+            out.rows,
+            out.first_unreadable.as_deref().unwrap_or("")
+        )));
     }
     let Some(first) = parsed.iter().map(|p| p.0).min() else {
         return Err(LogError::Empty(format!(

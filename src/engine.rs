@@ -1138,8 +1138,12 @@ impl<'m> Engine<'m> {
             self.agents[a].chats = false;
             self.group_busy[g] += 1.0;
         }
+        let wrap = ch
+            .after_call
+            .as_ref()
+            .map_or(0.0, |d| d.sample(&mut contact.key.rng(Purpose::AfterCall)));
         self.schedule(
-            now + handle,
+            now + handle + wrap,
             Kind::Done {
                 agent: a as u32,
                 chat,

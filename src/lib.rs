@@ -36,6 +36,7 @@
 //! assert!(sl.mean.unwrap() > 0.0 && sl.mean.unwrap() <= 1.0);
 //! ```
 
+pub mod backtest;
 pub mod charts;
 pub mod compare;
 pub mod contact_log;
@@ -46,8 +47,10 @@ pub mod engine;
 pub mod erlang;
 pub mod experience;
 pub mod export;
+pub mod fit;
 pub mod html;
 pub mod metrics;
+pub mod mle;
 pub mod model;
 pub mod plot;
 pub mod queueing;

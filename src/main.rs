@@ -10,6 +10,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+mod history_cmd;
+
 use supportsim::scenario::{self, LoadError};
 use supportsim::{charts, export, html, plot, report};
 
@@ -43,6 +45,12 @@ enum Command {
     /// Agents needed per weekday and interval for each channel to meet its target: Erlang
     /// first, then corrected by simulation.
     Staff(StaffArgs),
+    /// Fit a scenario to a contact log: arrival profile, topics, handle times, patience and
+    /// agents on duty, each with its uncertainty.
+    Fit(history_cmd::FitArgs),
+    /// Replay a contact log's arrivals and agents on duty through the model and set the
+    /// actual waits, service level, abandonment and occupancy against the simulated spread.
+    Backtest(history_cmd::BacktestArgs),
 }
 
 #[derive(clap::Args)]
@@ -243,6 +251,8 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(&args),
         Command::Sweep(args) => sweep(&args),
         Command::Staff(args) => staff(&args),
+        Command::Fit(args) => history_cmd::fit_command(&args),
+        Command::Backtest(args) => history_cmd::backtest_command(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -52,6 +52,9 @@ pub struct Channel {
     pub handle_time: Dist,
     /// Patience before abandoning (call and chat only); `None` means customers never abandon.
     pub patience: Option<Dist>,
+    /// Agent time after each contact before the next (wrap-up, short unavailability), seconds;
+    /// busy for occupancy but not part of the customer's handle time.
+    pub after_call: Option<Dist>,
     /// Answer-time threshold of the service level, seconds.
     pub answer_within: f64,
     /// Service-level target (share answered within `answer_within`), for reports.

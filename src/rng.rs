@@ -85,6 +85,8 @@ pub enum Purpose {
     Absence = 15,
     /// When an agent's planned shrinkage falls in a shift.
     BreakTime = 16,
+    /// After-call work following a contact.
+    AfterCall = 17,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

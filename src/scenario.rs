@@ -907,6 +907,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         share: Option<(f64, Range<usize>)>,
         handle_time: Option<Dist>,
         patience: Option<Dist>,
+        after_call: Option<Dist>,
         answer_within: Option<f64>,
         target: Option<f64>,
         queue_capacity: Option<u32>,
@@ -947,6 +948,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             "share",
                             "handle_time",
                             "patience",
+                            "after_call_work",
                             "answer_within",
                             "service_level_target",
                             "queue_capacity",
@@ -991,6 +993,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         cx.err(format!("{ctx} needs `handle_time`"), key.span(), "add e.g. handle_time = { dist = \"lognormal\", mean = \"6m\", cv = 0.8 }");
                     }
                     let patience = cx.dist(ct, "patience", &ctx);
+                    let after_call = cx.dist(ct, "after_call_work", &ctx);
                     if let (Some(ChannelKind::Async), Some(pv)) = (kind, ct.get("patience")) {
                         cx.err(format!("{ctx} is async: its contacts do not abandon, so `patience` has no meaning"), span_of(pv), "remove patience, or make the channel a \"call\" or \"chat\"");
                     }
@@ -1096,6 +1099,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         share,
                         handle_time,
                         patience,
+                        after_call,
                         answer_within,
                         target,
                         queue_capacity,
@@ -1767,6 +1771,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 share: channel_share[i],
                 handle_time: c.handle_time?,
                 patience: c.patience,
+                after_call: c.after_call,
                 answer_within: within,
                 service_level_target: c.target,
                 queue_capacity: c.queue_capacity,

@@ -8,6 +8,7 @@ mod diagnostics;
 mod erlang;
 mod experience;
 mod hardness;
+mod history;
 mod properties;
 mod staff;
 mod sweep;
