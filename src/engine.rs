@@ -284,6 +284,24 @@ pub trait ContactSink {
     fn contact(&mut self, record: &ContactRecord);
 }
 
+/// A customer's handle time and patience on channel `c` about topic `t`, seconds: the topic's
+/// own distributions where it has them, else the channel's (× the topic's handle-time factor).
+/// Async contacts never abandon, whatever their topic says.
+fn attributes(m: &Model, c: usize, t: usize, rng: &mut Rng) -> (f64, f64) {
+    let ch = &m.channels[c];
+    let topic = &m.topics[t];
+    let handle = match &topic.handle_time {
+        Some(d) => d.sample(rng),
+        None => ch.handle_time.sample(rng) * topic.handle_time_factor,
+    };
+    let patience = match (&topic.patience, &ch.patience) {
+        (Some(p), _) if ch.kind != ChannelKind::Async => p.sample(rng),
+        (_, Some(p)) => p.sample(rng),
+        _ => f64::INFINITY,
+    };
+    (handle, patience)
+}
+
 /// Runs replication `rep` of `model`.
 pub fn simulate(model: &Model, rep: u32) -> RepResult {
     let never = AtomicBool::new(false);
@@ -825,20 +843,12 @@ impl<'m> Engine<'m> {
     /// A first contact on channel `c`, about `topic` when it is known (replayed), else drawn.
     fn arrival(&mut self, c: usize, topic: Option<usize>) {
         let now = self.now;
-        let ch = &self.m.channels[c];
         // Customer-side draws, always in the same order, whatever happens next.
         let rng = &mut self.customer_rng[c];
         let u: f64 = rng.random();
         let cdf = &self.topic_cdf[c];
         let t = topic.unwrap_or_else(|| cdf.iter().position(|&p| u < p).unwrap_or(cdf.len() - 1));
-        let handle = match &self.m.topics[t].handle_time {
-            Some(d) => d.sample(rng),
-            None => ch.handle_time.sample(rng) * self.m.topics[t].handle_time_factor,
-        };
-        let patience = ch
-            .patience
-            .as_ref()
-            .map_or(f64::INFINITY, |p| p.sample(rng));
+        let (handle, patience) = attributes(self.m, c, t, rng);
         // One seed per customer issue, from which all its experience draws derive.
         let seed: u64 = self.experience_rng[c].random();
         let contact = Contact {
@@ -1407,14 +1417,8 @@ impl<'m> Engine<'m> {
             attempt: contact.key.attempt + 1,
             tier: 0,
         };
-        let ch = &self.m.channels[next_c];
         let mut rng = key.rng(Purpose::Attributes);
-        let handle = ch.handle_time.sample(&mut rng)
-            * self.m.topics[contact.topic as usize].handle_time_factor;
-        let patience = ch
-            .patience
-            .as_ref()
-            .map_or(f64::INFINITY, |p| p.sample(&mut rng));
+        let (handle, patience) = attributes(self.m, next_c, contact.topic as usize, &mut rng);
         let sources = &mut self.r.conservation;
         match why {
             Return::Unresolved => sources.repeats_after_unresolved += 1,

@@ -112,6 +112,15 @@ pub struct Fit {
     pub patience: Vec<DistFit>,
     /// Kaplan–Meier curve of patience.
     pub patience_km: Vec<KmPoint>,
+    /// Mean wait of answered contacts (ASA, seconds) and how many, per priority.
+    pub priority_asa: BTreeMap<u32, (f64, usize)>,
+    /// Whether the log shows priorities served first: every more urgent class has a shorter
+    /// ASA than every less urgent one. When it does not, the fitted scenario gives all topics
+    /// one priority (strict priority would contradict the log).
+    pub priorities_honoured: bool,
+    /// Patience fits per priority, when the log has several priorities each with enough
+    /// abandoned contacts (customers of different classes wait differently).
+    pub patience_by_priority: BTreeMap<u32, Vec<DistFit>>,
     /// Agents on duty, when the log names agents.
     pub staffing: Option<Staffing>,
     /// After-call work: fits to the gaps between an agent's consecutive contacts while
@@ -329,6 +338,32 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
         }
     }
     let patience = mle::fit_best(&ev, &ce);
+    let mut classes: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for c in contacts {
+        let e = classes.entry(c.priority).or_default();
+        match c.fate {
+            Fate::Abandoned => e.0.push(c.wait),
+            Fate::Answered => e.1.push(c.wait),
+        }
+    }
+    let priority_asa: BTreeMap<u32, (f64, usize)> = classes
+        .iter()
+        .map(|(p, (_, served))| {
+            let n = served.len();
+            (*p, (served.iter().sum::<f64>() / n.max(1) as f64, n))
+        })
+        .collect();
+    let asas: Vec<f64> = priority_asa.values().map(|v| v.0).collect();
+    let priorities_honoured = asas.windows(2).all(|w| w[0] < w[1]);
+    let patience_by_priority =
+        if classes.len() > 1 && classes.values().all(|(a, _)| a.len() >= opts.min_handled) {
+            classes
+                .iter()
+                .map(|(p, (a, s))| (*p, mle::fit_best(a, s)))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
     let patience_km = mle::kaplan_meier(
         &ev.iter().map(|x| x.max(mle::FLOOR)).collect::<Vec<_>>(),
         &ce.iter()
@@ -375,6 +410,9 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
         handle,
         patience,
         patience_km,
+        patience_by_priority,
+        priority_asa,
+        priorities_honoured,
         staffing,
         counts,
     }
@@ -742,6 +780,25 @@ pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
             .sum();
         shares[big] = ((1.0 - rest) * 1e6).round() / 1e6;
     }
+    if !fit.priorities_honoured {
+        let asa: Vec<String> = fit
+            .priority_asa
+            .iter()
+            .map(|(p, (a, n))| format!("priority {p}: ASA {} over {n} answered", secs(*a)))
+            .collect();
+        line(
+            &mut o,
+            &format!(
+                "# The log's priority classes are not served first ({}): strict priority would",
+                asa.join(", ")
+            ),
+        );
+        line(
+            &mut o,
+            "# contradict it, so every topic gets priority 1 (their names keep the class).",
+        );
+        line(&mut o, "");
+    }
     for (t, share) in fit.topics.iter().zip(&shares) {
         line(&mut o, "[[topics]]");
         line(&mut o, &format!("name = \"{}\"", t.name.replace('"', "'")));
@@ -752,7 +809,30 @@ pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
                 t.share.se, t.offered
             ),
         );
-        line(&mut o, &format!("priority = {}", t.priority));
+        line(
+            &mut o,
+            &format!(
+                "priority = {}",
+                if fit.priorities_honoured {
+                    t.priority
+                } else {
+                    1
+                }
+            ),
+        );
+        if let Some(p) = fit.patience_by_priority.get(&t.priority)
+            && let Some(best) = p.first()
+        {
+            line(&mut o, &format!("patience = {}", dist_toml(best)));
+            line(
+                &mut o,
+                &format!(
+                    "# patience of priority-{} customers: {}",
+                    t.priority,
+                    dist_note(p)
+                ),
+            );
+        }
         if let Some(h) = t.handle.first() {
             line(&mut o, &format!("handle_time = {}", dist_toml(h)));
             line(&mut o, &format!("# {}", dist_note(&t.handle)));

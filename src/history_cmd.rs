@@ -163,6 +163,7 @@ struct FitReport {
     handle_time: Vec<DistReport>,
     patience: Vec<DistReport>,
     after_call_work: Vec<DistReport>,
+    patience_by_priority: std::collections::BTreeMap<u32, Vec<DistReport>>,
     patience_kaplan_meier: Vec<(f64, f64, f64)>,
     agents_named: Option<usize>,
     agents_on_duty_mean: Option<f64>,
@@ -206,6 +207,11 @@ fn report(fit: &Fit, log: &LogRead, path: &Path) -> FitReport {
         handle_time: fit.handle.iter().map(dist_report).collect(),
         patience: fit.patience.iter().map(dist_report).collect(),
         after_call_work: fit.after_call.iter().map(dist_report).collect(),
+        patience_by_priority: fit
+            .patience_by_priority
+            .iter()
+            .map(|(p, f)| (*p, f.iter().map(dist_report).collect()))
+            .collect(),
         patience_kaplan_meier: fit
             .patience_km
             .iter()
@@ -286,6 +292,18 @@ fn summary_text(fit: &Fit, log: &LogRead) -> String {
         vec!["handle time".to_string(), fit::dist_note(&fit.handle)],
         vec!["patience".to_string(), fit::dist_note(&fit.patience)],
         vec![
+            "patience by priority".to_string(),
+            if fit.patience_by_priority.is_empty() {
+                "one class".to_string()
+            } else {
+                fit.patience_by_priority
+                    .iter()
+                    .map(|(p, f)| format!("priority {p}: {}", fit::dist_note(f)))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            },
+        ],
+        vec![
             "after-call work".to_string(),
             if fit.after_call.is_empty() {
                 format!(
@@ -332,7 +350,7 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
     /// Simulations of each day.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(10..=10_000))]
+    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(10..=10_000))]
     pub replications: u32,
     /// Seed.
     #[arg(long, default_value_t = 1)]

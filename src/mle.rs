@@ -34,7 +34,8 @@ pub struct DistFit {
     /// Akaike's information criterion, 2k − 2 ln L.
     pub aic: f64,
     /// Largest gap between the fitted survival curve and the Kaplan–Meier (or, without
-    /// censoring, the empirical) one: the Kolmogorov–Smirnov distance.
+    /// censoring, the empirical) one: the Kolmogorov–Smirnov distance (with censoring, over
+    /// the times at which at least 1% of the sample is still at risk).
     pub distance: f64,
     /// Observed values (events).
     pub events: usize,
@@ -334,7 +335,15 @@ pub fn fit(family: Family, events: &[f64], censored: &[f64]) -> Option<DistFit> 
     // The gap is largest at a jump of the step curve: compare with both sides of each step.
     let mut before = 1.0;
     let mut distance: f64 = 0.0;
-    for pt in &km {
+    // With censoring, the curve's far tail rests on a handful of people still at risk (it
+    // drops to 0 if the last of them abandons): compare where at least 1% of the sample, and
+    // at least 30 people, remain.
+    let min_at_risk = if ce.is_empty() {
+        0
+    } else {
+        ((ev.len() + ce.len()) / 100).max(30)
+    };
+    for pt in km.iter().take_while(|p| p.at_risk >= min_at_risk) {
         let sf = model.survival(pt.time);
         distance = distance
             .max((sf - pt.survival).abs())

@@ -91,6 +91,8 @@ pub struct Topic {
     /// The topic's own handle-time distribution (of a proficient agent, seconds), used on every
     /// channel instead of the channel's distribution × `handle_time_factor`.
     pub handle_time: Option<Dist>,
+    /// The topic's customers' own patience, seconds, instead of the channel's (call and chat).
+    pub patience: Option<Dist>,
     /// Probability of each channel for this topic, indexed by [`ChannelId`]; sums to 1.
     pub channel_mix: Vec<f64>,
     /// Probability that a fully proficient agent resolves the issue at the contact (scaled by

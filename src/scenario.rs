@@ -1202,6 +1202,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 skill: "all".into(),
                 handle_time_factor: 1.0,
                 handle_time: None,
+                patience: None,
                 channel_mix: channel_share.clone(),
                 fcr: None,
                 containment: f64::NAN,
@@ -1237,6 +1238,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             "skill",
                             "handle_time_factor",
                             "handle_time",
+                            "patience",
                             "channels",
                             "fcr",
                             "containment",
@@ -1300,6 +1302,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         )
                         .map_or(1.0, |x| x.0);
                     let topic_handle = cx.dist(t, "handle_time", &ctx);
+                    let topic_patience = cx.dist(t, "patience", &ctx);
                     if let (Some(a), Some(_)) = (t.get("handle_time_factor"), &topic_handle) {
                         cx.err(
                             format!("{ctx} has both `handle_time` and `handle_time_factor`"),
@@ -1393,6 +1396,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         priority,
                         handle_time_factor: factor,
                         handle_time: topic_handle,
+                        patience: topic_patience,
                         channel_mix: mix,
                         fcr,
                         containment,
