@@ -68,8 +68,9 @@ pub struct Score {
     pub coverage: f64,
     /// Mean of (simulated mean − actual), in the metric's unit.
     pub bias: f64,
-    /// Mean of |simulated mean − actual| ÷ actual over figures with a non-zero actual.
-    pub mape: f64,
+    /// Mean of |simulated mean − actual| ÷ actual over figures with a non-zero actual (`None`
+    /// when every actual is zero).
+    pub mape: Option<f64>,
 }
 
 /// A backtest's result.
@@ -332,11 +333,13 @@ pub fn backtest(
                 cells: cs.len(),
                 coverage: cs.iter().filter(|c| c.inside()).count() as f64 / n,
                 bias: cs.iter().map(|c| c.mean - c.actual).sum::<f64>() / n,
-                mape: nonzero
-                    .iter()
-                    .map(|c| ((c.mean - c.actual) / c.actual).abs())
-                    .sum::<f64>()
-                    / nonzero.len().max(1) as f64,
+                mape: (!nonzero.is_empty()).then(|| {
+                    nonzero
+                        .iter()
+                        .map(|c| ((c.mean - c.actual) / c.actual).abs())
+                        .sum::<f64>()
+                        / nonzero.len() as f64
+                }),
             });
         }
     }

@@ -15,6 +15,9 @@ use crate::model::Model;
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+/// Most days a log may span (ten years).
+pub const MAX_DAYS: u32 = 3660;
+
 /// The header of a contact log written by supportsim.
 pub const HEADER: &str = "day,weekday,time,arrival_seconds,channel,topic,priority,attempt,tier,outcome,wait_seconds,handle_seconds,agent_group,agent";
 
@@ -368,6 +371,9 @@ pub struct LogRead {
     pub first_date: String,
     /// Channel read (when the log has a channel column).
     pub channel: Option<String>,
+    /// Agents' contacts on the log's other channels: (start, end) in seconds from 00:00 of
+    /// day 0, per agent. Agents busy there were not available here.
+    pub other_work: BTreeMap<String, Vec<(f64, f64)>>,
 }
 
 /// Why a log could not be read.
@@ -474,9 +480,12 @@ fn parse_clock(text: &str) -> Option<f64> {
     Some(h * 3600.0 + m * 60.0 + s)
 }
 
+/// Longest wait or handle time read, seconds (30 days): anything longer is a damaged value.
+const MAX_SECONDS: f64 = 30.0 * 86_400.0;
+
 fn parse_seconds(text: &str) -> Option<f64> {
     let x: f64 = text.trim().parse().ok()?;
-    (x.is_finite() && x >= 0.0).then_some(x)
+    (x.is_finite() && (0.0..=MAX_SECONDS).contains(&x)).then_some(x)
 }
 
 /// Reads a log through `mapping`. With a channel column, only the rows of `channel` are read
@@ -591,14 +600,15 @@ pub fn read(
         expected: expected.into(),
     };
     let mut parsed: Vec<(i64, Option<usize>, LoggedContact)> = Vec::new();
+    // (date, service start after that date's midnight, handle, agent) on other channels.
+    let mut other: Vec<(i64, f64, f64, String)> = Vec::new();
     for (line, r) in &records {
         out.rows += 1;
-        if let (Some(ic), Some(ch)) = (i_channel, &chosen)
-            && r.get(ic).unwrap_or("") != ch
-        {
-            out.filtered += 1;
-            continue;
-        }
+        // Rows of other channels are read only for their agents' time.
+        let other_channel = matches!(
+            (i_channel, &chosen),
+            (Some(ic), Some(ch)) if r.get(ic).unwrap_or("") != ch
+        );
         if keep
             .iter()
             .any(|(i, vals)| !vals.iter().any(|v| v == r.get(*i).unwrap_or("")))
@@ -612,9 +622,15 @@ pub fn read(
         } else if mapping.values.abandoned.contains(&outcome) {
             Fate::Abandoned
         } else {
-            *out.skipped.entry(outcome).or_default() += 1;
+            if !other_channel {
+                *out.skipped.entry(outcome).or_default() += 1;
+            }
             continue;
         };
+        if other_channel && (fate != Fate::Answered || i_agent.is_none()) {
+            out.filtered += 1;
+            continue;
+        }
         if fate == Fate::Abandoned
             && let Some(iq) = i_queued
             && mapping.values.not_queued.contains(&get(r, iq))
@@ -638,16 +654,21 @@ pub fn read(
                 _ => parse_clock(&time_text),
             }
             .ok_or_else(|| bad(*line, &c.time, time_text.clone(), "a time of day"))?;
+            if time >= 2.0 * crate::duration::DAY {
+                return Err(bad(*line, &c.time, time_text.clone(), "a time of day"));
+            }
             if let Some(io) = i_offset {
                 let t = get(r, io);
-                time += parse_seconds(&t).ok_or_else(|| {
-                    bad(
-                        *line,
-                        c.time_offset.as_deref().unwrap_or(""),
-                        t.clone(),
-                        "seconds",
-                    )
-                })?;
+                time += parse_seconds(&t)
+                    .filter(|x| *x < crate::duration::DAY)
+                    .ok_or_else(|| {
+                        bad(
+                            *line,
+                            c.time_offset.as_deref().unwrap_or(""),
+                            t.clone(),
+                            "seconds (less than a day)",
+                        )
+                    })?;
             }
             let weekday = match i_weekday {
                 Some(iw) => {
@@ -707,7 +728,18 @@ pub fn read(
             ))
         })();
         let (day, weekday, date_text, time, wait, handle, topic, priority, agent) = match row {
+            Ok(x) if other_channel => {
+                out.filtered += 1;
+                if let (Some(agent), Some(handle)) = (x.8, x.5) {
+                    other.push((x.0, x.3 + x.4, handle, agent));
+                }
+                continue;
+            }
             Ok(x) => x,
+            Err(_) if other_channel => {
+                out.filtered += 1;
+                continue;
+            }
             Err(e) => {
                 out.unreadable += 1;
                 if out.first_unreadable.is_none() {
@@ -744,6 +776,17 @@ pub fn read(
             out.first_unreadable.as_deref().unwrap_or("")
         )));
     }
+    // A log spans days, not centuries: a stray date must not make every per-day table huge.
+    if let (Some(lo), Some(hi)) = (
+        parsed.iter().map(|p| p.0).min(),
+        parsed.iter().map(|p| p.0).max(),
+    ) && hi - lo >= i64::from(MAX_DAYS)
+    {
+        return Err(LogError::Io(format!(
+            "the log spans {} days (from day {lo} to day {hi}); supportsim reads at most {MAX_DAYS}\n  = help: check the date column and its format, or split the log",
+            hi - lo + 1
+        )));
+    }
     let Some(first) = parsed.iter().map(|p| p.0).min() else {
         return Err(LogError::Empty(format!(
             " ({} rows read; outcomes seen: {})\n  = help: check the [values] of the mapping",
@@ -776,6 +819,15 @@ pub fn read(
         c.day = day as u32;
         c.weekday = (start_weekday + day as usize) % 7;
         out.contacts.push(c);
+    }
+    for (d, start, handle, agent) in other {
+        if d >= first && d - first < i64::from(MAX_DAYS) {
+            let start = (d - first) as f64 * crate::duration::DAY + start;
+            out.other_work
+                .entry(agent)
+                .or_default()
+                .push((start, start + handle));
+        }
     }
     Ok(out)
 }

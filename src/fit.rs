@@ -371,9 +371,10 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
             .filter(|x| *x > mle::FLOOR)
             .collect::<Vec<_>>(),
     );
-    let staffing = names_agents.then(|| staffing(contacts, days, 300.0, opts.session_gap));
+    let staffing =
+        names_agents.then(|| staffing(contacts, &log.other_work, days, 300.0, opts.session_gap));
     let gaps = if names_agents {
-        busy_gaps(contacts, opts.session_gap)
+        busy_gaps(contacts, &log.other_work, opts.session_gap)
     } else {
         Vec::new()
     };
@@ -421,8 +422,13 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
 /// Gaps between the end of an agent's contact and the start of their next one, when callers
 /// were waiting at the end of the first (so the agent could have taken one at once) and the
 /// gap is shorter than `max_gap`. In a queue that never leaves an agent idle while callers
-/// wait, these gaps are the agent's after-call work and other short unavailability.
-pub fn busy_gaps(contacts: &[LoggedContact], max_gap: f64) -> Vec<f64> {
+/// wait, these gaps are the agent's after-call work and other short unavailability. A gap in
+/// which the agent handled a contact of another channel (`other`) is work there, not a gap.
+pub fn busy_gaps(
+    contacts: &[LoggedContact],
+    other: &BTreeMap<String, Vec<(f64, f64)>>,
+    max_gap: f64,
+) -> Vec<f64> {
     let mut starts = Vec::new();
     let mut ends = Vec::new();
     let mut by_agent: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
@@ -446,11 +452,21 @@ pub fn busy_gaps(contacts: &[LoggedContact], max_gap: f64) -> Vec<f64> {
         begun > over
     };
     let mut gaps = Vec::new();
-    for spans in by_agent.values_mut() {
+    for (agent, spans) in by_agent.iter_mut() {
         spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut elsewhere: Vec<(f64, f64)> = other.get(*agent).cloned().unwrap_or_default();
+        elsewhere.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Whether the agent worked elsewhere at some time in (a, b).
+        let busy_elsewhere = |a: f64, b: f64| {
+            let i = elsewhere.partition_point(|x| x.0 < b);
+            elsewhere[..i].iter().rev().take(64).any(|x| x.1 > a)
+        };
         for w in spans.windows(2) {
             let gap = w[1].0 - w[0].1;
-            if (0.0..=max_gap).contains(&gap) && waiting(w[0].1 + 1.0) {
+            if (0.0..=max_gap).contains(&gap)
+                && waiting(w[0].1 + 1.0)
+                && !busy_elsewhere(w[0].1, w[1].0)
+            {
                 gaps.push(gap);
             }
         }
@@ -460,7 +476,15 @@ pub fn busy_gaps(contacts: &[LoggedContact], max_gap: f64) -> Vec<f64> {
 
 /// Agents on duty per (day, slot of `slot` seconds): each agent is on duty from the start of a
 /// service to the end of the last one that follows with gaps shorter than `gap`; time-weighted.
-pub fn staffing(contacts: &[LoggedContact], days: u32, slot: f64, gap: f64) -> Staffing {
+/// Time an agent spent on another channel's contacts (`other`) keeps them on duty but not
+/// available here, so it is taken out.
+pub fn staffing(
+    contacts: &[LoggedContact],
+    other: &BTreeMap<String, Vec<(f64, f64)>>,
+    days: u32,
+    slot: f64,
+    gap: f64,
+) -> Staffing {
     let per_day = ((DAY / slot).round() as usize).max(1);
     let total = days as usize * per_day;
     let mut on = vec![0.0; total + per_day];
@@ -483,11 +507,22 @@ pub fn staffing(contacts: &[LoggedContact], days: u32, slot: f64, gap: f64) -> S
             t = end;
         }
     };
-    for spans in by_agent.values_mut() {
-        spans.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut elsewhere = vec![0.0; total + per_day];
+    for (agent, spans) in by_agent.iter_mut() {
+        // This channel's contacts count as busy here; the agent's other work keeps them on
+        // duty and is taken out of what they had for this channel.
+        let mut all: Vec<(f64, f64, bool)> = spans.iter().map(|&(s, e)| (s, e, true)).collect();
+        if let Some(o) = other.get(*agent) {
+            all.extend(o.iter().map(|&(s, e)| (s, e, false)));
+        }
+        all.sort_by(|x, y| x.0.total_cmp(&y.0));
         let mut cur: Option<(f64, f64)> = None;
-        for &(s, e) in spans.iter() {
-            add(&mut busy, s, e);
+        for &(s, e, here) in all.iter() {
+            if here {
+                add(&mut busy, s, e);
+            } else {
+                add(&mut elsewhere, s, e);
+            }
             cur = match cur {
                 Some((cs, ce)) if s - ce <= gap => Some((cs, ce.max(e))),
                 Some((cs, ce)) => {
@@ -509,7 +544,12 @@ pub fn staffing(contacts: &[LoggedContact], days: u32, slot: f64, gap: f64) -> S
     };
     Staffing {
         slot,
-        on_duty: split(on.iter().map(|x| x / slot).collect()),
+        on_duty: split(
+            on.iter()
+                .zip(&elsewhere)
+                .map(|(x, o)| (x - o).max(0.0) / slot)
+                .collect(),
+        ),
         busy: split(busy),
         agents: by_agent.len(),
     }
@@ -607,8 +647,39 @@ pub fn weekday_staffing(fit: &Fit, s: &Staffing) -> [Vec<u32>; 7] {
     })
 }
 
+/// The channel a fitted scenario describes.
+#[derive(Debug, Clone)]
+pub struct ChannelSpec {
+    /// Its name.
+    pub name: String,
+    /// Call, chat or async (no patience is fitted into an async channel).
+    pub kind: crate::model::ChannelKind,
+    /// Its service-level threshold, seconds.
+    pub answer_within: f64,
+}
+
+impl ChannelSpec {
+    /// A call channel named `phone`.
+    pub fn phone(answer_within: f64) -> Self {
+        Self {
+            name: "phone".into(),
+            kind: crate::model::ChannelKind::Call,
+            answer_within,
+        }
+    }
+}
+
+/// A TOML string literal.
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
 /// The fit as a commented scenario file.
-pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
+pub fn scenario_text(fit: &Fit, source: &str, channel: &ChannelSpec) -> String {
+    // The source is named in comments: keep it on one line.
+    let source = &source.replace(['\n', '\r'], " ");
+    let answer_within = channel.answer_within;
+    let waits = channel.kind != crate::model::ChannelKind::Async;
     let mut o = String::new();
     let line = |o: &mut String, s: &str| {
         o.push_str(s);
@@ -638,7 +709,7 @@ pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
     line(&mut o, "[simulation]");
     line(
         &mut o,
-        &format!("name = \"fitted from {}\"", source.replace('"', "'")),
+        &format!("name = {}", quoted(&format!("fitted from {source}"))),
     );
     line(&mut o, &format!("days = {}", fit.days.max(1)));
     line(
@@ -719,13 +790,13 @@ pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
         }
     }
     line(&mut o, "");
-    line(&mut o, "[channels.phone]");
-    line(&mut o, "kind = \"call\"");
+    line(&mut o, &format!("[channels.{}]", quoted(&channel.name)));
+    line(&mut o, &format!("kind = \"{}\"", channel.kind.name()));
     if let Some(h) = fit.handle.first() {
         line(&mut o, &format!("handle_time = {}", dist_toml(h)));
         line(&mut o, &format!("# {}", dist_note(&fit.handle)));
     }
-    if let Some(p) = fit.patience.first() {
+    if let Some(p) = fit.patience.first().filter(|_| waits) {
         line(&mut o, &format!("patience = {}", dist_toml(p)));
         line(&mut o, &format!("# {}", dist_note(&fit.patience)));
         let km: Vec<String> = [30.0, 60.0, 120.0, 300.0]
@@ -801,7 +872,7 @@ pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
     }
     for (t, share) in fit.topics.iter().zip(&shares) {
         line(&mut o, "[[topics]]");
-        line(&mut o, &format!("name = \"{}\"", t.name.replace('"', "'")));
+        line(&mut o, &format!("name = {}", quoted(&t.name)));
         line(
             &mut o,
             &format!(
@@ -822,6 +893,7 @@ pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
         );
         if let Some(p) = fit.patience_by_priority.get(&t.priority)
             && let Some(best) = p.first()
+            && waits
         {
             line(&mut o, &format!("patience = {}", dist_toml(best)));
             line(
@@ -849,7 +921,7 @@ pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
     }
     line(&mut o, "[[agents]]");
     line(&mut o, "name = \"agents\"");
-    line(&mut o, "channels = [\"phone\"]");
+    line(&mut o, &format!("channels = [{}]", quoted(&channel.name)));
     match &fit.staffing {
         Some(s) => {
             line(
@@ -897,7 +969,10 @@ pub fn scenario_text(fit: &Fit, source: &str, answer_within: f64) -> String {
             );
             line(
                 &mut o,
-                &format!("count = {}", ((load * 1.2).ceil() as u32).max(1)),
+                &format!(
+                    "count = {}",
+                    (load * 1.2).ceil().clamp(1.0, 1_000_000.0) as u32
+                ),
             );
         }
     }
@@ -923,7 +998,7 @@ mod tests {
         };
         // 08:00–08:10 and 08:20–08:30 (one stretch), then 12:00–12:05 alone.
         let log = [c(28_800.0, 600.0), c(30_000.0, 600.0), c(43_200.0, 300.0)];
-        let s = staffing(&log, 1, 300.0, 1800.0);
+        let s = staffing(&log, &BTreeMap::new(), 1, 300.0, 1800.0);
         let on: f64 = s.on_duty[0].iter().sum::<f64>() * 300.0;
         assert!((on - (1800.0 + 300.0)).abs() < 1e-6);
         let busy: f64 = s.busy[0].iter().sum();

@@ -26,6 +26,36 @@ pub struct LogArgs {
     pub channel: Option<String>,
 }
 
+/// The kind of channel a log describes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Kind {
+    /// Phone calls.
+    Call,
+    /// Live chats.
+    Chat,
+    /// Emails, forms, tickets.
+    Async,
+}
+
+/// The channel a fitted scenario gets: named as in the log, else after its kind.
+fn channel_spec(log: &LogRead, kind: Kind, answer_within: f64) -> fit::ChannelSpec {
+    use supportsim::model::ChannelKind;
+    let (kind, default) = match kind {
+        Kind::Call => (ChannelKind::Call, "phone"),
+        Kind::Chat => (ChannelKind::Chat, "chat"),
+        Kind::Async => (ChannelKind::Async, "email"),
+    };
+    fit::ChannelSpec {
+        name: log
+            .channel
+            .clone()
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or_else(|| default.to_string()),
+        kind,
+        answer_within,
+    }
+}
+
 #[derive(clap::Args)]
 pub struct FitArgs {
     #[command(flatten)]
@@ -36,6 +66,10 @@ pub struct FitArgs {
     /// Service-level threshold written into the scenario.
     #[arg(long, default_value = "20s", value_name = "DURATION")]
     pub answer_within: String,
+    /// What the log's contacts are: calls, chats or async tickets (emails, forms; no patience
+    /// is fitted for them).
+    #[arg(long, value_enum, default_value_t = Kind::Call)]
+    pub kind: Kind,
     /// Topics with a smaller share of contacts are pooled (per priority).
     #[arg(long, default_value_t = 0.01, value_name = "SHARE")]
     pub min_topic_share: f64,
@@ -70,6 +104,17 @@ pub fn read_log(args: &LogArgs) -> Result<LogRead, Failure> {
         args.channel.as_deref(),
     )
     .map_err(|e| flag_error(format!("in log {}: {e}", args.log.display())))
+}
+
+/// A scenario needs a handle time: refuses a log without one answered contact that has it.
+fn needs_handle_times(fit: &Fit, path: &Path) -> Result<(), Failure> {
+    if fit.handle.is_empty() {
+        return Err(flag_error(format!(
+            "the log {} has no answered contact with a handle time, so handle times cannot be fitted\n  = help: map the handle column (`handle = \"COLUMN\"` under [columns])",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Checks the fit flags and returns the options.
@@ -229,11 +274,12 @@ pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     let (opts, answer_within) = fit_options(args)?;
     let log = read_log(&args.input)?;
     let fit = fit::fit(&log, &opts);
+    needs_handle_times(&fit, &args.input.log)?;
     let source = args.input.log.file_name().map_or_else(
         || args.input.log.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let text = fit::scenario_text(&fit, &source, answer_within);
+    let text = fit::scenario_text(&fit, &source, &channel_spec(&log, args.kind, answer_within));
     // The fitted scenario must load: a failure here is a bug, reported as such.
     supportsim::scenario::parse("fitted.toml", &text, "fitted")
         .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?;
@@ -392,6 +438,7 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         ..FitOptions::default()
     };
     let fitted = fit::fit(&log, &opts);
+    needs_handle_times(&fitted, &args.input.log)?;
     let Some(staffing) = &fitted.staffing else {
         return Err(flag_error(format!(
             "the log {} names no agents, so the agents on duty cannot be reconstructed\n  = help: map the agent column (`agent = \"COLUMN\"` under [columns])",
@@ -401,7 +448,11 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     let base = match &args.scenario {
         Some(path) => crate::load(path)?.model,
         None => {
-            let text = fit::scenario_text(&fitted, "the log", answer_within);
+            let text = fit::scenario_text(
+                &fitted,
+                "the log",
+                &channel_spec(&log, Kind::Call, answer_within),
+            );
             supportsim::scenario::parse("fitted.toml", &text, "fitted")
                 .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?
                 .model
@@ -472,7 +523,8 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
                 } else {
                     format!("{:+.1}s", s.bias)
                 },
-                format!("{:.1}%", 100.0 * s.mape),
+                s.mape
+                    .map_or("—".to_string(), |m| format!("{:.1}%", 100.0 * m)),
             ]
         })
         .collect();

@@ -16,6 +16,9 @@ use crate::dist::Family;
 /// log-density has no value at zero).
 pub const FLOOR: f64 = 0.5;
 
+/// Fewest events for a two-parameter fit.
+pub const MIN_FOR_SHAPE: usize = 10;
+
 /// A fitted distribution with its uncertainty.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistFit {
@@ -303,7 +306,8 @@ pub fn fit(family: Family, events: &[f64], censored: &[f64]) -> Option<DistFit> 
     let nll = |p: &[f64]| -> f64 {
         let mean = p[0].exp();
         let cv = p.get(1).map_or(1.0, |c| c.exp());
-        if !(mean.is_finite() && cv.is_finite() && mean > 0.0 && (0.01..=50.0).contains(&cv)) {
+        // The CV range a scenario accepts.
+        if !(mean.is_finite() && cv.is_finite() && mean > 0.0 && (0.01..=20.0).contains(&cv)) {
             return f64::INFINITY;
         }
         -data.log_likelihood(family, mean, cv)
@@ -366,8 +370,18 @@ pub fn fit(family: Family, events: &[f64], censored: &[f64]) -> Option<DistFit> 
 
 /// Fits exponential, lognormal and gamma; returns every fit, the best (lowest AIC) first.
 pub fn fit_best(events: &[f64], censored: &[f64]) -> Vec<DistFit> {
-    let mut fits: Vec<DistFit> = [Family::Lognormal, Family::Gamma, Family::Exponential]
-        .into_iter()
+    // A shape needs data: with few events, or all equal, only the exponential is fitted.
+    let distinct = events
+        .iter()
+        .any(|x| (x.max(FLOOR) - events[0].max(FLOOR)).abs() > 1e-9);
+    let families: &[Family] = if events.len() >= MIN_FOR_SHAPE && distinct {
+        &[Family::Lognormal, Family::Gamma, Family::Exponential]
+    } else {
+        &[Family::Exponential]
+    };
+    let mut fits: Vec<DistFit> = families
+        .iter()
+        .copied()
         .filter_map(|f| fit(f, events, censored))
         .collect();
     fits.sort_by(|a, b| a.aic.total_cmp(&b.aic));

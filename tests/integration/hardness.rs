@@ -15,6 +15,19 @@ fn bundled() -> Vec<String> {
     .collect()
 }
 
+/// `cases` cases, or as many as `PROPTEST_CASES` says (for long runs); no failure files.
+fn config(cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cases);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 /// Simulates a parsed model briefly when it is small enough to finish quickly, and checks the
 /// summary has no NaN or infinity.
 fn run_briefly(mut m: supportsim::model::Model) {
@@ -33,7 +46,7 @@ fn run_briefly(mut m: supportsim::model::Model) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config(256))]
 
     #[test]
     fn arbitrary_text_is_refused_or_accepted_never_crashes(text in ".{0,400}") {
@@ -89,5 +102,65 @@ proptest! {
             Err(e) => panic!("extreme but valid:\n{e}\n{text}"),
         };
         run_briefly(l.model);
+    }
+}
+
+/// One row of a contact log in supportsim's layout, from fields that are mostly sensible and
+/// sometimes not.
+fn log_row() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![Just("1".to_string()), Just("2".to_string()), "[0-9]{1,6}", ".{0,4}"],
+        prop_oneof![Just("mon"), Just("sat"), Just("xyz")],
+        prop_oneof![
+            (0u32..24, 0u32..60, 0u32..60).prop_map(|(h, m, s)| format!("{h:02}:{m:02}:{s:02}")),
+            ".{0,8}".prop_map(|s| s),
+        ],
+        prop_oneof![Just("0".to_string()), "[0-9]{1,4}(\\.[0-9])?", Just("-5".to_string()), Just("NaN".to_string())],
+        prop_oneof![Just("answered"), Just("abandoned"), Just("open"), Just("??")],
+        prop_oneof![Just("0".to_string()), "[0-9]{1,5}", Just("1e308".to_string())],
+        prop_oneof![Just("a"), Just("b"), Just("")],
+        prop_oneof![Just("1"), Just("2"), Just("0"), Just("x")],
+        prop_oneof![Just("team-1"), Just("team-2"), Just("")],
+    )
+        .prop_map(|(day, wd, time, wait, outcome, handle, topic, prio, agent)| {
+            format!("{day},{wd},{time},0,phone,{topic},{prio},0,0,{outcome},{wait},{handle},team,{agent}")
+        })
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Reading, fitting and backtesting any log gives an error or a scenario that loads and
+    /// scores without NaN; nothing panics.
+    #[test]
+    fn any_log_is_read_fitted_and_backtested_or_refused(rows in prop::collection::vec(log_row(), 0..60)) {
+        use supportsim::contact_log::{self, Mapping};
+        let text = format!("{}\n{}\n", contact_log::HEADER, rows.join("\n"));
+        let Ok(log) = contact_log::read(text.as_bytes(), &Mapping::supportsim(), None) else {
+            return Ok(());
+        };
+        let fit = supportsim::fit::fit(&log, &supportsim::fit::FitOptions::default());
+        if fit.handle.is_empty() {
+            return Ok(());
+        }
+        let scenario = supportsim::fit::scenario_text(&fit, "fuzz", &supportsim::fit::ChannelSpec::phone(20.0));
+        let model = match supportsim::scenario::parse("fitted.toml", &scenario, "fitted") {
+            Ok(l) => l.model,
+            Err(e) => panic!("the fitted scenario does not load: {e:?}\n{scenario}"),
+        };
+        if let Some(staffing) = &fit.staffing {
+            let opts = supportsim::backtest::BacktestOptions {
+                replications: 10,
+                seed: 1,
+                answer_within: 20.0,
+                staffing_slot: 300.0,
+            };
+            let never = std::sync::atomic::AtomicBool::new(false);
+            let b = supportsim::backtest::backtest(&log, &model, &fit.topics, staffing, &opts, &never)
+                .expect("not cancelled");
+            for s in &b.scores {
+                prop_assert!(s.coverage.is_finite() && s.bias.is_finite() && s.mape.is_none_or(f64::is_finite), "{s:?}");
+            }
+        }
     }
 }
