@@ -10,7 +10,7 @@ use supportsim::contact_log::{self, LogRead, Mapping};
 use supportsim::fit::{self, Est, Fit, FitOptions};
 use supportsim::mle::DistFit;
 
-use crate::{Failure, flag_duration, flag_error, write_all};
+use super::{Failure, flag_duration, flag_error, write_all};
 
 /// Where a log is read from and how.
 #[derive(clap::Args)]
@@ -431,7 +431,7 @@ struct BacktestReport<'a> {
 pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     let answer_within = flag_duration("answer-within", &args.answer_within)?;
     let session_gap = flag_duration("session-gap", &args.session_gap)?;
-    crate::check_out(args.out.as_ref())?;
+    super::check_out(args.out.as_ref())?;
     let log = read_log(&args.input)?;
     let opts = FitOptions {
         session_gap,
@@ -446,7 +446,7 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         )));
     };
     let base = match &args.scenario {
-        Some(path) => crate::load(path)?.model,
+        Some(path) => super::load(path)?.model,
         None => {
             let text = fit::scenario_text(
                 &fitted,
@@ -464,14 +464,14 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         answer_within,
         staffing_slot: 300.0,
     };
-    let bar = crate::progress_bar(u64::from(fitted.days));
+    let bar = super::progress_bar(u64::from(fitted.days));
     let result = supportsim::backtest::backtest(
         &log,
         &base,
         &fitted.topics,
         staffing,
         &bt_opts,
-        &crate::INTERRUPTED,
+        &super::INTERRUPTED,
     )
     .ok_or_else(|| Failure {
         code: 130,

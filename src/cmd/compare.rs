@@ -1,0 +1,111 @@
+//! `supportsim compare`: several scenarios on the same seeds, paired differences.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use supportsim::{charts, plot, report};
+
+use super::{Failure, check_out, flag_error, prepared, progress_bar, replicate, write_all};
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// Scenario files: the first is the base the others are compared with.
+    #[arg(required = true, num_args = 2..)]
+    scenarios: Vec<PathBuf>,
+    /// Replications of every scenario (default: the first scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    /// Seed of every scenario (default: the first scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Days every scenario simulates (default: each scenario's, which must then agree).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_600))]
+    days: Option<u32>,
+    /// Write compare.json and overlay charts into this folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
+    check_out(args.out.as_ref())?;
+    let mut models = Vec::new();
+    for path in &args.scenarios {
+        models.push(prepared(path, args.replications, args.seed, args.days)?);
+    }
+    // Common random numbers: every scenario on the first one's seed and replications.
+    let (seed, reps_n) = (models[0].seed, models[0].replications);
+    for m in &mut models {
+        m.seed = seed;
+        m.replications = reps_n;
+    }
+    if reps_n < 2 {
+        return Err(flag_error("a comparison needs at least 2 replications for its intervals; give --replications 10 or more".into()));
+    }
+    if let Some((i, m)) = models
+        .iter()
+        .enumerate()
+        .find(|(_, m)| (m.days, m.warmup_days) != (models[0].days, models[0].warmup_days))
+    {
+        return Err(flag_error(format!(
+            "{} simulates {} days ({} warm-up) but {} simulates {} ({}): paired differences need the same horizon; give --days",
+            args.scenarios[0].display(),
+            models[0].days,
+            models[0].warmup_days,
+            args.scenarios[i].display(),
+            m.days,
+            m.warmup_days
+        )));
+    }
+    let bar = progress_bar(u64::from(reps_n) * models.len() as u64);
+    let mut summaries = Vec::new();
+    let mut runs = Vec::new();
+    for (m, path) in models.iter().zip(&args.scenarios) {
+        // Time series only feed the overlay charts.
+        let reps = replicate(m, &bar, args.out.is_some())?;
+        let mut s = report::summarize(m, &path.display().to_string(), &reps);
+        // Two files may share a scenario name; the comparison needs to tell them apart.
+        if summaries
+            .iter()
+            .any(|o: &report::Summary| o.scenario.name == s.scenario.name)
+        {
+            s.scenario.name = format!("{} ({})", s.scenario.name, path.display());
+        }
+        runs.push(report::intervals(m, &reps));
+        summaries.push(s);
+    }
+    bar.finish_and_clear();
+    let cmp = supportsim::compare::compare(summaries);
+    if let Some(dir) = &args.out {
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let json = serde_json::to_vec_pretty(&cmp).context("rendering compare.json")?;
+        files.push(("compare.json".into(), json));
+        let labels: Vec<String> = cmp
+            .scenarios
+            .iter()
+            .map(|s| s.scenario.name.clone())
+            .collect();
+        for c in charts::overlays(&models, &labels, &runs) {
+            files.push((
+                format!("{}.svg", c.name),
+                plot::svg(&c.chart)
+                    .context("drawing the charts")?
+                    .into_bytes(),
+            ));
+        }
+        write_all(dir, &files)?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &cmp).context("writing to standard output")?;
+        writeln!(out).context("writing to standard output")?;
+    } else {
+        write!(out, "{}", supportsim::compare::render_text(&cmp))
+            .context("writing to standard output")?;
+    }
+    Ok(())
+}

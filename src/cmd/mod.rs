@@ -1,0 +1,296 @@
+//! The commands of the `supportsim` binary, one module each, and what they share: flags
+//! overriding a scenario, loading, running replications with progress and Ctrl-C, and writing
+//! output files whole or not at all.
+
+pub mod compare;
+pub mod erlang;
+pub mod history;
+pub mod run;
+pub mod staff;
+pub mod sweep;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use supportsim::scenario::{self, LoadError};
+
+/// Flags that override the scenario's `[simulation]` values.
+#[derive(clap::Args)]
+pub struct Overrides {
+    /// Number of replications (overrides [simulation] replications).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    /// Base random seed (overrides [simulation] seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Days to simulate (overrides [simulation] days).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_600))]
+    days: Option<u32>,
+}
+
+/// An error with the exit code it maps to.
+pub struct Failure {
+    /// Exit code: 2 for invalid input, 1 for other failures, 130 when interrupted.
+    pub code: u8,
+    /// What went wrong, with context.
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    fn input(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 2,
+            error: error.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Failure {
+        Failure { code: 1, error }
+    }
+}
+
+/// Set by Ctrl-C: simulations stop soon after, and nothing is written.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Runs every replication, ticking the progress bar; stops promptly on Ctrl-C. Keeps the
+/// per-interval time series only with `series`.
+pub fn replicate(
+    model: &supportsim::model::Model,
+    bar: &ProgressBar,
+    series: bool,
+) -> Result<Vec<supportsim::metrics::RepResult>, Failure> {
+    supportsim::run_replications_cancellable(model, &|| bar.inc(1), &INTERRUPTED, series)
+        .ok_or_else(|| {
+            bar.finish_and_clear();
+            Failure {
+                code: 130,
+                error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
+            }
+        })
+}
+
+/// Runs the replications and streams the first one's contacts to a temporary file beside
+/// `path`, which the caller moves into place once everything else is written.
+pub fn replicate_logged(
+    model: &supportsim::model::Model,
+    bar: &ProgressBar,
+    series: bool,
+    path: &Path,
+) -> Result<(Vec<supportsim::metrics::RepResult>, tempfile::NamedTempFile), Failure> {
+    if path.is_dir() {
+        return Err(flag_error(format!(
+            "--contacts-log {} is a folder
+  = help: give a file name, e.g. contacts.csv",
+            path.display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(flag_error(format!(
+            "--contacts-log: folder {} does not exist
+  = help: create it first, or write the log elsewhere",
+            dir.display()
+        )));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(".contacts-log.")
+        .tempfile_in(&dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    let file = std::io::BufWriter::with_capacity(
+        1 << 20,
+        tmp.as_file()
+            .try_clone()
+            .context("opening the contact log")?,
+    );
+    let mut writer = supportsim::contact_log::ContactLogWriter::new(model, file)
+        .context("writing the contact log")?;
+    let reps = supportsim::run_replications_logged(
+        model,
+        &|| bar.inc(1),
+        &INTERRUPTED,
+        series,
+        &mut writer,
+    )
+    .ok_or_else(|| {
+        bar.finish_and_clear();
+        Failure {
+            code: 130,
+            error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
+        }
+    })?;
+    writer
+        .finish()
+        .and_then(|(w, _)| w.into_inner().map_err(|e| e.into_error()))
+        .and_then(|f| readable(&f).and_then(|_| f.sync_all()))
+        .with_context(|| format!("writing the contact log {}", path.display()))?;
+    Ok((reps, tmp))
+}
+
+pub fn flag_error(msg: String) -> Failure {
+    Failure::input(anyhow::anyhow!("error: {msg}"))
+}
+
+pub fn flag_duration(flag: &str, text: &str) -> Result<f64, Failure> {
+    match supportsim::duration::parse_duration(text) {
+        Ok(d) if d > 0.0 => Ok(d),
+        Ok(_) => Err(flag_error(format!("--{flag} must be longer than zero"))),
+        Err(msg) => Err(flag_error(format!("--{flag}: {msg}"))),
+    }
+}
+
+pub fn flag_share(flag: &str, x: f64, lo_open: bool, hi_open: bool) -> Result<f64, Failure> {
+    let ok = x.is_finite()
+        && (if lo_open { x > 0.0 } else { x >= 0.0 })
+        && (if hi_open { x < 1.0 } else { x <= 1.0 });
+    if ok {
+        Ok(x)
+    } else {
+        Err(flag_error(format!(
+            "--{flag} is a share between 0 and 1, e.g. 0.8 for 80%; got {x}"
+        )))
+    }
+}
+
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+pub fn load(path: &Path) -> Result<scenario::Loaded, Failure> {
+    match scenario::load(path) {
+        Ok(l) => {
+            if !l.warnings.diagnostics.is_empty() {
+                eprint!("{}", l.warnings.render());
+            }
+            Ok(l)
+        }
+        Err(e @ (LoadError::Read { .. } | LoadError::Invalid(_))) => {
+            let msg = match &e {
+                LoadError::Read { .. } => format!("error: {e}\n"),
+                LoadError::Invalid(r) => r.render(),
+            };
+            Err(Failure::input(anyhow::anyhow!(msg)))
+        }
+    }
+}
+
+/// Loads a scenario and applies the command line's overrides.
+pub fn prepared(
+    path: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    days: Option<u32>,
+) -> Result<supportsim::model::Model, Failure> {
+    let mut model = load(path)?.model;
+    if let Some(r) = replications {
+        model.replications = r;
+    }
+    if let Some(s) = seed {
+        model.seed = s;
+    }
+    if let Some(d) = days {
+        if d <= model.warmup_days {
+            return Err(Failure::input(anyhow::anyhow!(
+                "error: --days {d} leaves no day after the {} warm-up day(s) of {}\n  = help: give --days {} or more",
+                model.warmup_days,
+                path.display(),
+                model.warmup_days + 1
+            )));
+        }
+        model.days = d;
+    }
+    Ok(model)
+}
+
+/// Refuses an `--out` that names a file.
+pub fn check_out(out: Option<&PathBuf>) -> Result<(), Failure> {
+    if let Some(dir) = out
+        && dir.exists()
+        && !dir.is_dir()
+    {
+        return Err(Failure::input(anyhow::anyhow!(
+            "error: --out {} is a file, not a folder\n  = help: give a folder name; it is created if missing",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The one progress bar: on stderr, only when stderr is a terminal, and only once a run has
+/// taken more than a second.
+pub fn progress_bar(replications: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(replications), ProgressDrawTarget::hidden());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} simulating: {pos}/{len} replications [{bar:30}] {elapsed}, about {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let reveal = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        if !reveal.is_finished() {
+            reveal.set_draw_target(ProgressDrawTarget::stderr());
+            reveal.enable_steady_tick(Duration::from_millis(120));
+        }
+    });
+    bar
+}
+
+/// Temporary files are private (0600); results are ordinary files (0644 before the umask).
+#[cfg(unix)]
+pub fn readable(f: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+pub fn readable(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Writes every file to a temporary name in `dir` first, then renames them into place, so each
+/// file is either whole or absent; if any step fails, nothing new is left behind.
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
+    let mut temps = Vec::new();
+    for (name, bytes) in files {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a file in {}", dir.display()))?;
+        tmp.write_all(bytes)
+            .and_then(|_| readable(tmp.as_file()))
+            .and_then(|_| tmp.as_file().sync_all())
+            .with_context(|| format!("writing {name} in {}", dir.display()))?;
+        temps.push((tmp, name.as_str()));
+    }
+    let mut placed: Vec<PathBuf> = Vec::new();
+    for (tmp, name) in temps {
+        let target = dir.join(name);
+        if let Err(e) = tmp.persist(&target) {
+            for p in &placed {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(anyhow::Error::new(e.error)
+                .context(format!("saving {}", target.display()))
+                .into());
+        }
+        placed.push(target);
+    }
+    Ok(())
+}

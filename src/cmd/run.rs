@@ -1,0 +1,141 @@
+//! `supportsim run` and `supportsim validate`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use supportsim::{charts, export, html, plot, report};
+
+use super::{
+    Failure, Overrides, check_out, load, prepared, progress_bar, replicate, replicate_logged,
+    write_all,
+};
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    overrides: Overrides,
+    /// Write summary.json, intervals.csv, agents_intervals.csv, the charts (SVG) and report.html
+    /// into this folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print the summary as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// With --out, also write every chart as PNG (charts are always written as SVG).
+    #[arg(long, requires = "out")]
+    png: bool,
+    /// Write one CSV row per contact of the first replication to FILE (streamed; the format
+    /// `supportsim fit` reads by default).
+    #[arg(long, value_name = "FILE")]
+    contacts_log: Option<PathBuf>,
+}
+
+pub fn run(args: &RunArgs) -> Result<(), Failure> {
+    let o = &args.overrides;
+    let model = prepared(&args.scenario, o.replications, o.seed, o.days)?;
+    check_out(args.out.as_ref())?;
+
+    let file = args.scenario.display().to_string();
+    let bar = progress_bar(u64::from(model.replications));
+    // The table's warnings and --out need the time series; --json alone needs none, and then
+    // memory does not grow with the horizon.
+    let series = args.out.is_some() || !args.json;
+    let (reps, log) = match &args.contacts_log {
+        None => (replicate(&model, &bar, series)?, None),
+        Some(path) => {
+            let (reps, log) = replicate_logged(&model, &bar, series, path)?;
+            (reps, Some(log))
+        }
+    };
+    bar.finish_and_clear();
+    let summary = report::summarize(&model, &file, &reps);
+
+    let (rows, grows) = report::intervals(&model, &reps);
+    let warnings = report::warnings(&model, &summary, &rows, &grows);
+    let mut written = Vec::new();
+    if let Some(dir) = &args.out {
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut json = Vec::new();
+        export::write_json(&summary, &mut json).context("rendering summary.json")?;
+        files.push(("summary.json".into(), json));
+        let mut csv = Vec::new();
+        export::write_intervals_csv(&rows, model.demand.start_weekday, &mut csv)
+            .context("rendering intervals.csv")?;
+        files.push(("intervals.csv".into(), csv));
+        let mut gcsv = Vec::new();
+        export::write_group_intervals_csv(&grows, model.demand.start_weekday, &mut gcsv)
+            .context("rendering agents_intervals.csv")?;
+        files.push(("agents_intervals.csv".into(), gcsv));
+        let days = report::daily(&model, &reps);
+        let distribution = report::frt_distribution(&model, &reps);
+        let charts = charts::charts(&model, &rows, &grows, &days, &distribution);
+        let mut figures = Vec::new();
+        for c in &charts {
+            let svg = plot::svg(&c.chart).context("drawing the charts")?;
+            if args.png {
+                let png = plot::png(&c.chart).context("drawing the charts")?;
+                files.push((format!("{}.png", c.name), png));
+            }
+            files.push((format!("{}.svg", c.name), svg.clone().into_bytes()));
+            figures.push(html::Figure {
+                name: c.name.clone(),
+                title: c.chart.title().to_string(),
+                svg,
+            });
+        }
+        let page = html::render(&model, &summary, &warnings, &figures);
+        files.push(("report.html".into(), page.into_bytes()));
+        write_all(dir, &files)?;
+        written = files.into_iter().map(|(n, _)| n).collect();
+    }
+    if let (Some(log), Some(path)) = (log, &args.contacts_log) {
+        log.persist(path).map_err(|e| {
+            anyhow::Error::new(e.error).context(format!("saving {}", path.display()))
+        })?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        export::write_json(&summary, &mut stdout).context("writing to standard output")?;
+    } else {
+        write!(stdout, "{}", export::render_table_text(&summary))
+            .context("writing to standard output")?;
+        if !warnings.is_empty() {
+            writeln!(stdout, "\nwhat needs attention:").context("writing to standard output")?;
+            for w in &warnings {
+                writeln!(stdout, "  - {w}").context("writing to standard output")?;
+            }
+        }
+        if let Some(dir) = &args.out {
+            writeln!(
+                stdout,
+                "\nwrote {} files to {}: open {} in a browser",
+                written.len(),
+                dir.display(),
+                dir.join("report.html").display()
+            )
+            .context("writing to standard output")?;
+        }
+    }
+    Ok(())
+}
+
+pub fn validate(path: &Path) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let m = &loaded.model;
+    println!(
+        "{} is valid: {} channel{}, {} topic{}, {} agent group{}, {} agents.",
+        path.display(),
+        m.channels.len(),
+        if m.channels.len() == 1 { "" } else { "s" },
+        m.topics.len(),
+        if m.topics.len() == 1 { "" } else { "s" },
+        m.groups.len(),
+        if m.groups.len() == 1 { "" } else { "s" },
+        m.groups.iter().map(|g| g.headcount()).sum::<u32>()
+    );
+    Ok(())
+}

@@ -1,0 +1,290 @@
+//! `supportsim staff`: agents needed per weekday and interval.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use supportsim::scenario;
+use supportsim::{charts, plot, report};
+
+use super::{
+    Failure, check_out, flag_error, flag_share, prepared, progress_bar, replicate, write_all,
+};
+
+#[derive(clap::Args)]
+pub struct StaffArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Replications of each correcting simulation.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    replications: u32,
+    /// Seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Days to simulate in each correcting round (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_600))]
+    days: Option<u32>,
+    /// Most simulation rounds after the analytic guess.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=50))]
+    rounds: u32,
+    /// Share of intervals with traffic that must meet their target before stopping.
+    #[arg(long, default_value_t = 0.97)]
+    goal: f64,
+    /// Shrinkage for full-time equivalents (default: the scenario's groups' planned shrinkage
+    /// and absence).
+    #[arg(long, value_name = "SHARE")]
+    shrinkage: Option<f64>,
+    /// Hours of a full-time week.
+    #[arg(long, default_value_t = 37.5)]
+    fte_hours: f64,
+    /// Write staffing.csv, staffed.toml (the scenario with this schedule) and heatmaps.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
+    use supportsim::staff;
+    check_out(args.out.as_ref())?;
+    let base = prepared(
+        &args.scenario,
+        Some(args.replications),
+        args.seed,
+        args.days,
+    )?;
+    if !(args.goal > 0.0 && args.goal <= 1.0) {
+        return Err(flag_error(format!(
+            "--goal is a share between 0 and 1, got {}",
+            args.goal
+        )));
+    }
+    if !(args.fte_hours.is_finite() && args.fte_hours > 0.0) {
+        return Err(flag_error("--fte-hours must be above 0".into()));
+    }
+    let shrinkage = match args.shrinkage {
+        Some(x) => flag_share("shrinkage", x, false, true)?,
+        None => {
+            let n = base.groups.len().max(1) as f64;
+            base.groups
+                .iter()
+                .map(|g| 1.0 - (1.0 - g.planned_shrinkage) * (1.0 - g.absence))
+                .sum::<f64>()
+                / n
+        }
+    };
+    let text = std::fs::read_to_string(&args.scenario).context("reading the scenario")?;
+    let doc: toml::Table =
+        toml::from_str(&text).map_err(|e| flag_error(e.message().to_string()))?;
+    let mut reqs = staff::analytic(&base);
+    let per_day = (supportsim::duration::DAY / base.interval).round() as usize;
+    let key = |c: usize, wd: usize, slot: usize| (c * 7 + wd) * per_day + slot;
+    let bar = progress_bar(u64::from(base.replications) * u64::from(args.rounds + 1));
+    let mut met_share = 0.0;
+    let mut simulated_sl: Vec<Option<f64>> = vec![None; reqs.len()];
+    let mut rounds_run = 0;
+    for round in 0..=args.rounds {
+        let d = staff::staffed_document(&doc, &base, &reqs);
+        let staffed_text = toml::to_string(&d).context("writing the staffed scenario")?;
+        let mut m = match scenario::parse("staffed scenario", &staffed_text, &base.name) {
+            Ok(l) => l.model,
+            Err(e) => return Err(anyhow::anyhow!("the staffed scenario is invalid: {e}").into()),
+        };
+        (m.replications, m.seed, m.days) = (base.replications, base.seed, base.days);
+        let reps = replicate(&m, &bar, true)?;
+        let (rows, _) = report::intervals(&m, &reps);
+        // An interval key fails if any of its occurrences with traffic misses the target.
+        let mut fails = vec![false; reqs.len()];
+        let mut sl_sum = vec![(0.0, 0.0); reqs.len()];
+        let (mut with_traffic, mut met) = (0usize, 0usize);
+        for r in &rows {
+            let Some(c) = m.channels.iter().position(|ch| ch.name == r.channel) else {
+                continue;
+            };
+            let traffic = r
+                .get("offered")
+                .and_then(|b| b.mean)
+                .is_some_and(|x| x >= 1.0);
+            let Some(sl) = r.get("service_level").and_then(|b| b.mean) else {
+                continue;
+            };
+            if !traffic {
+                continue;
+            }
+            let day = (r.start / supportsim::duration::DAY).floor() as usize;
+            let wd = (m.demand.start_weekday + day) % 7;
+            let slot = ((r.start - day as f64 * supportsim::duration::DAY) / m.interval).round()
+                as usize
+                % per_day;
+            let k = key(c, wd, slot);
+            with_traffic += 1;
+            sl_sum[k].0 += sl;
+            sl_sum[k].1 += 1.0;
+            if sl >= staff::target(&m, c) {
+                met += 1;
+            } else {
+                fails[k] = true;
+            }
+        }
+        simulated_sl = sl_sum
+            .iter()
+            .map(|(s, n)| (*n > 0.0).then(|| s / n))
+            .collect();
+        met_share = if with_traffic > 0 {
+            met as f64 / with_traffic as f64
+        } else {
+            1.0
+        };
+        rounds_run = round;
+        if met_share >= args.goal || round == args.rounds {
+            break;
+        }
+        for (k, r) in reqs.iter_mut().enumerate() {
+            if fails[k] {
+                // Larger shortfalls in larger teams: step by a tenth, at least one agent.
+                r.required += (f64::from(r.required) * 0.1).ceil().max(1.0) as u32;
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let total_fte = staff::fte(&base, &reqs, shrinkage, args.fte_hours);
+
+    let hhmm = |slot: usize| {
+        let m = (slot as f64 * base.interval / 60.0).round() as u32;
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    const WD: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let mut csv = String::from(
+        "channel,weekday,time,offered,aht_seconds,analytic_agents,required_agents,simulated_service_level\n",
+    );
+    for (k, r) in reqs.iter().enumerate() {
+        csv += &format!(
+            "{},{},{},{:.3},{:.1},{},{},{}\n",
+            base.channels[r.channel].name,
+            WD[r.weekday],
+            hhmm(r.slot),
+            r.offered,
+            r.aht,
+            r.analytic,
+            r.required,
+            simulated_sl[k].map_or(String::new(), |x| format!("{x:.4}"))
+        );
+    }
+    if let Some(dir) = &args.out {
+        let staffed = toml::to_string(&staff::staffed_document(&doc, &base, &reqs))
+            .context("writing the staffed scenario")?;
+        let mut files: Vec<(String, Vec<u8>)> = vec![
+            ("staffing.csv".into(), csv.clone().into_bytes()),
+            (
+                "staffed.toml".into(),
+                format!(
+                    "# {} staffed by `supportsim staff`: one group per channel, agents on the floor per\n# weekday and interval (before shrinkage). Run it with `supportsim run staffed.toml`.\n\n{staffed}",
+                    base.name
+                )
+                .into_bytes(),
+            ),
+        ];
+        for (c, ch) in base.channels.iter().enumerate() {
+            let values: Vec<Vec<f64>> = (0..7)
+                .map(|wd| {
+                    (0..per_day)
+                        .map(|slot| f64::from(reqs[key(c, wd, slot)].required))
+                        .collect()
+                })
+                .collect();
+            let chart = plot::Chart::Heat(plot::HeatChart {
+                title: format!("{}: agents needed on the floor per interval", ch.name),
+                columns: (0..per_day).map(hhmm).collect(),
+                rows: WD.iter().map(|d| d.to_string()).collect(),
+                values,
+            });
+            files.push((
+                format!("staffing-{}.svg", charts::slug(&ch.name)),
+                plot::svg(&chart)
+                    .context("drawing the heatmap")?
+                    .into_bytes(),
+            ));
+        }
+        write_all(dir, &files)?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let json = serde_json::json!({
+            "schema": "supportsim.staff/1",
+            "scenario": args.scenario.display().to_string(),
+            "interval_minutes": (base.interval / 60.0).round(),
+            "rounds": rounds_run,
+            "intervals_meeting_target": met_share,
+            "shrinkage": shrinkage,
+            "fte": total_fte,
+            "requirements": reqs.iter().enumerate().map(|(k, r)| serde_json::json!({
+                "channel": base.channels[r.channel].name,
+                "weekday": WD[r.weekday],
+                "time": hhmm(r.slot),
+                "offered": r.offered,
+                "analytic_agents": r.analytic,
+                "required_agents": r.required,
+                "simulated_service_level": simulated_sl[k],
+            })).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut out, &json).context("writing to standard output")?;
+        writeln!(out).context("writing to standard output")?;
+        return Ok(());
+    }
+    let mut t = format!(
+        "{}: agents needed on the floor per {}-minute interval (analytic first guess, then {} simulation round{})\n{:.1}% of intervals with traffic meet their target in simulation.\n\n",
+        base.name,
+        (base.interval / 60.0).round(),
+        rounds_run,
+        if rounds_run == 1 { "" } else { "s" },
+        met_share * 100.0
+    );
+    for (c, ch) in base.channels.iter().enumerate() {
+        t += &format!(
+            "{} ({}, {:.0}% within {}):\n",
+            ch.name,
+            ch.kind.name(),
+            staff::target(&base, c) * 100.0,
+            supportsim::duration::format_duration(ch.answer_within)
+        );
+        for wd in 0..7 {
+            let day: Vec<&staff::Requirement> =
+                (0..per_day).map(|slot| &reqs[key(c, wd, slot)]).collect();
+            let hours: f64 = day
+                .iter()
+                .map(|r| f64::from(r.required) * base.interval / 3600.0)
+                .sum();
+            let Some(peak) = day.iter().max_by_key(|r| r.required) else {
+                continue;
+            };
+            if peak.required == 0 {
+                t += &format!("  {}  closed\n", WD[wd]);
+                continue;
+            }
+            let first = day.iter().position(|r| r.required > 0).unwrap_or(0);
+            let last = day.iter().rposition(|r| r.required > 0).unwrap_or(0);
+            t += &format!(
+                "  {}  {}–{}  peak {:>3} at {}  {:>6.1} agent-hours (Erlang alone: {:.1})\n",
+                WD[wd],
+                hhmm(first),
+                hhmm(last + 1),
+                peak.required,
+                hhmm(peak.slot),
+                hours,
+                day.iter()
+                    .map(|r| f64::from(r.analytic) * base.interval / 3600.0)
+                    .sum::<f64>()
+            );
+        }
+    }
+    t += &format!(
+        "\nfull-time equivalents: {:.1} ({}-hour weeks, {:.0}% shrinkage)\n",
+        total_fte,
+        args.fte_hours,
+        shrinkage * 100.0
+    );
+    write!(out, "{t}").context("writing to standard output")?;
+    Ok(())
+}

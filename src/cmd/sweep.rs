@@ -1,0 +1,343 @@
+//! `supportsim sweep`: a scenario over a grid of one or two values.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use supportsim::scenario::{self, LoadError};
+use supportsim::{charts, plot, report};
+
+use super::{
+    Failure, Overrides, check_out, flag_error, prepared, progress_bar, replicate, write_all,
+};
+
+#[derive(clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// A value to sweep: PATH=VALUES, e.g. agents.tier1.count=8..20 or
+    /// automation.containment=0,0.1,0.2 or channels.phone.answer_within=20s,30s. At most two.
+    #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
+    sets: Vec<String>,
+    /// A metric to report, e.g. service_level (overall) or phone.service_level (a channel,
+    /// topic or agent group); repeat for several. Default: the key ones.
+    #[arg(long = "metric", value_name = "KEY")]
+    metrics: Vec<String>,
+    #[command(flatten)]
+    overrides: Overrides,
+    /// Write sweep.csv, sweep.json and a chart per metric into this folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One point of a sweep: the value of each setting and the summary there.
+pub struct SweepPoint {
+    values: Vec<supportsim::sweep::Point>,
+    summary: report::Summary,
+}
+
+/// Finds a metric of a summary: `key` (overall) or `name.key` (channel, topic or group).
+pub fn find_metric<'a>(s: &'a report::Summary, spec: &str) -> Option<&'a report::Stat> {
+    match spec.rsplit_once('.') {
+        None => s.overall.get(spec),
+        Some((name, key)) => s
+            .channels
+            .get(name)
+            .or_else(|| s.topics.get(name))
+            .or_else(|| s.agents.get(name))
+            .and_then(|m| m.get(key)),
+    }
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    use supportsim::sweep::{self, Point};
+    check_out(args.out.as_ref())?;
+    let o = &args.overrides;
+    let base = prepared(&args.scenario, o.replications, o.seed, o.days)?;
+    if args.sets.len() > 2 {
+        return Err(flag_error(
+            "a sweep takes one or two --set; run several sweeps for more".into(),
+        ));
+    }
+    let settings = args
+        .sets
+        .iter()
+        .map(|t| sweep::parse_setting(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| flag_error(e.to_string()))?;
+    let text = std::fs::read_to_string(&args.scenario).map_err(|e| {
+        Failure::input(anyhow::anyhow!(
+            "error: cannot read {}: {e}",
+            args.scenario.display()
+        ))
+    })?;
+    let doc: toml::Table = toml::from_str(&text)
+        .map_err(|e| flag_error(format!("{}: {}", args.scenario.display(), e.message())))?;
+    // The grid, first setting varying slowest.
+    let mut grid: Vec<Vec<Point>> = vec![vec![]];
+    for s in &settings {
+        grid = grid
+            .into_iter()
+            .flat_map(|prefix| {
+                s.points.iter().map(move |p| {
+                    let mut v = prefix.clone();
+                    v.push(p.clone());
+                    v
+                })
+            })
+            .collect();
+    }
+    // Build and check every point before running any.
+    let mut models = Vec::new();
+    for values in &grid {
+        let mut d = doc.clone();
+        let mut label = Vec::new();
+        for (s, v) in settings.iter().zip(values) {
+            sweep::set(&mut d, &s.path, v).map_err(|e| flag_error(e.to_string()))?;
+            label.push(format!("{}={}", s.path_text, v.text));
+        }
+        let text = toml::to_string(&d).context("writing the swept scenario")?;
+        let file = format!("{} with {}", args.scenario.display(), label.join(", "));
+        let mut m = match scenario::parse(&file, &text, &base.name) {
+            Ok(l) => l.model,
+            Err(LoadError::Invalid(r)) => return Err(Failure::input(anyhow::anyhow!(r.render()))),
+            Err(e) => return Err(Failure::input(anyhow::anyhow!("error: {e}"))),
+        };
+        m.replications = base.replications;
+        m.seed = base.seed;
+        m.days = base.days;
+        models.push(m);
+    }
+    let default_metrics = {
+        let mut v: Vec<String> = [
+            "service_level",
+            "asa_seconds",
+            "abandon_rate",
+            "occupancy",
+            "csat",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(
+            base.channels
+                .iter()
+                .map(|c| format!("{}.service_level", c.name)),
+        );
+        v
+    };
+    let metrics = if args.metrics.is_empty() {
+        default_metrics
+    } else {
+        args.metrics.clone()
+    };
+    let bar = progress_bar(u64::from(base.replications) * models.len() as u64);
+    let mut points = Vec::new();
+    for (m, values) in models.iter().zip(&grid) {
+        let reps = replicate(m, &bar, false)?;
+        points.push(SweepPoint {
+            values: values.clone(),
+            summary: report::summarize(m, &args.scenario.display().to_string(), &reps),
+        });
+    }
+    bar.finish_and_clear();
+    if let Some(bad) = metrics
+        .iter()
+        .find(|k| find_metric(&points[0].summary, k).is_none())
+    {
+        return Err(flag_error(format!(
+            "no metric `{bad}`: give a key such as service_level (overall) or NAME.service_level for a channel, topic or agent group"
+        )));
+    }
+
+    // Results as JSON and CSV.
+    let json = serde_json::json!({
+        "schema": "supportsim.sweep/1",
+        "scenario": args.scenario.display().to_string(),
+        "seed": base.seed,
+        "replications": base.replications,
+        "sets": settings.iter().map(|s| serde_json::json!({
+            "path": s.path_text,
+            "values": s.points.iter().map(|p| p.text.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "points": points.iter().map(|p| serde_json::json!({
+            "values": settings.iter().zip(&p.values).map(|(s, v)| (s.path_text.clone(), serde_json::Value::String(v.text.clone()))).collect::<serde_json::Map<_, _>>(),
+            "metrics": metrics.iter().map(|k| (k.clone(), serde_json::to_value(find_metric(&p.summary, k)).unwrap_or(serde_json::Value::Null))).collect::<serde_json::Map<_, _>>(),
+        })).collect::<Vec<_>>(),
+    });
+    let num = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
+    let mut csv = settings
+        .iter()
+        .map(|s| s.path_text.clone())
+        .collect::<Vec<_>>();
+    for k in &metrics {
+        csv.push(format!("{k}_mean,{k}_ci_low,{k}_ci_high"));
+    }
+    let mut csv_text = csv.join(",") + "\n";
+    for p in &points {
+        let mut row: Vec<String> = p.values.iter().map(|v| v.text.clone()).collect();
+        for k in &metrics {
+            let st = find_metric(&p.summary, k);
+            row.push(format!(
+                "{},{},{}",
+                num(st.and_then(|s| s.mean)),
+                num(st.and_then(|s| s.ci_low)),
+                num(st.and_then(|s| s.ci_high))
+            ));
+        }
+        csv_text += &(row.join(",") + "\n");
+    }
+    if let Some(dir) = &args.out {
+        let mut files: Vec<(String, Vec<u8>)> = vec![
+            (
+                "sweep.json".into(),
+                serde_json::to_vec_pretty(&json).context("rendering sweep.json")?,
+            ),
+            ("sweep.csv".into(), csv_text.clone().into_bytes()),
+        ];
+        for k in &metrics {
+            let chart = sweep_chart(&settings, &points, k);
+            files.push((
+                format!("sweep-{}.svg", charts::slug(k)),
+                plot::svg(&chart)
+                    .context("drawing the charts")?
+                    .into_bytes(),
+            ));
+        }
+        write_all(dir, &files)?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &json).context("writing to standard output")?;
+        writeln!(out).context("writing to standard output")?;
+    } else {
+        writeln!(
+            out,
+            "{} — every point on the same {} replications (seed {}); means ± 95% interval half-width\n",
+            base.name, base.replications, base.seed
+        )
+        .context("writing to standard output")?;
+        let mut header: Vec<String> = settings.iter().map(|s| s.path_text.clone()).collect();
+        header.extend(metrics.iter().cloned());
+        let rows: Vec<Vec<String>> = points
+            .iter()
+            .map(|p| {
+                let mut r: Vec<String> = p.values.iter().map(|v| v.text.clone()).collect();
+                for k in &metrics {
+                    r.push(match find_metric(&p.summary, k) {
+                        Some(st) => match (st.mean, st.half_width()) {
+                            (Some(m), Some(h)) => format!("{} ± {}", short(m), short(h)),
+                            (Some(m), None) => short(m),
+                            _ => "—".into(),
+                        },
+                        None => "—".into(),
+                    });
+                }
+                r
+            })
+            .collect();
+        let widths: Vec<usize> = (0..header.len())
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([header[i].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for r in std::iter::once(&header).chain(rows.iter()) {
+            let line: Vec<String> = r
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c:>w$}", w = widths[i]))
+                .collect();
+            writeln!(out, "{}", line.join("  ")).context("writing to standard output")?;
+        }
+    }
+    Ok(())
+}
+
+/// A number for a sweep table: shares as they are (0–1), others rounded sensibly.
+pub fn short(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+/// A chart of one metric against the first swept value, one line per value of the second.
+pub fn sweep_chart(
+    settings: &[supportsim::sweep::Setting],
+    points: &[SweepPoint],
+    metric: &str,
+) -> plot::Chart {
+    let first = &settings[0];
+    let groups: Vec<Option<&supportsim::sweep::Point>> = match settings.get(1) {
+        Some(s) => s.points.iter().map(Some).collect(),
+        None => vec![None],
+    };
+    let lines = groups
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| {
+            let mine: Vec<&SweepPoint> = points
+                .iter()
+                .filter(|p| g.is_none_or(|g| p.values.get(1) == Some(g)))
+                .collect();
+            let stat = |p: &SweepPoint| find_metric(&p.summary, metric).copied();
+            plot::Line {
+                label: match (g, settings.get(1)) {
+                    (Some(g), Some(s)) => format!("{} = {}", s.path_text, g.text),
+                    _ => metric.to_string(),
+                },
+                values: mine.iter().map(|p| stat(p).and_then(|s| s.mean)).collect(),
+                band: Some((
+                    mine.iter()
+                        .map(|p| stat(p).and_then(|s| s.ci_low.or(s.mean)))
+                        .collect(),
+                    mine.iter()
+                        .map(|p| stat(p).and_then(|s| s.ci_high.or(s.mean)))
+                        .collect(),
+                )),
+                color: gi,
+                dashed: false,
+            }
+        })
+        .collect();
+    let key = metric.rsplit('.').next().unwrap_or(metric);
+    let unit = if key.ends_with("_seconds") {
+        plot::YUnit::Duration
+    } else if [
+        "service_level",
+        "abandon_rate",
+        "occupancy",
+        "csat",
+        "p_wait",
+        "fcr",
+        "repeat_rate",
+        "blocked_rate",
+    ]
+    .contains(&key)
+    {
+        plot::YUnit::Percent
+    } else {
+        plot::YUnit::Count
+    };
+    plot::Chart::Time(plot::TimeChart {
+        title: format!("{metric} against {} (95% interval shaded)", first.path_text),
+        y_label: metric.to_string(),
+        unit,
+        x: first.points.iter().map(|p| p.x).collect(),
+        lines,
+        targets: vec![],
+        start_weekday: 0,
+        x_label: Some(first.path_text.clone()),
+    })
+}
