@@ -16,7 +16,7 @@ use rand_distr::{Binomial, Distribution, Exp1, Gamma, Poisson};
 use crate::duration::DAY;
 use crate::experience::{BadExperience, Churn, Outcome, Satisfaction};
 use crate::metrics::{
-    ChannelInterval, Conservation, CustomerStats, Histogram, RepResult, Staffing, Tally,
+    ChannelInterval, Conservation, CustomerStats, FrtSummary, Histogram, RepResult, Staffing, Tally,
 };
 use crate::model::{ChannelKind, MONTH_DAYS, Model};
 use crate::rng::{self, DrawKey, Purpose, Rng, Stream};
@@ -341,6 +341,7 @@ fn unreachable_cancel() -> RepResult {
     RepResult {
         channels: Vec::new(),
         channel_frt: Vec::new(),
+        overall_frt: FrtSummary::default(),
         topics: Vec::new(),
         topic_frt: Vec::new(),
         group_tally: Vec::new(),
@@ -406,6 +407,9 @@ struct Engine<'m> {
     group_last: Vec<f64>,
     /// Waits of the contacts answered in the current interval, per channel.
     interval_frt: Vec<Histogram>,
+    /// First-response times per channel and per topic over the statistics window.
+    channel_frt: Vec<Histogram>,
+    topic_frt: Vec<Histogram>,
     /// Reporting intervals in the statistics window.
     ni: usize,
     /// Sequence numbers reserved for interval ends start after this one.
@@ -549,9 +553,10 @@ impl<'m> Engine<'m> {
         let active0 = m.customers.as_ref().map_or(0.0, |c| c.active);
         let r = RepResult {
             channels: vec![Tally::default(); nc],
-            channel_frt: vec![Histogram::default(); nc],
+            channel_frt: Vec::new(),
+            overall_frt: FrtSummary::default(),
             topics: vec![Tally::default(); nt],
-            topic_frt: vec![Histogram::default(); nt],
+            topic_frt: Vec::new(),
             group_tally: vec![Tally::default(); ng],
             groups: vec![Staffing::default(); ng],
             channel_intervals: vec![vec![ChannelInterval::default(); nc]; ni],
@@ -614,6 +619,8 @@ impl<'m> Engine<'m> {
             group_sched: vec![0.0; ng],
             group_last: vec![0.0; ng],
             interval_frt: vec![Histogram::default(); nc],
+            channel_frt: vec![Histogram::default(); nc],
+            topic_frt: vec![Histogram::default(); nt],
             ni: m.stat_intervals(),
             interval_seq: 0,
             scratch: Tally::default(),
@@ -729,6 +736,14 @@ impl<'m> Engine<'m> {
         if let Some(c) = &mut self.r.customers {
             c.active_end = self.active;
         }
+        // Only what the reports need of the histograms outlives the replication.
+        let mut all = Histogram::default();
+        for h in &self.channel_frt {
+            all.add(h);
+        }
+        self.r.overall_frt = FrtSummary::of(&all);
+        self.r.channel_frt = self.channel_frt.iter().map(FrtSummary::of).collect();
+        self.r.topic_frt = self.topic_frt.iter().map(FrtSummary::of).collect();
         self.r.events = self.events;
         Some(self.r)
     }
@@ -1241,8 +1256,8 @@ impl<'m> Engine<'m> {
                     tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
                 }
             }
-            self.r.channel_frt[c].record(wait);
-            self.r.topic_frt[t].record(wait);
+            self.channel_frt[c].record(wait);
+            self.topic_frt[t].record(wait);
         }
         if !second_leg && now >= self.warmup {
             self.interval_frt[c].record(wait);

@@ -555,6 +555,16 @@ pub fn staffing(
     }
 }
 
+/// A number with four significant digits (at least two decimals), so that small volumes do not
+/// round to zero.
+fn sig(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return "0".into();
+    }
+    let decimals = (3 - x.abs().log10().floor() as i32).clamp(2, 12) as usize;
+    format!("{x:.decimals$}")
+}
+
 fn secs(x: f64) -> String {
     if x >= 100.0 {
         format!("{x:.0}s")
@@ -727,15 +737,16 @@ pub fn scenario_text(fit: &Fit, source: &str, channel: &ChannelSpec) -> String {
     line(
         &mut o,
         &format!(
-            "per_day = {:.1}  # ± {:.1}: mean contacts a day over the weekdays seen",
-            fit.per_day.value, fit.per_day.se
+            "per_day = {}  # ± {:.1}: mean contacts a day over the weekdays seen",
+            sig(fit.per_day.value),
+            fit.per_day.se
         ),
     );
     line(
         &mut o,
         &format!(
-            "day_cv = {:.3}  # ± {:.3}: day-to-day variation beyond Poisson",
-            fit.day_cv.value,
+            "day_cv = {:.3}  # ± {:.3}: day-to-day variation beyond Poisson (at most 5)",
+            fit.day_cv.value.min(5.0),
             if fit.day_cv.se.is_finite() {
                 fit.day_cv.se
             } else {
@@ -748,7 +759,7 @@ pub fn scenario_text(fit: &Fit, source: &str, channel: &ChannelSpec) -> String {
     for (w, name) in WEEKDAYS.iter().enumerate() {
         match fit.weekday[w] {
             Some((e, n)) => {
-                wk.push(format!("{name} = {:.4}", e.value));
+                wk.push(format!("{name} = {}", sig(e.value)));
                 notes.push(format!("{name} ± {:.3} ({n} days)", e.se));
             }
             None => {
@@ -762,12 +773,7 @@ pub fn scenario_text(fit: &Fit, source: &str, channel: &ChannelSpec) -> String {
     let overall: Vec<f64> = (0..fit.profile[0].len())
         .map(|s| fit.profile.iter().map(|p| p[s].value).sum::<f64>())
         .collect();
-    let list = |v: &[f64]| -> String {
-        v.iter()
-            .map(|x| format!("{x:.2}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |v: &[f64]| -> String { v.iter().map(|x| sig(*x)).collect::<Vec<_>>().join(", ") };
     if overall.iter().sum::<f64>() > 0.0 {
         line(&mut o, &format!("intraday = [{}]", list(&overall)));
     }
@@ -851,6 +857,19 @@ pub fn scenario_text(fit: &Fit, source: &str, channel: &ChannelSpec) -> String {
             .sum();
         shares[big] = ((1.0 - rest) * 1e6).round() / 1e6;
     }
+    // The log's priority values, ranked 1, 2, … in their order (a scenario's are 1 to 1000).
+    let ranks: Vec<u32> = {
+        let mut r: Vec<u32> = fit.topics.iter().map(|t| t.priority).collect();
+        r.sort_unstable();
+        r.dedup();
+        r
+    };
+    let rank = |p: u32| {
+        ranks
+            .iter()
+            .position(|&x| x == p)
+            .map_or(1, |i| i as u32 + 1)
+    };
     if !fit.priorities_honoured {
         let asa: Vec<String> = fit
             .priority_asa
@@ -885,7 +904,7 @@ pub fn scenario_text(fit: &Fit, source: &str, channel: &ChannelSpec) -> String {
             &format!(
                 "priority = {}",
                 if fit.priorities_honoured {
-                    t.priority
+                    rank(t.priority)
                 } else {
                     1
                 }

@@ -180,8 +180,13 @@ impl Histogram {
         if self.count == 0 {
             return None;
         }
+        Some(self.count_at_most(x) as f64 / self.count as f64)
+    }
+
+    /// Recorded values at or below `x`, counting bins whole as [`Histogram::share_at_most`].
+    pub fn count_at_most(&self, x: f64) -> u64 {
         if x < 0.0 {
-            return Some(0.0);
+            return 0;
         }
         let mut n = self.zero;
         if x > 0.0 {
@@ -190,7 +195,7 @@ impl Histogram {
                 n += self.bins[..=last as usize].iter().sum::<u64>();
             }
         }
-        Some(n as f64 / self.count as f64)
+        n
     }
 
     /// The `q`-quantile (0 ≤ q ≤ 1), interpolated within its bin; `None` when empty.
@@ -217,6 +222,52 @@ impl Histogram {
         }
         let (_, hi) = Self::bin_edges(BINS - 1);
         Some(hi)
+    }
+}
+
+/// Upper edges of the buckets of the FRT distribution chart, seconds (a last bucket holds the
+/// rest).
+pub const FRT_EDGES: [f64; 12] = [
+    0.0,
+    10.0,
+    20.0,
+    30.0,
+    60.0,
+    120.0,
+    300.0,
+    900.0,
+    3600.0,
+    4.0 * 3600.0,
+    8.0 * 3600.0,
+    86_400.0,
+];
+
+/// What the reports need of a replication's first-response-time histogram: kept instead of
+/// the histogram (16 KB), so that a finished replication stays small however many there are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrtSummary {
+    /// Contacts answered.
+    pub count: u64,
+    /// Median, 90th and 95th percentile, seconds (`None` without answers).
+    pub p50: Option<f64>,
+    /// 90th percentile, seconds.
+    pub p90: Option<f64>,
+    /// 95th percentile, seconds.
+    pub p95: Option<f64>,
+    /// Contacts answered within each of [`FRT_EDGES`].
+    pub at_most: [u64; 12],
+}
+
+impl FrtSummary {
+    /// Summarises a histogram.
+    pub fn of(h: &Histogram) -> Self {
+        FrtSummary {
+            count: h.count(),
+            p50: h.quantile(0.5),
+            p90: h.quantile(0.9),
+            p95: h.quantile(0.95),
+            at_most: FRT_EDGES.map(|x| h.count_at_most(x)),
+        }
     }
 }
 
@@ -343,11 +394,13 @@ pub struct RepResult {
     /// Per channel.
     pub channels: Vec<Tally>,
     /// FRT (wait to first answer) of answered contacts per channel.
-    pub channel_frt: Vec<Histogram>,
+    pub channel_frt: Vec<FrtSummary>,
     /// Per topic.
     pub topics: Vec<Tally>,
     /// FRT per topic.
-    pub topic_frt: Vec<Histogram>,
+    pub topic_frt: Vec<FrtSummary>,
+    /// First-response times of every channel together.
+    pub overall_frt: FrtSummary,
     /// Contacts handled per group (with waits and handle times).
     pub group_tally: Vec<Tally>,
     /// Agent time per group.

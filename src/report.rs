@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::metrics::{Histogram, RepResult, Staffing, Tally};
+use crate::metrics::{FrtSummary, RepResult, Staffing, Tally};
 use crate::model::{MONTH_DAYS, Model};
 
 /// Schema tag of `summary.json`.
@@ -192,7 +192,7 @@ fn ratio(num: f64, den: f64) -> Option<f64> {
 }
 
 /// Metrics of a set of contacts, per replication, appended to `out`.
-fn contact_metrics(out: &mut Metrics, tallies: &[&Tally], frt: &[&Histogram], stat_days: f64) {
+fn contact_metrics(out: &mut Metrics, tallies: &[&Tally], frt: &[&FrtSummary], stat_days: f64) {
     let col = |f: &dyn Fn(&Tally) -> Option<f64>| -> Vec<Option<f64>> {
         tallies.iter().map(|t| f(t)).collect()
     };
@@ -234,13 +234,9 @@ fn contact_metrics(out: &mut Metrics, tallies: &[&Tally], frt: &[&Histogram], st
         "frt_mean_seconds",
         col(&|t| ratio(t.wait_answered, t.answered as f64)),
     );
-    for (key, q) in [
-        ("frt_p50_seconds", 0.5),
-        ("frt_p90_seconds", 0.9),
-        ("frt_p95_seconds", 0.95),
-    ] {
-        out.push(key, frt.iter().map(|h| h.quantile(q)).collect());
-    }
+    out.push("frt_p50_seconds", frt.iter().map(|h| h.p50).collect());
+    out.push("frt_p90_seconds", frt.iter().map(|h| h.p90).collect());
+    out.push("frt_p95_seconds", frt.iter().map(|h| h.p95).collect());
     experience_metrics(out, tallies);
 }
 
@@ -324,7 +320,7 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
     for (c, ch) in model.channels.iter().enumerate() {
         let mut m = Metrics::default();
         let tallies: Vec<&Tally> = reps.iter().map(|r| &r.channels[c]).collect();
-        let frt: Vec<&Histogram> = reps.iter().map(|r| &r.channel_frt[c]).collect();
+        let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.channel_frt[c]).collect();
         contact_metrics(&mut m, &tallies, &frt, stat_days);
         m.push(
             "open_at_end",
@@ -359,7 +355,7 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
     for (t, topic) in model.topics.iter().enumerate() {
         let mut m = Metrics::default();
         let tallies: Vec<&Tally> = reps.iter().map(|r| &r.topics[t]).collect();
-        let frt: Vec<&Histogram> = reps.iter().map(|r| &r.topic_frt[t]).collect();
+        let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.topic_frt[t]).collect();
         contact_metrics(&mut m, &tallies, &frt, stat_days);
         topics.push((topic.name.clone(), m));
     }
@@ -446,18 +442,11 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
             t
         })
         .collect();
-    let hists: Vec<Histogram> = reps
-        .iter()
-        .map(|r| {
-            let mut h = Histogram::default();
-            r.channel_frt.iter().for_each(|x| h.add(x));
-            h
-        })
-        .collect();
+    let hists: Vec<&FrtSummary> = reps.iter().map(|r| &r.overall_frt).collect();
     contact_metrics(
         &mut overall,
         &totals.iter().collect::<Vec<_>>(),
-        &hists.iter().collect::<Vec<_>>(),
+        &hists,
         stat_days,
     );
     let staff: Vec<Staffing> = reps
@@ -793,7 +782,8 @@ pub fn daily(model: &Model, reps: &[RepResult]) -> Vec<DayRow> {
     out
 }
 
-/// Upper edges of the FRT distribution's buckets, seconds (the last is open-ended).
+/// Upper edges of the FRT distribution's buckets, seconds (the last is open-ended); the finite
+/// ones are [`crate::metrics::FRT_EDGES`], which each replication counts.
 pub const FRT_BUCKETS: [(f64, &str); 13] = [
     (0.0, "at once"),
     (10.0, "≤ 10 s"),
@@ -817,18 +807,20 @@ pub fn frt_distribution(model: &Model, reps: &[RepResult]) -> Vec<(String, Vec<f
         .iter()
         .enumerate()
         .map(|(c, ch)| {
-            let mut h = Histogram::default();
-            reps.iter().for_each(|r| h.add(&r.channel_frt[c]));
+            // Counts add across replications: the same shares as one merged histogram.
+            let count: u64 = reps.iter().map(|r| r.channel_frt[c].count).sum();
             let mut prev = 0.0;
             let shares = FRT_BUCKETS
                 .iter()
-                .map(|(edge, _)| {
-                    let at = if edge.is_finite() {
-                        h.share_at_most(*edge).unwrap_or(0.0)
-                    } else if h.count() > 0 {
-                        1.0
-                    } else {
+                .enumerate()
+                .map(|(k, (edge, _))| {
+                    let at = if count == 0 {
                         0.0
+                    } else if edge.is_finite() {
+                        let n: u64 = reps.iter().map(|r| r.channel_frt[c].at_most[k]).sum();
+                        n as f64 / count as f64
+                    } else {
+                        1.0
                     };
                     let share = (at - prev).max(0.0);
                     prev = at;
@@ -965,4 +957,17 @@ pub fn warnings(
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frt_buckets_are_the_counted_edges() {
+        for (k, edge) in crate::metrics::FRT_EDGES.iter().enumerate() {
+            assert_eq!(FRT_BUCKETS[k].0, *edge);
+        }
+        assert!(FRT_BUCKETS[FRT_BUCKETS.len() - 1].0.is_infinite());
+    }
 }

@@ -119,7 +119,13 @@ fn log_row() -> impl Strategy<Value = String> {
         prop_oneof![Just("answered"), Just("abandoned"), Just("open"), Just("??")],
         prop_oneof![Just("0".to_string()), "[0-9]{1,5}", Just("1e308".to_string())],
         prop_oneof![Just("a"), Just("b"), Just("")],
-        prop_oneof![Just("1"), Just("2"), Just("0"), Just("x")],
+        prop_oneof![
+            Just("1".to_string()),
+            Just("2".to_string()),
+            Just("0".to_string()),
+            Just("x".to_string()),
+            "[0-9]{1,5}",
+        ],
         prop_oneof![Just("team-1"), Just("team-2"), Just("")],
     )
         .prop_map(|(day, wd, time, wait, outcome, handle, topic, prio, agent)| {
