@@ -695,14 +695,33 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 if let Some((n, _)) = cx.string(t, "name", ctx, "\"my support desk\"") {
                     name = n.to_string();
                 }
-                days = cx.int(
-                    t,
-                    "days",
-                    ctx,
-                    1,
-                    36_600,
-                    "simulate at least one day, e.g. days = 7",
-                );
+                // A horizon written as a duration: say plainly that runs are whole days.
+                let sub_day = t.get("days").and_then(|d| match d.get_ref() {
+                    DeValue::String(text) => parse_duration(text)
+                        .ok()
+                        .filter(|x| *x < DAY)
+                        .map(|_| (text.to_string(), span_of(d))),
+                    _ => None,
+                });
+                if let Some((text, span)) = &sub_day {
+                    cx.err(
+                        format!("`days` in [simulation] is \"{text}\": a run covers whole days"),
+                        span.clone(),
+                        "simulate one day (days = 1) and read the figures of the interval you want; intervals can be 15m",
+                    );
+                }
+                days = if sub_day.is_some() {
+                    None
+                } else {
+                    cx.int(
+                        t,
+                        "days",
+                        ctx,
+                        1,
+                        36_600,
+                        "simulate at least one day, e.g. days = 7",
+                    )
+                };
                 if days.is_none() && !t.contains_key("days") {
                     cx.err(
                         "[simulation] needs `days`",

@@ -205,6 +205,13 @@ fn distribution_mistakes() {
 }
 
 #[test]
+fn a_horizon_shorter_than_a_day_is_refused_in_plain_words() {
+    let out = invalid("minute", &BASE.replace("days = 7", "days = \"1m\""));
+    assert!(out.contains("a run covers whole days"), "{out}");
+    assert!(out.contains("1 error in minute.toml"), "{out}");
+}
+
+#[test]
 fn every_problem_at_once() {
     let text = BASE
         .replace("days = 7", "days = 0")
