@@ -199,25 +199,11 @@ pub fn staffed_document(doc: &toml::Table, model: &Model, reqs: &[Requirement]) 
     for (c, ch) in model.channels.iter().enumerate() {
         // Stack each day's profile into shifts (see `stack`).
         let per_day = (DAY / len).round() as usize;
-        let mut shifts = Vec::new();
-        for (wd, day_name) in DAYS.iter().enumerate() {
-            let mut profile = vec![0u32; per_day];
-            for r in reqs.iter().filter(|r| r.channel == c && r.weekday == wd) {
-                profile[r.slot] = r.required;
-            }
-            let runs = stack(&profile);
-            for ((start, end), count) in runs {
-                let mut t = toml::Table::new();
-                t.insert(
-                    "days".into(),
-                    Value::Array(vec![Value::String((*day_name).into())]),
-                );
-                t.insert("start".into(), Value::String(hhmm(start as f64 * len)));
-                t.insert("end".into(), Value::String(hhmm(end as f64 * len)));
-                t.insert("count".into(), Value::Integer(i64::from(count)));
-                shifts.push(Value::Table(t));
-            }
+        let mut profile = vec![vec![0u32; per_day]; 7];
+        for r in reqs.iter().filter(|r| r.channel == c) {
+            profile[r.weekday % 7][r.slot] = r.required;
         }
+        let shifts = shift_tables(&profile, len);
         if shifts.is_empty() {
             continue;
         }
@@ -240,12 +226,78 @@ pub fn staffed_document(doc: &toml::Table, model: &Model, reqs: &[Requirement]) 
     doc
 }
 
+/// Shifts (as scenario tables) that put `profile[wd][slot]` agents on the floor on each
+/// weekday and interval of `len` seconds, stacked with [`stack`].
+fn shift_tables(profile: &[Vec<u32>], len: f64) -> Vec<toml::Value> {
+    use toml::Value;
+    let mut shifts = Vec::new();
+    for (wd, day) in profile.iter().enumerate() {
+        for ((start, end), count) in stack(day) {
+            let mut t = toml::Table::new();
+            t.insert(
+                "days".into(),
+                Value::Array(vec![Value::String(DAYS[wd % 7].into())]),
+            );
+            t.insert("start".into(), Value::String(hhmm(start as f64 * len)));
+            t.insert("end".into(), Value::String(hhmm(end as f64 * len)));
+            t.insert("count".into(), Value::Integer(i64::from(count)));
+            shifts.push(Value::Table(t));
+        }
+    }
+    shifts
+}
+
+/// The scenario `doc` with its tier-1 groups replaced by one team that works every channel and
+/// every topic, `team[wd][slot]` agents on the floor per weekday and interval: the plan when
+/// agents are cross-trained and shared. Tier-2 groups are kept.
+pub fn blended_document(doc: &toml::Table, model: &Model, team: &[Vec<u32>]) -> toml::Table {
+    use toml::Value;
+    let mut doc = doc.clone();
+    let mut groups: Vec<Value> = match doc.get("agents") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter(|g| g.get("tier").and_then(|t| t.as_integer()) == Some(2))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let shifts = shift_tables(team, model.interval);
+    if !shifts.is_empty() {
+        let mut g = toml::Table::new();
+        g.insert("name".into(), Value::String("staff team".into()));
+        g.insert(
+            "channels".into(),
+            Value::Array(
+                model
+                    .channels
+                    .iter()
+                    .map(|c| Value::String(c.name.clone()))
+                    .collect(),
+            ),
+        );
+        g.insert("shifts".into(), Value::Array(shifts));
+        groups.push(Value::Table(g));
+    }
+    doc.insert("agents".into(), Value::Array(groups));
+    doc
+}
+
 /// Full-time equivalents: agent-hours a week on the floor, grossed up for shrinkage, divided
 /// by the hours of a full-time week.
 pub fn fte(model: &Model, reqs: &[Requirement], shrinkage: f64, week_hours: f64) -> f64 {
     let hours: f64 = reqs
         .iter()
         .map(|r| f64::from(r.required) * model.interval / 3600.0)
+        .sum();
+    hours / (1.0 - shrinkage) / week_hours
+}
+
+/// Full-time equivalents of a team profile (agents per weekday and interval).
+pub fn team_fte(model: &Model, team: &[Vec<u32>], shrinkage: f64, week_hours: f64) -> f64 {
+    let hours: f64 = team
+        .iter()
+        .flatten()
+        .map(|&n| f64::from(n) * model.interval / 3600.0)
         .sum();
     hours / (1.0 - shrinkage) / week_hours
 }

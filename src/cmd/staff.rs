@@ -41,6 +41,10 @@ pub struct StaffArgs {
     /// Write staffing.csv, staffed.toml (the scenario with this schedule) and heatmaps.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Also staff one cross-trained team shared by every channel (trimmed by simulation from
+    /// the dedicated plan), and compare its full-time equivalents.
+    #[arg(long)]
+    blend: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -87,69 +91,77 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
     let mut rounds_run = 0;
     for round in 0..=args.rounds {
         let d = staff::staffed_document(&doc, &base, &reqs);
-        let staffed_text = toml::to_string(&d).context("writing the staffed scenario")?;
-        let mut m = match scenario::parse("staffed scenario", &staffed_text, &base.name) {
-            Ok(l) => l.model,
-            Err(e) => return Err(anyhow::anyhow!("the staffed scenario is invalid: {e}").into()),
-        };
-        (m.replications, m.seed, m.days) = (base.replications, base.seed, base.days);
-        let reps = replicate(&m, &bar, true)?;
-        let (rows, _) = report::intervals(&m, &reps);
-        // An interval key fails if any of its occurrences with traffic misses the target.
-        let mut fails = vec![false; reqs.len()];
-        let mut sl_sum = vec![(0.0, 0.0); reqs.len()];
-        let (mut with_traffic, mut met) = (0usize, 0usize);
-        for r in &rows {
-            let Some(c) = m.channels.iter().position(|ch| ch.name == r.channel) else {
-                continue;
-            };
-            let traffic = r
-                .get("offered")
-                .and_then(|b| b.mean)
-                .is_some_and(|x| x >= 1.0);
-            let Some(sl) = r.get("service_level").and_then(|b| b.mean) else {
-                continue;
-            };
-            if !traffic {
-                continue;
-            }
-            let day = (r.start / supportsim::duration::DAY).floor() as usize;
-            let wd = (m.demand.start_weekday + day) % 7;
-            let slot = ((r.start - day as f64 * supportsim::duration::DAY) / m.interval).round()
-                as usize
-                % per_day;
-            let k = key(c, wd, slot);
-            with_traffic += 1;
-            sl_sum[k].0 += sl;
-            sl_sum[k].1 += 1.0;
-            if sl >= staff::target(&m, c) {
-                met += 1;
-            } else {
-                fails[k] = true;
-            }
-        }
-        simulated_sl = sl_sum
-            .iter()
-            .map(|(s, n)| (*n > 0.0).then(|| s / n))
-            .collect();
-        met_share = if with_traffic > 0 {
-            met as f64 / with_traffic as f64
-        } else {
-            1.0
-        };
+        let e = evaluate(&d, &base, &bar, reqs.len(), &key)?;
+        simulated_sl = e.sl;
+        met_share = e.met_share;
         rounds_run = round;
         if met_share >= args.goal || round == args.rounds {
             break;
         }
         for (k, r) in reqs.iter_mut().enumerate() {
-            if fails[k] {
+            if e.fails[k] {
                 // Larger shortfalls in larger teams: step by a tenth, at least one agent.
                 r.required += (f64::from(r.required) * 0.1).ceil().max(1.0) as u32;
             }
         }
     }
+    // Cross-trained agents shared by every channel: start from the dedicated plan's total and
+    // trim interval by interval while every channel still meets its target there.
+    let blended = if args.blend {
+        let mut team: Vec<Vec<u32>> = (0..7)
+            .map(|wd| {
+                (0..per_day)
+                    .map(|slot| {
+                        (0..base.channels.len())
+                            .map(|c| reqs[key(c, wd, slot)].required)
+                            .sum()
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut locked = vec![vec![false; per_day]; 7];
+        let mut best: Option<(Vec<Vec<u32>>, f64)> = None;
+        for _ in 0..=args.rounds {
+            let d = staff::blended_document(&doc, &base, &team);
+            let e = evaluate(&d, &base, &bar, reqs.len(), &key)?;
+            let hours = |t: &Vec<Vec<u32>>| t.iter().flatten().map(|&n| u64::from(n)).sum::<u64>();
+            if e.met_share >= args.goal && best.as_ref().is_none_or(|b| hours(&team) <= hours(&b.0))
+            {
+                best = Some((team.clone(), e.met_share));
+            }
+            let mut changed = false;
+            for wd in 0..7 {
+                for slot in 0..per_day {
+                    let failed = (0..base.channels.len()).any(|c| e.fails[key(c, wd, slot)]);
+                    let n = &mut team[wd][slot];
+                    if failed {
+                        *n += (f64::from(*n) * 0.1).ceil().max(1.0) as u32;
+                        locked[wd][slot] = true;
+                        changed = true;
+                    } else if !locked[wd][slot] && *n > 0 {
+                        *n -= (f64::from(*n) * 0.05).ceil().max(1.0) as u32;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Some(best.ok_or_else(|| {
+            anyhow::anyhow!(
+                "no shared team met the goal in {} rounds; raise --rounds",
+                args.rounds
+            )
+        })?)
+    } else {
+        None
+    };
     bar.finish_and_clear();
     let total_fte = staff::fte(&base, &reqs, shrinkage, args.fte_hours);
+    let blend_fte = blended
+        .as_ref()
+        .map(|(team, _)| staff::team_fte(&base, team, shrinkage, args.fte_hours));
 
     let hhmm = |slot: usize| {
         let m = (slot as f64 * base.interval / 60.0).round() as u32;
@@ -207,6 +219,40 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
                     .into_bytes(),
             ));
         }
+        if let Some((team, _)) = &blended {
+            let text = toml::to_string(&staff::blended_document(&doc, &base, team))
+                .context("writing the blended scenario")?;
+            files.push((
+                "staffed-blended.toml".into(),
+                format!(
+                    "# {} staffed by `supportsim staff --blend`: one team sharing every channel, agents on\n# the floor per weekday and interval (before shrinkage).\n\n{text}",
+                    base.name
+                )
+                .into_bytes(),
+            ));
+            let mut csv = String::from("weekday,time,agents\n");
+            for (wd, day) in team.iter().enumerate() {
+                for (slot, n) in day.iter().enumerate() {
+                    csv += &format!("{},{},{n}\n", WD[wd], hhmm(slot));
+                }
+            }
+            files.push(("staffing-team.csv".into(), csv.into_bytes()));
+            let chart = plot::Chart::Heat(plot::HeatChart {
+                title: "Shared team: agents needed on the floor per interval".into(),
+                columns: (0..per_day).map(hhmm).collect(),
+                rows: WD.iter().map(|d| d.to_string()).collect(),
+                values: team
+                    .iter()
+                    .map(|d| d.iter().map(|&n| f64::from(n)).collect())
+                    .collect(),
+            });
+            files.push((
+                "staffing-team.svg".into(),
+                plot::svg(&chart)
+                    .context("drawing the heatmap")?
+                    .into_bytes(),
+            ));
+        }
         write_all(dir, &files)?;
     }
     let mut out = std::io::stdout().lock();
@@ -219,6 +265,17 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
             "intervals_meeting_target": met_share,
             "shrinkage": shrinkage,
             "fte": total_fte,
+            "blended": blended.as_ref().map(|(team, met)| serde_json::json!({
+                "fte": blend_fte,
+                "intervals_meeting_target": met,
+                "team": team.iter().enumerate().flat_map(|(wd, day)| {
+                    day.iter().enumerate().map(move |(slot, n)| (wd, slot, *n))
+                }).map(|(wd, slot, n)| serde_json::json!({
+                    "weekday": WD[wd],
+                    "time": hhmm(slot),
+                    "agents": n,
+                })).collect::<Vec<_>>(),
+            })),
             "requirements": reqs.iter().enumerate().map(|(k, r)| serde_json::json!({
                 "channel": base.channels[r.channel].name,
                 "weekday": WD[r.weekday],
@@ -285,6 +342,93 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         args.fte_hours,
         shrinkage * 100.0
     );
+    if let (Some((_, met)), Some(fte)) = (&blended, blend_fte) {
+        t += &format!(
+            "shared team, every agent on every channel: {:.1} full-time equivalents ({:+.1}% against one team per channel); {:.1}% of intervals with traffic meet their target\n",
+            fte,
+            if total_fte > 0.0 {
+                100.0 * (fte / total_fte - 1.0)
+            } else {
+                0.0
+            },
+            met * 100.0
+        );
+    }
     write!(out, "{t}").context("writing to standard output")?;
     Ok(())
+}
+
+/// What a simulated plan achieves: per (channel, weekday, interval) key whether any occurrence
+/// with traffic missed its target and the mean simulated service level, and the share of
+/// interval occurrences with traffic meeting their target.
+struct Evaluation {
+    fails: Vec<bool>,
+    sl: Vec<Option<f64>>,
+    met_share: f64,
+}
+
+/// Simulates the scenario document `d` (with the base run's replications, seed and days) and
+/// scores every interval against its channel's target.
+fn evaluate(
+    d: &toml::Table,
+    base: &supportsim::model::Model,
+    bar: &indicatif::ProgressBar,
+    keys: usize,
+    key: &dyn Fn(usize, usize, usize) -> usize,
+) -> Result<Evaluation, Failure> {
+    use supportsim::staff;
+    let per_day = (supportsim::duration::DAY / base.interval).round() as usize;
+    let staffed_text = toml::to_string(d).context("writing the staffed scenario")?;
+    let mut m = match scenario::parse("staffed scenario", &staffed_text, &base.name) {
+        Ok(l) => l.model,
+        Err(e) => return Err(anyhow::anyhow!("the staffed scenario is invalid: {e}").into()),
+    };
+    (m.replications, m.seed, m.days) = (base.replications, base.seed, base.days);
+    let reps = replicate(&m, bar, true)?;
+    let (rows, _) = report::intervals(&m, &reps);
+    // An interval key fails if any of its occurrences with traffic misses the target.
+    let mut fails = vec![false; keys];
+    let mut sl_sum = vec![(0.0, 0.0); keys];
+    let (mut with_traffic, mut met) = (0usize, 0usize);
+    for r in &rows {
+        let Some(c) = m.channels.iter().position(|ch| ch.name == r.channel) else {
+            continue;
+        };
+        let traffic = r
+            .get("offered")
+            .and_then(|b| b.mean)
+            .is_some_and(|x| x >= 1.0);
+        let Some(sl) = r.get("service_level").and_then(|b| b.mean) else {
+            continue;
+        };
+        if !traffic {
+            continue;
+        }
+        let day = (r.start / supportsim::duration::DAY).floor() as usize;
+        let wd = (m.demand.start_weekday + day) % 7;
+        let slot = ((r.start - day as f64 * supportsim::duration::DAY) / m.interval).round()
+            as usize
+            % per_day;
+        let k = key(c, wd, slot);
+        with_traffic += 1;
+        sl_sum[k].0 += sl;
+        sl_sum[k].1 += 1.0;
+        if sl >= staff::target(&m, c) {
+            met += 1;
+        } else {
+            fails[k] = true;
+        }
+    }
+    Ok(Evaluation {
+        fails,
+        sl: sl_sum
+            .iter()
+            .map(|(s, n)| (*n > 0.0).then(|| s / n))
+            .collect(),
+        met_share: if with_traffic > 0 {
+            met as f64 / with_traffic as f64
+        } else {
+            1.0
+        },
+    })
 }

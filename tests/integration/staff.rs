@@ -4,6 +4,99 @@ use assert_cmd::Command;
 
 use crate::util::root;
 
+/// Of the intervals with traffic in a run's intervals.csv (mid-size's channels), how many meet
+/// their channel's target, and how many there are.
+fn meeting_targets(run: &std::path::Path) -> (u32, u32) {
+    let targets = [("phone", 0.8), ("chat", 0.8), ("email", 0.9)];
+    let intervals = std::fs::read_to_string(run.join("intervals.csv")).expect("intervals");
+    let mut lines = intervals.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let (ch, offered, sl) = (
+        col("channel"),
+        col("offered_mean"),
+        col("service_level_mean"),
+    );
+    let (mut with_traffic, mut met) = (0u32, 0u32);
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        let Ok(o) = f[offered].parse::<f64>() else {
+            continue;
+        };
+        let Ok(s) = f[sl].parse::<f64>() else {
+            continue;
+        };
+        if o < 1.0 {
+            continue;
+        }
+        let target = targets
+            .iter()
+            .find(|t| t.0 == f[ch])
+            .expect("known channel")
+            .1;
+        with_traffic += 1;
+        met += u32::from(s >= target);
+    }
+    (met, with_traffic)
+}
+
+#[test]
+fn a_shared_team_meets_targets_when_fed_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .current_dir(root())
+        .args(["staff", "scenarios/mid-size.toml", "--blend", "--out"])
+        .arg(&plan)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("shared team, every agent on every channel"),
+        "{table}"
+    );
+    for f in [
+        "staffed-blended.toml",
+        "staffing-team.csv",
+        "staffing-team.svg",
+    ] {
+        assert!(plan.join(f).is_file(), "{f}");
+    }
+    let staffed = std::fs::read_to_string(plan.join("staffed-blended.toml")).expect("toml");
+    assert!(staffed.contains("staff team") && !staffed.contains("staff phone"));
+    let run = dir.path().join("run");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .arg("run")
+        .arg(plan.join("staffed-blended.toml"))
+        .arg("--out")
+        .arg(&run)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (met, with_traffic) = meeting_targets(&run);
+    assert!(with_traffic > 1000);
+    assert!(
+        f64::from(met) >= 0.95 * f64::from(with_traffic),
+        "{met} of {with_traffic}"
+    );
+}
+
 #[test]
 fn mid_size_requirements_meet_targets_when_fed_back() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -54,41 +147,7 @@ fn mid_size_requirements_meet_targets_when_fed_back() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let targets = [("phone", 0.8), ("chat", 0.8), ("email", 0.9)];
-    let intervals = std::fs::read_to_string(run.join("intervals.csv")).expect("intervals");
-    let mut lines = intervals.lines();
-    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .unwrap_or_else(|| panic!("{name}"))
-    };
-    let (ch, offered, sl) = (
-        col("channel"),
-        col("offered_mean"),
-        col("service_level_mean"),
-    );
-    let (mut with_traffic, mut met) = (0u32, 0u32);
-    for l in lines {
-        let f: Vec<&str> = l.split(',').collect();
-        let Ok(o) = f[offered].parse::<f64>() else {
-            continue;
-        };
-        let Ok(s) = f[sl].parse::<f64>() else {
-            continue;
-        };
-        if o < 1.0 {
-            continue;
-        }
-        let target = targets
-            .iter()
-            .find(|t| t.0 == f[ch])
-            .expect("known channel")
-            .1;
-        with_traffic += 1;
-        met += u32::from(s >= target);
-    }
+    let (met, with_traffic) = meeting_targets(&run);
     let share = f64::from(met) / f64::from(with_traffic);
     println!(
         "{met} of {with_traffic} intervals with traffic meet their target ({:.1}%)",
