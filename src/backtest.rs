@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use crate::contact_log::{Fate, LogRead};
+use crate::duration::WEEKDAYS;
 use crate::fit::{self, Staffing, TopicFit};
 use crate::model::{ChannelId, Model, Shift, TopicId, TraceArrival};
 
@@ -436,13 +437,12 @@ pub fn write_csv(b: &Backtest, mut w: impl std::io::Write) -> std::io::Result<()
         w,
         "day,weekday,hour,metric,actual,weight,sim_mean,sim_p05,sim_p95,inside"
     )?;
-    const WD: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     for c in &b.cells {
         writeln!(
             w,
             "{},{},{},{},{},{},{},{},{},{}",
             c.day + 1,
-            WD[(b.start_weekday + c.day as usize) % 7],
+            WEEKDAYS[(b.start_weekday + c.day as usize) % 7],
             c.hour.map_or("all".to_string(), |h| format!("{h:02}")),
             c.metric,
             c.actual,

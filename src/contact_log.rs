@@ -10,10 +10,9 @@ use std::io::{self, Read, Write};
 
 use serde::Deserialize;
 
+use crate::duration::WEEKDAYS;
 use crate::engine::{ContactRecord, ContactSink};
 use crate::model::Model;
-
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Most days a log may span (ten years).
 pub const MAX_DAYS: u32 = 3660;

@@ -88,6 +88,18 @@ pub fn parse_time_of_day(text: &str) -> Result<f64, String> {
     Ok(f64::from(h * 3600 + m * 60 + s))
 }
 
+/// Weekday names as scenarios and logs write them, Monday first.
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Weekday names for tables and charts, Monday first.
+pub const WEEKDAY_LABELS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// A time of day, seconds after midnight, as `HH:MM` (`24:00` for the end of the day).
+pub fn hhmm(seconds: f64) -> String {
+    let m = (seconds / 60.0).round() as u32;
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
 /// Formats seconds for people: `"45s"`, `"3m20s"`, `"2h05m"`, `"1d3h"`.
 pub fn format_duration(seconds: f64) -> String {
     if !seconds.is_finite() {

@@ -3,13 +3,11 @@
 
 use std::io::{self, Write};
 
-use crate::duration::{DAY, format_duration};
+use crate::duration::{DAY, WEEKDAY_LABELS, format_duration};
 use crate::report::{
     Band, GROUP_INTERVAL_METRICS, GroupIntervalRow, INTERVAL_METRICS, IntervalRow, Metrics, Stat,
     Summary,
 };
-
-const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Writes the summary as pretty JSON with a final newline.
 pub fn write_json(summary: &Summary, mut w: impl Write) -> io::Result<()> {
@@ -43,7 +41,7 @@ fn time_columns(start: f64, start_weekday: usize) -> String {
     let day = (start / DAY).floor();
     let sec = start - day * DAY;
     let m = (sec / 60.0).round() as u32;
-    let wd = WEEKDAYS[(start_weekday + day as usize) % 7];
+    let wd = WEEKDAY_LABELS[(start_weekday + day as usize) % 7];
     format!(
         "{},{day},{wd},{:02}:{:02}",
         csv_num(Some(start)),

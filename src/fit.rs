@@ -8,10 +8,8 @@ use serde::Serialize;
 
 use crate::contact_log::{Fate, LogRead, LoggedContact};
 use crate::dist::Family;
-use crate::duration::DAY;
+use crate::duration::{DAY, WEEKDAYS, hhmm};
 use crate::mle::{self, DistFit, KmPoint};
-
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Choices of a fit.
 #[derive(Debug, Clone)]
@@ -621,11 +619,6 @@ pub fn dist_note(fits: &[DistFit]) -> String {
         ));
     }
     s
-}
-
-fn hhmm(sec: f64) -> String {
-    let m = (sec / 60.0).round() as u32;
-    format!("{:02}:{:02}", m / 60, m % 60)
 }
 
 /// Mean agents on duty per weekday and slot of the fit's interval, over the days of each

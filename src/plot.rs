@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::duration::DAY;
+use crate::duration::{DAY, WEEKDAY_LABELS};
 
 /// The embedded font.
 static FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
@@ -324,8 +324,6 @@ fn duration_unit(max: f64) -> (f64, &'static str) {
     }
 }
 
-const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-
 fn draw_time<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     c: &TimeChart,
@@ -376,7 +374,7 @@ fn draw_time<DB: DrawingBackend>(
         if span <= 21.0 {
             let hour = ((x - x.floor()) * 24.0).round() as u32;
             if hour == 0 || hour == 24 {
-                format!("{} {}", WEEKDAYS[(start_wd + day) % 7], day)
+                format!("{} {}", WEEKDAY_LABELS[(start_wd + day) % 7], day)
             } else {
                 format!("{hour:02}:00")
             }

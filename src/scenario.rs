@@ -14,7 +14,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::dist::{Dist, Family};
-use crate::duration::{DAY, parse_duration, parse_time_of_day};
+use crate::duration::{DAY, WEEKDAYS, parse_duration, parse_time_of_day};
 use crate::experience::WaitCsat;
 use crate::model::{
     Automation, Channel, ChannelId, ChannelKind, Customers, Demand, Group, KnowledgeBase, Model,
@@ -507,8 +507,6 @@ impl Cx {
         Dist::new(family, mean, cv)
     }
 }
-
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Named intraday shapes, hourly weights from midnight.
 fn named_intraday(name: &str) -> Option<Vec<f64>> {

@@ -4,7 +4,7 @@
 //! then corrected by simulation, where transients between intervals, abandonment and
 //! agents finishing contacts past their interval make the formulas miss.
 
-use crate::duration::DAY;
+use crate::duration::{DAY, WEEKDAYS, hhmm};
 use crate::model::{ChannelId, ChannelKind, Model, TopicId};
 use crate::queueing;
 
@@ -149,13 +149,6 @@ pub fn analytic(model: &Model) -> Vec<Requirement> {
     out
 }
 
-const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-fn hhmm(sec: f64) -> String {
-    let m = (sec / 60.0).round() as u32;
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
-
 /// Stacks a day's profile of agents per slot into shifts: the k-th agent works every slot
 /// needing more than k agents, in one shift per unbroken run, so that agents carry on across
 /// slots as real ones do instead of handing over at every boundary. Returns
@@ -181,6 +174,18 @@ pub fn stack(profile: &[u32]) -> std::collections::BTreeMap<(usize, usize), u32>
     runs
 }
 
+/// The scenario's tier-2 agent groups, kept as they are by a staffed plan.
+fn tier2_groups(doc: &toml::Table) -> Vec<toml::Value> {
+    match doc.get("agents") {
+        Some(toml::Value::Array(list)) => list
+            .iter()
+            .filter(|g| g.get("tier").and_then(|t| t.as_integer()) == Some(2))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The scenario `doc` with its tier-1 agent groups replaced by one group per channel whose
 /// shifts follow the requirements: `count` agents on each weekday and interval. Tier-2 groups
 /// are kept. The result is a scenario file a planner can keep, edit and run.
@@ -188,14 +193,7 @@ pub fn staffed_document(doc: &toml::Table, model: &Model, reqs: &[Requirement]) 
     use toml::Value;
     let mut doc = doc.clone();
     let len = model.interval;
-    let mut groups: Vec<Value> = match doc.get("agents") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .filter(|g| g.get("tier").and_then(|t| t.as_integer()) == Some(2))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut groups = tier2_groups(&doc);
     for (c, ch) in model.channels.iter().enumerate() {
         // Stack each day's profile into shifts (see `stack`).
         let per_day = (DAY / len).round() as usize;
@@ -236,7 +234,7 @@ fn shift_tables(profile: &[Vec<u32>], len: f64) -> Vec<toml::Value> {
             let mut t = toml::Table::new();
             t.insert(
                 "days".into(),
-                Value::Array(vec![Value::String(DAYS[wd % 7].into())]),
+                Value::Array(vec![Value::String(WEEKDAYS[wd % 7].into())]),
             );
             t.insert("start".into(), Value::String(hhmm(start as f64 * len)));
             t.insert("end".into(), Value::String(hhmm(end as f64 * len)));
@@ -253,14 +251,7 @@ fn shift_tables(profile: &[Vec<u32>], len: f64) -> Vec<toml::Value> {
 pub fn blended_document(doc: &toml::Table, model: &Model, team: &[Vec<u32>]) -> toml::Table {
     use toml::Value;
     let mut doc = doc.clone();
-    let mut groups: Vec<Value> = match doc.get("agents") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .filter(|g| g.get("tier").and_then(|t| t.as_integer()) == Some(2))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut groups = tier2_groups(&doc);
     let shifts = shift_tables(team, model.interval);
     if !shifts.is_empty() {
         let mut g = toml::Table::new();

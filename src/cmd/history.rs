@@ -7,6 +7,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use supportsim::contact_log::{self, LogRead, Mapping};
+use supportsim::duration::WEEKDAYS;
 use supportsim::fit::{self, Est, Fit, FitOptions};
 use supportsim::mle::DistFit;
 
@@ -213,8 +214,6 @@ struct FitReport {
     agents_named: Option<usize>,
     agents_on_duty_mean: Option<f64>,
 }
-
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 fn report(fit: &Fit, log: &LogRead, path: &Path) -> FitReport {
     FitReport {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+use supportsim::duration::WEEKDAY_LABELS;
 use supportsim::scenario;
 use supportsim::{charts, plot, report};
 
@@ -163,11 +164,7 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         .as_ref()
         .map(|(team, _)| staff::team_fte(&base, team, shrinkage, args.fte_hours));
 
-    let hhmm = |slot: usize| {
-        let m = (slot as f64 * base.interval / 60.0).round() as u32;
-        format!("{:02}:{:02}", m / 60, m % 60)
-    };
-    const WD: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let hhmm = |slot: usize| supportsim::duration::hhmm(slot as f64 * base.interval);
     let mut csv = String::from(
         "channel,weekday,time,offered,aht_seconds,analytic_agents,required_agents,simulated_service_level\n",
     );
@@ -175,7 +172,7 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         csv += &format!(
             "{},{},{},{:.3},{:.1},{},{},{}\n",
             base.channels[r.channel].name,
-            WD[r.weekday],
+            WEEKDAY_LABELS[r.weekday],
             hhmm(r.slot),
             r.offered,
             r.aht,
@@ -209,7 +206,7 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
             let chart = plot::Chart::Heat(plot::HeatChart {
                 title: format!("{}: agents needed on the floor per interval", ch.name),
                 columns: (0..per_day).map(hhmm).collect(),
-                rows: WD.iter().map(|d| d.to_string()).collect(),
+                rows: WEEKDAY_LABELS.iter().map(|d| d.to_string()).collect(),
                 values,
             });
             files.push((
@@ -233,14 +230,14 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
             let mut csv = String::from("weekday,time,agents\n");
             for (wd, day) in team.iter().enumerate() {
                 for (slot, n) in day.iter().enumerate() {
-                    csv += &format!("{},{},{n}\n", WD[wd], hhmm(slot));
+                    csv += &format!("{},{},{n}\n", WEEKDAY_LABELS[wd], hhmm(slot));
                 }
             }
             files.push(("staffing-team.csv".into(), csv.into_bytes()));
             let chart = plot::Chart::Heat(plot::HeatChart {
                 title: "Shared team: agents needed on the floor per interval".into(),
                 columns: (0..per_day).map(hhmm).collect(),
-                rows: WD.iter().map(|d| d.to_string()).collect(),
+                rows: WEEKDAY_LABELS.iter().map(|d| d.to_string()).collect(),
                 values: team
                     .iter()
                     .map(|d| d.iter().map(|&n| f64::from(n)).collect())
@@ -271,14 +268,14 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
                 "team": team.iter().enumerate().flat_map(|(wd, day)| {
                     day.iter().enumerate().map(move |(slot, n)| (wd, slot, *n))
                 }).map(|(wd, slot, n)| serde_json::json!({
-                    "weekday": WD[wd],
+                    "weekday": WEEKDAY_LABELS[wd],
                     "time": hhmm(slot),
                     "agents": n,
                 })).collect::<Vec<_>>(),
             })),
             "requirements": reqs.iter().enumerate().map(|(k, r)| serde_json::json!({
                 "channel": base.channels[r.channel].name,
-                "weekday": WD[r.weekday],
+                "weekday": WEEKDAY_LABELS[r.weekday],
                 "time": hhmm(r.slot),
                 "offered": r.offered,
                 "analytic_agents": r.analytic,
@@ -317,14 +314,14 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
                 continue;
             };
             if peak.required == 0 {
-                t += &format!("  {}  closed\n", WD[wd]);
+                t += &format!("  {}  closed\n", WEEKDAY_LABELS[wd]);
                 continue;
             }
             let first = day.iter().position(|r| r.required > 0).unwrap_or(0);
             let last = day.iter().rposition(|r| r.required > 0).unwrap_or(0);
             t += &format!(
                 "  {}  {}–{}  peak {:>3} at {}  {:>6.1} agent-hours (Erlang alone: {:.1})\n",
-                WD[wd],
+                WEEKDAY_LABELS[wd],
                 hhmm(first),
                 hhmm(last + 1),
                 peak.required,
