@@ -4,6 +4,35 @@ use assert_cmd::Command;
 
 use crate::util::root;
 
+/// Runs supportsim from the repository root and returns its standard output; fails the test
+/// with its standard error if it does not succeed.
+fn succeed(args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs a staffed plan with the scenario's own replications and returns how many intervals
+/// with traffic meet their target, and how many there are.
+fn replay(plan: &std::path::Path, run: &std::path::Path) -> (u32, u32) {
+    succeed(&[
+        "run".as_ref(),
+        plan.as_os_str(),
+        "--out".as_ref(),
+        run.as_os_str(),
+    ]);
+    meeting_targets(run)
+}
+
 /// Of the intervals with traffic in a run's intervals.csv (mid-size's channels), how many meet
 /// their channel's target, and how many there are.
 fn meeting_targets(run: &std::path::Path) -> (u32, u32) {
@@ -49,19 +78,13 @@ fn meeting_targets(run: &std::path::Path) -> (u32, u32) {
 fn a_shared_team_meets_targets_when_fed_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let plan = dir.path().join("plan");
-    let out = Command::cargo_bin("supportsim")
-        .expect("binary")
-        .current_dir(root())
-        .args(["staff", "scenarios/mid-size.toml", "--blend", "--out"])
-        .arg(&plan)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let table = String::from_utf8_lossy(&out.stdout);
+    let table = succeed(&[
+        "staff".as_ref(),
+        "scenarios/mid-size.toml".as_ref(),
+        "--blend".as_ref(),
+        "--out".as_ref(),
+        plan.as_os_str(),
+    ]);
     assert!(
         table.contains("shared team, every agent on every channel"),
         "{table}"
@@ -75,21 +98,7 @@ fn a_shared_team_meets_targets_when_fed_back() {
     }
     let staffed = std::fs::read_to_string(plan.join("staffed-blended.toml")).expect("toml");
     assert!(staffed.contains("staff team") && !staffed.contains("staff phone"));
-    let run = dir.path().join("run");
-    let out = Command::cargo_bin("supportsim")
-        .expect("binary")
-        .arg("run")
-        .arg(plan.join("staffed-blended.toml"))
-        .arg("--out")
-        .arg(&run)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (met, with_traffic) = meeting_targets(&run);
+    let (met, with_traffic) = replay(&plan.join("staffed-blended.toml"), &dir.path().join("run"));
     assert!(with_traffic > 1000);
     assert!(
         f64::from(met) >= 0.95 * f64::from(with_traffic),
@@ -101,19 +110,12 @@ fn a_shared_team_meets_targets_when_fed_back() {
 fn mid_size_requirements_meet_targets_when_fed_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let plan = dir.path().join("plan");
-    let out = Command::cargo_bin("supportsim")
-        .expect("binary")
-        .current_dir(root())
-        .args(["staff", "scenarios/mid-size.toml", "--out"])
-        .arg(&plan)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let table = String::from_utf8_lossy(&out.stdout);
+    let table = succeed(&[
+        "staff".as_ref(),
+        "scenarios/mid-size.toml".as_ref(),
+        "--out".as_ref(),
+        plan.as_os_str(),
+    ]);
     assert!(table.contains("full-time equivalents"), "{table}");
     for f in [
         "staffing.csv",
@@ -133,21 +135,7 @@ fn mid_size_requirements_meet_targets_when_fed_back() {
 
     // Feed the requirements back as the schedule and simulate it with the scenario's own
     // replications: at least 95% of intervals with traffic meet their channel's target.
-    let run = dir.path().join("run");
-    let out = Command::cargo_bin("supportsim")
-        .expect("binary")
-        .arg("run")
-        .arg(plan.join("staffed.toml"))
-        .arg("--out")
-        .arg(&run)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (met, with_traffic) = meeting_targets(&run);
+    let (met, with_traffic) = replay(&plan.join("staffed.toml"), &dir.path().join("run"));
     let share = f64::from(met) / f64::from(with_traffic);
     println!(
         "{met} of {with_traffic} intervals with traffic meet their target ({:.1}%)",
