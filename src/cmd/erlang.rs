@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use super::{Failure, flag_duration, flag_error, flag_share};
+use super::{Failure, flag_duration, flag_duration_or_zero, flag_error, flag_share};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ErlangModel {
@@ -33,7 +33,8 @@ pub struct ErlangArgs {
     /// Find the fewest agents answering this share within --answer-within, e.g. 0.8.
     #[arg(long, value_name = "SHARE")]
     target_sl: Option<f64>,
-    /// Service-level threshold, e.g. "20s" (Erlang C and A).
+    /// Service-level threshold, e.g. "20s" (Erlang C and A); "0s" targets the share answered
+    /// without waiting at all, i.e. a probability of waiting.
     #[arg(long, value_name = "DURATION")]
     answer_within: Option<String>,
     /// With a target: keep occupancy at or below this share, e.g. 0.85.
@@ -72,7 +73,7 @@ pub fn erlang(args: &ErlangArgs) -> Result<(), Failure> {
     };
     let answer_within = match (&args.answer_within, model) {
         (Some(_), Model::B) => return Err(flag_error("--answer-within has no meaning for Erlang B: nobody waits (the service level is the share not blocked)".into())),
-        (Some(t), _) => flag_duration("answer-within", t)?,
+        (Some(t), _) => flag_duration_or_zero("answer-within", t)?,
         (None, Model::B) => 0.0,
         (None, _) if args.target_sl.is_some() => {
             return Err(flag_error("--target-sl needs --answer-within, e.g. --target-sl 0.8 --answer-within 20s".into()));

@@ -148,6 +148,15 @@ pub fn flag_duration(flag: &str, text: &str) -> Result<f64, Failure> {
     }
 }
 
+/// Like [`flag_duration`], but zero is a meaningful answer (e.g. "answered without waiting").
+pub fn flag_duration_or_zero(flag: &str, text: &str) -> Result<f64, Failure> {
+    match supportsim::duration::parse_duration(text) {
+        Ok(d) if d >= 0.0 => Ok(d),
+        Ok(_) => Err(flag_error(format!("--{flag} cannot be negative"))),
+        Err(msg) => Err(flag_error(format!("--{flag}: {msg}"))),
+    }
+}
+
 pub fn flag_share(flag: &str, x: f64, lo_open: bool, hi_open: bool) -> Result<f64, Failure> {
     let ok = x.is_finite()
         && (if lo_open { x > 0.0 } else { x >= 0.0 })

@@ -103,6 +103,46 @@ fn several_hundred_agents() {
     assert_eq!(shrunk["agents_with_shrinkage"], 733);
 }
 
+/// Tijms, "A First Course in Stochastic Models" (Wiley, 2003), §5.3, Table 5.3.2 (p. 201):
+/// the exact fewest agents c* keeping the M/M/c probability of delay at or below α, for offered
+/// loads R from 1 to 1,000 Erlangs — the several-hundred- and thousand-agent cases. A
+/// probability of delay is a service level with a zero threshold: P(wait ≤ 0) = 1 − P(delay).
+#[test]
+fn tijms_square_root_staffing_table() {
+    // (R, c* at α = 0.5, 0.2, 0.1), as printed.
+    let table: [(u32, [u64; 3]); 8] = [
+        (1, [2, 3, 3]),
+        (5, [7, 8, 9]),
+        (10, [12, 14, 16]),
+        (50, [54, 58, 61]),
+        (100, [106, 111, 115]),
+        (250, [259, 268, 274]),
+        (500, [512, 525, 533]),
+        (1000, [1017, 1034, 1046]),
+    ];
+    for (load, printed) in table {
+        // R Erlangs as calls of one hour each.
+        let per_hour = load.to_string();
+        for (alpha, want) in [0.5, 0.2, 0.1].into_iter().zip(printed) {
+            let target = format!("{}", 1.0 - alpha);
+            let v = erlang(&[
+                "c",
+                "--per-hour",
+                &per_hour,
+                "--aht",
+                "1h",
+                "--target-sl",
+                &target,
+                "--answer-within",
+                "0s",
+            ]);
+            assert_eq!(v["agents"], want, "R = {load}, alpha = {alpha}");
+            assert!(f(&v, "p_wait") <= alpha + 1e-12);
+            assert!((f(&v, "service_level") - (1.0 - f(&v, "p_wait"))).abs() < 1e-12);
+        }
+    }
+}
+
 /// Erlang A with patience so long nobody abandons is Erlang C (Garnett, Mandelbaum & Reiman
 /// 2002 note the limit); a finite patience needs fewer agents for the same target.
 #[test]
