@@ -152,7 +152,8 @@ fn day_shifts(staffing: &Staffing, day: usize, slot_len: f64) -> Vec<Shift> {
 
 /// Replays `log` through `base` (its channel 0, topics and first agent group), with the
 /// log's arrivals and the agents on duty reconstructed by [`fit::staffing`]. `topics` are the
-/// fitted topics that name each logged contact's topic in `base`. `None` when cancelled.
+/// fitted topics that name each logged contact's topic in `base`. Fails when cancelled or
+/// overloaded.
 pub fn backtest(
     log: &LogRead,
     base: &Model,
@@ -160,7 +161,7 @@ pub fn backtest(
     staffing: &Staffing,
     opts: &BacktestOptions,
     cancel: &AtomicBool,
-) -> Option<Backtest> {
+) -> Result<Backtest, crate::engine::Stopped> {
     let days = log.contacts.iter().map(|c| c.day + 1).max().unwrap_or(0);
     let hours = 24usize;
     // Which model topic each logged contact is: by the fitted topic's name, else the model's
@@ -344,7 +345,7 @@ pub fn backtest(
             });
         }
     }
-    Some(Backtest {
+    Ok(Backtest {
         cells,
         scores,
         days,

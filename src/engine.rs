@@ -302,12 +302,62 @@ fn attributes(m: &Model, c: usize, t: usize, rng: &mut Rng) -> (f64, f64) {
     (handle, patience)
 }
 
-/// Runs replication `rep` of `model`.
-pub fn simulate(model: &Model, rep: u32) -> RepResult {
+/// The most contacts one replication may hold open at once (waiting, in a bot, in service or
+/// due to come back), about 100–200 bytes each. Only an operation hopelessly short of capacity
+/// gets there — real contact centres hold thousands, not millions — and simulating it further
+/// would exhaust memory without changing the answer: it cannot keep up.
+pub const MAX_LIVE_CONTACTS: usize = 4_000_000;
+
+/// Why a replication stopped before its horizon.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stopped {
+    /// The cancel flag was set (Ctrl-C).
+    Cancelled,
+    /// More than [`MAX_LIVE_CONTACTS`] contacts were open at once.
+    Overloaded(Overload),
+}
+
+/// Where an overloaded replication stood when it stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overload {
+    /// Replication, from 0.
+    pub rep: u32,
+    /// Day of the horizon, from 0.
+    pub day: u32,
+    /// Contacts open at once.
+    pub open: usize,
+    /// The channel with the most contacts waiting.
+    pub channel: String,
+    /// How many were waiting on it.
+    pub waiting: u32,
+}
+
+impl std::fmt::Display for Overload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the operation cannot keep up: on day {} of replication {}, {} contacts were open at \
+             once ({} waiting on `{}`), more than the {} a run holds before it stops rather \
+             than exhaust memory",
+            self.day + 1,
+            self.rep + 1,
+            crate::export::group_thousands(self.open as f64),
+            crate::export::group_thousands(f64::from(self.waiting)),
+            self.channel,
+            crate::export::group_thousands(MAX_LIVE_CONTACTS as f64)
+        )
+    }
+}
+
+/// Runs replication `rep` of `model` (to the end, or until it overloads).
+pub fn simulate(model: &Model, rep: u32) -> Result<RepResult, Overload> {
     let never = AtomicBool::new(false);
     Engine::new(model, rep, true)
         .run(&never)
-        .unwrap_or_else(unreachable_cancel)
+        .map_err(|e| match e {
+            Stopped::Overloaded(o) => o,
+            Stopped::Cancelled => unreachable_cancel(rep),
+        })
 }
 
 /// Like [`simulate_cancellable`], and passes every contact leg to `sink` as it ends. The
@@ -318,50 +368,39 @@ pub fn simulate_logged<'a>(
     cancel: &AtomicBool,
     series: bool,
     sink: &'a mut dyn ContactSink,
-) -> Option<RepResult> {
+) -> Result<RepResult, Stopped> {
     let mut engine = Engine::new(model, rep, series);
     engine.sink = Some(sink);
     engine.run(cancel)
 }
 
-/// Runs replication `rep` of `model`, giving up (`None`) soon after `cancel` is set. Without
-/// `series` no per-interval figures are kept (the summary needs none of them).
+/// Runs replication `rep` of `model`, giving up soon after `cancel` is set. Without `series`
+/// no per-interval figures are kept (the summary needs none of them).
 pub fn simulate_cancellable(
     model: &Model,
     rep: u32,
     cancel: &AtomicBool,
     series: bool,
-) -> Option<RepResult> {
+) -> Result<RepResult, Stopped> {
     Engine::new(model, rep, series).run(cancel)
 }
 
 #[cold]
-fn unreachable_cancel() -> RepResult {
+fn unreachable_cancel(rep: u32) -> Overload {
     // A flag nobody sets cannot cancel; this keeps `simulate` free of a panic path.
-    RepResult {
-        channels: Vec::new(),
-        channel_frt: Vec::new(),
-        overall_frt: FrtSummary::default(),
-        topics: Vec::new(),
-        topic_frt: Vec::new(),
-        group_tally: Vec::new(),
-        groups: Vec::new(),
-        channel_intervals: Vec::new(),
-        group_intervals: Vec::new(),
-        open_end: Vec::new(),
-        queue_max: Vec::new(),
-        queue_sum: Vec::new(),
-        oldest_max: Vec::new(),
-        conservation: Conservation::default(),
-        events: 0,
-        min_wait: 0.0,
-        customers: None,
-        active_customers: Vec::new(),
+    Overload {
+        rep,
+        day: 0,
+        open: 0,
+        channel: String::new(),
+        waiting: 0,
     }
 }
 
 struct Engine<'m> {
     m: &'m Model,
+    /// Which replication this is.
+    rep: u32,
     /// Where contact legs go as they end, when a log is wanted.
     sink: Option<&'m mut dyn ContactSink>,
     now: f64,
@@ -580,6 +619,7 @@ impl<'m> Engine<'m> {
         };
         Engine {
             m,
+            rep,
             sink: None,
             now: 0.0,
             seq: 0,
@@ -652,7 +692,7 @@ impl<'m> Engine<'m> {
         });
     }
 
-    fn run(mut self, cancel: &AtomicBool) -> Option<RepResult> {
+    fn run(mut self, cancel: &AtomicBool) -> Result<RepResult, Stopped> {
         for d in 0..self.m.days {
             // Day starts are few; scheduling them up front keeps their order fixed.
             self.schedule(f64::from(d) * DAY, Kind::DayStart { day: d });
@@ -681,8 +721,13 @@ impl<'m> Engine<'m> {
             self.now = ev.time;
             self.events += 1;
             // Look at the flag now and then: cheap, and prompt enough (well under a second).
-            if self.events & 0xFFFF == 0 && cancel.load(AtomicOrdering::Relaxed) {
-                return None;
+            if self.events & 0xFFFF == 0 {
+                if cancel.load(AtomicOrdering::Relaxed) {
+                    return Err(Stopped::Cancelled);
+                }
+                if self.slab.len() > MAX_LIVE_CONTACTS {
+                    return Err(Stopped::Overloaded(self.overload()));
+                }
             }
             match ev.kind {
                 Kind::Arrival { channel } => {
@@ -745,7 +790,27 @@ impl<'m> Engine<'m> {
         self.r.channel_frt = self.channel_frt.iter().map(FrtSummary::of).collect();
         self.r.topic_frt = self.topic_frt.iter().map(FrtSummary::of).collect();
         self.r.events = self.events;
-        Some(self.r)
+        Ok(self.r)
+    }
+
+    /// What an overloaded replication had open when it stopped.
+    #[cold]
+    fn overload(&self) -> Overload {
+        let busiest = (0..self.nc)
+            .max_by_key(|&c| (self.channel_waiting[c], std::cmp::Reverse(c)))
+            .unwrap_or(0);
+        Overload {
+            rep: self.rep,
+            day: (self.now / DAY) as u32,
+            open: self.slab.len() - self.free.len(),
+            channel: self
+                .m
+                .channels
+                .get(busiest)
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            waiting: self.channel_waiting.get(busiest).copied().unwrap_or(0),
+        }
     }
 
     // ---- arrivals -------------------------------------------------------------------------

@@ -30,7 +30,7 @@
 //! channels = ["phone"]
 //! "#;
 //! let loaded = supportsim::scenario::parse("doc.toml", text, "doc").expect("valid scenario");
-//! let reps = supportsim::run_replications(&loaded.model, &|| {});
+//! let reps = supportsim::run_replications(&loaded.model, &|| {}).expect("keeps up");
 //! let summary = supportsim::report::summarize(&loaded.model, "doc.toml", &reps);
 //! let sl = summary.channels.get("phone").unwrap().get("service_level").unwrap();
 //! assert!(sl.mean.unwrap() > 0.0 && sl.mean.unwrap() <= 1.0);
@@ -64,37 +64,40 @@ use rayon::prelude::*;
 
 /// Runs every replication of `model` in parallel and returns their results in replication
 /// order, so that the outcome does not depend on the number of threads. `progress` is called
-/// once per finished replication, from any thread.
+/// once per finished replication, from any thread. Fails when a replication overloads (see
+/// [`engine::MAX_LIVE_CONTACTS`]); the first such replication is named.
 pub fn run_replications(
     model: &model::Model,
     progress: &(dyn Fn() + Sync),
-) -> Vec<metrics::RepResult> {
-    (0..model.replications)
+) -> Result<Vec<metrics::RepResult>, engine::Overload> {
+    let all: Vec<_> = (0..model.replications)
         .into_par_iter()
         .map(|rep| {
             let r = engine::simulate(model, rep);
             progress();
             r
         })
-        .collect()
+        .collect();
+    all.into_iter().collect()
 }
 
-/// Like [`run_replications`], but stops soon after `cancel` is set and then returns `None`;
-/// keeps per-interval time series only when `series` is set.
+/// Like [`run_replications`], but stops soon after `cancel` is set; keeps per-interval time
+/// series only when `series` is set.
 pub fn run_replications_cancellable(
     model: &model::Model,
     progress: &(dyn Fn() + Sync),
     cancel: &std::sync::atomic::AtomicBool,
     series: bool,
-) -> Option<Vec<metrics::RepResult>> {
-    (0..model.replications)
+) -> Result<Vec<metrics::RepResult>, engine::Stopped> {
+    let all: Vec<_> = (0..model.replications)
         .into_par_iter()
         .map(|rep| {
             let r = engine::simulate_cancellable(model, rep, cancel, series);
             progress();
             r
         })
-        .collect()
+        .collect();
+    gather(all)
 }
 
 /// Like [`run_replications_cancellable`], and passes every contact leg of the first
@@ -106,7 +109,7 @@ pub fn run_replications_logged(
     cancel: &std::sync::atomic::AtomicBool,
     series: bool,
     sink: &mut (dyn engine::ContactSink + Send),
-) -> Option<Vec<metrics::RepResult>> {
+) -> Result<Vec<metrics::RepResult>, engine::Stopped> {
     let (first, rest) = rayon::join(
         || {
             let r = engine::simulate_logged(model, 0, cancel, series, sink);
@@ -121,10 +124,24 @@ pub fn run_replications_logged(
                     progress();
                     r
                 })
-                .collect::<Option<Vec<_>>>()
+                .collect::<Vec<_>>()
         },
     );
-    let mut all = vec![first?];
-    all.extend(rest?);
-    Some(all)
+    let mut all = vec![first];
+    all.extend(rest);
+    gather(all)
+}
+
+/// Results in replication order; a cancellation wins over an overload, and of several
+/// overloads the first replication's is told, so the outcome does not depend on threads.
+fn gather(
+    all: Vec<Result<metrics::RepResult, engine::Stopped>>,
+) -> Result<Vec<metrics::RepResult>, engine::Stopped> {
+    if all
+        .iter()
+        .any(|r| matches!(r, Err(engine::Stopped::Cancelled)))
+    {
+        return Err(engine::Stopped::Cancelled);
+    }
+    all.into_iter().collect()
 }

@@ -472,10 +472,7 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         &bt_opts,
         &super::INTERRUPTED,
     )
-    .ok_or_else(|| Failure {
-        code: 130,
-        error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
-    })?;
+    .map_err(|e| super::stopped(e, &base.name, &bar))?;
     bar.finish_and_clear();
     let report = BacktestReport {
         schema: "supportsim.backtest/1",

@@ -67,13 +67,24 @@ pub fn replicate(
     series: bool,
 ) -> Result<Vec<supportsim::metrics::RepResult>, Failure> {
     supportsim::run_replications_cancellable(model, &|| bar.inc(1), &INTERRUPTED, series)
-        .ok_or_else(|| {
-            bar.finish_and_clear();
-            Failure {
-                code: 130,
-                error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
-            }
-        })
+        .map_err(|e| stopped(e, &model.name, bar))
+}
+
+/// The failure of a run that stopped early: interrupted (exit 130) or overloaded (exit 2, the
+/// scenario asks for more than can be simulated). Nothing has been written by then.
+pub fn stopped(e: supportsim::engine::Stopped, scenario: &str, bar: &ProgressBar) -> Failure {
+    bar.finish_and_clear();
+    match e {
+        supportsim::engine::Stopped::Cancelled => Failure {
+            code: 130,
+            error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
+        },
+        supportsim::engine::Stopped::Overloaded(o) => Failure::input(anyhow::anyhow!(
+            "error: scenario `{scenario}`: {o}; nothing was written
+  = help: add agents or opening hours for `{}`, lower the volume, or give customers a patience so that some give up",
+            o.channel
+        )),
+    }
 }
 
 /// Runs the replications and streams the first one's contacts to a temporary file beside
@@ -121,13 +132,7 @@ pub fn replicate_logged(
         series,
         &mut writer,
     )
-    .ok_or_else(|| {
-        bar.finish_and_clear();
-        Failure {
-            code: 130,
-            error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
-        }
-    })?;
+    .map_err(|e| stopped(e, &model.name, bar))?;
     writer
         .finish()
         .and_then(|(w, _)| w.into_inner().map_err(|e| e.into_error()))

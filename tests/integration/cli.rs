@@ -604,3 +604,64 @@ fn ctrl_c_stops_promptly_and_writes_nothing() {
     assert_eq!(status.code(), Some(130));
     assert!(!out_dir.exists(), "no output folder, no partial file");
 }
+
+/// Ten million e-mails a day for two agents: the backlog would grow past any memory. The run
+/// stops once it holds more open contacts than `MAX_LIVE_CONTACTS`, says why, exits with 2 and
+/// writes nothing.
+#[test]
+fn a_hopelessly_overloaded_operation_is_stopped_and_explained() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("flood.toml");
+    std::fs::write(
+        &scenario,
+        r#"[simulation]
+name = "flood"
+days = 1
+replications = 2
+seed = 1
+
+[volume]
+per_day = 10000000
+intraday = "flat"
+
+[channels.email]
+kind = "async"
+share = 1.0
+handle_time = { dist = "exponential", mean = "8m" }
+answer_within = "4h"
+
+[[agents]]
+name = "desk"
+channels = ["email"]
+shifts = [ { days = "all", start = "00:00", end = "24:00", count = 2 } ]
+"#,
+    )
+    .expect("writes");
+    let out_dir = dir.path().join("never");
+    let log = dir.path().join("contacts.csv");
+    let out = supportsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out_dir)
+        .arg("--contacts-log")
+        .arg(&log)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot keep up"), "{err}");
+    assert!(err.contains("on day 1 of replication 1"), "{err}");
+    assert!(err.contains("waiting on `email`"), "{err}");
+    assert!(err.contains("help: add agents"), "{err}");
+    assert!(!out_dir.exists(), "no output folder");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("lists")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("flood.toml")],
+        "nothing half-written"
+    );
+}
