@@ -77,6 +77,10 @@ enum Kind {
     IntervalEnd {
         index: u32,
     },
+    /// A surge's extra contacts begin (at its start) or one of them arrives.
+    SurgeArrival {
+        index: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -185,6 +189,30 @@ struct ArrivalGen {
     slot_len: f64,
     slot: u64,
     slot_end: f64,
+    rate: f64,
+    t: f64,
+}
+
+/// The extra contacts of one surge (factor above 1) on one channel: a Poisson process at
+/// (factor − 1) × the concerned share of the channel's rate, from the surge's start to its end.
+/// They come from streams of their own, so every other contact is drawn exactly as without
+/// the surge (common random numbers when comparing with and without it).
+struct SurgeGen {
+    channel: u32,
+    topic: Option<u32>,
+    start: f64,
+    end: f64,
+    /// (factor − 1) × P(topic | channel), or × 1 without a topic.
+    extra: f64,
+    /// Arrival, customer and experience streams.
+    arrival_rng: Rng,
+    customer_rng: Rng,
+    experience_rng: Rng,
+    /// Whether its start has passed.
+    started: bool,
+    /// Current piece of constant rate: its slot of the channel's profile, end and rate.
+    slot: u64,
+    seg_end: f64,
     rate: f64,
     t: f64,
 }
@@ -420,6 +448,9 @@ struct Engine<'m> {
     base_rng: Rng,
     day_factor: Vec<f64>,
     arrivals: Vec<ArrivalGen>,
+    surge_gens: Vec<SurgeGen>,
+    /// Dips: the surges with a factor below 1.
+    dips: Vec<crate::model::Surge>,
     /// Cumulative P(topic | channel), per channel.
     topic_cdf: Vec<Vec<f64>>,
     /// Cumulative repeat-channel mix, per channel.
@@ -475,8 +506,8 @@ impl<'m> Engine<'m> {
         let horizon = m.horizon();
         let mut day_rng = rng::stream(m.seed, rep, Stream::Days);
         let day_factor = (0..m.days)
-            .map(|_| {
-                if m.demand.day_cv > 0.0 {
+            .map(|d| {
+                let random = if m.demand.day_cv > 0.0 {
                     let shape = 1.0 / (m.demand.day_cv * m.demand.day_cv);
                     match Gamma::new(shape, 1.0 / shape) {
                         Ok(g) => g.sample(&mut day_rng),
@@ -484,7 +515,8 @@ impl<'m> Engine<'m> {
                     }
                 } else {
                     1.0
-                }
+                };
+                random * m.demand.growth(d)
             })
             .collect();
         let arrivals = m
@@ -531,6 +563,56 @@ impl<'m> Engine<'m> {
             .iter()
             .map(|c| cdf(c.repeat_mix.clone()))
             .collect();
+        // Surges above 1 add contacts of their own; those below 1 thin the ordinary ones.
+        let mut surge_gens = Vec::new();
+        let mut dips = Vec::new();
+        for (k, s) in m.surges.iter().enumerate() {
+            if s.factor < 1.0 {
+                dips.push(s.clone());
+                continue;
+            }
+            for c in 0..nc {
+                let total: f64 = m.topics.iter().map(|t| t.share * t.channel_mix[c]).sum();
+                let share = match s.topic {
+                    Some(t) if total > 0.0 => {
+                        let tp = &m.topics[t.0 as usize];
+                        tp.share * tp.channel_mix[c] / total
+                    }
+                    Some(_) => 0.0,
+                    None => 1.0,
+                };
+                let extra = (s.factor - 1.0) * share;
+                if !s.channels[c] || extra <= 0.0 || s.start >= horizon {
+                    continue;
+                }
+                let stream = |part| {
+                    rng::stream(
+                        m.seed,
+                        rep,
+                        Stream::Surge {
+                            surge: k as u32,
+                            channel: c as u32,
+                            part,
+                        },
+                    )
+                };
+                surge_gens.push(SurgeGen {
+                    channel: c as u32,
+                    topic: s.topic.map(|t| t.0),
+                    start: s.start,
+                    end: s.end.min(horizon),
+                    extra,
+                    arrival_rng: stream(0),
+                    customer_rng: stream(1),
+                    experience_rng: stream(2),
+                    started: false,
+                    slot: 0,
+                    seg_end: s.start,
+                    rate: 0.0,
+                    t: s.start,
+                });
+            }
+        }
         let mut agents = Vec::new();
         let mut group_agents = vec![Vec::new(); ng];
         for (gi, g) in m.groups.iter().enumerate() {
@@ -642,6 +724,8 @@ impl<'m> Engine<'m> {
             base_rng: rng::stream(m.seed, rep, Stream::Customers),
             day_factor,
             arrivals,
+            surge_gens,
+            dips,
             topic_cdf,
             repeat_cdf,
             slab: Vec::new(),
@@ -707,6 +791,10 @@ impl<'m> Engine<'m> {
             for c in 0..self.nc {
                 self.start_arrivals(c);
             }
+            for g in 0..self.surge_gens.len() {
+                let at = self.surge_gens[g].start;
+                self.schedule(at, Kind::SurgeArrival { index: g as u32 });
+            }
         }
         // Interval ends are scheduled one at a time (so the heap does not grow with the
         // horizon), each with the sequence number it would have had if all were scheduled
@@ -746,6 +834,7 @@ impl<'m> Engine<'m> {
                 Kind::BreakStart { agent } => self.break_start(agent as usize),
                 Kind::BreakEnd { agent } => self.break_end(agent as usize),
                 Kind::IntervalEnd { index } => self.interval_end(index as usize),
+                Kind::SurgeArrival { index } => self.surge_arrival(index as usize),
             }
         }
         self.now = self.horizon;
@@ -922,15 +1011,82 @@ impl<'m> Engine<'m> {
 
     /// A first contact on channel `c`, about `topic` when it is known (replayed), else drawn.
     fn arrival(&mut self, c: usize, topic: Option<usize>) {
+        self.first_contact(c, topic, None);
+    }
+
+    /// The start of a surge's extra contacts on a channel, or one of them arriving.
+    fn surge_arrival(&mut self, g: usize) {
+        let c = self.surge_gens[g].channel as usize;
+        if self.surge_gens[g].started {
+            let topic = self.surge_gens[g].topic.map(|t| t as usize);
+            self.first_contact(c, topic, Some(g));
+        } else {
+            // The first piece of constant rate: from the start to the next slot boundary.
+            let slot_len = self.arrivals[c].slot_len;
+            let start = self.surge_gens[g].start;
+            let slot = (start / slot_len) as u64;
+            let rate = self.slot_rate(c, slot) * self.surge_gens[g].extra;
+            let s = &mut self.surge_gens[g];
+            s.started = true;
+            s.slot = slot;
+            s.t = start;
+            s.seg_end = ((slot + 1) as f64 * slot_len).min(s.end);
+            s.rate = rate;
+        }
+        self.next_surge_arrival(g);
+    }
+
+    /// Schedules the next extra contact of surge generator `g`: exponential gaps at its piece of
+    /// constant rate, restarted at each slot boundary of the channel's profile (exact, as for
+    /// the ordinary arrivals).
+    fn next_surge_arrival(&mut self, g: usize) {
+        let c = self.surge_gens[g].channel as usize;
+        let slot_len = self.arrivals[c].slot_len;
+        loop {
+            let (rate, t, seg_end, end) = {
+                let s = &self.surge_gens[g];
+                (s.rate, s.t, s.seg_end, s.end)
+            };
+            if rate > 0.0 {
+                let e: f64 = Exp1.sample(&mut self.surge_gens[g].arrival_rng);
+                let next = t + e / rate;
+                if next < seg_end {
+                    self.surge_gens[g].t = next;
+                    self.schedule(next, Kind::SurgeArrival { index: g as u32 });
+                    return;
+                }
+            }
+            if seg_end >= end {
+                return;
+            }
+            let slot = self.surge_gens[g].slot + 1;
+            let rate = self.slot_rate(c, slot) * self.surge_gens[g].extra;
+            let s = &mut self.surge_gens[g];
+            s.slot = slot;
+            s.t = seg_end;
+            s.seg_end = ((slot + 1) as f64 * slot_len).min(s.end);
+            s.rate = rate;
+        }
+    }
+
+    /// A first contact on channel `c`; from surge generator `surge` when given (its own
+    /// streams), else from the channel's.
+    fn first_contact(&mut self, c: usize, topic: Option<usize>, surge: Option<usize>) {
         let now = self.now;
         // Customer-side draws, always in the same order, whatever happens next.
-        let rng = &mut self.customer_rng[c];
+        let rng = match surge {
+            Some(g) => &mut self.surge_gens[g].customer_rng,
+            None => &mut self.customer_rng[c],
+        };
         let u: f64 = rng.random();
         let cdf = &self.topic_cdf[c];
         let t = topic.unwrap_or_else(|| cdf.iter().position(|&p| u < p).unwrap_or(cdf.len() - 1));
         let (handle, patience) = attributes(self.m, c, t, rng);
         // One seed per customer issue, from which all its experience draws derive.
-        let seed: u64 = self.experience_rng[c].random();
+        let seed: u64 = match surge {
+            Some(g) => self.surge_gens[g].experience_rng.random(),
+            None => self.experience_rng[c].random(),
+        };
         let contact = Contact {
             arrival: now,
             origin: now,
@@ -946,6 +1102,23 @@ impl<'m> Engine<'m> {
             },
             failed_bot: false,
         };
+        // A dip in demand: only a share `factor` of the contacts it concerns come at all.
+        if surge.is_none() && self.m.trace.is_none() && !self.dips.is_empty() {
+            let keep: f64 = self
+                .dips
+                .iter()
+                .filter(|d| {
+                    now >= d.start
+                        && now < d.end
+                        && d.topic.is_none_or(|x| x.0 as usize == t)
+                        && d.channels[c]
+                })
+                .map(|d| d.factor)
+                .product();
+            if keep < 1.0 && contact.key.unit(Purpose::Dip) >= keep {
+                return;
+            }
+        }
         let deflection = self.m.topics[t].kb_deflection;
         if deflection > 0.0 && contact.key.unit(Purpose::Deflect) < deflection {
             self.tally(c, t, now, |x| x.deflected += 1);
@@ -1676,6 +1849,11 @@ impl<'m> Engine<'m> {
         } else {
             self.agents[a].load = 0;
             self.group_busy[g] -= 1.0;
+        }
+        // Thirds of an agent do not add up exactly in floating point: an idle group is exactly
+        // idle rather than busy −10⁻¹⁷ (the smallest true level is 1 ÷ concurrency).
+        if self.group_busy[g] < 1e-9 {
+            self.group_busy[g] = 0.0;
         }
         if self.agents[a].load == 0 {
             self.agents[a].chats = false;

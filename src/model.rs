@@ -170,6 +170,37 @@ pub struct Demand {
     pub day_cv: f64,
     /// Weekday of day 0 (0 = Monday).
     pub start_weekday: usize,
+    /// Growth of volume per month (0.02 = +2% a month), compounding day by day.
+    pub growth_per_month: f64,
+}
+
+impl Demand {
+    /// The growth trend's multiplier of day `day` (day 0 is 1).
+    pub fn growth(&self, day: u32) -> f64 {
+        if self.growth_per_month == 0.0 {
+            1.0
+        } else {
+            (1.0 + self.growth_per_month).powf(f64::from(day) / MONTH_DAYS)
+        }
+    }
+}
+
+/// A stretch of unusual demand: an outage that triples one topic's contacts, a campaign, a
+/// holiday afternoon at half volume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Surge {
+    /// Name, for reports.
+    pub name: String,
+    /// Start, seconds from 00:00 of day 0.
+    pub start: f64,
+    /// End, seconds.
+    pub end: f64,
+    /// Multiplier of the arrival rate of the contacts it concerns (0 stops them, 3 triples).
+    pub factor: f64,
+    /// The topic it concerns (`None`: every topic).
+    pub topic: Option<TopicId>,
+    /// The channels it concerns, per channel.
+    pub channels: Vec<bool>,
 }
 
 /// A linear ramp of bot containment between two points in time.
@@ -294,6 +325,8 @@ pub struct Model {
     pub customers: Option<Customers>,
     /// Arrivals replayed from a log instead of drawn from `demand` (backtests); sorted by time.
     pub trace: Option<std::sync::Arc<[TraceArrival]>>,
+    /// Surges and dips of demand, in scenario order.
+    pub surges: Vec<Surge>,
 }
 
 /// One first contact replayed from a log: when it came, on which channel, about what.

@@ -25,6 +25,16 @@ pub enum Stream {
     Experience(u32),
     /// Baseline churn and acquisitions of the customer base.
     Customers,
+    /// The extra contacts of surge `surge` on channel `channel`: their arrival times (part 0),
+    /// customer draws (part 1) and experience seeds (part 2).
+    Surge {
+        /// Index of the surge in the scenario.
+        surge: u32,
+        /// Channel index.
+        channel: u32,
+        /// Which of the three streams.
+        part: u8,
+    },
 }
 
 impl Stream {
@@ -36,6 +46,16 @@ impl Stream {
             Stream::Callers(c) => 0x2_0000 + u64::from(c),
             Stream::Experience(c) => 0x3_0000 + u64::from(c),
             Stream::Customers => 3,
+            Stream::Surge {
+                surge,
+                channel,
+                part,
+            } => {
+                (0x10u64 << 36)
+                    + (u64::from(part) << 48)
+                    + (u64::from(surge) << 16)
+                    + u64::from(channel)
+            }
         }
     }
 }
@@ -87,6 +107,9 @@ pub enum Purpose {
     BreakTime = 16,
     /// After-call work following a contact.
     AfterCall = 17,
+    /// Whether a contact arriving during a dip in demand (a surge with a factor below 1)
+    /// still comes.
+    Dip = 18,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

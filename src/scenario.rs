@@ -18,7 +18,7 @@ use crate::duration::{DAY, WEEKDAYS, parse_duration, parse_time_of_day};
 use crate::experience::WaitCsat;
 use crate::model::{
     Automation, Channel, ChannelId, ChannelKind, Customers, Demand, Group, KnowledgeBase, Model,
-    Ramp, Resolution, Shift, Topic,
+    Ramp, Resolution, Shift, Surge, Topic, TopicId,
 };
 
 /// Errors of loading a scenario.
@@ -653,6 +653,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
             "resolution",
             "csat",
             "customers",
+            "surges",
         ],
         "the scenario",
     );
@@ -797,6 +798,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
     let mut intraday_default = vec![1.0 / 24.0; 24];
     let mut intraday_weekday: [Option<Vec<f64>>; 7] = Default::default();
     let mut day_cv = 0.0;
+    let mut growth_per_month = 0.0;
     match doc.get("volume") {
         None => cx.diags.push(
             Diagnostic::error("the scenario has no [volume] section", Some(whole.clone()))
@@ -813,6 +815,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         "intraday",
                         "weekday_intraday",
                         "day_cv",
+                        "growth_per_month",
                     ],
                     ctx,
                 );
@@ -911,6 +914,15 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                     "day_cv is the day-to-day variation of volume, e.g. 0.1 for ±10%",
                 ) {
                     day_cv = c;
+                }
+                if let Some((g, _)) = cx.num(
+                    t,
+                    "growth_per_month",
+                    ctx,
+                    Bounds::new(-0.5, false, 1.0),
+                    "growth_per_month is a share per month, e.g. 0.02 for +2% a month or -0.01 for a 1% decline",
+                ) {
+                    growth_per_month = g;
                 }
             }
         }
@@ -1900,6 +1912,13 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         return None;
     }
 
+    let channel_names: Vec<String> = model_channels.iter().map(|(c, _)| c.name.clone()).collect();
+    let topic_names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
+    let surges = parse_surges(cx, doc, &channel_names, &topic_names, days);
+    if cx.has_errors() {
+        return None;
+    }
+
     let mut model_ch = Vec::new();
     let mut spans = Vec::new();
     for (mut c, span) in model_channels {
@@ -1921,6 +1940,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
             weekday,
             day_cv,
             start_weekday,
+            growth_per_month,
         },
         channels: model_ch,
         topics,
@@ -1931,9 +1951,183 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         csat,
         customers,
         trace: None,
+        surges,
     };
     load_warnings(cx, &model, &spans);
     Some(model)
+}
+
+/// `[[surges]]`: stretches of unusual demand on given days.
+fn parse_surges(
+    cx: &mut Cx,
+    doc: &Table<'_>,
+    channel_names: &[String],
+    topic_names: &[String],
+    days: u32,
+) -> Vec<Surge> {
+    let Some(v) = doc.get("surges") else {
+        return Vec::new();
+    };
+    let example =
+        "[[surges]]\nname = \"outage\"\nday = 10\nstart = \"09:00\"\nduration = \"3h\"\nfactor = 3";
+    let DeValue::Array(list) = v.get_ref() else {
+        cx.err(
+            format!(
+                "`surges` must be a list of [[surges]] tables, not {}",
+                type_name(v.get_ref())
+            ),
+            span_of(v),
+            format!("write each surge as its own table:\n{example}"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let ctx = format!("surge {} in [[surges]]", i + 1);
+        let DeValue::Table(t) = item.get_ref() else {
+            cx.err(
+                format!("{ctx} must be a table, not {}", type_name(item.get_ref())),
+                span_of(item),
+                format!("write e.g.\n{example}"),
+            );
+            continue;
+        };
+        cx.check_keys(
+            t,
+            &[
+                "name", "day", "start", "duration", "factor", "topic", "channels",
+            ],
+            &ctx,
+        );
+        let name = cx
+            .string(t, "name", &ctx, "\"outage\"")
+            .map_or_else(|| format!("surge {}", i + 1), |(s, _)| s.to_string());
+        let ctx = format!("surge `{name}`");
+        for key in ["day", "factor", "duration"] {
+            if !t.contains_key(key) {
+                cx.err(
+                    format!("{ctx} needs `{key}`"),
+                    span_of(item),
+                    format!("a surge says when and how much, e.g.\n{example}"),
+                );
+            }
+        }
+        let day = cx.int(
+            t,
+            "day",
+            &ctx,
+            0,
+            36_600,
+            "days count from 0, the first simulated day",
+        );
+        if let Some((d, span)) = &day
+            && *d >= i64::from(days)
+        {
+            cx.err(
+                format!(
+                    "{ctx} is on day {d}, but the run simulates days 0 to {}",
+                    days - 1
+                ),
+                span.clone(),
+                "days count from 0; move the surge into the horizon or simulate more days",
+            );
+        }
+        let start = match cx.string(t, "start", &ctx, "\"09:00\"") {
+            None => Some(0.0),
+            Some((s, span)) => match parse_time_of_day(s) {
+                Ok(x) if x < DAY => Some(x),
+                Ok(_) => {
+                    cx.err(
+                        format!("`start` of {ctx} must be before 24:00"),
+                        span,
+                        "a surge starts at a time of day, e.g. start = \"09:00\"",
+                    );
+                    None
+                }
+                Err(msg) => {
+                    cx.err(
+                        format!("`start` of {ctx}: {msg}"),
+                        span,
+                        "e.g. start = \"09:00\"",
+                    );
+                    None
+                }
+            },
+        };
+        let duration = cx.duration(t, "duration", &ctx, "\"3h\"").map(|(d, _)| d);
+        let factor = cx.num(
+            t,
+            "factor",
+            &ctx,
+            Bounds::new(0.0, false, 1000.0),
+            "factor multiplies the volume it concerns: 3 triples it, 0.5 halves it, 0 stops it",
+        );
+        if let Some((f, span)) = &factor
+            && *f == 1.0
+        {
+            cx.warn(
+                format!("{ctx} has factor 1 and changes nothing"),
+                span.clone(),
+                "use e.g. factor = 3 for an outage that triples contacts, or 0.5 for a quiet spell",
+            );
+        }
+        let topic = match cx.string(t, "topic", &ctx, "\"billing\"") {
+            None => Some(None),
+            Some((s, span)) => match topic_names.iter().position(|n| n == s) {
+                Some(ti) => Some(Some(TopicId(ti as u32))),
+                None => {
+                    cx.err(
+                        format!("{ctx} names topic `{s}`, which is not defined"),
+                        span,
+                        format!("use one of: {}", topic_names.join(", ")),
+                    );
+                    None
+                }
+            },
+        };
+        let mut channels = vec![true; channel_names.len()];
+        if let Some(cv) = t.get("channels") {
+            channels = vec![false; channel_names.len()];
+            match cv.get_ref() {
+                DeValue::Array(names) if !names.is_empty() => {
+                    for c in names.iter() {
+                        if let Some(n) = cx.string_value(c, "channels", &ctx, "[\"phone\"]") {
+                            match channel_names.iter().position(|x| x == n) {
+                                Some(ci) => channels[ci] = true,
+                                None => cx.err(
+                                    format!("{ctx} names channel `{n}`, which is not defined"),
+                                    span_of(c),
+                                    format!("use one of: {}", channel_names.join(", ")),
+                                ),
+                            }
+                        }
+                    }
+                }
+                other => cx.err(
+                    format!(
+                        "`channels` of {ctx} must be a non-empty list of channel names, not {}",
+                        type_name(other)
+                    ),
+                    span_of(cv),
+                    "write e.g. channels = [\"phone\"], or leave it out for every channel",
+                ),
+            }
+        }
+        if let (Some((d, _)), Some(start), Some(duration), Some((factor, _)), Some(topic)) =
+            (day, start, duration, factor, topic)
+        {
+            let start = d as f64 * DAY + start;
+            out.push(Surge {
+                name,
+                start,
+                end: start + duration,
+                factor,
+                topic,
+                channels,
+            });
+        }
+    }
+    out
 }
 
 /// `[automation]`: the bot and the default containment of topics.

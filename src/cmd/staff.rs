@@ -54,7 +54,7 @@ pub struct StaffArgs {
 pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
     use supportsim::staff;
     check_out(args.out.as_ref())?;
-    let base = prepared(
+    let mut base = prepared(
         &args.scenario,
         Some(args.replications),
         args.seed,
@@ -81,8 +81,29 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         }
     };
     let text = std::fs::read_to_string(&args.scenario).context("reading the scenario")?;
-    let doc: toml::Table =
+    let mut doc: toml::Table =
         toml::from_str(&text).map_err(|e| flag_error(e.message().to_string()))?;
+    // Requirements are per weekday and time of day: a typical week, without one-off surges
+    // or a trend.
+    let surges = doc.remove("surges").is_some();
+    let growth = doc
+        .get_mut("volume")
+        .and_then(|v| v.as_table_mut())
+        .and_then(|v| v.remove("growth_per_month"))
+        .is_some();
+    if surges || growth {
+        base.surges.clear();
+        base.demand.growth_per_month = 0.0;
+        eprintln!(
+            "note: staff plans a typical week, so the scenario's {} left out; `supportsim run` simulates {}",
+            match (surges, growth) {
+                (true, true) => "surges and growth trend are",
+                (true, false) => "surges are",
+                _ => "growth trend is",
+            },
+            if surges { "them" } else { "it" }
+        );
+    }
     let mut reqs = staff::analytic(&base);
     let per_day = (supportsim::duration::DAY / base.interval).round() as usize;
     let key = |c: usize, wd: usize, slot: usize| (c * 7 + wd) * per_day + slot;

@@ -4,6 +4,7 @@
 mod cli;
 mod compare;
 mod conformance;
+mod demand;
 mod diagnostics;
 mod erlang;
 mod experience;

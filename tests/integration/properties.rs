@@ -70,6 +70,9 @@ struct Extras {
     customers: Option<(u32, f64)>,
     tier2: Option<f64>,
     kb: Option<f64>,
+    growth: Option<f64>,
+    /// (day, start hour, minutes, factor, only topic t0, only channel c0)
+    surges: Vec<(u32, u32, u32, f64, bool, bool)>,
 }
 
 fn extras() -> impl Strategy<Value = Extras> {
@@ -80,19 +83,48 @@ fn extras() -> impl Strategy<Value = Extras> {
         prop::option::of((1u32..100_000, 0.0f64..0.5)),
         prop::option::of(0.0f64..=1.0),
         prop::option::of(0.0f64..=1.0),
+        prop::option::of(-0.5f64..=1.0),
+        prop::collection::vec(
+            (
+                0u32..4,
+                0u32..24,
+                1u32..3000,
+                prop_oneof![Just(0.0), 0.0f64..1.0, 1.0f64..20.0],
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            0..3,
+        ),
     )
-        .prop_map(|(bot, fcr, repeat, customers, tier2, kb)| Extras {
-            bot,
-            fcr,
-            repeat,
-            customers,
-            tier2,
-            kb,
-        })
+        .prop_map(
+            |(bot, fcr, repeat, customers, tier2, kb, growth, surges)| Extras {
+                bot,
+                fcr,
+                repeat,
+                customers,
+                tier2,
+                kb,
+                growth,
+                surges,
+            },
+        )
 }
 
 fn render_extras(e: &Extras, channels: usize, days: u32) -> String {
     let mut s = String::new();
+    for (i, (day, hour, minutes, factor, topic, channel)) in e.surges.iter().enumerate() {
+        s += &format!(
+            "[[surges]]\nname = \"s{i}\"\nday = {}\nstart = \"{hour:02}:00\"\nduration = \"{minutes}m\"\nfactor = {factor}\n",
+            day % days.max(1)
+        );
+        if *topic {
+            s += "topic = \"t0\"\n";
+        }
+        if *channel {
+            s += "channels = [\"c0\"]\n";
+        }
+        s += "\n";
+    }
     if let Some((containment, false_share, ramp)) = e.bot {
         s += &format!(
             "[automation]\nchannels = [\"c0\"]\ncontainment = {containment}\nfalse_containment = {false_share}\nbot_time = {{ dist = \"exponential\", mean = \"2m\" }}\ncost_per_conversation = 0.5\n"
@@ -136,6 +168,9 @@ fn scenario() -> impl Strategy<Value = String> {
         }
         if let Some(x) = e.tier2 {
             text = text.replace("priority = ", &format!("escalation = {x}\npriority = "));
+        }
+        if let Some(g) = e.growth {
+            text = text.replace("day_cv = ", &format!("growth_per_month = {g}\nday_cv = "));
         }
         text + &render_extras(&e, channels, days)
     })

@@ -1,0 +1,225 @@
+//! Surges, dips and a growth trend of demand: the simulated arrivals against their exact
+//! expectation (a non-homogeneous Poisson process has mean ∫ rate), and, thanks to the
+//! surges' own random streams, every other contact exactly as without them.
+
+use supportsim::metrics::RepResult;
+use supportsim::model::Model;
+
+const DAYS: usize = 3;
+/// Calls a day: 400 an hour on a flat profile, a quarter of them about `outage`.
+const PER_DAY: f64 = 9600.0;
+
+fn scenario(extra: &str) -> String {
+    format!(
+        r#"[simulation]
+days = {DAYS}
+interval = "30m"
+replications = 40
+seed = 11
+
+[volume]
+per_day = {PER_DAY}
+intraday = "flat"
+
+[channels.phone]
+kind = "call"
+handle_time = {{ dist = "exponential", mean = "3m" }}
+patience = {{ dist = "exponential", mean = "5m" }}
+
+[[topics]]
+name = "outage"
+share = 0.25
+
+[[topics]]
+name = "other"
+share = 0.75
+
+[[agents]]
+name = "team"
+count = 40
+channels = ["phone"]
+{extra}"#
+    )
+}
+
+fn model(extra: &str) -> Model {
+    supportsim::scenario::parse("demand.toml", &scenario(extra), "demand")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model
+}
+
+fn runs(m: &Model) -> Vec<RepResult> {
+    supportsim::run_replications(m, &|| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Arrivals per replication in the half-hour intervals `from..to` (index from 00:00 of day 0).
+fn arrivals(reps: &[RepResult], from: usize, to: usize) -> Vec<f64> {
+    reps.iter()
+        .map(|r| {
+            r.channel_intervals[from..to]
+                .iter()
+                .map(|i| i[0].tally.arrived as f64)
+                .sum()
+        })
+        .collect()
+}
+
+/// Mean and standard error.
+fn mean_se(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, (var / n).sqrt())
+}
+
+fn assert_near(x: &[f64], expected: f64, what: &str) {
+    let (m, se) = mean_se(x);
+    assert!(
+        (m - expected).abs() <= 4.0 * se,
+        "{what}: simulated {m:.1} ± {se:.1} (standard error), expected {expected:.1}"
+    );
+}
+
+/// An outage that triples the `outage` topic for three hours on day 1 from 09:00: in the
+/// window 400 × 3 × (0.75 + 3 × 0.25) = 1,800 calls instead of 1,200; every other call, and
+/// every call of the other topic, exactly as without it.
+#[test]
+fn a_surge_adds_its_topics_contacts_and_leaves_the_rest_untouched() {
+    let base = runs(&model(""));
+    let surged = runs(&model(
+        r#"
+[[surges]]
+name = "outage"
+day = 1
+start = "09:00"
+duration = "3h"
+factor = 3
+topic = "outage"
+"#,
+    ));
+    // Day 1, 09:00–12:00: half-hour intervals 48 + 18 .. 48 + 24.
+    let (from, to) = (66, 72);
+    assert_near(&arrivals(&base, from, to), 1200.0, "without the surge");
+    assert_near(&arrivals(&surged, from, to), 1800.0, "with the surge");
+    for (b, s) in base.iter().zip(&surged) {
+        for i in (0..DAYS * 48).filter(|i| !(from..to).contains(i)) {
+            assert_eq!(
+                b.channel_intervals[i][0].tally.arrived, s.channel_intervals[i][0].tally.arrived,
+                "interval {i} is outside the surge"
+            );
+        }
+        assert_eq!(b.topics[1].arrived, s.topics[1].arrived, "the other topic");
+        assert!(s.topics[0].arrived > b.topics[0].arrived);
+    }
+}
+
+/// A quiet spell at 40% of the volume (all topics) on day 2 from 13:00 for 2 hours: 400 × 2 ×
+/// 0.4 = 320 calls; outside it the same calls as without it.
+#[test]
+fn a_dip_thins_the_contacts_it_concerns() {
+    let base = runs(&model(""));
+    let dipped = runs(&model(
+        r#"
+[[surges]]
+name = "holiday afternoon"
+day = 2
+start = "13:00"
+duration = "2h"
+factor = 0.4
+"#,
+    ));
+    let (from, to) = (96 + 26, 96 + 30);
+    assert_near(&arrivals(&dipped, from, to), 320.0, "in the dip");
+    for (b, d) in base.iter().zip(&dipped) {
+        for i in (0..DAYS * 48).filter(|i| !(from..to).contains(i)) {
+            assert_eq!(
+                b.channel_intervals[i][0].tally.arrived, d.channel_intervals[i][0].tally.arrived,
+                "interval {i} is outside the dip"
+            );
+        }
+    }
+}
+
+/// 5% a month compounding day by day: day d brings 9,600 × 1.05^(d / 30.4375) calls.
+#[test]
+fn growth_compounds_day_by_day() {
+    let grown = runs(&model("").with_growth(0.05));
+    for day in 0..DAYS {
+        let expected = PER_DAY * 1.05f64.powf(day as f64 / 30.4375);
+        assert_near(
+            &arrivals(&grown, day * 48, (day + 1) * 48),
+            expected,
+            &format!("day {day}"),
+        );
+    }
+    // Over a year the factor is 1.05^12: a long run checks the compounding itself.
+    let mut year = model("").with_growth(0.05);
+    year.days = 366;
+    year.replications = 4;
+    let reps = runs(&year);
+    let last = arrivals(&reps, 365 * 48, 366 * 48);
+    let expected = PER_DAY * 1.05f64.powf(365.0 / 30.4375);
+    assert_near(&last, expected, "day 365");
+}
+
+trait WithGrowth {
+    fn with_growth(self, g: f64) -> Self;
+}
+
+impl WithGrowth for Model {
+    fn with_growth(mut self, g: f64) -> Model {
+        self.demand.growth_per_month = g;
+        self
+    }
+}
+
+/// Mistakes in [[surges]] are explained with the key and what to write.
+#[test]
+fn bad_surges_are_explained() {
+    for (extra, needle) in [
+        (
+            "[[surges]]\nday = 5\nstart = \"09:00\"\nduration = \"1h\"\nfactor = 2\n",
+            "on day 5, but the run simulates days 0 to 2",
+        ),
+        (
+            "[[surges]]\nday = 1\nduration = \"1h\"\nfactor = 2\ntopic = \"billing\"\n",
+            "names topic `billing`, which is not defined",
+        ),
+        (
+            "[[surges]]\nday = 1\nduration = \"1h\"\nfactor = -1\n",
+            "factor",
+        ),
+        ("[[surges]]\nday = 1\nfactor = 2\n", "needs `duration`"),
+        (
+            "[[surges]]\nday = 1\nduration = \"1h\"\nfactor = 2\nchannels = [\"fax\"]\n",
+            "names channel `fax`",
+        ),
+        (
+            "[[surges]]\nday = 1\nstart = \"25:00\"\nduration = \"1h\"\nfactor = 2\n",
+            "start",
+        ),
+        (
+            "[[surges]]\nday = 1\nduration = \"1h\"\nfactr = 2\n",
+            "did you mean `factor`?",
+        ),
+    ] {
+        let err = supportsim::scenario::parse("demand.toml", &scenario(extra), "demand")
+            .err()
+            .unwrap_or_else(|| panic!("should be refused:\n{extra}"))
+            .to_string();
+        assert!(err.contains(needle), "{needle:?} not in\n{err}");
+        assert!(
+            err.contains("demand.toml:"),
+            "names the file and line:\n{err}"
+        );
+    }
+    let growth = scenario("").replace(
+        "intraday = \"flat\"",
+        "intraday = \"flat\"\ngrowth_per_month = 2",
+    );
+    let Err(err) = supportsim::scenario::parse("demand.toml", &growth, "demand") else {
+        panic!("growth_per_month = 2 should be refused");
+    };
+    let err = err.to_string();
+    assert!(err.contains("growth_per_month"), "{err}");
+}
