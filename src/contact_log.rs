@@ -267,6 +267,7 @@ impl Mapping {
                     "contained".into(),
                     "deflected".into(),
                     "open".into(),
+                    "follow_up".into(),
                 ],
                 ..Values::default()
             },

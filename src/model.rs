@@ -73,6 +73,12 @@ pub struct Channel {
     pub wait_tolerance: f64,
     /// Where repeat contacts from this channel come back, indexed by [`ChannelId`]; sums to 1.
     pub repeat_mix: Vec<f64>,
+    /// Agent touches a ticket needs, on average (async only; 1 = one answer closes it).
+    pub touches: f64,
+    /// The customer's time to reply between two touches, seconds (when `touches` > 1).
+    pub reply_delay: Option<Dist>,
+    /// Agent time of a later touch (default: the first touch's distribution), seconds.
+    pub follow_up_handle: Option<Dist>,
 }
 
 /// A contact reason.
@@ -376,6 +382,22 @@ impl Model {
         }
     }
 
+    /// Mean agent time a contact of topic `t` on channel `c` brings, all its touches together
+    /// (proficient agents): the first touch, and for multi-touch tickets the expected later
+    /// ones.
+    pub fn mean_work(&self, c: ChannelId, t: TopicId) -> f64 {
+        let first = self.mean_handle(c, t);
+        let ch = &self.channels[c.0 as usize];
+        if ch.touches <= 1.0 {
+            return first;
+        }
+        let later = match &ch.follow_up_handle {
+            Some(d) => d.mean() * self.topics[t.0 as usize].handle_time_factor,
+            None => first,
+        };
+        first + (ch.touches - 1.0) * later
+    }
+
     /// Mean offered load of a channel in Erlangs over the week (ignoring proficiency).
     pub fn offered_erlangs(&self, c: ChannelId) -> f64 {
         let ch = &self.channels[c.0 as usize];
@@ -388,7 +410,7 @@ impl Model {
                 per_second
                     * t.share
                     * t.channel_mix[c.0 as usize]
-                    * self.mean_handle(c, TopicId(ti as u32))
+                    * self.mean_work(c, TopicId(ti as u32))
             })
             .sum::<f64>()
             / f64::from(ch.concurrency.max(1))

@@ -110,6 +110,12 @@ pub enum Purpose {
     /// Whether a contact arriving during a dip in demand (a surge with a factor below 1)
     /// still comes.
     Dip = 18,
+    /// Whether a ticket needs another agent touch.
+    Touch = 19,
+    /// The customer's time to reply before the next touch.
+    ReplyDelay = 20,
+    /// Agent time of a later touch.
+    FollowUpHandle = 21,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt
@@ -125,6 +131,19 @@ pub struct DrawKey {
 }
 
 impl DrawKey {
+    /// The key of a ticket's touch `k` (0 is the first, whose key is this one): later touches
+    /// draw afresh, and the first draws exactly what a one-touch ticket would.
+    pub fn touch(self, k: u16) -> DrawKey {
+        if k == 0 {
+            self
+        } else {
+            DrawKey {
+                seed: mix(self.seed ^ mix(0x7_0000 | u64::from(k))),
+                ..self
+            }
+        }
+    }
+
     fn hash(self, purpose: Purpose) -> u64 {
         let salt = (u64::from(self.attempt) << 16) | (u64::from(self.tier) << 8) | purpose as u64;
         mix(self.seed ^ mix(salt))

@@ -937,6 +937,9 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         handle_time: Option<Dist>,
         patience: Option<Dist>,
         after_call: Option<Dist>,
+        touches: Option<(f64, Range<usize>)>,
+        reply_delay: Option<Dist>,
+        follow_up_handle: Option<Dist>,
         answer_within: Option<f64>,
         target: Option<f64>,
         queue_capacity: Option<u32>,
@@ -986,6 +989,9 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             "intraday",
                             "wait_tolerance",
                             "repeat_channels",
+                            "touches",
+                            "reply_delay",
+                            "follow_up_handle_time",
                         ],
                         &ctx,
                     );
@@ -1023,6 +1029,36 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                     }
                     let patience = cx.dist(ct, "patience", &ctx);
                     let after_call = cx.dist(ct, "after_call_work", &ctx);
+                    let touches = cx.num(
+                        ct,
+                        "touches",
+                        &ctx,
+                        Bounds::new(1.0, false, 50.0),
+                        "touches is the mean number of agent answers a ticket needs, at least 1 (e.g. 1.8)",
+                    );
+                    let reply_delay = cx.dist(ct, "reply_delay", &ctx);
+                    let follow_up_handle = cx.dist(ct, "follow_up_handle_time", &ctx);
+                    for key in ["touches", "reply_delay", "follow_up_handle_time"] {
+                        if let (Some(k), Some(v)) = (kind, ct.get(key))
+                            && k != ChannelKind::Async
+                        {
+                            cx.err(
+                                format!("`{key}` applies to async channels only, and {ctx} is a {}", k.name()),
+                                span_of(v),
+                                "a call or chat ends when it is answered; remove it, or make the channel kind = \"async\"",
+                            );
+                        }
+                    }
+                    if let Some((n, span)) = &touches
+                        && *n > 1.0
+                        && !ct.contains_key("reply_delay")
+                    {
+                        cx.err(
+                            format!("{ctx} has touches = {n} but no `reply_delay`"),
+                            span.clone(),
+                            "say how long customers take to reply between touches, e.g. reply_delay = { dist = \"lognormal\", mean = \"6h\", cv = 1.2 }",
+                        );
+                    }
                     if let (Some(ChannelKind::Async), Some(pv)) = (kind, ct.get("patience")) {
                         cx.err(format!("{ctx} is async: its contacts do not abandon, so `patience` has no meaning"), span_of(pv), "remove patience, or make the channel a \"call\" or \"chat\"");
                     }
@@ -1129,6 +1165,9 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         handle_time,
                         patience,
                         after_call,
+                        touches,
+                        reply_delay,
+                        follow_up_handle,
                         answer_within,
                         target,
                         queue_capacity,
@@ -1824,6 +1863,9 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                     ChannelKind::Async => DAY,
                 }),
                 repeat_mix: repeat_mixes[i].clone(),
+                touches: c.touches.map_or(1.0, |x| x.0),
+                reply_delay: c.reply_delay,
+                follow_up_handle: c.follow_up_handle,
             },
             c.key_span,
         ));

@@ -49,7 +49,8 @@ fn rate(model: &Model, c: usize, wd: usize, t0: f64, len: f64) -> f64 {
     total / steps as f64 * model.demand.weekday[wd]
 }
 
-/// Mean handle time of channel `c` over its topic mix, seconds.
+/// Mean agent time per contact of channel `c` over its topic mix (all touches of a ticket),
+/// seconds.
 fn aht(model: &Model, c: usize) -> f64 {
     let ch = &model.channels[c];
     let w: Vec<f64> = model
@@ -66,7 +67,7 @@ fn aht(model: &Model, c: usize) -> f64 {
         .iter()
         .enumerate()
         .zip(&w)
-        .map(|((ti, _), w)| w / total * model.mean_handle(ChannelId(c as u32), TopicId(ti as u32)))
+        .map(|((ti, _), w)| w / total * model.mean_work(ChannelId(c as u32), TopicId(ti as u32)))
         .sum::<f64>()
 }
 

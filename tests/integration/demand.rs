@@ -223,3 +223,103 @@ fn bad_surges_are_explained() {
     let err = err.to_string();
     assert!(err.contains("growth_per_month"), "{err}");
 }
+
+/// E-mail tickets that need 2.5 touches on average: after each touch another follows with
+/// probability 0.6, the customer replying after an hour. Arrivals stop for the last two days (a
+/// dip to 0), so every ticket of the run is finished and the expectations are exact: agent
+/// touches ÷ tickets = 2.5, and agent time per ticket = 6 min + 1.5 × 3 min.
+#[test]
+fn tickets_with_several_touches() {
+    let text = r#"[simulation]
+days = 12
+replications = 20
+seed = 5
+
+[volume]
+per_day = 600
+intraday = "flat"
+
+[channels.email]
+kind = "async"
+handle_time = { dist = "exponential", mean = "6m" }
+touches = 2.5
+reply_delay = { dist = "exponential", mean = "1h" }
+follow_up_handle_time = { dist = "exponential", mean = "3m" }
+answer_within = "4h"
+
+[[agents]]
+name = "desk"
+count = 6
+channels = ["email"]
+
+[[surges]]
+name = "no new tickets at the end"
+day = 10
+duration = "2d"
+factor = 0
+"#;
+    let m = supportsim::scenario::parse("touches.toml", text, "touches")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model;
+    let reps = runs(&m);
+    let touches: Vec<f64> = reps
+        .iter()
+        .map(|r| r.group_tally[0].answered as f64 / r.channels[0].answered as f64)
+        .collect();
+    assert_near(&touches, 2.5, "touches per ticket");
+    let work: Vec<f64> = reps
+        .iter()
+        .map(|r| r.group_tally[0].handle / r.channels[0].answered as f64)
+        .collect();
+    assert_near(&work, 360.0 + 1.5 * 180.0, "agent seconds per ticket");
+    for r in &reps {
+        let c = &r.conservation;
+        assert_eq!(c.open_end, 0, "every ticket is finished");
+        assert_eq!(
+            c.arrived, c.answered,
+            "each ticket is answered once, at its last touch"
+        );
+        // The first answer alone counts for FRT and service level.
+        assert_eq!(r.channels[0].answered, r.channels[0].arrived);
+        assert_eq!(r.channels[0].resolved, r.channels[0].answered);
+    }
+    // With one touch, the same run has the agents do a third of the work.
+    let single = supportsim::scenario::parse(
+        "touches.toml",
+        &text.replace("touches = 2.5", "touches = 1"),
+        "touches",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .model;
+    let one = runs(&single);
+    for (a, b) in one.iter().zip(&reps) {
+        assert_eq!(a.group_tally[0].answered, a.channels[0].answered);
+        assert!(b.group_tally[0].handle > 1.5 * a.group_tally[0].handle);
+    }
+}
+
+/// Touches belong to async channels and need the customer's reply delay.
+#[test]
+fn bad_touches_are_explained() {
+    for (extra, needle) in [
+        ("touches = 2\n", "applies to async channels only"),
+        (
+            "reply_delay = { dist = \"exponential\", mean = \"1h\" }\n",
+            "applies to async channels only",
+        ),
+    ] {
+        let text = scenario("").replace("kind = \"call\"\n", &format!("kind = \"call\"\n{extra}"));
+        let Err(err) = supportsim::scenario::parse("demand.toml", &text, "demand") else {
+            panic!("should be refused:\n{extra}");
+        };
+        let err = err.to_string();
+        assert!(err.contains(needle), "{needle:?} not in\n{err}");
+    }
+    let text = scenario("")
+        .replace("kind = \"call\"", "kind = \"async\"\ntouches = 2")
+        .replace("patience = { dist = \"exponential\", mean = \"5m\" }\n", "");
+    let Err(err) = supportsim::scenario::parse("demand.toml", &text, "demand") else {
+        panic!("touches without reply_delay should be refused");
+    };
+    assert!(err.to_string().contains("no `reply_delay`"), "{err}");
+}

@@ -92,16 +92,29 @@ proptest! {
         containment in prop::sample::select(vec![0.0, 0.5, 1.0]),
         kind in prop::sample::select(vec!["call", "chat", "async"]),
         cv in prop::sample::select(vec![0.05, 1.0, 5.0]),
+        touches in prop::sample::select(vec![1.0, 1.01, 50.0]),
+        surge in prop::sample::select(vec![-1.0, 0.0, 0.5, 1000.0]),
+        growth in prop::sample::select(vec![-0.5, 0.0, 1.0]),
     ) {
-        let patience_line = if patience.is_empty() || kind == "async" {
+        let patience_line = if kind == "async" {
+            format!("touches = {touches}\nreply_delay = {{ dist = \"lognormal\", mean = \"{handle}\", cv = {cv} }}\n")
+        } else if patience.is_empty() {
             String::new()
         } else {
             format!("patience = {{ dist = \"exponential\", mean = \"{patience}\" }}\n")
         };
+        let surge_table = if surge < 0.0 {
+            String::new()
+        } else {
+            format!("[[surges]]\nday = 0\nstart = \"23:59\"\nduration = \"3d\"\nfactor = {surge}\n")
+        };
         let text = format!(
-            "[simulation]\ndays = 1\nreplications = 1\n[volume]\nper_day = {per_day}\n[channels.c]\nkind = \"{kind}\"\nhandle_time = {{ dist = \"lognormal\", mean = \"{handle}\", cv = {cv} }}\n{patience_line}[automation]\nchannels = [\"c\"]\ncontainment = {containment}\nfalse_containment = 0.5\n[[topics]]\nname = \"t\"\nshare = 1\nfcr = 0.5\n[resolution]\nretry_share = 0.5\n[customers]\nactive = 1000\nrevenue_per_month = 10\n[[agents]]\nname = \"a\"\ncount = {agents}\nchannels = [\"c\"]\n"
+            "[simulation]\ndays = 1\nreplications = 1\n[volume]\nper_day = {per_day}\n[channels.c]\nkind = \"{kind}\"\nhandle_time = {{ dist = \"lognormal\", mean = \"{handle}\", cv = {cv} }}\n{patience_line}[automation]\nchannels = [\"c\"]\ncontainment = {containment}\nfalse_containment = 0.5\n[[topics]]\nname = \"t\"\nshare = 1\nfcr = 0.5\n[resolution]\nretry_share = 0.5\n[customers]\nactive = 1000\nrevenue_per_month = 10\n[[agents]]\nname = \"a\"\ncount = {agents}\nchannels = [\"c\"]\n{surge_table}"
         );
-        let text = text.replace("[volume]\nper_day", "[volume]\nday_cv = 0.5\nper_day");
+        let text = text.replace(
+            "[volume]\nper_day",
+            &format!("[volume]\nday_cv = 0.5\ngrowth_per_month = {growth}\nper_day"),
+        );
         // With [customers] the volume may still be given per day only without contacts_per_month.
         let loaded = supportsim::scenario::parse("extreme.toml", &text, "extreme");
         let l = match loaded {

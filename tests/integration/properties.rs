@@ -13,6 +13,8 @@ struct Ch {
     capacity: Option<u32>,
     concurrency: u32,
     weight: u32,
+    /// Mean touches and reply delay (seconds) of an async channel.
+    touches: Option<(f64, u32)>,
 }
 
 fn channel() -> impl Strategy<Value = Ch> {
@@ -24,9 +26,10 @@ fn channel() -> impl Strategy<Value = Ch> {
         prop::option::of(0u32..20),
         1u32..5,
         1u32..10,
+        prop::option::of((1.0f64..6.0, 1u32..86_400)),
     )
         .prop_map(
-            |(kind, mean_s, family, patience_s, capacity, concurrency, weight)| Ch {
+            |(kind, mean_s, family, patience_s, capacity, concurrency, weight, touches)| Ch {
                 kind,
                 mean_s,
                 family,
@@ -34,6 +37,7 @@ fn channel() -> impl Strategy<Value = Ch> {
                 capacity: if kind == "async" { None } else { capacity },
                 concurrency,
                 weight,
+                touches: if kind == "async" { touches } else { None },
             },
         )
 }
@@ -206,6 +210,9 @@ fn base_scenario() -> impl Strategy<Value = (String, usize, u32)> {
                 }
                 if c.kind == "chat" {
                     s += &format!("concurrency = {}\n", c.concurrency);
+                }
+                if let Some((touches, reply_s)) = c.touches {
+                    s += &format!("touches = {touches}\nreply_delay = {{ dist = \"exponential\", mean = \"{reply_s}s\" }}\n");
                 }
                 s += "\n";
             }
