@@ -122,6 +122,9 @@ enum State {
     Passing,
     /// A repeat or retry not yet arrived.
     Returning,
+    /// A chat whose customer left while it waited, still in its queue: the agent who reaches
+    /// it spends the channel's `abandoned_work` on it.
+    Ghost,
 }
 
 /// A contact as the engine carries it between events.
@@ -878,7 +881,7 @@ impl<'m> Engine<'m> {
                     self.r.conservation.open_end += 1;
                 }
                 State::Returning => self.r.conservation.repeats_pending += 1,
-                State::Gone | State::Waiting => {}
+                State::Gone | State::Waiting | State::Ghost => {}
             }
         }
         if let Some(c) = &mut self.r.customers {
@@ -1685,8 +1688,8 @@ impl<'m> Engine<'m> {
             && contact.key.unit(Purpose::Escalate) < topic.escalation;
         // A transferred contact's experience is decided at tier 2.
         let measured = self.m.csat.survey_response > 0.0 || self.m.customers.is_some();
-        let satisfaction = (measured && !transferred).then(|| {
-            self.satisfaction(
+        let satisfaction = if measured && !transferred {
+            Some(self.satisfaction(
                 contact,
                 &Outcome {
                     wait,
@@ -1696,8 +1699,10 @@ impl<'m> Engine<'m> {
                     attempt: contact.key.attempt,
                     contained: false,
                 },
-            )
-        });
+            ))
+        } else {
+            None
+        };
         Decision {
             first,
             resolved,
@@ -1916,9 +1921,17 @@ impl<'m> Engine<'m> {
         if s.generation != generation || s.state != State::Waiting {
             return;
         }
-        // The slot stays in its queue until it reaches the head, where it is dropped.
-        s.state = State::Gone;
+        // The slot stays in its queue until it reaches the head, where it is dropped (or, for a
+        // chat that still costs agent time, opened).
         let contact = s.contact;
+        s.state = if self.m.channels[contact.channel as usize]
+            .abandoned_work
+            .is_some()
+        {
+            State::Ghost
+        } else {
+            State::Gone
+        };
         let (c, t) = (contact.channel as usize, contact.topic as usize);
         self.channel_waiting[c] -= 1;
         self.r.conservation.abandoned += 1;
@@ -1936,7 +1949,7 @@ impl<'m> Engine<'m> {
 
     /// The most urgent waiting contact agent `a` may take: lowest priority number first, then
     /// the largest wait ÷ answer target. Chats only when the agent already holds chats.
-    fn pick(&mut self, a: usize) -> Option<Contact> {
+    fn pick(&mut self, a: usize) -> Option<(Contact, bool)> {
         let g = self.agents[a].group as usize;
         let only_chat = self.agents[a].load > 0;
         let mut best: Option<(u32, f64, usize)> = None;
@@ -1955,16 +1968,19 @@ impl<'m> Engine<'m> {
         let (_, _, q) = best?;
         let s = self.queues[q].pop_front()?;
         let contact = self.slab[s as usize].contact;
-        self.channel_waiting[contact.channel as usize] -= 1;
+        let ghost = self.slab[s as usize].state == State::Ghost;
+        if !ghost {
+            self.channel_waiting[contact.channel as usize] -= 1;
+        }
         self.release_slot(s);
-        Some(contact)
+        Some((contact, ghost))
     }
 
     /// The first contact still waiting in queue `q`, dropping those that left from its head.
     fn head(&mut self, q: usize) -> Option<u32> {
         while let Some(&s) = self.queues[q].front() {
             let slot = &self.slab[s as usize];
-            if slot.state == State::Waiting {
+            if matches!(slot.state, State::Waiting | State::Ghost) {
                 return Some(s);
             }
             self.queues[q].pop_front();
@@ -1988,13 +2004,37 @@ impl<'m> Engine<'m> {
                 return;
             }
             match self.pick(a) {
-                Some(contact) => self.assign(a, contact),
+                Some((contact, false)) => self.assign(a, contact),
+                Some((contact, true)) => self.open_abandoned(a, &contact),
                 None => break,
             }
         }
         if self.agents[a].load == 0 {
             self.make_idle(a);
         }
+    }
+
+    /// Agent `a` opens a chat whose customer has gone: busy for the channel's abandoned work,
+    /// holding it like a chat; nothing else is counted (the chat counted as abandoned).
+    #[cold]
+    fn open_abandoned(&mut self, a: usize, contact: &Contact) {
+        let c = contact.channel as usize;
+        let g = self.agents[a].group as usize;
+        let conc = self.m.groups[g].concurrency.max(1);
+        let work = self.m.channels[c].abandoned_work.as_ref().map_or(0.0, |d| {
+            d.sample(&mut contact.key.rng(Purpose::AbandonedWork))
+        });
+        self.account(g);
+        self.agents[a].load += 1;
+        self.agents[a].chats = true;
+        self.group_busy[g] += 1.0 / f64::from(conc);
+        self.schedule(
+            self.now + work,
+            Kind::Done {
+                agent: a as u32,
+                chat: true,
+            },
+        );
     }
 
     fn make_idle(&mut self, a: usize) {

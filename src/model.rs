@@ -79,6 +79,9 @@ pub struct Channel {
     pub reply_delay: Option<Dist>,
     /// Agent time of a later touch (default: the first touch's distribution), seconds.
     pub follow_up_handle: Option<Dist>,
+    /// Agent time spent on a chat whose customer left while it waited (chat only): the agent
+    /// still opens it when it reaches the head of the queue. `None`: abandoned chats vanish.
+    pub abandoned_work: Option<Dist>,
 }
 
 /// A contact reason.

@@ -116,6 +116,8 @@ pub enum Purpose {
     ReplyDelay = 20,
     /// Agent time of a later touch.
     FollowUpHandle = 21,
+    /// Agent time on a chat whose customer had left.
+    AbandonedWork = 22,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

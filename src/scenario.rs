@@ -940,6 +940,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         touches: Option<(f64, Range<usize>)>,
         reply_delay: Option<Dist>,
         follow_up_handle: Option<Dist>,
+        abandoned_work: Option<Dist>,
         answer_within: Option<f64>,
         target: Option<f64>,
         queue_capacity: Option<u32>,
@@ -992,6 +993,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                             "touches",
                             "reply_delay",
                             "follow_up_handle_time",
+                            "abandoned_work",
                         ],
                         &ctx,
                     );
@@ -1038,6 +1040,16 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                     );
                     let reply_delay = cx.dist(ct, "reply_delay", &ctx);
                     let follow_up_handle = cx.dist(ct, "follow_up_handle_time", &ctx);
+                    let abandoned_work = cx.dist(ct, "abandoned_work", &ctx);
+                    if let (Some(k), Some(v)) = (kind, ct.get("abandoned_work"))
+                        && k != ChannelKind::Chat
+                    {
+                        cx.err(
+                            format!("`abandoned_work` applies to chat channels only, and {ctx} is a {}", k.name()),
+                            span_of(v),
+                            "an abandoned call is gone at once; remove it, or make the channel kind = \"chat\"",
+                        );
+                    }
                     for key in ["touches", "reply_delay", "follow_up_handle_time"] {
                         if let (Some(k), Some(v)) = (kind, ct.get(key))
                             && k != ChannelKind::Async
@@ -1168,6 +1180,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                         touches,
                         reply_delay,
                         follow_up_handle,
+                        abandoned_work,
                         answer_within,
                         target,
                         queue_capacity,
@@ -1866,6 +1879,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 touches: c.touches.map_or(1.0, |x| x.0),
                 reply_delay: c.reply_delay,
                 follow_up_handle: c.follow_up_handle,
+                abandoned_work: c.abandoned_work,
             },
             c.key_span,
         ));

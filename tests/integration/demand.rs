@@ -323,3 +323,72 @@ fn bad_touches_are_explained() {
     };
     assert!(err.to_string().contains("no `reply_delay`"), "{err}");
 }
+
+/// Chats whose customers left while waiting still cost the agent who opens them a minute
+/// (`abandoned_work`). Arrivals stop on the last day, so all work is done within the run: the
+/// agents' busy time exceeds the handle time of answered chats by exactly a minute per opened
+/// abandoned chat, and there are at most as many of those as abandoned chats.
+#[test]
+fn abandoned_chats_can_still_cost_agent_time() {
+    let text = |extra: &str| {
+        format!(
+            r#"[simulation]
+days = 3
+replications = 10
+seed = 2
+
+[volume]
+per_day = 2000
+intraday = "business-hours"
+
+[channels.chat]
+kind = "chat"
+concurrency = 1
+handle_time = {{ dist = "exponential", mean = "8m" }}
+patience = {{ dist = "exponential", mean = "2m" }}
+{extra}
+[[agents]]
+name = "team"
+count = 8
+channels = ["chat"]
+
+[[surges]]
+day = 2
+duration = "1d"
+factor = 0
+"#
+        )
+    };
+    let parse = |t: &str| {
+        supportsim::scenario::parse("ghosts.toml", t, "ghosts")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .model
+    };
+    let plain = runs(&parse(&text("")));
+    let ghosts = runs(&parse(&text(
+        "abandoned_work = { dist = \"fixed\", mean = \"1m\" }\n",
+    )));
+    for (p, g) in plain.iter().zip(&ghosts) {
+        let extra = g.groups[0].busy - g.group_tally[0].handle;
+        let opened = (extra / 60.0).round();
+        assert!(
+            (extra - 60.0 * opened).abs() < 1e-3,
+            "{extra} s is whole minutes"
+        );
+        assert!(opened >= 1.0 && opened <= g.channels[0].abandoned as f64);
+        assert!((p.groups[0].busy - p.group_tally[0].handle).abs() < 1e-3);
+        // Minutes spent on empty chats are minutes not spent answering.
+        assert!(g.channels[0].abandoned > p.channels[0].abandoned);
+        let c = &g.conservation;
+        assert_eq!(c.arrived, c.answered + c.abandoned + c.open_end);
+    }
+    let Err(err) = supportsim::scenario::parse(
+        "ghosts.toml",
+        &text("abandoned_work = { dist = \"fixed\", mean = \"1m\" }\n")
+            .replace("kind = \"chat\"\nconcurrency = 1", "kind = \"call\""),
+        "ghosts",
+    ) else {
+        panic!("abandoned_work on a call should be refused");
+    };
+    assert!(err.to_string().contains("chat channels only"), "{err}");
+}

@@ -210,6 +210,9 @@ fn base_scenario() -> impl Strategy<Value = (String, usize, u32)> {
                 }
                 if c.kind == "chat" {
                     s += &format!("concurrency = {}\n", c.concurrency);
+                    if c.mean_s % 2 == 0 {
+                        s += &format!("abandoned_work = {{ dist = \"exponential\", mean = \"{}s\" }}\n", c.mean_s / 4 + 1);
+                    }
                 }
                 if let Some((touches, reply_s)) = c.touches {
                     s += &format!("touches = {touches}\nreply_delay = {{ dist = \"exponential\", mean = \"{reply_s}s\" }}\n");
