@@ -126,15 +126,23 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 pub fn validate(path: &Path) -> Result<(), Failure> {
     let loaded = load(path)?;
     let m = &loaded.model;
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut extra = String::new();
+    if !m.surges.is_empty() {
+        extra += &format!(", {}", plural(m.surges.len(), "surge"));
+    }
+    if m.demand.growth_per_month != 0.0 {
+        extra += &format!(
+            ", volume {:+.1}% a month",
+            m.demand.growth_per_month * 100.0
+        );
+    }
     println!(
-        "{} is valid: {} channel{}, {} topic{}, {} agent group{}, {} agents.",
+        "{} is valid: {}, {}, {}, {} agents{extra}.",
         path.display(),
-        m.channels.len(),
-        if m.channels.len() == 1 { "" } else { "s" },
-        m.topics.len(),
-        if m.topics.len() == 1 { "" } else { "s" },
-        m.groups.len(),
-        if m.groups.len() == 1 { "" } else { "s" },
+        plural(m.channels.len(), "channel"),
+        plural(m.topics.len(), "topic"),
+        plural(m.groups.len(), "agent group"),
         m.groups.iter().map(|g| g.headcount()).sum::<u32>()
     );
     Ok(())
