@@ -35,6 +35,17 @@ pub enum Dist {
         /// The value, seconds.
         value: f64,
     },
+    /// Measured: quantiles at equal steps of probability (the first at 0, the last at 1),
+    /// linear in between — what a planner reads off an ACD export or `supportsim fit` writes
+    /// when no family fits.
+    Empirical {
+        /// The quantiles, seconds, non-decreasing.
+        points: std::sync::Arc<[f64]>,
+        /// Mean, seconds (exact for the piecewise-linear quantile function).
+        mean: f64,
+        /// Coefficient of variation (exact, likewise).
+        cv: f64,
+    },
 }
 
 /// The family of a distribution, as named in a scenario.
@@ -97,12 +108,41 @@ impl Dist {
         }
     }
 
+    /// An empirical distribution from quantiles at equal probability steps: at least two,
+    /// finite, non-negative, non-decreasing, the last above zero. `None` otherwise.
+    pub fn empirical(points: &[f64]) -> Option<Dist> {
+        let ok = points.len() >= 2
+            && points.iter().all(|x| x.is_finite() && *x >= 0.0)
+            && points.windows(2).all(|w| w[0] <= w[1])
+            && points.last().is_some_and(|x| *x > 0.0);
+        if !ok {
+            return None;
+        }
+        // Over each step the quantile runs linearly from a to b: E[X] adds (a + b) / 2 and
+        // E[X²] adds (a² + ab + b²) / 3, each weighted by the step's probability.
+        let steps = (points.len() - 1) as f64;
+        let (mut m1, mut m2) = (0.0, 0.0);
+        for w in points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            m1 += (a + b) / 2.0;
+            m2 += (a * a + a * b + b * b) / 3.0;
+        }
+        let (m1, m2) = (m1 / steps, m2 / steps);
+        let cv = (m2 - m1 * m1).max(0.0).sqrt() / m1;
+        Some(Dist::Empirical {
+            points: points.into(),
+            mean: m1,
+            cv,
+        })
+    }
+
     /// Mean, seconds.
     pub fn mean(&self) -> f64 {
         match self {
             Dist::Exponential { mean }
             | Dist::Lognormal { mean, .. }
-            | Dist::Gamma { mean, .. } => *mean,
+            | Dist::Gamma { mean, .. }
+            | Dist::Empirical { mean, .. } => *mean,
             Dist::Fixed { value } => *value,
         }
     }
@@ -111,7 +151,7 @@ impl Dist {
     pub fn cv(&self) -> f64 {
         match self {
             Dist::Exponential { .. } => 1.0,
-            Dist::Lognormal { cv, .. } | Dist::Gamma { cv, .. } => *cv,
+            Dist::Lognormal { cv, .. } | Dist::Gamma { cv, .. } | Dist::Empirical { cv, .. } => *cv,
             Dist::Fixed { .. } => 0.0,
         }
     }
@@ -127,6 +167,13 @@ impl Dist {
             Dist::Lognormal { inner, .. } => inner.sample(rng),
             Dist::Gamma { inner, .. } => inner.sample(rng),
             Dist::Fixed { value } => *value,
+            Dist::Empirical { points, .. } => {
+                let u: f64 = rand_distr::StandardUniform.sample(rng);
+                let x = u * (points.len() - 1) as f64;
+                let i = (x as usize).min(points.len() - 2);
+                let f = x - i as f64;
+                points[i] + f * (points[i + 1] - points[i])
+            }
         }
     }
 }
@@ -160,6 +207,27 @@ mod tests {
                 "{fam:?} mean {m}"
             );
             assert!((c - cv).abs() < 0.02, "{fam:?} cv {c}");
+        }
+    }
+
+    #[test]
+    fn empirical_moments_are_exact_and_sampled() {
+        // Two points are a uniform distribution: mean 5, CV (10/√12)/5.
+        let u = Dist::empirical(&[0.0, 10.0]).expect("valid");
+        assert!((u.mean() - 5.0).abs() < 1e-12);
+        assert!((u.cv() - 10.0 / 12f64.sqrt() / 5.0).abs() < 1e-12);
+        let d = Dist::empirical(&[2.0, 5.0, 9.0, 30.0, 30.0, 400.0]).expect("valid");
+        let (m, cv) = moments(&d, 400_000);
+        assert!((m / d.mean() - 1.0).abs() < 0.01, "{m} vs {}", d.mean());
+        assert!((cv / d.cv() - 1.0).abs() < 0.02, "{cv} vs {}", d.cv());
+        for bad in [
+            &[5.0][..],
+            &[3.0, 2.0],
+            &[0.0, 0.0],
+            &[-1.0, 2.0],
+            &[1.0, f64::NAN],
+        ] {
+            assert!(Dist::empirical(bad).is_none(), "{bad:?}");
         }
     }
 

@@ -127,6 +127,9 @@ pub struct Fit {
     pub after_call: Vec<DistFit>,
     /// Median of those gaps, seconds, and how many there were.
     pub after_call_gaps: (f64, usize),
+    /// The gaps' percentiles 0, 1, …, 100 (seconds), written as an empirical distribution
+    /// when no family fits them (empty when there are too few gaps).
+    pub after_call_quantiles: Vec<f64>,
     /// Contacts offered per (day, interval).
     pub counts: Vec<Vec<u32>>,
 }
@@ -376,10 +379,21 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
     } else {
         Vec::new()
     };
-    let median = {
-        let mut g = gaps.clone();
-        g.sort_by(f64::total_cmp);
-        g.get(g.len() / 2).copied().unwrap_or(0.0)
+    let mut sorted = gaps.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    // Percentiles by linear interpolation between order statistics (Hyndman & Fan's type 7).
+    let after_call_quantiles = if sorted.len() >= EMPIRICAL_MIN {
+        (0..=100)
+            .map(|p| {
+                let x = p as f64 / 100.0 * (sorted.len() - 1) as f64;
+                let i = (x as usize).min(sorted.len() - 2);
+                let f = x - i as f64;
+                sorted[i] + f * (sorted[i + 1] - sorted[i])
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     // Gaps of a second or less are the log's rounding, not work.
     let after_call = if gaps.len() >= opts.min_handled && median >= 1.0 {
@@ -391,6 +405,7 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
     Fit {
         after_call,
         after_call_gaps: (median, gaps.len()),
+        after_call_quantiles,
         days,
         start_weekday: log.start_weekday,
         first_date: log.first_date.clone(),
@@ -552,6 +567,12 @@ pub fn staffing(
         agents: by_agent.len(),
     }
 }
+
+/// The most gaps' largest Kolmogorov–Smirnov distance from the best-fitting family before the
+/// measured percentiles are written instead.
+const EMPIRICAL_KS: f64 = 0.1;
+/// Gaps needed before their percentiles stand for the distribution.
+const EMPIRICAL_MIN: usize = 500;
 
 /// A number with four significant digits (at least two decimals), so that small volumes do not
 /// round to zero.
@@ -818,7 +839,45 @@ pub fn scenario_text(fit: &Fit, source: &str, channel: &ChannelSpec) -> String {
             ),
         );
     }
-    if let Some(w) = fit.after_call.first() {
+    let empirical = fit
+        .after_call
+        .first()
+        .is_some_and(|w| w.distance > EMPIRICAL_KS && !fit.after_call_quantiles.is_empty());
+    if empirical {
+        let points: Vec<String> = fit
+            .after_call_quantiles
+            .iter()
+            .map(|q| format!("\"{}\"", secs(*q)))
+            .collect();
+        line(
+            &mut o,
+            "# No family fits the after-call gaps (best below), so they are written as measured:",
+        );
+        line(
+            &mut o,
+            "# their percentiles 0, 1, …, 100, linear in between.",
+        );
+        line(
+            &mut o,
+            &format!(
+                "after_call_work = {{ dist = \"empirical\", quantiles = [\n  {},\n] }}",
+                points
+                    .chunks(10)
+                    .map(|c| c.join(", "))
+                    .collect::<Vec<_>>()
+                    .join(",\n  ")
+            ),
+        );
+        line(
+            &mut o,
+            &format!(
+                "# From {} gaps between an agent's consecutive contacts while callers were waiting (median {}): {}",
+                fit.after_call_gaps.1,
+                secs(fit.after_call_gaps.0),
+                dist_note(&fit.after_call)
+            ),
+        );
+    } else if let Some(w) = fit.after_call.first() {
         line(&mut o, &format!("after_call_work = {}", dist_toml(w)));
         line(
             &mut o,

@@ -435,6 +435,12 @@ impl Cx {
             return None;
         };
         let dctx = format!("`{key}` of {ctx}");
+        if d.get("dist")
+            .and_then(|x| x.get_ref().as_str())
+            .is_some_and(|n| n == "empirical")
+        {
+            return self.empirical(v, d, key, &dctx);
+        }
         self.check_keys(d, &["dist", "mean", "cv"], &dctx);
         let family = match self.string(d, "dist", &dctx, "\"lognormal\"") {
             Some((name, span)) => match Family::from_name(name) {
@@ -443,7 +449,7 @@ impl Cx {
                     self.err(
                         format!("unknown distribution `{name}` in {dctx}"),
                         span,
-                        format!("use one of: {}", Family::NAMES.join(", ")),
+                        format!("use one of: {}, empirical", Family::NAMES.join(", ")),
                     );
                     None
                 }
@@ -505,6 +511,90 @@ impl Cx {
             Family::Fixed => 0.0,
         };
         Dist::new(family, mean, cv)
+    }
+}
+
+impl Cx {
+    /// `{ dist = "empirical", quantiles = ["5s", "12s", …] }`: quantiles at equal steps of
+    /// probability from the smallest to the largest value.
+    fn empirical(&mut self, v: &Value<'_>, d: &Table<'_>, key: &str, dctx: &str) -> Option<Dist> {
+        self.check_keys(d, &["dist", "quantiles"], dctx);
+        let example = format!(
+            "{key} = {{ dist = \"empirical\", quantiles = [\"0s\", \"20s\", \"45s\", \"2m\", \"10m\"] }}"
+        );
+        let Some(qv) = d.get("quantiles") else {
+            self.err(
+                format!("{dctx} is empirical and needs `quantiles`"),
+                span_of(v),
+                format!("list durations from the smallest to the largest, at equal steps of probability, e.g. {example}"),
+            );
+            return None;
+        };
+        let DeValue::Array(list) = qv.get_ref() else {
+            self.err(
+                format!(
+                    "`quantiles` of {dctx} must be a list of durations, not {}",
+                    type_name(qv.get_ref())
+                ),
+                span_of(qv),
+                format!("e.g. {example}"),
+            );
+            return None;
+        };
+        let mut points = Vec::new();
+        let mut ok = true;
+        for item in list.iter() {
+            let parsed = match item.get_ref() {
+                DeValue::String(s) => parse_duration(s.as_ref()).map_err(|m| m.to_string()),
+                other => Err(format!(
+                    "a duration is text with a unit, not {}",
+                    type_name(other)
+                )),
+            };
+            match parsed {
+                Ok(x) if x >= 0.0 => {
+                    if points.last().is_some_and(|p| x < *p) {
+                        self.err(
+                            format!("the quantiles of {dctx} must not decrease"),
+                            span_of(item),
+                            "list them from the smallest to the largest",
+                        );
+                        ok = false;
+                    }
+                    points.push(x);
+                }
+                Ok(_) => {
+                    self.err(
+                        format!("a quantile of {dctx} is negative"),
+                        span_of(item),
+                        "durations are zero or more",
+                    );
+                    ok = false;
+                }
+                Err(msg) => {
+                    self.err(
+                        format!("a quantile of {dctx}: {msg}"),
+                        span_of(item),
+                        format!("e.g. {example}"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        match Dist::empirical(&points) {
+            Some(dist) => Some(dist),
+            None => {
+                self.err(
+                    format!("{dctx} needs at least two quantiles, the largest above zero"),
+                    span_of(qv),
+                    format!("e.g. {example}"),
+                );
+                None
+            }
+        }
     }
 }
 
