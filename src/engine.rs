@@ -255,6 +255,33 @@ struct Decision {
     satisfaction: Option<Sat>,
 }
 
+impl Decision {
+    /// Counts the resolution (with its time, 0 when unresolved) and the customer's
+    /// satisfaction in `tally`.
+    #[inline(always)]
+    fn count(&self, tally: &mut Tally, resolution_time: f64) {
+        tally.resolved += u64::from(self.resolved);
+        tally.resolution_time += resolution_time;
+        if let Some(sat) = self.satisfaction {
+            tally.served += 1;
+            tally.p_satisfied += sat.p;
+            tally.surveys += u64::from(sat.surveyed);
+            tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
+        }
+    }
+
+    /// Counts a tier-1 leg's decision: first-contact resolution, a transfer, and [`count`].
+    ///
+    /// [`count`]: Decision::count
+    #[inline(always)]
+    fn count_tier1(&self, tally: &mut Tally, resolution_time: f64) {
+        tally.answered_first += u64::from(self.first);
+        tally.resolved_first += u64::from(self.first && self.resolved);
+        tally.transferred += u64::from(self.transferred);
+        self.count(tally, resolution_time);
+    }
+}
+
 /// How a contact's stay with the operation ended, as written to a contact log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactOutcome {
@@ -1484,14 +1511,7 @@ impl<'m> Engine<'m> {
                 interval,
                 &mut self.r.group_tally[g],
             ] {
-                tally.resolved += u64::from(d.resolved);
-                tally.resolution_time += resolution_time;
-                if let Some(sat) = d.satisfaction {
-                    tally.served += 1;
-                    tally.p_satisfied += sat.p;
-                    tally.surveys += u64::from(sat.surveyed);
-                    tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
-                }
+                d.count(tally, resolution_time);
             }
         } else if self.counted(at) {
             let within = wait <= ch.answer_within;
@@ -1516,17 +1536,7 @@ impl<'m> Engine<'m> {
                 tally.delayed += u64::from(wait > 0.0);
                 tally.wait_answered += wait;
                 tally.handle += handle;
-                tally.answered_first += u64::from(d.first);
-                tally.resolved_first += u64::from(d.first && d.resolved);
-                tally.resolved += u64::from(d.resolved);
-                tally.resolution_time += resolution_time;
-                tally.transferred += u64::from(d.transferred);
-                if let Some(sat) = d.satisfaction {
-                    tally.served += 1;
-                    tally.p_satisfied += sat.p;
-                    tally.surveys += u64::from(sat.surveyed);
-                    tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
-                }
+                d.count_tier1(tally, resolution_time);
             }
             self.channel_frt[c].record(wait);
             self.topic_frt[t].record(wait);
@@ -1642,17 +1652,7 @@ impl<'m> Engine<'m> {
                     interval,
                     &mut self.r.group_tally[g],
                 ] {
-                    tally.answered_first += u64::from(d.first);
-                    tally.resolved_first += u64::from(d.first && d.resolved);
-                    tally.resolved += u64::from(d.resolved);
-                    tally.resolution_time += resolution_time;
-                    tally.transferred += u64::from(d.transferred);
-                    if let Some(sat) = d.satisfaction {
-                        tally.served += 1;
-                        tally.p_satisfied += sat.p;
-                        tally.surveys += u64::from(sat.surveyed);
-                        tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
-                    }
+                    d.count_tier1(tally, resolution_time);
                 }
             }
         }

@@ -868,17 +868,10 @@ pub fn scenario_text(fit: &Fit, source: &str, channel: &ChannelSpec) -> String {
                     .join(",\n  ")
             ),
         );
-        line(
-            &mut o,
-            &format!(
-                "# From {} gaps between an agent's consecutive contacts while callers were waiting (median {}): {}",
-                fit.after_call_gaps.1,
-                secs(fit.after_call_gaps.0),
-                dist_note(&fit.after_call)
-            ),
-        );
     } else if let Some(w) = fit.after_call.first() {
         line(&mut o, &format!("after_call_work = {}", dist_toml(w)));
+    }
+    if !fit.after_call.is_empty() {
         line(
             &mut o,
             &format!(
