@@ -1491,28 +1491,7 @@ impl<'m> Engine<'m> {
         let second_leg = contact.key.tier > 0;
         let at = contact.counted_at;
         if self.counted(at) && second_leg {
-            let resolution_time = if d.resolved {
-                end - contact.origin
-            } else {
-                0.0
-            };
-            let i = self.interval_of(at);
-            let gt = &mut self.r.group_tally[g];
-            gt.answered += 1;
-            gt.wait_answered += wait;
-            gt.handle += handle;
-            let interval = match self.r.channel_intervals.get_mut(i) {
-                Some(row) => &mut row[c].tally,
-                None => &mut self.scratch,
-            };
-            for tally in [
-                &mut self.r.channels[c],
-                &mut self.r.topics[t],
-                interval,
-                &mut self.r.group_tally[g],
-            ] {
-                d.count(tally, resolution_time);
-            }
+            self.count_leg(&contact, g, wait, handle, Some((&d, end, false)));
         } else if self.counted(at) {
             let within = wait <= ch.answer_within;
             let i = self.interval_of(at);
@@ -1614,6 +1593,51 @@ impl<'m> Engine<'m> {
         self.schedule(end + delay, Kind::Enter { slot });
     }
 
+    /// Counts a leg that is not a first answer (a tier-2 leg, a ticket's later touch): agent
+    /// work for group `g`, and when `decided` — (decision, end of the leg, whether it is a
+    /// tier-1 decision) — the outcome in the tallies of its channel, topic, arrival
+    /// interval and group.
+    #[inline(always)]
+    fn count_leg(
+        &mut self,
+        contact: &Contact,
+        g: usize,
+        wait: f64,
+        handle: f64,
+        decided: Option<(&Decision, f64, bool)>,
+    ) {
+        let gt = &mut self.r.group_tally[g];
+        gt.answered += 1;
+        gt.wait_answered += wait;
+        gt.handle += handle;
+        let Some((d, end, tier1)) = decided else {
+            return;
+        };
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let resolution_time = if d.resolved {
+            end - contact.origin
+        } else {
+            0.0
+        };
+        let i = self.interval_of(contact.counted_at);
+        let interval = match self.r.channel_intervals.get_mut(i) {
+            Some(row) => &mut row[c].tally,
+            None => &mut self.scratch,
+        };
+        for tally in [
+            &mut self.r.channels[c],
+            &mut self.r.topics[t],
+            interval,
+            &mut self.r.group_tally[g],
+        ] {
+            if tier1 {
+                d.count_tier1(tally, resolution_time);
+            } else {
+                d.count(tally, resolution_time);
+            }
+        }
+    }
+
     /// A later touch of a ticket: agent work for the group; at the last touch, the ticket's
     /// resolution and the customer's experience, counted where its first answer was.
     #[allow(clippy::too_many_arguments)]
@@ -1628,33 +1652,9 @@ impl<'m> Engine<'m> {
         end: f64,
         another: bool,
     ) {
-        let (c, t) = (contact.channel as usize, contact.topic as usize);
-        let at = contact.counted_at;
-        if self.counted(at) {
-            let gt = &mut self.r.group_tally[g];
-            gt.answered += 1;
-            gt.wait_answered += wait;
-            gt.handle += handle;
-            if !another {
-                let resolution_time = if d.resolved {
-                    end - contact.origin
-                } else {
-                    0.0
-                };
-                let i = self.interval_of(at);
-                let interval = match self.r.channel_intervals.get_mut(i) {
-                    Some(row) => &mut row[c].tally,
-                    None => &mut self.scratch,
-                };
-                for tally in [
-                    &mut self.r.channels[c],
-                    &mut self.r.topics[t],
-                    interval,
-                    &mut self.r.group_tally[g],
-                ] {
-                    d.count_tier1(tally, resolution_time);
-                }
-            }
+        if self.counted(contact.counted_at) {
+            let decided = (!another).then_some((d, end, true));
+            self.count_leg(contact, g, wait, handle, decided);
         }
         if another {
             self.next_touch(contact, wait, end);
