@@ -10,7 +10,8 @@ fn bench_scenario(c: &mut Criterion, id: &str, file: &str, text: &str) {
     let loaded =
         supportsim::scenario::parse(file, text, "bench").expect("the benchmark scenario is valid");
     let model = loaded.model;
-    let probe = supportsim::engine::simulate(&model, 0).expect("the benchmark scenario keeps up");
+    let probe = supportsim::engine::simulate(&model, 0, None, true, None)
+        .expect("the benchmark scenario keeps up");
     let contacts = probe.conservation.arrived;
     // Criterion reports contacts per second; events per second follow from this ratio.
     eprintln!(
@@ -22,7 +23,15 @@ fn bench_scenario(c: &mut Criterion, id: &str, file: &str, text: &str) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(contacts));
     group.bench_function(id, |b| {
-        b.iter(|| black_box(supportsim::engine::simulate(black_box(&model), 0)))
+        b.iter(|| {
+            black_box(supportsim::engine::simulate(
+                black_box(&model),
+                0,
+                None,
+                true,
+                None,
+            ))
+        })
     });
     group.finish();
 }

@@ -242,7 +242,12 @@ pub fn backtest(
             }
         }
         m.groups.truncate(1);
-        let reps = crate::run_replications_cancellable(&m, &|| {}, cancel, true)?;
+        let options = crate::RunOptions {
+            cancel: Some(cancel),
+            series: true,
+            sink: None,
+        };
+        let reps = crate::run_replications(&m, &|| {}, options)?;
         // Agent-seconds of handle time per hour (attributed to the hour of arrival) or day.
         let talk = |r: &crate::metrics::RepResult, h: Option<usize>| -> f64 {
             match h {

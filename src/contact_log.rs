@@ -24,8 +24,6 @@ pub const HEADER: &str = "day,weekday,time,arrival_seconds,channel,topic,priorit
 pub struct ContactLogWriter<'m, W: Write> {
     model: &'m Model,
     out: W,
-    /// The first write error, if any (the engine cannot be stopped from a sink).
-    error: Option<io::Error>,
     rows: u64,
 }
 
@@ -36,16 +34,12 @@ impl<'m, W: Write> ContactLogWriter<'m, W> {
         Ok(Self {
             model,
             out,
-            error: None,
             rows: 0,
         })
     }
 
-    /// Flushes and returns the writer and the number of rows, or the first error met.
+    /// Flushes and returns the writer and the number of rows.
     pub fn finish(mut self) -> io::Result<(W, u64)> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
         self.out.flush()?;
         Ok((self.out, self.rows))
     }
@@ -59,10 +53,7 @@ fn clock(seconds: f64) -> String {
 }
 
 impl<W: Write> ContactSink for ContactLogWriter<'_, W> {
-    fn contact(&mut self, r: &ContactRecord) {
-        if self.error.is_some() {
-            return;
-        }
+    fn contact(&mut self, r: &ContactRecord) -> io::Result<()> {
         let m = self.model;
         let day = (r.arrival / crate::duration::DAY).floor().max(0.0);
         let weekday = (m.demand.start_weekday + day as usize) % 7;
@@ -71,7 +62,7 @@ impl<W: Write> ContactSink for ContactLogWriter<'_, W> {
             (Some(g), Some(a)) => format!("{}-{}", g.name, a + 1),
             _ => String::new(),
         };
-        let result = writeln!(
+        writeln!(
             self.out,
             "{},{},{},{:.3},{},{},{},{},{},{},{:.3},{:.3},{},{}",
             day as u64 + 1,
@@ -88,11 +79,9 @@ impl<W: Write> ContactSink for ContactLogWriter<'_, W> {
             r.handle,
             field(group.map_or("", |g| g.name.as_str())),
             field(&agent),
-        );
-        match result {
-            Ok(()) => self.rows += 1,
-            Err(e) => self.error = Some(e),
-        }
+        )?;
+        self.rows += 1;
+        Ok(())
     }
 }
 

@@ -66,7 +66,12 @@ pub fn replicate(
     bar: &ProgressBar,
     series: bool,
 ) -> Result<Vec<supportsim::metrics::RepResult>, Failure> {
-    supportsim::run_replications_cancellable(model, &|| bar.inc(1), &INTERRUPTED, series)
+    let options = supportsim::RunOptions {
+        cancel: Some(&INTERRUPTED),
+        series,
+        sink: None,
+    };
+    supportsim::run_replications(model, &|| bar.inc(1), options)
         .map_err(|e| stopped(e, &model.name, bar))
 }
 
@@ -84,6 +89,9 @@ pub fn stopped(e: supportsim::engine::Stopped, scenario: &str, bar: &ProgressBar
   = help: add agents or opening hours for `{}`, lower the volume, or give customers a patience so that some give up",
             o.channel
         )),
+        supportsim::engine::Stopped::Sink(e) => Failure::from(
+            anyhow::Error::new(e).context("writing the contact log; nothing else was written"),
+        ),
     }
 }
 
@@ -125,14 +133,13 @@ pub fn replicate_logged(
     );
     let mut writer = supportsim::contact_log::ContactLogWriter::new(model, file)
         .context("writing the contact log")?;
-    let reps = supportsim::run_replications_logged(
-        model,
-        &|| bar.inc(1),
-        &INTERRUPTED,
+    let options = supportsim::RunOptions {
+        cancel: Some(&INTERRUPTED),
         series,
-        &mut writer,
-    )
-    .map_err(|e| stopped(e, &model.name, bar))?;
+        sink: Some(&mut writer),
+    };
+    let reps = supportsim::run_replications(model, &|| bar.inc(1), options)
+        .map_err(|e| stopped(e, &model.name, bar))?;
     writer
         .finish()
         .and_then(|(w, _)| w.into_inner().map_err(|e| e.into_error()))

@@ -49,7 +49,7 @@ fn model(extra: &str) -> Model {
 }
 
 fn runs(m: &Model) -> Vec<RepResult> {
-    supportsim::run_replications(m, &|| {}).unwrap_or_else(|e| panic!("{e}"))
+    supportsim::run_replications(m, &|| {}, Default::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Arrivals per replication in the half-hour intervals `from..to` (index from 00:00 of day 0).

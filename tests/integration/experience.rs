@@ -15,7 +15,7 @@ fn load(name: &str) -> Model {
 }
 
 fn run(m: &Model) -> Vec<RepResult> {
-    supportsim::run_replications(m, &|| {}).unwrap_or_else(|e| panic!("{e}"))
+    supportsim::run_replications(m, &|| {}, Default::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Mean and standard error of the paired differences `b − a`.

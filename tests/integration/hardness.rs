@@ -39,13 +39,14 @@ fn run_briefly(mut m: supportsim::model::Model) {
     }
     m.days = m.warmup_days + 1;
     m.replications = 1;
-    let reps = match supportsim::run_replications(&m, &|| {}) {
+    let reps = match supportsim::run_replications(&m, &|| {}, Default::default()) {
         Ok(reps) => reps,
         // Hopelessly short of capacity: stopped with an explanation, which is a sane answer.
-        Err(o) => {
+        Err(supportsim::engine::Stopped::Overloaded(o)) => {
             assert!(o.open > supportsim::engine::MAX_LIVE_CONTACTS, "{o}");
             return;
         }
+        Err(e) => panic!("{e}"),
     };
     let s = supportsim::report::summarize(&m, "x", &reps);
     let json = serde_json::to_string(&s).expect("serialises");

@@ -23,8 +23,8 @@ pub fn conformance_dir() -> PathBuf {
 /// Loads a scenario file, runs every replication and summarises.
 pub fn run_file(path: &std::path::Path) -> (supportsim::model::Model, Summary) {
     let loaded = supportsim::scenario::load(path).unwrap_or_else(|e| panic!("{e}"));
-    let reps =
-        supportsim::run_replications(&loaded.model, &|| {}).unwrap_or_else(|e| panic!("{e}"));
+    let reps = supportsim::run_replications(&loaded.model, &|| {}, Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let summary = supportsim::report::summarize(&loaded.model, &path.display().to_string(), &reps);
     (loaded.model, summary)
 }

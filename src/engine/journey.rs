@@ -1,0 +1,583 @@
+//! A customer's journey: arrival on a channel, the bot, an agent's answer and its touches,
+//! resolution, transfer to tier 2, satisfaction, repeats and retries, abandonment and churn.
+//!
+//! Every decision about a customer is drawn from the customer's own [`DrawKey`], hashed by
+//! purpose, so that it does not depend on what the operation did before (common random numbers
+//! between plans).
+
+use rand_distr::{Binomial, Distribution, Poisson};
+
+use super::arrivals::attributes;
+use super::event::Kind;
+use super::observe::ContactOutcome;
+use super::{Contact, Engine, State};
+use crate::duration::DAY;
+use crate::experience::{BadExperience, Churn, Outcome, Satisfaction};
+use crate::metrics::Tally;
+use crate::model::{ChannelKind, MONTH_DAYS};
+use crate::rng::{DrawKey, Purpose};
+
+/// An average month, seconds.
+const MONTH: f64 = MONTH_DAYS * DAY;
+
+/// Why a customer comes back about the same issue.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Return {
+    /// An agent answered but did not resolve it.
+    Unresolved,
+    /// The bot claimed to resolve it but did not.
+    FalselyContained,
+    /// The customer abandoned or got a busy signal.
+    Retry,
+}
+
+/// A satisfaction draw.
+#[derive(Clone, Copy)]
+pub(super) struct Sat {
+    pub(super) p: f64,
+    pub(super) satisfied: bool,
+    pub(super) surveyed: bool,
+}
+
+/// The decisions about an answered contact.
+pub(super) struct Decision {
+    /// A first contact about the issue at tier 1.
+    pub(super) first: bool,
+    pub(super) resolved: bool,
+    /// Passed to tier 2.
+    pub(super) transferred: bool,
+    /// Satisfaction, when measured.
+    pub(super) satisfaction: Option<Sat>,
+}
+
+impl Decision {
+    /// Counts the issue's resolution (with its time, 0 when unresolved) and the customer's
+    /// satisfaction in `tally`.
+    #[inline(always)]
+    pub(super) fn count(&self, tally: &mut Tally, resolution_time: f64) {
+        tally.resolved += u64::from(self.resolved);
+        tally.resolution_time += resolution_time;
+        if let Some(sat) = self.satisfaction {
+            tally.served += 1;
+            tally.p_satisfied += sat.p;
+            tally.surveys += u64::from(sat.surveyed);
+            tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
+        }
+    }
+
+    /// Counts a tier-1 leg's decision: first-contact resolution, a transfer, and [`count`].
+    ///
+    /// [`count`]: Decision::count
+    #[inline(always)]
+    pub(super) fn count_tier1(&self, tally: &mut Tally, resolution_time: f64) {
+        tally.answered_first += u64::from(self.first);
+        tally.resolved_first += u64::from(self.first && self.resolved);
+        tally.transferred += u64::from(self.transferred);
+        self.count(tally, resolution_time);
+    }
+}
+
+impl Engine<'_> {
+    /// A contact arriving on its channel (a first contact or a repeat).
+    pub(super) fn incoming(&mut self, contact: Contact) {
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let now = self.now;
+        self.r.conservation.arrived += 1;
+        let repeat = contact.key.attempt > 0;
+        self.tally(c, t, now, |x| {
+            x.arrived += 1;
+            x.repeats += u64::from(repeat);
+        });
+        if let Some(a) = &self.m.automation
+            && a.channels[c]
+        {
+            self.bot(contact);
+        } else {
+            self.offer(contact);
+        }
+    }
+
+    /// The bot answers first: it resolves the contact or passes it to an agent.
+    fn bot(&mut self, mut contact: Contact) {
+        let Some(a) = &self.m.automation else { return };
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let now = self.now;
+        let level = a.ramp.as_ref().map_or(1.0, |r| r.level(now));
+        let containment = self.m.topics[t].containment * level;
+        let bot_time = a.bot_time.sample(&mut contact.key.rng(Purpose::BotTime));
+        self.tally(c, t, now, |x| x.bot_conversations += 1);
+        if contact.key.unit(Purpose::Contain) < containment {
+            let falsely = contact.key.unit(Purpose::FalseContain) < a.false_containment;
+            self.r.conservation.contained += 1;
+            self.r.conservation.falsely_contained += u64::from(falsely);
+            self.tally(c, t, now, |x| {
+                x.contained += 1;
+                x.falsely_contained += u64::from(falsely);
+            });
+            let outcome = Outcome {
+                wait: 0.0,
+                tolerance: self.m.channels[c].wait_tolerance,
+                resolved: !falsely,
+                failed_bot: false,
+                attempt: contact.key.attempt,
+                contained: true,
+            };
+            let sat = self.satisfaction(&contact, &outcome);
+            self.record_satisfaction(&contact, sat);
+            self.log(&contact, ContactOutcome::Contained, 0.0, None);
+            let end = now + bot_time;
+            if falsely {
+                // The customer finds out later and comes back about the same issue.
+                self.maybe_return(&contact, end, Return::FalselyContained);
+            } else {
+                let origin = contact.origin;
+                self.tally(c, t, contact.counted_at, |x| {
+                    x.resolved += 1;
+                    x.resolution_time += end - origin;
+                });
+            }
+            return;
+        }
+        self.tally(c, t, now, |x| x.escalated += 1);
+        contact.failed_bot = true;
+        contact.handle *= a.handle_time_factor;
+        contact.patience *= a.patience_factor;
+        let slot = self.store(contact, State::Passing);
+        self.schedule(now + bot_time, Kind::Enter { slot });
+    }
+
+    /// A contact passed on by the bot or by tier 1 joins a queue.
+    pub(super) fn enter(&mut self, slot: usize) {
+        let mut contact = self.slab[slot].contact;
+        self.release_slot(slot as u32);
+        contact.arrival = self.now;
+        self.offer(contact);
+    }
+
+    /// A repeat or retry arrives.
+    pub(super) fn returning(&mut self, slot: usize) {
+        let mut contact = self.slab[slot].contact;
+        self.release_slot(slot as u32);
+        contact.arrival = self.now;
+        contact.counted_at = self.now;
+        self.r.conservation.repeats_arrived += 1;
+        self.incoming(contact);
+    }
+
+    /// A written contact still unanswered after twice its tolerance: a chance the customer
+    /// leaves while it waits (it stays in the backlog).
+    pub(super) fn ignored(&mut self, slot: usize, generation: u32) {
+        let s = &self.slab[slot];
+        if s.generation != generation || s.state != State::Waiting {
+            return;
+        }
+        let contact = s.contact;
+        self.maybe_churn(
+            &contact,
+            BadExperience {
+                ignored: true,
+                ..BadExperience::default()
+            },
+        );
+    }
+
+    /// Agent `a` of group `g` answers `contact` after the wait, taking `handle` seconds: the
+    /// leg is logged and counted, the issue decided (resolved, transferred, satisfied), and what
+    /// follows scheduled (another touch, a transfer, a repeat, churn).
+    #[inline(always)]
+    pub(super) fn answered(&mut self, a: usize, g: usize, contact: Contact, handle: f64) {
+        let now = self.now;
+        let c = contact.channel as usize;
+        let wait = now - contact.arrival;
+        if wait < self.r.min_wait {
+            self.r.min_wait = wait;
+        }
+        let outcome = if contact.touch == 0 {
+            ContactOutcome::Answered
+        } else {
+            ContactOutcome::FollowUp
+        };
+        self.log(&contact, outcome, wait, Some((a, handle)));
+        let end = now + handle;
+        // A ticket needing more touches is decided (resolution, satisfaction, repeats) at its
+        // last one, and until then is open.
+        let (another, d) = if self.multi_touch {
+            self.touch_decision(&contact, g, wait)
+        } else {
+            (false, self.decide(&contact, g, wait))
+        };
+        // A contact passed to tier 2 is still open; it ends at tier 2.
+        if !another && !d.transferred {
+            self.r.conservation.answered += 1;
+            self.r.conservation.unresolved += u64::from(!d.resolved);
+        }
+        if self.multi_touch && contact.touch > 0 {
+            self.later_touch(&contact, g, &d, wait, handle, end, another);
+            return;
+        }
+        // The second-tier leg of a contact counts for its agent group and for the customer's
+        // experience, but not again as an offered contact of its channel.
+        let second_leg = contact.key.tier > 0;
+        let at = contact.counted_at;
+        if self.counted(at) && second_leg {
+            self.count_leg(&contact, g, wait, handle, Some((&d, end, false)));
+        } else if self.counted(at) {
+            self.count_answer(&contact, g, wait, handle, &d, end);
+        }
+        if !second_leg && now >= self.warmup {
+            self.interval_frt[c].record(wait);
+        }
+        if another {
+            self.next_touch(&contact, wait, end);
+        } else {
+            self.follow_up(&contact, &d, end);
+        }
+    }
+
+    /// For a channel whose tickets may take several touches: whether another follows this one,
+    /// and the decision (made at the last touch, on the wait for the first answer).
+    #[inline(never)]
+    fn touch_decision(&self, contact: &Contact, g: usize, wait: f64) -> (bool, Decision) {
+        if self.another_touch(contact) {
+            let pending = Decision {
+                first: false,
+                resolved: false,
+                transferred: false,
+                satisfaction: None,
+            };
+            return (true, pending);
+        }
+        let frt = if contact.touch == 0 {
+            wait
+        } else {
+            f64::from(contact.frt)
+        };
+        (false, self.decide(contact, g, frt))
+    }
+
+    /// Whether the ticket just answered needs another agent touch (async tier-1 tickets of a
+    /// channel with `touches` above 1: another with probability 1 − 1/touches, so that the
+    /// number of touches is geometric with that mean).
+    fn another_touch(&self, contact: &Contact) -> bool {
+        let ch = &self.m.channels[contact.channel as usize];
+        ch.touches > 1.0
+            && ch.kind == ChannelKind::Async
+            && contact.key.tier == 0
+            && contact.touch < 1000
+            && contact.key.touch(contact.touch).unit(Purpose::Touch) < 1.0 - 1.0 / ch.touches
+    }
+
+    /// The ticket goes back to the customer, who replies after their reply delay; the reply
+    /// joins the backlog for the next touch.
+    #[inline(never)]
+    fn next_touch(&mut self, contact: &Contact, wait: f64, end: f64) {
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let ch = &self.m.channels[c];
+        let key = contact.key.touch(contact.touch + 1);
+        let delay = ch
+            .reply_delay
+            .as_ref()
+            .map_or(0.0, |d| d.sample(&mut key.rng(Purpose::ReplyDelay)));
+        let mut rng = key.rng(Purpose::FollowUpHandle);
+        let handle = match &ch.follow_up_handle {
+            Some(dist) => dist.sample(&mut rng) * self.m.topics[t].handle_time_factor,
+            None => attributes(self.m, c, t, &mut rng).0,
+        };
+        let next = Contact {
+            handle,
+            touch: contact.touch + 1,
+            frt: if contact.touch == 0 {
+                wait as f32
+            } else {
+                contact.frt
+            },
+            ..*contact
+        };
+        let slot = self.store(next, State::Passing);
+        self.schedule(end + delay, Kind::Enter { slot });
+    }
+
+    /// A later touch of a ticket: agent work for the group; at the last touch, the ticket's
+    /// resolution and the customer's experience, counted where its first answer was.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn later_touch(
+        &mut self,
+        contact: &Contact,
+        g: usize,
+        d: &Decision,
+        wait: f64,
+        handle: f64,
+        end: f64,
+        another: bool,
+    ) {
+        if self.counted(contact.counted_at) {
+            let decided = (!another).then_some((d, end, true));
+            self.count_leg(contact, g, wait, handle, decided);
+        }
+        if another {
+            self.next_touch(contact, wait, end);
+        } else {
+            let mut last = *contact;
+            // A transfer to tier 2 starts a fresh leg there.
+            last.touch = 0;
+            self.follow_up(&last, d, end);
+        }
+    }
+
+    /// What the contact answered by group `g` leads to, decided from the customer's own
+    /// draws: resolution, a transfer to tier 2, satisfaction.
+    // Inlined into `assign`, where most of its work folds away for simple scenarios (measured:
+    // 2% fewer instructions on the benchmark than as a call, by callgrind).
+    #[inline(always)]
+    fn decide(&self, contact: &Contact, g: usize, wait: f64) -> Decision {
+        let t = contact.topic as usize;
+        let topic = &self.m.topics[t];
+        let first = contact.key.attempt == 0 && contact.key.tier == 0;
+        let resolved = match topic.fcr {
+            Some(fcr) => {
+                let proficiency = 1.0 / self.slowness[g * self.nt + t];
+                contact.key.unit(Purpose::Resolve) < (fcr * proficiency).min(1.0)
+            }
+            None => true,
+        };
+        let transferred = !resolved
+            && contact.key.tier == 0
+            && topic.escalation > 0.0
+            && contact.key.unit(Purpose::Escalate) < topic.escalation;
+        // A transferred contact's experience is decided at tier 2.
+        let measured = self.m.csat.survey_response > 0.0 || self.m.customers.is_some();
+        let satisfaction = if measured && !transferred {
+            Some(self.satisfaction(
+                contact,
+                &Outcome {
+                    wait,
+                    tolerance: self.m.channels[contact.channel as usize].wait_tolerance,
+                    resolved,
+                    failed_bot: contact.failed_bot,
+                    attempt: contact.key.attempt,
+                    contained: false,
+                },
+            ))
+        } else {
+            None
+        };
+        Decision {
+            first,
+            resolved,
+            transferred,
+            satisfaction,
+        }
+    }
+
+    /// Transfers, churn and repeats that follow an answered contact ending at `end`.
+    #[inline(always)]
+    fn follow_up(&mut self, contact: &Contact, d: &Decision, end: f64) {
+        if d.transferred {
+            let mut next = *contact;
+            next.key.tier = 1;
+            let slot = self.store(next, State::Passing);
+            self.schedule(end, Kind::Enter { slot });
+            return;
+        }
+        let dissatisfied = d.satisfaction.is_some_and(|s| !s.satisfied);
+        if d.resolved {
+            if dissatisfied {
+                self.maybe_churn(
+                    contact,
+                    BadExperience {
+                        dissatisfied: true,
+                        ..BadExperience::default()
+                    },
+                );
+            }
+            return;
+        }
+        let bad = BadExperience {
+            dissatisfied,
+            unresolved: true,
+            ..BadExperience::default()
+        };
+        if !self.maybe_churn(contact, bad) {
+            self.maybe_return(contact, end, Return::Unresolved);
+        }
+    }
+
+    /// Draws satisfaction and the survey answer.
+    pub(super) fn satisfaction(&self, contact: &Contact, outcome: &Outcome) -> Sat {
+        let p = self.m.csat.p_satisfied(outcome);
+        Sat {
+            p,
+            satisfied: contact.key.unit(Purpose::Satisfy) < p,
+            surveyed: contact.key.unit(Purpose::Survey) < self.m.csat.survey_response,
+        }
+    }
+
+    /// Draws whether a bad experience makes the customer leave; returns true if it does.
+    fn maybe_churn(&mut self, contact: &Contact, bad: BadExperience) -> bool {
+        let Some(customers) = &self.m.customers else {
+            return false;
+        };
+        let p = customers.churn.p_churn(&bad);
+        if contact.key.unit(Purpose::Churn) >= p {
+            return false;
+        }
+        let (revenue, lifetime) = (customers.revenue_per_month, customers.lifetime_months);
+        self.active = (self.active - 1.0).max(0.0);
+        let now = self.now;
+        if self.counted(now) {
+            let horizon = self.horizon;
+            if let Some(stats) = &mut self.r.customers {
+                stats.churned += 1;
+                stats.revenue_lost += revenue * (horizon - now) / MONTH;
+                stats.lifetime_value_lost += revenue * lifetime;
+            }
+        }
+        self.tally(
+            contact.channel as usize,
+            contact.topic as usize,
+            contact.counted_at,
+            |x| x.churned += 1,
+        );
+        true
+    }
+
+    /// Schedules the customer's next contact about the same issue, if they come back:
+    /// after no resolution (`retry` false) or after abandoning or a busy signal (`retry` true).
+    fn maybe_return(&mut self, contact: &Contact, from: f64, why: Return) {
+        let retry = why == Return::Retry;
+        let res = &self.m.resolution;
+        let share = if retry {
+            res.retry_share
+        } else {
+            res.repeat_share
+        };
+        if share <= 0.0
+            || contact.key.attempt + 1 >= res.max_attempts
+            || contact.key.unit(Purpose::Return) >= share
+        {
+            return;
+        }
+        let c = contact.channel as usize;
+        let delay = if retry {
+            &res.retry_delay
+        } else {
+            &res.repeat_delay
+        };
+        let next_c = if retry {
+            c
+        } else {
+            let u = contact.key.unit(Purpose::ReturnChannel);
+            let cdf = &self.repeat_cdf[c];
+            cdf.iter().position(|&p| u < p).unwrap_or(c)
+        };
+        // Customers come back when the channel takes contacts (its intraday and weekday
+        // profile), not at 3 a.m. on a line that is closed.
+        let when = self.next_open(
+            next_c,
+            from + delay.sample(&mut contact.key.rng(Purpose::ReturnDelay)),
+            contact.key.unit(Purpose::ReturnTime),
+        );
+        let key = DrawKey {
+            seed: contact.key.seed,
+            attempt: contact.key.attempt + 1,
+            tier: 0,
+        };
+        let mut rng = key.rng(Purpose::Attributes);
+        let (handle, patience) = attributes(self.m, next_c, contact.topic as usize, &mut rng);
+        let sources = &mut self.r.conservation;
+        match why {
+            Return::Unresolved => sources.repeats_after_unresolved += 1,
+            Return::FalselyContained => sources.repeats_after_false_containment += 1,
+            Return::Retry => sources.retries += 1,
+        }
+        let next = Contact {
+            arrival: when,
+            origin: contact.origin,
+            counted_at: when,
+            handle,
+            patience,
+            channel: next_c as u32,
+            topic: contact.topic,
+            key,
+            failed_bot: false,
+            touch: 0,
+            frt: 0.0,
+        };
+        self.r.conservation.repeats_scheduled += 1;
+        let slot = self.store(next, State::Returning);
+        self.schedule(when, Kind::Return { slot });
+    }
+
+    /// A contact that abandoned or was blocked: the customer may leave, or try again.
+    pub(super) fn unserved(&mut self, contact: &Contact) {
+        if !self.maybe_churn(
+            contact,
+            BadExperience {
+                abandoned: true,
+                ..BadExperience::default()
+            },
+        ) {
+            self.maybe_return(contact, self.now, Return::Retry);
+        }
+    }
+
+    pub(super) fn abandon(&mut self, slot: usize, generation: u32) {
+        let s = &mut self.slab[slot];
+        if s.generation != generation || s.state != State::Waiting {
+            return;
+        }
+        // The slot stays in its queue until it reaches the head, where it is dropped (or, for a
+        // chat that still costs agent time, opened).
+        let contact = s.contact;
+        s.state = if self.m.channels[contact.channel as usize]
+            .abandoned_work
+            .is_some()
+        {
+            State::Ghost
+        } else {
+            State::Gone
+        };
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        self.channel_waiting[c] -= 1;
+        self.r.conservation.abandoned += 1;
+        let wait = self.now - contact.arrival;
+        self.log(&contact, ContactOutcome::Abandoned, wait, None);
+        if contact.key.tier == 0 {
+            self.tally(c, t, contact.counted_at, |x| {
+                x.abandoned += 1;
+                x.delayed += 1;
+                x.wait_abandoned += wait;
+            });
+        }
+        self.unserved(&contact);
+    }
+
+    /// Churn unrelated to service and new customers, once a day from the customers stream.
+    pub(super) fn customer_flows(&mut self) {
+        let Some(c) = &self.m.customers else { return };
+        let p_day = 1.0 - (1.0 - c.baseline_churn_per_month).powf(1.0 / MONTH_DAYS);
+        let leave = match Binomial::new(self.active.max(0.0).round() as u64, p_day.clamp(0.0, 1.0))
+        {
+            Ok(b) => b.sample(&mut self.base_rng) as f64,
+            Err(_) => 0.0,
+        };
+        let mean_new = c.acquisitions_per_month / MONTH_DAYS;
+        let join = if mean_new > 0.0 {
+            Poisson::new(mean_new).map_or(0.0, |p| p.sample(&mut self.base_rng))
+        } else {
+            0.0
+        };
+        self.active = (self.active - leave + join).max(0.0);
+        let counted = self.counted(self.now);
+        if let Some(stats) = &mut self.r.customers {
+            if self.now == self.warmup {
+                stats.active_start = self.active;
+            }
+            if counted {
+                stats.churned_baseline += leave as u64;
+                stats.acquired += join as u64;
+            }
+        }
+    }
+}

@@ -1,0 +1,500 @@
+//! The discrete-event engine: one replication of a [`Model`], and many of them in parallel.
+//!
+//! One room per concern, all sharing one replication's private state (the `Engine`):
+//!
+//! | module | concern |
+//! |---|---|
+//! | `event` | events, the agenda, first-in first-out order of equal times |
+//! | `arrivals` | who arrives when: the non-homogeneous Poisson process, surges and dips, replayed logs |
+//! | `routing` | queues, which groups may take what, offering a contact and picking the next one |
+//! | `roster` | agents: presence, shifts, breaks, absence, the time they spend on and off the floor |
+//! | `journey` | what happens to a customer: bot, answer, touches, resolution, repeats, abandonment, churn |
+//! | `observe` | tallies, interval ends and the contact log → the replication's [`RepResult`] |
+//!
+//! Contacts live in a slab only while they wait; nothing is kept about a contact once it is
+//! answered, abandoned or blocked, so memory does not grow with the horizon.
+
+mod arrivals;
+mod event;
+mod journey;
+mod observe;
+mod roster;
+mod routing;
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+
+use rayon::prelude::*;
+
+use crate::duration::DAY;
+use crate::metrics::{Histogram, RepResult, Tally};
+use crate::model::{ChannelKind, Model};
+use crate::rng::{self, DrawKey, Rng, Stream};
+
+pub use observe::{ContactOutcome, ContactRecord, ContactSink};
+
+use arrivals::{ArrivalGen, SurgeGen};
+use event::{Agenda, Kind};
+use roster::Agent;
+
+/// The most contacts one replication may hold open at once (waiting, in a bot, in service or
+/// due to come back), about 100–200 bytes each. Only an operation hopelessly short of capacity
+/// gets there — real contact centres hold thousands, not millions — and simulating it further
+/// would exhaust memory without changing the answer: it cannot keep up.
+pub const MAX_LIVE_CONTACTS: usize = 4_000_000;
+
+/// How replications run: whether they can be stopped, whether they keep time series, and where
+/// the first replication's contacts go.
+pub struct RunOptions<'a> {
+    /// Set (from another thread, e.g. on Ctrl-C) to stop every replication soon after; `None`
+    /// runs to the end.
+    pub cancel: Option<&'a AtomicBool>,
+    /// Keep per-interval figures (tables, `--out`, staffing); without them memory is
+    /// independent of the horizon as well as of the number of contacts.
+    pub series: bool,
+    /// Receives every contact leg of the first replication as it ends; the results are those of
+    /// the same run without it.
+    pub sink: Option<&'a mut (dyn ContactSink + Send)>,
+}
+
+impl Default for RunOptions<'_> {
+    /// Runs to the end, keeps the time series, logs nothing.
+    fn default() -> Self {
+        RunOptions {
+            cancel: None,
+            series: true,
+            sink: None,
+        }
+    }
+}
+
+/// Why a replication stopped before its horizon.
+#[derive(Debug, thiserror::Error)]
+pub enum Stopped {
+    /// The cancel flag was set (Ctrl-C).
+    #[error("interrupted")]
+    Cancelled,
+    /// More than [`MAX_LIVE_CONTACTS`] contacts were open at once.
+    #[error("{0}")]
+    Overloaded(Overload),
+    /// The contact sink failed (e.g. the disk is full); the replication stopped there.
+    #[error("writing the contact log: {0}")]
+    Sink(std::io::Error),
+}
+
+/// Where an overloaded replication stood when it stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overload {
+    /// Replication, from 0.
+    pub rep: u32,
+    /// Day of the horizon, from 0.
+    pub day: u32,
+    /// Contacts open at once.
+    pub open: usize,
+    /// The channel with the most contacts waiting.
+    pub channel: String,
+    /// How many were waiting on it.
+    pub waiting: u32,
+}
+
+impl std::fmt::Display for Overload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the operation cannot keep up: on day {} of replication {}, {} contacts were open at \
+             once ({} waiting on `{}`), more than the {} a run holds before it stops rather \
+             than exhaust memory",
+            self.day + 1,
+            self.rep + 1,
+            crate::export::group_thousands(self.open as f64),
+            crate::export::group_thousands(f64::from(self.waiting)),
+            self.channel,
+            crate::export::group_thousands(MAX_LIVE_CONTACTS as f64)
+        )
+    }
+}
+
+/// Runs replication `rep` of `model` to its horizon, or until it is cancelled, overloads or its
+/// sink fails.
+pub fn simulate(
+    model: &Model,
+    rep: u32,
+    cancel: Option<&AtomicBool>,
+    series: bool,
+    sink: Option<&mut (dyn ContactSink + Send)>,
+) -> Result<RepResult, Stopped> {
+    let mut engine = Engine::new(model, rep, series);
+    engine.sink = sink.map(|s| s as &mut dyn ContactSink);
+    engine.run(cancel)
+}
+
+/// Runs every replication of `model` in parallel and returns their results in replication
+/// order, so that the outcome does not depend on the number of threads. `progress` is called
+/// once per finished replication, from any thread. The sink, if any, receives the first
+/// replication's contacts while the others run alongside it.
+///
+/// Of several replications that stop early, a cancellation is told first, then the first
+/// replication's reason, so the outcome does not depend on threads either.
+pub fn run_replications(
+    model: &Model,
+    progress: &(dyn Fn() + Sync),
+    options: RunOptions<'_>,
+) -> Result<Vec<RepResult>, Stopped> {
+    let RunOptions {
+        cancel,
+        series,
+        sink,
+    } = options;
+    let one = |rep: u32, sink: Option<&mut (dyn ContactSink + Send)>| {
+        let r = simulate(model, rep, cancel, series, sink);
+        progress();
+        r
+    };
+    let all: Vec<_> = match sink {
+        None => (0..model.replications)
+            .into_par_iter()
+            .map(|rep| one(rep, None))
+            .collect(),
+        Some(sink) => {
+            let (first, rest) = rayon::join(
+                || one(0, Some(sink)),
+                || {
+                    (1..model.replications)
+                        .into_par_iter()
+                        .map(|rep| one(rep, None))
+                        .collect::<Vec<_>>()
+                },
+            );
+            std::iter::once(first).chain(rest).collect()
+        }
+    };
+    if all.iter().any(|r| matches!(r, Err(Stopped::Cancelled))) {
+        return Err(Stopped::Cancelled);
+    }
+    all.into_iter().collect()
+}
+
+/// Where a contact in the slab is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// The slot is free (or holds a contact that left the queue and awaits removal).
+    Gone,
+    /// Waiting in a queue for an agent.
+    Waiting,
+    /// With the bot or being passed to tier 2; enters a queue later.
+    Passing,
+    /// A repeat or retry not yet arrived.
+    Returning,
+    /// A chat whose customer left while it waited, still in its queue: the agent who reaches
+    /// it spends the channel's `abandoned_work` on it.
+    Ghost,
+}
+
+/// A contact as the engine carries it between events.
+#[derive(Clone, Copy)]
+struct Contact {
+    /// When it joined the human queue (waits are measured from here), seconds.
+    arrival: f64,
+    /// When the customer first contacted about this issue, seconds.
+    origin: f64,
+    /// When it arrived on its channel (statistics are attributed to this moment), seconds.
+    counted_at: f64,
+    /// Handle time of a fully proficient agent, seconds.
+    handle: f64,
+    /// Patience, seconds (infinite for none).
+    patience: f64,
+    channel: u32,
+    topic: u32,
+    key: DrawKey,
+    failed_bot: bool,
+    /// Agent touches of the ticket so far (0 until its first answer).
+    touch: u16,
+    /// The wait for the first answer, seconds, carried to later touches (single precision
+    /// keeps a contact at 72 bytes).
+    frt: f32,
+}
+
+/// A place in the slab of open contacts.
+struct Slot {
+    contact: Contact,
+    /// Bumped whenever the slot is freed, so that events about its former contact are stale.
+    generation: u32,
+    state: State,
+}
+
+/// One replication in progress: the model, the clock, the agenda and the state of every
+/// concern. The child modules add the methods of their concern.
+struct Engine<'m> {
+    m: &'m Model,
+    /// Which replication this is.
+    rep: u32,
+    /// Where contact legs go as they end, when a log is wanted.
+    sink: Option<&'m mut dyn ContactSink>,
+    /// The sink's first failure; the run stops at its next check.
+    sink_error: Option<std::io::Error>,
+    now: f64,
+    agenda: Agenda,
+    events: u64,
+    horizon: f64,
+    warmup: f64,
+    nc: usize,
+    nt: usize,
+    // random streams
+    arrival_rng: Vec<Rng>,
+    customer_rng: Vec<Rng>,
+    experience_rng: Vec<Rng>,
+    /// Seed of the staffing draws (absence, break times), hashed with agent and day.
+    staffing_seed: u64,
+    base_rng: Rng,
+    // arrivals
+    day_factor: Vec<f64>,
+    arrivals: Vec<ArrivalGen>,
+    surge_gens: Vec<SurgeGen>,
+    /// Whether some channel's tickets take several touches (a fast path when none does).
+    multi_touch: bool,
+    /// Dips: the surges with a factor below 1.
+    dips: Vec<crate::model::Surge>,
+    /// Cumulative P(topic | channel), per channel.
+    topic_cdf: Vec<Vec<f64>>,
+    /// Cumulative repeat-channel mix, per channel.
+    repeat_cdf: Vec<Vec<f64>>,
+    // contacts and queues
+    slab: Vec<Slot>,
+    free: Vec<u32>,
+    /// Queues per (tier, channel, topic).
+    queues: Vec<VecDeque<u32>>,
+    channel_waiting: Vec<u32>,
+    // agents
+    agents: Vec<Agent>,
+    group_agents: Vec<Vec<u32>>,
+    idle: Vec<VecDeque<(u32, u32)>>,
+    /// Eligible groups per queue.
+    eligible_groups: Vec<Vec<u32>>,
+    /// Eligible queues per group, as (queue index, priority, 1 / answer_within, is_chat).
+    group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
+    /// Handle-time multiplier (1 / proficiency) per (group, topic).
+    slowness: Vec<f64>,
+    group_on_floor: Vec<f64>,
+    group_busy: Vec<f64>,
+    group_sched: Vec<f64>,
+    group_last: Vec<f64>,
+    // observation
+    /// Waits of the contacts answered in the current interval, per channel.
+    interval_frt: Vec<Histogram>,
+    /// First-response times per channel and per topic over the statistics window.
+    channel_frt: Vec<Histogram>,
+    topic_frt: Vec<Histogram>,
+    /// Reporting intervals in the statistics window.
+    ni: usize,
+    /// Sequence numbers reserved for interval ends start after this one.
+    interval_seq: u64,
+    /// Where interval figures go when the run keeps no time series.
+    scratch: Tally,
+    // customers
+    active: f64,
+    active0: f64,
+    // results
+    r: RepResult,
+}
+
+impl<'m> Engine<'m> {
+    fn new(m: &'m Model, rep: u32, series: bool) -> Self {
+        let nc = m.channels.len();
+        let nt = m.topics.len();
+        let ng = m.groups.len();
+        // Without time series, nothing is kept per interval: memory is then independent of the
+        // horizon as well as of the number of contacts.
+        let ni = if series { m.stat_intervals() } else { 0 };
+        let horizon = m.horizon();
+        let demand = arrivals::Parts::new(m, rep, horizon);
+        let (agents, group_agents) = roster::agents(m);
+        let routes = routing::Eligibility::new(m);
+        let active0 = m.customers.as_ref().map_or(0.0, |c| c.active);
+        let streams = |purpose: fn(u32) -> Stream| -> Vec<Rng> {
+            (0..nc as u32)
+                .map(|c| rng::stream(m.seed, rep, purpose(c)))
+                .collect()
+        };
+        Engine {
+            m,
+            rep,
+            sink: None,
+            sink_error: None,
+            now: 0.0,
+            agenda: Agenda::with_capacity(agents.len() + 64),
+            events: 0,
+            horizon,
+            warmup: m.warmup_end(),
+            nc,
+            nt,
+            arrival_rng: streams(Stream::Arrivals),
+            customer_rng: streams(Stream::Callers),
+            experience_rng: streams(Stream::Experience),
+            staffing_seed: rng::stream_seed(m.seed, rep, Stream::Staffing),
+            base_rng: rng::stream(m.seed, rep, Stream::Customers),
+            day_factor: demand.day_factor,
+            arrivals: demand.arrivals,
+            surge_gens: demand.surge_gens,
+            multi_touch: m
+                .channels
+                .iter()
+                .any(|c| c.kind == ChannelKind::Async && c.touches > 1.0),
+            dips: demand.dips,
+            topic_cdf: demand.topic_cdf,
+            repeat_cdf: demand.repeat_cdf,
+            slab: Vec::new(),
+            free: Vec::new(),
+            queues: vec![VecDeque::new(); routes.eligible_groups.len()],
+            channel_waiting: vec![0; nc],
+            agents,
+            group_agents,
+            idle: vec![VecDeque::new(); ng],
+            eligible_groups: routes.eligible_groups,
+            group_queues: routes.group_queues,
+            slowness: routes.slowness,
+            group_on_floor: vec![0.0; ng],
+            group_busy: vec![0.0; ng],
+            group_sched: vec![0.0; ng],
+            group_last: vec![0.0; ng],
+            interval_frt: vec![Histogram::default(); nc],
+            channel_frt: vec![Histogram::default(); nc],
+            topic_frt: vec![Histogram::default(); nt],
+            ni: m.stat_intervals(),
+            interval_seq: 0,
+            scratch: Tally::default(),
+            active: active0,
+            active0,
+            r: observe::empty_result(m, ni, active0),
+        }
+    }
+
+    /// Schedules `kind` at `time` (after every event already due then).
+    #[inline]
+    fn schedule(&mut self, time: f64, kind: Kind) {
+        self.agenda.schedule(time, kind);
+    }
+
+    /// Runs the replication: schedules the days, the arrivals and the first interval end, then
+    /// handles events in time order until the horizon.
+    fn run(mut self, cancel: Option<&AtomicBool>) -> Result<RepResult, Stopped> {
+        for d in 0..self.m.days {
+            // Day starts are few; scheduling them up front keeps their order fixed.
+            self.schedule(f64::from(d) * DAY, Kind::DayStart { day: d });
+        }
+        self.start_arrivals();
+        // Interval ends are scheduled one at a time (so the agenda does not grow with the
+        // horizon), each with the sequence number it would have had if all were scheduled
+        // here: equal-time order stays exactly as it was.
+        self.interval_seq = self.agenda.reserve(self.ni as u64);
+        self.schedule_interval_end(0);
+        while let Some(ev) = self.agenda.pop() {
+            if ev.time > self.horizon {
+                break;
+            }
+            self.now = ev.time;
+            self.events += 1;
+            // Look at the flags now and then: cheap, and prompt enough (well under a second).
+            if self.events & 0xFFFF == 0 {
+                self.check(cancel)?;
+            }
+            self.handle(ev.kind);
+        }
+        self.finish()
+    }
+
+    /// Whether the run must stop: cancelled, overloaded, or its sink failed.
+    #[cold]
+    fn check(&mut self, cancel: Option<&AtomicBool>) -> Result<(), Stopped> {
+        if cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed)) {
+            return Err(Stopped::Cancelled);
+        }
+        if let Some(e) = self.sink_error.take() {
+            return Err(Stopped::Sink(e));
+        }
+        if self.slab.len() > MAX_LIVE_CONTACTS {
+            return Err(Stopped::Overloaded(self.overload()));
+        }
+        Ok(())
+    }
+
+    /// Hands an event to the concern it belongs to.
+    #[inline]
+    fn handle(&mut self, kind: Kind) {
+        match kind {
+            Kind::Arrival { channel } => {
+                self.next_arrival(channel as usize);
+                self.arrival(channel as usize, None);
+            }
+            Kind::Replay { index } => self.replay(index as usize),
+            Kind::Done { agent, chat } => self.done(agent as usize, chat),
+            Kind::Abandon { slot, generation } => self.abandon(slot as usize, generation),
+            Kind::Enter { slot } => self.enter(slot as usize),
+            Kind::Ignored { slot, generation } => self.ignored(slot as usize, generation),
+            Kind::Return { slot } => self.returning(slot as usize),
+            Kind::DayStart { day } => self.day_start(day),
+            Kind::ShiftStart { agent, absent } => self.shift_start(agent as usize, absent),
+            Kind::ShiftEnd { agent } => self.shift_end(agent as usize),
+            Kind::BreakStart { agent } => self.break_start(agent as usize),
+            Kind::BreakEnd { agent } => self.break_end(agent as usize),
+            Kind::IntervalEnd { index } => self.interval_end(index as usize),
+            Kind::SurgeArrival { index } => self.surge_arrival(index as usize),
+        }
+    }
+
+    /// What an overloaded replication had open when it stopped.
+    #[cold]
+    fn overload(&self) -> Overload {
+        let busiest = (0..self.nc)
+            .max_by_key(|&c| (self.channel_waiting[c], std::cmp::Reverse(c)))
+            .unwrap_or(0);
+        Overload {
+            rep: self.rep,
+            day: (self.now / DAY) as u32,
+            open: self.slab.len() - self.free.len(),
+            channel: self
+                .m
+                .channels
+                .get(busiest)
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            waiting: self.channel_waiting.get(busiest).copied().unwrap_or(0),
+        }
+    }
+
+    /// Keeps a contact in the slab (reusing a free slot) and returns its slot.
+    fn store(&mut self, contact: Contact, state: State) -> u32 {
+        match self.free.pop() {
+            Some(s) => {
+                let slot = &mut self.slab[s as usize];
+                slot.contact = contact;
+                slot.state = state;
+                s
+            }
+            None => {
+                self.slab.push(Slot {
+                    contact,
+                    generation: 0,
+                    state,
+                });
+                (self.slab.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Frees a slot; events still naming its former contact become stale.
+    fn release_slot(&mut self, slot: u32) {
+        let s = &mut self.slab[slot as usize];
+        s.generation = s.generation.wrapping_add(1);
+        s.state = State::Gone;
+        self.free.push(slot);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_contact_stays_small() {
+        // Contacts are copied on every queue move and held while they wait.
+        assert!(std::mem::size_of::<super::Contact>() <= 72);
+    }
+}

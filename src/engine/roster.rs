@@ -1,0 +1,341 @@
+//! The roster: agents, when they are on the floor, and the time they spend there.
+//!
+//! Agents belong to groups and work shifts (or around the clock). Each day an agent on shift may
+//! be absent (unplanned shrinkage) or take a block of planned shrinkage (meetings, training) at
+//! a time drawn from the operation's own stream. An agent whose shift ends or whose break is due
+//! finishes the contact in hand first. On-floor, busy and scheduled agent time is integrated per
+//! group and interval for occupancy and cost.
+
+use super::event::Kind;
+use super::{Contact, Engine};
+use crate::duration::DAY;
+use crate::model::{ChannelKind, Model};
+use crate::rng::{DrawKey, Purpose};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Presence {
+    /// Not on shift.
+    Off,
+    /// On the floor: available for work (idle or busy).
+    Floor,
+    /// On shift but off the floor (shrinkage).
+    Away,
+}
+
+pub(super) struct Agent {
+    pub(super) group: u32,
+    pub(super) presence: Presence,
+    /// Slots in use: a call or ticket takes all of them, a chat one.
+    pub(super) load: u32,
+    /// Whether the load is chats.
+    pub(super) chats: bool,
+    /// Leave when the contact in hand is done (shift ended).
+    pub(super) leaving: bool,
+    /// Go off the floor when the contact in hand is done (break due).
+    pub(super) break_due: bool,
+    pub(super) idle_since: f64,
+    /// Bumped whenever the agent enters the idle list, to detect stale entries.
+    pub(super) idle_stamp: u32,
+    /// Index of the shift pattern in its group; `None` for around-the-clock agents.
+    pub(super) shift: Option<u32>,
+    /// Place in its group, from 0 (how contact logs name the agent).
+    pub(super) number: u32,
+    /// Stable identity (group, shift, place in the shift) for the agent's own random draws, so
+    /// that adding an agent to a plan leaves every other agent's absences and breaks as they were.
+    pub(super) key: u64,
+}
+
+/// Every agent of every group (per shift pattern, or around the clock), and each group's agents.
+pub(super) fn agents(m: &Model) -> (Vec<Agent>, Vec<Vec<u32>>) {
+    let mut agents = Vec::new();
+    let mut group_agents = vec![Vec::new(); m.groups.len()];
+    for (gi, g) in m.groups.iter().enumerate() {
+        let mut add = |shift: Option<u32>, ordinal: u32, agents: &mut Vec<Agent>| {
+            let number = group_agents[gi].len() as u32;
+            group_agents[gi].push(agents.len() as u32);
+            agents.push(Agent {
+                number,
+                key: ((gi as u64) << 42)
+                    | (u64::from(shift.map_or(0xFFFF, |s| s)) << 22)
+                    | u64::from(ordinal),
+                group: gi as u32,
+                presence: Presence::Off,
+                load: 0,
+                chats: false,
+                leaving: false,
+                break_due: false,
+                idle_since: 0.0,
+                idle_stamp: 0,
+                shift,
+            });
+        };
+        if g.shifts.is_empty() {
+            for k in 0..g.around_the_clock {
+                add(None, k, &mut agents);
+            }
+        } else {
+            for (si, s) in g.shifts.iter().enumerate() {
+                for k in 0..s.count {
+                    add(Some(si as u32), k, &mut agents);
+                }
+            }
+        }
+    }
+    (agents, group_agents)
+}
+
+impl Engine<'_> {
+    /// Agent `a` starts work on `contact`: busy for its handle time (stretched by the chats
+    /// already held) and any after-call work. Returns the agent's group and the handle time.
+    #[inline(always)]
+    pub(super) fn start_work(&mut self, a: usize, contact: &Contact) -> (usize, f64) {
+        let now = self.now;
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let g = self.agents[a].group as usize;
+        let ch = &self.m.channels[c];
+        let chat = ch.kind == ChannelKind::Chat;
+        let conc = self.m.groups[g].concurrency.max(1);
+        let mut handle = contact.handle * self.slowness[g * self.nt + t];
+        self.account(g);
+        if chat {
+            handle *= 1.0 + ch.concurrency_stretch * f64::from(self.agents[a].load);
+            self.agents[a].load += 1;
+            self.agents[a].chats = true;
+            self.group_busy[g] += 1.0 / f64::from(conc);
+        } else {
+            self.agents[a].load = conc;
+            self.agents[a].chats = false;
+            self.group_busy[g] += 1.0;
+        }
+        let wrap = ch
+            .after_call
+            .as_ref()
+            .map_or(0.0, |d| d.sample(&mut contact.key.rng(Purpose::AfterCall)));
+        self.schedule(
+            now + handle + wrap,
+            Kind::Done {
+                agent: a as u32,
+                chat,
+            },
+        );
+        (g, handle)
+    }
+
+    pub(super) fn make_idle(&mut self, a: usize) {
+        let ag = &mut self.agents[a];
+        ag.idle_since = self.now;
+        ag.idle_stamp = ag.idle_stamp.wrapping_add(1);
+        let g = ag.group as usize;
+        self.idle[g].push_back((a as u32, ag.idle_stamp));
+    }
+
+    pub(super) fn done(&mut self, a: usize, chat: bool) {
+        let g = self.agents[a].group as usize;
+        let conc = self.m.groups[g].concurrency.max(1);
+        self.account(g);
+        if chat {
+            self.agents[a].load -= 1;
+            self.group_busy[g] -= 1.0 / f64::from(conc);
+        } else {
+            self.agents[a].load = 0;
+            self.group_busy[g] -= 1.0;
+        }
+        // Thirds of an agent do not add up exactly in floating point: an idle group is exactly
+        // idle rather than busy −10⁻¹⁷ (the smallest true level is 1 ÷ concurrency).
+        if self.group_busy[g] < 1e-9 {
+            self.group_busy[g] = 0.0;
+        }
+        if self.agents[a].load == 0 {
+            self.agents[a].chats = false;
+            if self.agents[a].leaving {
+                self.agents[a].leaving = false;
+                self.set_presence(a, Presence::Off);
+                return;
+            }
+            if self.agents[a].break_due {
+                self.agents[a].break_due = false;
+                self.set_presence(a, Presence::Away);
+                return;
+            }
+        }
+        self.fill(a);
+    }
+
+    /// Integrates a group's on-floor and busy agent time up to now, per interval.
+    pub(super) fn account(&mut self, g: usize) {
+        let start = self.group_last[g].max(self.warmup);
+        let end = self.now.min(self.horizon);
+        self.group_last[g] = self.now;
+        if end <= start {
+            return;
+        }
+        let (floor, busy, sched) = (
+            self.group_on_floor[g],
+            self.group_busy[g],
+            self.group_sched[g],
+        );
+        if floor == 0.0 && busy == 0.0 && sched == 0.0 {
+            return;
+        }
+        let tot = &mut self.r.groups[g];
+        tot.available += floor * (end - start);
+        tot.busy += busy * (end - start);
+        tot.scheduled += sched * (end - start);
+        let len = self.m.interval;
+        let mut t = start;
+        while t < end {
+            let i = ((t - self.warmup) / len) as usize;
+            let Some(row) = self.r.group_intervals.get_mut(i) else {
+                break;
+            };
+            let stop = (self.warmup + (i as f64 + 1.0) * len).min(end);
+            let dt = stop - t;
+            if dt <= 0.0 {
+                break;
+            }
+            row[g].available += floor * dt;
+            row[g].busy += busy * dt;
+            row[g].scheduled += sched * dt;
+            t = stop;
+        }
+    }
+
+    pub(super) fn set_presence(&mut self, a: usize, to: Presence) {
+        let from = self.agents[a].presence;
+        if from == to {
+            return;
+        }
+        let g = self.agents[a].group as usize;
+        self.account(g);
+        if from == Presence::Floor {
+            self.group_on_floor[g] -= 1.0;
+        }
+        if to == Presence::Floor {
+            self.group_on_floor[g] += 1.0;
+        }
+        if from == Presence::Off {
+            self.group_sched[g] += 1.0;
+        }
+        if to == Presence::Off {
+            self.group_sched[g] -= 1.0;
+        }
+        self.agents[a].presence = to;
+    }
+
+    pub(super) fn day_start(&mut self, day: u32) {
+        if day > 0 {
+            self.customer_flows();
+        }
+        let d0 = f64::from(day) * DAY;
+        let weekday = (self.m.demand.start_weekday + day as usize) % 7;
+        let yesterday = (weekday + 6) % 7;
+        for a in 0..self.agents.len() {
+            let g = &self.m.groups[self.agents[a].group as usize];
+            let (planned, absence) = (g.planned_shrinkage, g.absence);
+            let block = match self.agents[a].shift {
+                None => {
+                    if day == 0 {
+                        self.set_presence(a, Presence::Floor);
+                        self.make_idle(a);
+                    }
+                    Some((d0, d0 + DAY))
+                }
+                Some(si) => {
+                    let s = &g.shifts[si as usize];
+                    let (start, end, days) = (s.start, s.end, s.days);
+                    if day == 0 && days[yesterday] && end > DAY {
+                        // The night shift that began before the horizon.
+                        self.schedule(
+                            0.0,
+                            Kind::ShiftStart {
+                                agent: a as u32,
+                                absent: false,
+                            },
+                        );
+                        self.schedule(end - DAY, Kind::ShiftEnd { agent: a as u32 });
+                    }
+                    if days[weekday] {
+                        Some((d0 + start, d0 + end))
+                    } else {
+                        None
+                    }
+                }
+            };
+            let Some((from, to)) = block else { continue };
+            // Shrinkage draws come from the operation's own stream.
+            let key = DrawKey {
+                seed: self.staffing_seed ^ self.agents[a].key,
+                attempt: day,
+                tier: 0,
+            };
+            let absent = absence > 0.0 && key.unit(Purpose::Absence) < absence;
+            let is_shift = self.agents[a].shift.is_some();
+            if is_shift {
+                self.schedule(
+                    from,
+                    Kind::ShiftStart {
+                        agent: a as u32,
+                        absent,
+                    },
+                );
+                self.schedule(to, Kind::ShiftEnd { agent: a as u32 });
+            } else if absent {
+                self.schedule(from, Kind::BreakStart { agent: a as u32 });
+                self.schedule(to, Kind::BreakEnd { agent: a as u32 });
+            }
+            if absent {
+                continue;
+            }
+            if planned > 0.0 {
+                let len = (to - from) * planned;
+                let u = key.unit(Purpose::BreakTime);
+                let start = from + u * (to - from - len);
+                self.schedule(start, Kind::BreakStart { agent: a as u32 });
+                self.schedule(start + len, Kind::BreakEnd { agent: a as u32 });
+            }
+        }
+    }
+
+    pub(super) fn shift_start(&mut self, a: usize, absent: bool) {
+        let ag = &mut self.agents[a];
+        ag.leaving = false;
+        if ag.presence == Presence::Off {
+            if absent {
+                self.set_presence(a, Presence::Away);
+            } else {
+                self.set_presence(a, Presence::Floor);
+                self.fill(a);
+            }
+        }
+    }
+
+    pub(super) fn shift_end(&mut self, a: usize) {
+        let ag = &mut self.agents[a];
+        ag.break_due = false;
+        match ag.presence {
+            Presence::Floor if ag.load > 0 => ag.leaving = true,
+            _ => self.set_presence(a, Presence::Off),
+        }
+    }
+
+    pub(super) fn break_start(&mut self, a: usize) {
+        let ag = &mut self.agents[a];
+        if ag.presence != Presence::Floor || ag.leaving {
+            return;
+        }
+        if ag.load > 0 {
+            ag.break_due = true;
+        } else {
+            self.set_presence(a, Presence::Away);
+        }
+    }
+
+    pub(super) fn break_end(&mut self, a: usize) {
+        let ag = &mut self.agents[a];
+        ag.break_due = false;
+        if ag.presence == Presence::Away {
+            self.set_presence(a, Presence::Floor);
+            self.fill(a);
+        }
+    }
+}
