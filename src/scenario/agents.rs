@@ -1,0 +1,342 @@
+//! `[[agents]]`: agent groups with their channels, skills and proficiencies, chat concurrency,
+//! shifts (or around the clock), shrinkage and absence, tier and cost.
+
+use std::collections::BTreeSet;
+
+use toml::de::DeValue;
+
+use super::calendar::shift;
+use super::channels::{Names, RawChannel};
+use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
+use crate::diagnostic::Diagnostic;
+use crate::model::{ChannelKind, Group, Shift, Topic};
+
+/// What a group's channels and skills are resolved against.
+pub(super) struct Refs<'a> {
+    pub(super) channels: &'a [RawChannel],
+    pub(super) names: &'a Names,
+    pub(super) topics: &'a [Topic],
+    pub(super) skill_names: &'a BTreeSet<String>,
+}
+
+/// Reads `[[agents]]`: the groups with their places in the file.
+pub(super) fn read(
+    cx: &mut Cx,
+    doc: &Table<'_>,
+    r: &Refs<'_>,
+) -> (Vec<Group>, Vec<std::ops::Range<usize>>) {
+    let mut groups = Vec::new();
+    let mut spans = Vec::new();
+    let Some(v) = doc.get("agents") else {
+        cx.diags.push(
+            Diagnostic::error("the scenario has no agents", Some(0..0))
+                .help("add an [[agents]] group with name, count and channels"),
+        );
+        return (groups, spans);
+    };
+    match v.get_ref() {
+        DeValue::Array(items) if !items.is_empty() => {
+            let mut seen = BTreeSet::new();
+            for (i, item) in items.iter().enumerate() {
+                if let Some(g) = read_one(cx, item, i, r, &mut seen) {
+                    groups.push(g);
+                    spans.push(span_of(item));
+                }
+            }
+        }
+        DeValue::Array(_) => cx.err(
+            "`agents` is empty",
+            span_of(v),
+            "add at least one [[agents]] group",
+        ),
+        other => cx.err(
+            format!(
+                "`agents` must be a list of [[agents]] groups, not {}",
+                type_name(other)
+            ),
+            span_of(v),
+            "write each group as an [[agents]] section with name, count and channels",
+        ),
+    }
+    (groups, spans)
+}
+
+/// Group `i`.
+fn read_one(
+    cx: &mut Cx,
+    item: &Value<'_>,
+    i: usize,
+    r: &Refs<'_>,
+    seen: &mut BTreeSet<String>,
+) -> Option<Group> {
+    let ctx0 = format!("agent group {}", i + 1);
+    let t = cx.table(item, "[[agents]]")?;
+    let gname = cx
+        .string(t, "name", &ctx0, "\"tier1\"")
+        .map(|x| x.0.to_string());
+    let ctx = gname
+        .as_ref()
+        .map_or(ctx0.clone(), |n| format!("agent group `{n}`"));
+    cx.check_keys(
+        t,
+        &[
+            "name",
+            "count",
+            "channels",
+            "skills",
+            "concurrency",
+            "shifts",
+            "planned_shrinkage",
+            "absence",
+            "tier",
+            "cost_per_hour",
+            "cost_basis",
+        ],
+        &ctx,
+    );
+    if gname.is_none() && !t.contains_key("name") {
+        cx.err(
+            format!("{ctx0} needs a `name`"),
+            span_of(item),
+            "add name = \"tier1\"",
+        );
+    }
+    if let Some(n) = &gname
+        && !seen.insert(n.clone())
+    {
+        cx.err(
+            format!("agent group `{n}` is defined twice"),
+            span_of(item),
+            "give each group its own name",
+        );
+    }
+    let count = cx.int(
+        t,
+        "count",
+        &ctx,
+        1,
+        1_000_000,
+        "a group needs agents: give at least 1, or remove the group",
+    );
+    let chans = works(cx, t, item, &ctx, r);
+    let prof = skills(cx, t, &ctx, r);
+    let concurrency = cx
+        .int(
+            t,
+            "concurrency",
+            &ctx,
+            1,
+            50,
+            "concurrency is the number of chats an agent holds at once, at least 1",
+        )
+        .map(|x| x.0 as u32);
+    let chat_conc = r
+        .channels
+        .iter()
+        .zip(&chans)
+        .filter(|(c, on)| **on && c.kind == Some(ChannelKind::Chat))
+        .map(|(c, _)| c.concurrency)
+        .max();
+    let planned = cx
+        .num(
+            t,
+            "planned_shrinkage",
+            &ctx,
+            Bounds::new(0.0, false, 0.95),
+            "the share of scheduled time off the phones, e.g. 0.15 for 15%",
+        )
+        .map_or(0.0, |x| x.0);
+    let absence = cx
+        .num(
+            t,
+            "absence",
+            &ctx,
+            Bounds::new(0.0, false, 0.95),
+            "the chance an agent is absent on a scheduled day, e.g. 0.05",
+        )
+        .map_or(0.0, |x| x.0);
+    let tier = cx
+        .int(
+            t,
+            "tier",
+            &ctx,
+            1,
+            2,
+            "tier 1 takes new contacts; tier 2 takes what tier 1 escalates",
+        )
+        .map_or(1, |x| x.0 as u8);
+    let cost_per_hour = cx
+        .num(
+            t,
+            "cost_per_hour",
+            &ctx,
+            Bounds::new(0.0, false, 1e6),
+            "the cost of an agent-hour on shift, e.g. 32",
+        )
+        .map_or(0.0, |x| x.0);
+    let billed_by_handle_time = match cx.string(t, "cost_basis", &ctx, "\"scheduled\"") {
+        None | Some(("scheduled", _)) => false,
+        Some(("handled", _)) => true,
+        Some((other, span)) => {
+            cx.err(
+                format!("unknown cost basis `{other}` in {ctx}"),
+                span,
+                "use \"scheduled\" (paid for every hour on shift) or \"handled\" (paid for time on contacts, as outsourcers often bill)",
+            );
+            false
+        }
+    };
+    let shifts = shifts(cx, t, item, &ctx, count.as_ref().map(|c| c.0 as u32));
+    Some(Group {
+        name: gname.unwrap_or_else(|| format!("group{}", i + 1)),
+        channels: chans,
+        proficiency: prof,
+        concurrency: concurrency.or(chat_conc).unwrap_or(1),
+        around_the_clock: if t.contains_key("shifts") {
+            0
+        } else {
+            count.map_or(0, |c| c.0 as u32)
+        },
+        shifts,
+        planned_shrinkage: planned,
+        absence,
+        tier,
+        cost_per_hour,
+        billed_by_handle_time,
+    })
+}
+
+/// `channels`: the channels the group works.
+fn works(cx: &mut Cx, t: &Table<'_>, item: &Value<'_>, ctx: &str, r: &Refs<'_>) -> Vec<bool> {
+    let mut chans = vec![false; r.names.0.len()];
+    match t.get("channels") {
+        None => cx.err(
+            format!("{ctx} needs `channels`"),
+            span_of(item),
+            format!(
+                "list the channels it works, e.g. channels = [\"{}\"]",
+                r.names.0.first().map_or("phone", |s| s.as_str())
+            ),
+        ),
+        Some(cv) => match cv.get_ref() {
+            DeValue::Array(list) => {
+                if list.is_empty() {
+                    cx.err(
+                        format!("{ctx} works no channel"),
+                        span_of(cv),
+                        "list at least one channel",
+                    );
+                }
+                for c in list.iter() {
+                    if let Some(cn) = cx.string_value(c, "channels", ctx, "[\"phone\"]") {
+                        match r.names.index(cn) {
+                            Some(ci) => chans[ci] = true,
+                            None => r.names.unknown(cx, cn, span_of(c), ctx),
+                        }
+                    }
+                }
+            }
+            other => cx.err(
+                format!(
+                    "`channels` of {ctx} must be a list of channel names, not {}",
+                    type_name(other)
+                ),
+                span_of(cv),
+                "write e.g. channels = [\"phone\", \"email\"]",
+            ),
+        },
+    }
+    chans
+}
+
+/// `skills`: proficiency per topic (every topic at 1 without it; none without the skill).
+fn skills(cx: &mut Cx, t: &Table<'_>, ctx: &str, r: &Refs<'_>) -> Vec<Option<f64>> {
+    let mut prof: Vec<Option<f64>> = vec![Some(1.0); r.topics.len()];
+    if let Some(sv) = t.get("skills") {
+        match sv.get_ref() {
+            DeValue::Table(st) => {
+                prof = vec![None; r.topics.len()];
+                for (sk, sval) in st.iter() {
+                    let sn: &str = sk.get_ref();
+                    let p = cx.num_value(
+                        sval,
+                        sn,
+                        &format!("`skills` of {ctx}"),
+                        Bounds::new(0.0, true, 2.0),
+                        "proficiency 1 is fully trained; 0.5 takes twice as long",
+                    );
+                    if !r.skill_names.contains(sn) {
+                        let best = r
+                            .skill_names
+                            .iter()
+                            .map(|a| (strsim::jaro_winkler(sn, a), a))
+                            .max_by(|x, y| x.0.total_cmp(&y.0));
+                        let names: Vec<&str> = r.skill_names.iter().map(|s| s.as_str()).collect();
+                        let help = match best {
+                            Some((s, a)) if s > 0.7 => format!(
+                                "did you mean `{a}`? skills used by topics are: {}",
+                                names.join(", ")
+                            ),
+                            _ => format!("skills used by topics are: {}", names.join(", ")),
+                        };
+                        cx.err(
+                            format!("{ctx} has skill `{sn}`, which no topic needs"),
+                            sk.span(),
+                            help,
+                        );
+                    }
+                    for (ti, topic) in r.topics.iter().enumerate() {
+                        if topic.skill == sn {
+                            prof[ti] = p;
+                        }
+                    }
+                }
+            }
+            other => cx.err(
+                format!(
+                    "`skills` of {ctx} must be a table of proficiencies, not {}",
+                    type_name(other)
+                ),
+                span_of(sv),
+                "write e.g. skills = { billing = 1.0, technical = 0.7 }",
+            ),
+        }
+    }
+    prof
+}
+
+/// `shifts`: the group's shift patterns (`count` agents each unless a shift says otherwise).
+fn shifts(
+    cx: &mut Cx,
+    t: &Table<'_>,
+    item: &Value<'_>,
+    ctx: &str,
+    count: Option<u32>,
+) -> Vec<Shift> {
+    let mut shifts = Vec::new();
+    if let Some(sv) = t.get("shifts") {
+        match sv.get_ref() {
+        DeValue::Array(list) if !list.is_empty() => {
+            for (si, s) in list.iter().enumerate() {
+                let sctx = format!("shift {} of {ctx}", si + 1);
+                if let Some(shift) = shift(cx, s, &sctx, count) {
+                    shifts.push(shift);
+                }
+            }
+        }
+        DeValue::Array(_) => cx.err(format!("`shifts` of {ctx} is empty"), span_of(sv), "remove it for agents working around the clock, or add shifts"),
+        other => cx.err(
+            format!("`shifts` of {ctx} must be a list of shifts, not {}", type_name(other)),
+            span_of(sv),
+            "write e.g. shifts = [{ days = \"weekdays\", start = \"08:00\", end = \"16:30\", count = 5 }]",
+        ),
+    }
+    } else if count.is_none() && !t.contains_key("count") {
+        cx.err(
+            format!("{ctx} needs `count`"),
+            span_of(item),
+            "give the number of agents, e.g. count = 10",
+        );
+    }
+    shifts
+}

@@ -1,0 +1,145 @@
+//! Checks across sections once each is read — every contact has a group to serve it, an
+//! escalating topic has a tier 2, every group has agents — and warnings on a valid model whose
+//! queues would grow without bound.
+
+use std::ops::Range;
+
+use super::calendar::mean_on_floor;
+use super::reader::Cx;
+use super::topics::Topics;
+use crate::model::{Channel, ChannelId, ChannelKind, Group, Model};
+
+/// Every (topic, channel) that receives contacts has a tier-1 group to serve it; escalating
+/// topics have a tier-2 group on each of their channels; every group has agents.
+pub(super) fn coverage(
+    cx: &mut Cx,
+    topics: &Topics,
+    model_channels: &[(Channel, Range<usize>)],
+    groups: &[Group],
+    group_spans: &[Range<usize>],
+) {
+    let topic_spans = &topics.spans;
+    let topics = &topics.topics;
+    // Coverage: every (topic, channel) that receives contacts has a group to serve it.
+    for (ti, topic) in topics.iter().enumerate() {
+        for (ci, (ch, cspan)) in model_channels.iter().enumerate() {
+            if topic.channel_mix[ci] * topic.share <= 0.0 {
+                continue;
+            }
+            let served = groups
+                .iter()
+                .any(|g| g.tier == 1 && g.channels[ci] && g.proficiency[ti].is_some());
+            if !served {
+                let span = if topic_spans[ti].is_empty() {
+                    cspan.clone()
+                } else {
+                    topic_spans[ti].clone()
+                };
+                let what = if topics.len() == 1 {
+                    format!("channel `{}`", ch.name)
+                } else {
+                    format!("topic `{}` on channel `{}`", topic.name, ch.name)
+                };
+                cx.err(
+                    format!("no agent group can serve {what}"),
+                    span,
+                    format!("add `{}` to the channels of a group that has skill `{}`, or give this channel a share of 0", ch.name, topic.skill),
+                );
+            }
+        }
+    }
+    let has_tier2 = groups.iter().any(|g| g.tier == 2);
+    for (ti, topic) in topics.iter().enumerate() {
+        if topic.escalation <= 0.0 {
+            continue;
+        }
+        let span = if topic_spans[ti].is_empty() {
+            0..0
+        } else {
+            topic_spans[ti].clone()
+        };
+        if !has_tier2 {
+            cx.err(
+                format!(
+                    "topic `{}` escalates to tier 2, but no agent group has tier = 2",
+                    topic.name
+                ),
+                span,
+                "add tier = 2 to the group that takes escalations, or remove `escalation`",
+            );
+            continue;
+        }
+        for (ci, (ch, _)) in model_channels.iter().enumerate() {
+            if topic.channel_mix[ci] * topic.share > 0.0
+                && !groups
+                    .iter()
+                    .any(|g| g.tier == 2 && g.channels[ci] && g.proficiency[ti].is_some())
+            {
+                cx.err(
+                    format!("topic `{}` escalates to tier 2, but no tier-2 group serves it on channel `{}`", topic.name, ch.name),
+                    span.clone(),
+                    format!("add `{}` and skill `{}` to a tier-2 group", ch.name, topic.skill),
+                );
+            }
+        }
+    }
+    for (gi, g) in groups.iter().enumerate() {
+        if g.tier == 2 && !topics.iter().any(|t| t.escalation > 0.0) {
+            cx.warn(
+                format!("agent group `{}` is tier 2 but no topic escalates: it will receive no contacts", g.name),
+                group_spans[gi].clone(),
+                "give topics an escalation share, e.g. escalation = 0.3",
+            );
+        }
+        if g.headcount() == 0 && g.shifts.is_empty() {
+            cx.err(
+                format!("agent group `{}` has no agents", g.name),
+                group_spans[gi].clone(),
+                "give it count = 1 or more",
+            );
+        }
+    }
+}
+
+/// Warnings on a model that is otherwise valid: queues that grow without bound.
+pub(super) fn load_warnings(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
+    for (ci, ch) in m.channels.iter().enumerate() {
+        if ch.patience.is_some() {
+            continue;
+        }
+        let load = m.offered_erlangs(ChannelId(ci as u32));
+        if load <= 0.0 {
+            continue;
+        }
+        // Mean agents on the floor over a week among groups that work this channel.
+        let capacity: f64 = m
+            .groups
+            .iter()
+            .filter(|g| g.channels[ci])
+            .map(|g| {
+                mean_on_floor(g) * f64::from(g.concurrency.max(1))
+                    / f64::from(ch.concurrency.max(1))
+            })
+            .sum();
+        if load >= capacity {
+            let what = match ch.kind {
+                ChannelKind::Async => "the backlog grows without bound",
+                _ => "the queue grows without bound",
+            };
+            let help = match ch.kind {
+                ChannelKind::Async => "add agents or hours to this channel".to_string(),
+                _ => {
+                    "add agents, or give the channel a patience so callers can abandon".to_string()
+                }
+            };
+            cx.warn(
+                format!(
+                    "channel `{}` brings {:.1} agents' worth of work but has at most {:.1} agents on average, and nobody abandons: {what}",
+                    ch.name, load, capacity
+                ),
+                spans[ci].clone(),
+                help,
+            );
+        }
+    }
+}

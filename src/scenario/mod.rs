@@ -1,0 +1,258 @@
+//! Scenario files (TOML, format v1): reading, checking and building the [`Model`].
+//!
+//! The file is parsed into a spanned document tree, then walked key by key so that every
+//! problem (unknown keys, wrong types, values out of range, names that do not resolve, shares
+//! that do not add up) is reported at once with its place in the file. The walk produces a
+//! [`Model`] only when no error was found.
+//!
+//! One module per section of the file, in the order they are read:
+//!
+//! | module | reads |
+//! |---|---|
+//! | `simulation` | `[simulation]`: horizon, warm-up, interval, replications, seed |
+//! | `volume` | `[volume]`: contacts a day, weekday weights, intraday profiles, day factor, growth |
+//! | `channels` | `[channels.NAME]`: kinds, shares, handle times, patience, targets, queues, touches |
+//! | `topics` | `[[topics]]`: contact reasons, priorities, skills, channel mix, FCR, containment |
+//! | `agents` | `[[agents]]`: groups, channels, skills, concurrency, shifts, shrinkage, cost |
+//! | `automation` | `[automation]` and `[knowledge_base]` |
+//! | `experience` | `[resolution]` and `[csat]` |
+//! | `customers` | `[customers]` |
+//! | `surges` | `[[surges]]` |
+//!
+//! and what they share: `reader` (typed reads with places), `dists` (distributions),
+//! `calendar` (intraday profiles, weekdays, shifts), `checks` (checks across sections and the
+//! warnings of a valid model).
+
+mod agents;
+mod automation;
+mod calendar;
+mod channels;
+mod checks;
+mod customers;
+mod dists;
+mod experience;
+mod reader;
+mod simulation;
+mod surges;
+mod topics;
+mod volume;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use toml::de::DeTable;
+
+use crate::diagnostic::{Diagnostic, Report};
+use crate::model::{Demand, Model};
+
+use reader::{Cx, Table};
+
+/// Errors of loading a scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read (missing, unreadable, not UTF-8).
+    #[error("cannot read scenario `{path}`: {reason}")]
+    Read {
+        /// Path as given.
+        path: String,
+        /// Why, in plain words.
+        reason: String,
+    },
+    /// The file was read but has errors; the report holds every one of them.
+    #[error("{}", .0.render())]
+    Invalid(Box<Report>),
+}
+
+/// A model that passed every check, with the warnings found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The model.
+    pub model: Model,
+    /// Warnings (no errors); may be empty.
+    pub warnings: Report,
+}
+
+/// Reads and checks a scenario file.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Read {
+        path: label.clone(),
+        reason: match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file; check the path".to_string(),
+            std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_string(),
+            _ => e.to_string(),
+        },
+    })?;
+    let source = String::from_utf8(bytes).map_err(|_| LoadError::Read {
+        path: label.clone(),
+        reason: "it is not UTF-8 text; save it as UTF-8".to_string(),
+    })?;
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    parse(&label, &source, &default_name)
+}
+
+/// Checks scenario text and builds its model. `file` labels the diagnostics; `default_name` is
+/// the scenario name used when `[simulation] name` is absent.
+pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, LoadError> {
+    let mut cx = Cx { diags: Vec::new() };
+    let model = if source.trim().is_empty() {
+        cx.diags.push(
+            Diagnostic::error("the scenario is empty", Some(0..0)).help(
+                "a scenario needs at least [simulation] days, [volume] per_day, one [channels.NAME] and one [[agents]] group; start from scenarios/quick-start.toml",
+            ),
+        );
+        None
+    } else {
+        match DeTable::parse(source) {
+            Ok(doc) => build(&mut cx, doc.get_ref(), default_name),
+            Err(e) => {
+                let msg = e.message().trim().to_string();
+                cx.diags.push(
+                    Diagnostic::error(format!("this is not valid TOML: {msg}"), e.span())
+                        .help("fix the syntax here; a string needs quotes, a table header looks like [name]"),
+                );
+                None
+            }
+        }
+    };
+    let report = Report {
+        file: file.to_string(),
+        source: source.to_string(),
+        diagnostics: cx.diags,
+    };
+    match model {
+        Some(model) if report.error_count() == 0 => Ok(Loaded {
+            model,
+            warnings: report,
+        }),
+        _ => Err(LoadError::Invalid(Box::new(report))),
+    }
+}
+
+/// Builds the model from the document, reading its sections in a fixed order so that problems
+/// are reported in the order of the file's concerns; `None` when any error was found.
+fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
+    cx.check_keys(
+        doc,
+        &[
+            "simulation",
+            "volume",
+            "channels",
+            "topics",
+            "agents",
+            "automation",
+            "knowledge_base",
+            "resolution",
+            "csat",
+            "customers",
+            "surges",
+        ],
+        "the scenario",
+    );
+    let sim = simulation::read(cx, doc, default_name);
+    let volume = volume::read(cx, doc);
+    let (raw_channels, channels_span) = channels::read(cx, doc);
+    let names = channels::Names(raw_channels.iter().map(|c| c.name.clone()).collect());
+    let (channel_share, shares_given) = channels::shares(cx, &raw_channels, &channels_span);
+    let mut topics = topics::read(cx, doc, &channel_share, &names);
+    topics::check_split(
+        cx,
+        &topics,
+        raw_channels.len(),
+        shares_given,
+        &channels_span,
+    );
+    let skill_names: BTreeSet<String> = topics.topics.iter().map(|t| t.skill.clone()).collect();
+    let refs = agents::Refs {
+        channels: &raw_channels,
+        names: &names,
+        topics: &topics.topics,
+        skill_names: &skill_names,
+    };
+    let (groups, group_spans) = agents::read(cx, doc, &refs);
+    let automation = automation::read(cx, doc, &names.0);
+    let knowledge_base = automation::knowledge_base(cx, doc);
+    let resolution = experience::resolution(cx, doc);
+    let csat = experience::csat(cx, doc);
+    let customers = customers::read(cx, doc);
+    let repeat_mixes = channels::repeat_mixes(cx, &raw_channels, &names);
+    if cx.has_errors() {
+        return None;
+    }
+    let days = sim.days?.0 as u32;
+    let per_day = match &customers {
+        Some((c, Some(cpm))) => {
+            let mean_weight = volume.weekday.iter().sum::<f64>() / 7.0;
+            if mean_weight > 0.0 {
+                c.active * cpm / crate::model::MONTH_DAYS / mean_weight
+            } else {
+                0.0
+            }
+        }
+        _ => volume.per_day.as_ref()?.0,
+    };
+    let customers = customers.map(|c| c.0);
+    // Topics without their own containment or deflection take the bot's and the knowledge
+    // base's.
+    let default_containment = automation.as_ref().map_or(0.0, |a| a.1);
+    let default_kb = knowledge_base.as_ref().map_or(0.0, |k| k.1);
+    for t in &mut topics.topics {
+        if t.containment.is_nan() {
+            t.containment = default_containment;
+        }
+        if t.kb_deflection.is_nan() {
+            t.kb_deflection = default_kb;
+        }
+    }
+    let model_channels = channels::build(raw_channels, &channel_share, &repeat_mixes, &volume)?;
+    checks::coverage(cx, &topics, &model_channels, &groups, &group_spans);
+    if cx.has_errors() {
+        return None;
+    }
+    let channel_names: Vec<String> = model_channels.iter().map(|(c, _)| c.name.clone()).collect();
+    let topic_names: Vec<String> = topics.topics.iter().map(|t| t.name.clone()).collect();
+    let surges = surges::read(cx, doc, &channel_names, &topic_names, days);
+    if cx.has_errors() {
+        return None;
+    }
+    let topics = topics.topics;
+    let mut model_ch = Vec::new();
+    let mut spans = Vec::new();
+    for (mut c, span) in model_channels {
+        // The share of all contacts that arrive on this channel, over every topic.
+        let ci = model_ch.len();
+        c.share = topics.iter().map(|t| t.share * t.channel_mix[ci]).sum();
+        model_ch.push(c);
+        spans.push(span);
+    }
+    let model = Model {
+        name: sim.name,
+        days,
+        warmup_days: sim.warmup_days,
+        interval: sim.interval,
+        replications: sim.replications,
+        seed: sim.seed,
+        demand: Demand {
+            per_day,
+            weekday: volume.weekday,
+            day_cv: volume.day_cv,
+            start_weekday: sim.start_weekday,
+            growth_per_month: volume.growth_per_month,
+        },
+        channels: model_ch,
+        topics,
+        groups,
+        automation: automation.map(|a| a.0),
+        knowledge_base: knowledge_base.map(|k| k.0),
+        resolution,
+        csat,
+        customers,
+        trace: None,
+        surges,
+    };
+    checks::load_warnings(cx, &model, &spans);
+    Some(model)
+}
