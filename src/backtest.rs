@@ -438,26 +438,26 @@ pub fn charts(b: &Backtest) -> Vec<(String, crate::plot::Chart)> {
 }
 
 /// The cells as CSV.
-pub fn write_csv(b: &Backtest, mut w: impl std::io::Write) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "day,weekday,hour,metric,actual,weight,sim_mean,sim_p05,sim_p95,inside"
-    )?;
-    for c in &b.cells {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{},{},{},{}",
-            c.day + 1,
-            WEEKDAYS[(b.start_weekday + c.day as usize) % 7],
+pub fn csv(b: &Backtest) -> std::io::Result<Vec<u8>> {
+    let header = [
+        "day", "weekday", "hour", "metric", "actual", "weight", "sim_mean", "sim_p05", "sim_p95",
+        "inside",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = b.cells.iter().map(|c| {
+        vec![
+            (c.day + 1).to_string(),
+            WEEKDAYS[(b.start_weekday + c.day as usize) % 7].to_string(),
             c.hour.map_or("all".to_string(), |h| format!("{h:02}")),
-            c.metric,
-            c.actual,
-            c.weight,
-            c.mean,
-            c.p05,
-            c.p95,
-            c.inside()
-        )?;
-    }
-    Ok(())
+            c.metric.to_string(),
+            c.actual.to_string(),
+            c.weight.to_string(),
+            c.mean.to_string(),
+            c.p05.to_string(),
+            c.p95.to_string(),
+            c.inside().to_string(),
+        ]
+    });
+    crate::export::csv_bytes(std::iter::once(header).chain(rows))
 }

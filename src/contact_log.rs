@@ -23,14 +23,16 @@ pub const HEADER: &str = "day,weekday,time,arrival_seconds,channel,topic,priorit
 /// Writes contact legs as CSV rows to `W` as the engine reports them.
 pub struct ContactLogWriter<'m, W: Write> {
     model: &'m Model,
-    out: W,
+    out: csv::Writer<W>,
     rows: u64,
 }
 
 impl<'m, W: Write> ContactLogWriter<'m, W> {
     /// Starts a log on `out` with its header line.
-    pub fn new(model: &'m Model, mut out: W) -> io::Result<Self> {
-        writeln!(out, "{HEADER}")?;
+    pub fn new(model: &'m Model, out: W) -> io::Result<Self> {
+        let mut out = csv::Writer::from_writer(out);
+        out.write_record(HEADER.split(','))
+            .map_err(crate::export::io_error)?;
         Ok(Self {
             model,
             out,
@@ -39,9 +41,9 @@ impl<'m, W: Write> ContactLogWriter<'m, W> {
     }
 
     /// Flushes and returns the writer and the number of rows.
-    pub fn finish(mut self) -> io::Result<(W, u64)> {
-        self.out.flush()?;
-        Ok((self.out, self.rows))
+    pub fn finish(self) -> io::Result<(W, u64)> {
+        let out = self.out.into_inner().map_err(|e| e.into_error())?;
+        Ok((out, self.rows))
     }
 }
 
@@ -62,35 +64,26 @@ impl<W: Write> ContactSink for ContactLogWriter<'_, W> {
             (Some(g), Some(a)) => format!("{}-{}", g.name, a + 1),
             _ => String::new(),
         };
-        writeln!(
-            self.out,
-            "{},{},{},{:.3},{},{},{},{},{},{},{:.3},{:.3},{},{}",
-            day as u64 + 1,
-            WEEKDAYS[weekday],
-            clock(r.arrival - day * crate::duration::DAY),
-            r.arrival,
-            field(&m.channels[r.channel as usize].name),
-            field(&m.topics[r.topic as usize].name),
-            r.priority,
-            r.attempt,
-            r.tier,
-            r.outcome.name(),
-            r.wait,
-            r.handle,
-            field(group.map_or("", |g| g.name.as_str())),
-            field(&agent),
-        )?;
+        self.out
+            .write_record([
+                (day as u64 + 1).to_string().as_str(),
+                WEEKDAYS[weekday],
+                &clock(r.arrival - day * crate::duration::DAY),
+                &format!("{:.3}", r.arrival),
+                &m.channels[r.channel as usize].name,
+                &m.topics[r.topic as usize].name,
+                &r.priority.to_string(),
+                &r.attempt.to_string(),
+                &r.tier.to_string(),
+                r.outcome.name(),
+                &format!("{:.3}", r.wait),
+                &format!("{:.3}", r.handle),
+                group.map_or("", |g| g.name.as_str()),
+                &agent,
+            ])
+            .map_err(crate::export::io_error)?;
         self.rows += 1;
         Ok(())
-    }
-}
-
-/// A CSV field, quoted when it needs to be.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 

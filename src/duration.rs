@@ -100,6 +100,12 @@ pub fn hhmm(seconds: f64) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
+/// Seconds as a duration a scenario can hold, read back to exactly the same value: `"90s"`,
+/// `"12.5s"`.
+pub fn format_seconds(seconds: f64) -> String {
+    format!("{seconds}s")
+}
+
 /// Formats seconds for people: `"45s"`, `"3m20s"`, `"2h05m"`, `"1d3h"`.
 pub fn format_duration(seconds: f64) -> String {
     if !seconds.is_finite() {

@@ -52,6 +52,15 @@ enum Command {
     /// Replay a contact log's arrivals and agents on duty through the model and set the
     /// actual waits, service level, abandonment and occupancy against the simulated spread.
     Backtest(history::BacktestArgs),
+    /// Print the JSON Schema of the scenario format, for editors that complete and check TOML
+    /// (Taplo, Even Better TOML).
+    Schema,
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -75,6 +84,8 @@ fn main() -> ExitCode {
         Command::Staff(args) => cmd::staff::staff(&args),
         Command::Fit(args) => history::fit_command(&args),
         Command::Backtest(args) => history::backtest_command(&args),
+        Command::Schema => cmd::editor::schema(),
+        Command::Completions { shell } => cmd::editor::completions::<Cli>(shell),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

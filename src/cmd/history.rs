@@ -278,7 +278,8 @@ pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
         || args.input.log.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let text = fit::scenario_text(&fit, &source, &channel_spec(&log, args.kind, answer_within));
+    let text = fit::scenario_text(&fit, &source, &channel_spec(&log, args.kind, answer_within))
+        .context("writing the fitted scenario")?;
     // The fitted scenario must load: a failure here is a bug, reported as such.
     supportsim::scenario::parse("fitted.toml", &text, "fitted")
         .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?;
@@ -451,7 +452,8 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
                 &fitted,
                 "the log",
                 &channel_spec(&log, Kind::Call, answer_within),
-            );
+            )
+            .context("writing the fitted scenario")?;
             supportsim::scenario::parse("fitted.toml", &text, "fitted")
                 .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?
                 .model
@@ -486,8 +488,7 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     };
     if let Some(dir) = &args.out {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut csv = Vec::new();
-        supportsim::backtest::write_csv(&result, &mut csv).context("rendering backtest.csv")?;
+        let csv = supportsim::backtest::csv(&result).context("rendering backtest.csv")?;
         files.push(("backtest.csv".into(), csv));
         let json = serde_json::to_vec_pretty(&report).context("rendering backtest.json")?;
         files.push(("backtest.json".into(), json));

@@ -3,6 +3,7 @@
 //! output files whole or not at all.
 
 pub mod compare;
+pub mod editor;
 pub mod erlang;
 pub mod history;
 pub mod run;
@@ -146,6 +147,11 @@ pub fn replicate_logged(
         .and_then(|f| readable(&f).and_then(|_| f.sync_all()))
         .with_context(|| format!("writing the contact log {}", path.display()))?;
     Ok((reps, tmp))
+}
+
+/// Rows as CSV (see [`supportsim::export::csv_bytes`]).
+pub fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, Failure> {
+    Ok(supportsim::export::csv_bytes(rows).context("rendering CSV")?)
 }
 
 pub fn flag_error(msg: String) -> Failure {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use supportsim::{charts, export, html, plot, report};
+use supportsim::{charts, export, report};
 
 use super::{
     Failure, Overrides, check_out, load, prepared, progress_bar, replicate, replicate_logged,
@@ -58,37 +58,22 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let warnings = report::warnings(&model, &summary, &rows, &grows);
     let mut written = Vec::new();
     if let Some(dir) = &args.out {
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut json = Vec::new();
-        export::write_json(&summary, &mut json).context("rendering summary.json")?;
-        files.push(("summary.json".into(), json));
-        let mut csv = Vec::new();
-        export::write_intervals_csv(&rows, model.demand.start_weekday, &mut csv)
-            .context("rendering intervals.csv")?;
-        files.push(("intervals.csv".into(), csv));
-        let mut gcsv = Vec::new();
-        export::write_group_intervals_csv(&grows, model.demand.start_weekday, &mut gcsv)
-            .context("rendering agents_intervals.csv")?;
-        files.push(("agents_intervals.csv".into(), gcsv));
         let days = report::daily(&model, &reps);
         let distribution = report::frt_distribution(&model, &reps);
         let charts = charts::charts(&model, &rows, &grows, &days, &distribution);
-        let mut figures = Vec::new();
-        for c in &charts {
-            let svg = plot::svg(&c.chart).context("drawing the charts")?;
-            if args.png {
-                let png = plot::png(&c.chart).context("drawing the charts")?;
-                files.push((format!("{}.png", c.name), png));
-            }
-            files.push((format!("{}.svg", c.name), svg.clone().into_bytes()));
-            figures.push(html::Figure {
-                name: c.name.clone(),
-                title: c.chart.title().to_string(),
-                svg,
-            });
+        let figures = export::Run::figures(charts).context("drawing the charts")?;
+        let run = export::Run {
+            model: &model,
+            summary: &summary,
+            intervals: &rows,
+            group_intervals: &grows,
+            warnings: &warnings,
+            figures: &figures,
+        };
+        let mut files = Vec::new();
+        for exporter in export::run_exporters(args.png) {
+            files.extend(exporter.files(&run).context("rendering the output files")?);
         }
-        let page = html::render(&model, &summary, &warnings, &figures);
-        files.push(("report.html".into(), page.into_bytes()));
         write_all(dir, &files)?;
         written = files.into_iter().map(|(n, _)| n).collect();
     }

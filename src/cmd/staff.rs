@@ -5,12 +5,15 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use supportsim::duration::WEEKDAY_LABELS;
-use supportsim::scenario;
-use supportsim::{charts, plot, report};
+use supportsim::duration::{WEEKDAY_LABELS, format_duration, hhmm};
+use supportsim::model::Model;
+use supportsim::scenario::format;
+use supportsim::staff::{self, Plan, PlanOptions, Team};
+use supportsim::{charts, plot};
 
 use super::{
-    Failure, check_out, flag_error, flag_share, prepared, progress_bar, replicate, write_all,
+    Failure, check_out, csv_bytes, flag_error, flag_share, prepared, progress_bar, replicate,
+    write_all,
 };
 
 #[derive(clap::Args)]
@@ -51,8 +54,16 @@ pub struct StaffArgs {
     json: bool,
 }
 
+/// What the command reports: the plans and their full-time equivalents.
+struct Outcome {
+    plan: Plan,
+    team: Option<Team>,
+    shrinkage: f64,
+    fte: f64,
+    team_fte: Option<f64>,
+}
+
 pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
-    use supportsim::staff;
     check_out(args.out.as_ref())?;
     let mut base = prepared(
         &args.scenario,
@@ -80,17 +91,55 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
                 / n
         }
     };
-    let text = std::fs::read_to_string(&args.scenario).context("reading the scenario")?;
-    let mut doc: toml::Table =
-        toml::from_str(&text).map_err(|e| flag_error(e.message().to_string()))?;
-    // Requirements are per weekday and time of day: a typical week, without one-off surges
-    // or a trend.
-    let surges = doc.remove("surges").is_some();
-    let growth = doc
-        .get_mut("volume")
-        .and_then(|v| v.as_table_mut())
-        .and_then(|v| v.remove("growth_per_month"))
-        .is_some();
+    typical_week(&mut base);
+    let options = PlanOptions {
+        rounds: args.rounds,
+        goal: args.goal,
+    };
+    let bar = progress_bar(u64::from(base.replications) * u64::from(args.rounds + 1));
+    let mut simulate = |m: &Model| replicate(m, &bar, true);
+    let plan = staff::plan(&base, &options, &mut simulate)?;
+    let team = if args.blend {
+        Some(
+            staff::blend(&base, &plan.reqs, &options, &mut simulate)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no shared team met the goal in {} rounds; raise --rounds",
+                    args.rounds
+                )
+            })?,
+        )
+    } else {
+        None
+    };
+    bar.finish_and_clear();
+    let outcome = Outcome {
+        fte: staff::fte(&base, &plan.reqs, shrinkage, args.fte_hours),
+        team_fte: team
+            .as_ref()
+            .map(|t| staff::team_fte(&base, &t.agents, shrinkage, args.fte_hours)),
+        plan,
+        team,
+        shrinkage,
+    };
+    if let Some(dir) = &args.out {
+        write_all(dir, &files(args, &base, &outcome)?)?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let json =
+            serde_json::to_string_pretty(&json(args, &base, &outcome)).context("writing JSON")?;
+        writeln!(out, "{json}").context("writing to standard output")?;
+    } else {
+        write!(out, "{}", table(args, &base, &outcome)).context("writing to standard output")?;
+    }
+    Ok(())
+}
+
+/// Requirements are per weekday and time of day: a typical week, without one-off surges or a
+/// trend. Says so when the scenario has them.
+fn typical_week(base: &mut Model) {
+    let surges = !base.surges.is_empty();
+    let growth = base.demand.growth_per_month != 0.0;
     if surges || growth {
         base.surges.clear();
         base.demand.growth_per_month = 0.0;
@@ -104,229 +153,190 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
             if surges { "them" } else { "it" }
         );
     }
-    let mut reqs = staff::analytic(&base);
-    let per_day = (supportsim::duration::DAY / base.interval).round() as usize;
-    let key = |c: usize, wd: usize, slot: usize| (c * 7 + wd) * per_day + slot;
-    let bar = progress_bar(u64::from(base.replications) * u64::from(args.rounds + 1));
-    let mut met_share = 0.0;
-    let mut simulated_sl: Vec<Option<f64>> = vec![None; reqs.len()];
-    let mut rounds_run = 0;
-    for round in 0..=args.rounds {
-        let d = staff::staffed_document(&doc, &base, &reqs);
-        let e = evaluate(&d, &base, &bar, reqs.len(), &key)?;
-        simulated_sl = e.sl;
-        met_share = e.met_share;
-        rounds_run = round;
-        if met_share >= args.goal || round == args.rounds {
-            break;
-        }
-        for (k, r) in reqs.iter_mut().enumerate() {
-            if e.fails[k] {
-                // Larger shortfalls in larger teams: step by a tenth, at least one agent.
-                r.required += (f64::from(r.required) * 0.1).ceil().max(1.0) as u32;
-            }
-        }
-    }
-    // Cross-trained agents shared by every channel: start from the dedicated plan's total and
-    // trim interval by interval while every channel still meets its target there.
-    let blended = if args.blend {
-        let mut team: Vec<Vec<u32>> = (0..7)
+}
+
+/// The output files: requirements, the staffed scenarios, heatmaps.
+fn files(args: &StaffArgs, base: &Model, o: &Outcome) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let text = std::fs::read_to_string(&args.scenario).context("reading the scenario")?;
+    let file: format::ScenarioFile = toml::from_str(&text).with_context(|| {
+        format!(
+            "{} cannot be rewritten with the staffed schedule",
+            args.scenario.display()
+        )
+    })?;
+    let header = |what: &str| {
+        vec![
+            format!(
+                "{} staffed by `supportsim {what}`: agents on the floor per weekday and",
+                base.name
+            ),
+            "interval (before shrinkage). Run it with `supportsim run`.".to_string(),
+        ]
+    };
+    let staffed = staff::staffed_file(&file, base, &o.plan.reqs);
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("staffing.csv".into(), requirements_csv(base, &o.plan)?),
+        (
+            "staffed.toml".into(),
+            format::to_toml(&staffed, &header("staff"), &[])
+                .context("writing the staffed scenario")?
+                .into_bytes(),
+        ),
+    ];
+    let per_day = o.plan.reqs.len() / (7 * base.channels.len()).max(1);
+    for (c, ch) in base.channels.iter().enumerate() {
+        let values: Vec<Vec<f64>> = (0..7)
             .map(|wd| {
                 (0..per_day)
-                    .map(|slot| {
-                        (0..base.channels.len())
-                            .map(|c| reqs[key(c, wd, slot)].required)
-                            .sum()
-                    })
+                    .map(|slot| f64::from(o.plan.reqs[(c * 7 + wd) * per_day + slot].required))
                     .collect()
             })
             .collect();
-        let mut locked = vec![vec![false; per_day]; 7];
-        let mut best: Option<(Vec<Vec<u32>>, f64)> = None;
-        for _ in 0..=args.rounds {
-            let d = staff::blended_document(&doc, &base, &team);
-            let e = evaluate(&d, &base, &bar, reqs.len(), &key)?;
-            let hours = |t: &Vec<Vec<u32>>| t.iter().flatten().map(|&n| u64::from(n)).sum::<u64>();
-            if e.met_share >= args.goal && best.as_ref().is_none_or(|b| hours(&team) <= hours(&b.0))
-            {
-                best = Some((team.clone(), e.met_share));
-            }
-            let mut changed = false;
-            for wd in 0..7 {
-                for slot in 0..per_day {
-                    let failed = (0..base.channels.len()).any(|c| e.fails[key(c, wd, slot)]);
-                    let n = &mut team[wd][slot];
-                    if failed {
-                        *n += (f64::from(*n) * 0.1).ceil().max(1.0) as u32;
-                        locked[wd][slot] = true;
-                        changed = true;
-                    } else if !locked[wd][slot] && *n > 0 {
-                        *n -= (f64::from(*n) * 0.05).ceil().max(1.0) as u32;
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        Some(best.ok_or_else(|| {
-            anyhow::anyhow!(
-                "no shared team met the goal in {} rounds; raise --rounds",
-                args.rounds
-            )
-        })?)
-    } else {
-        None
-    };
-    bar.finish_and_clear();
-    let total_fte = staff::fte(&base, &reqs, shrinkage, args.fte_hours);
-    let blend_fte = blended
-        .as_ref()
-        .map(|(team, _)| staff::team_fte(&base, team, shrinkage, args.fte_hours));
+        let title = format!("{}: agents needed on the floor per interval", ch.name);
+        files.push((
+            format!("staffing-{}.svg", charts::slug(&ch.name)),
+            heatmap(base, title, values)?,
+        ));
+    }
+    if let Some(team) = &o.team {
+        let blended = staff::blended_file(&file, base, &team.agents);
+        files.push((
+            "staffed-blended.toml".into(),
+            format::to_toml(&blended, &header("staff --blend"), &[])
+                .context("writing the blended scenario")?
+                .into_bytes(),
+        ));
+        files.push(("staffing-team.csv".into(), team_csv(base, team)?));
+        let values = team
+            .agents
+            .iter()
+            .map(|d| d.iter().map(|&n| f64::from(n)).collect())
+            .collect();
+        let title = "Shared team: agents needed on the floor per interval".to_string();
+        files.push(("staffing-team.svg".into(), heatmap(base, title, values)?));
+    }
+    Ok(files)
+}
 
-    let hhmm = |slot: usize| supportsim::duration::hhmm(slot as f64 * base.interval);
-    let mut csv = String::from(
-        "channel,weekday,time,offered,aht_seconds,analytic_agents,required_agents,simulated_service_level\n",
-    );
-    for (k, r) in reqs.iter().enumerate() {
-        csv += &format!(
-            "{},{},{},{:.3},{:.1},{},{},{}\n",
-            base.channels[r.channel].name,
-            WEEKDAY_LABELS[r.weekday],
-            hhmm(r.slot),
-            r.offered,
-            r.aht,
-            r.analytic,
-            r.required,
-            simulated_sl[k].map_or(String::new(), |x| format!("{x:.4}"))
-        );
+/// A weekday × interval heatmap as SVG.
+fn heatmap(base: &Model, title: String, values: Vec<Vec<f64>>) -> Result<Vec<u8>, Failure> {
+    let per_day = values.first().map_or(0, Vec::len);
+    let chart = plot::Chart::Heat(plot::HeatChart {
+        title,
+        columns: (0..per_day)
+            .map(|slot| hhmm(slot as f64 * base.interval))
+            .collect(),
+        rows: WEEKDAY_LABELS.iter().map(|d| d.to_string()).collect(),
+        values,
+    });
+    Ok(plot::svg(&chart)
+        .context("drawing the heatmap")?
+        .into_bytes())
+}
+
+/// `staffing.csv`: every requirement with its analytic guess and simulated service level.
+fn requirements_csv(base: &Model, plan: &Plan) -> Result<Vec<u8>, Failure> {
+    let mut rows = vec![
+        [
+            "channel",
+            "weekday",
+            "time",
+            "offered",
+            "aht_seconds",
+            "analytic_agents",
+            "required_agents",
+            "simulated_service_level",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for (r, sl) in plan.reqs.iter().zip(&plan.simulated_sl) {
+        rows.push(vec![
+            base.channels[r.channel].name.clone(),
+            WEEKDAY_LABELS[r.weekday].to_string(),
+            hhmm(r.slot as f64 * base.interval),
+            format!("{:.3}", r.offered),
+            format!("{:.1}", r.aht),
+            r.analytic.to_string(),
+            r.required.to_string(),
+            sl.map_or(String::new(), |x| format!("{x:.4}")),
+        ]);
     }
-    if let Some(dir) = &args.out {
-        let staffed = toml::to_string(&staff::staffed_document(&doc, &base, &reqs))
-            .context("writing the staffed scenario")?;
-        let mut files: Vec<(String, Vec<u8>)> = vec![
-            ("staffing.csv".into(), csv.clone().into_bytes()),
-            (
-                "staffed.toml".into(),
-                format!(
-                    "# {} staffed by `supportsim staff`: one group per channel, agents on the floor per\n# weekday and interval (before shrinkage). Run it with `supportsim run staffed.toml`.\n\n{staffed}",
-                    base.name
-                )
-                .into_bytes(),
-            ),
-        ];
-        for (c, ch) in base.channels.iter().enumerate() {
-            let values: Vec<Vec<f64>> = (0..7)
-                .map(|wd| {
-                    (0..per_day)
-                        .map(|slot| f64::from(reqs[key(c, wd, slot)].required))
-                        .collect()
-                })
-                .collect();
-            let chart = plot::Chart::Heat(plot::HeatChart {
-                title: format!("{}: agents needed on the floor per interval", ch.name),
-                columns: (0..per_day).map(hhmm).collect(),
-                rows: WEEKDAY_LABELS.iter().map(|d| d.to_string()).collect(),
-                values,
-            });
-            files.push((
-                format!("staffing-{}.svg", charts::slug(&ch.name)),
-                plot::svg(&chart)
-                    .context("drawing the heatmap")?
-                    .into_bytes(),
-            ));
+    csv_bytes(&rows)
+}
+
+/// `staffing-team.csv`: the shared team per weekday and interval.
+fn team_csv(base: &Model, team: &Team) -> Result<Vec<u8>, Failure> {
+    let mut rows = vec![vec!["weekday".into(), "time".into(), "agents".into()]];
+    for (wd, day) in team.agents.iter().enumerate() {
+        for (slot, n) in day.iter().enumerate() {
+            rows.push(vec![
+                WEEKDAY_LABELS[wd].to_string(),
+                hhmm(slot as f64 * base.interval),
+                n.to_string(),
+            ]);
         }
-        if let Some((team, _)) = &blended {
-            let text = toml::to_string(&staff::blended_document(&doc, &base, team))
-                .context("writing the blended scenario")?;
-            files.push((
-                "staffed-blended.toml".into(),
-                format!(
-                    "# {} staffed by `supportsim staff --blend`: one team sharing every channel, agents on\n# the floor per weekday and interval (before shrinkage).\n\n{text}",
-                    base.name
-                )
-                .into_bytes(),
-            ));
-            let mut csv = String::from("weekday,time,agents\n");
-            for (wd, day) in team.iter().enumerate() {
-                for (slot, n) in day.iter().enumerate() {
-                    csv += &format!("{},{},{n}\n", WEEKDAY_LABELS[wd], hhmm(slot));
-                }
-            }
-            files.push(("staffing-team.csv".into(), csv.into_bytes()));
-            let chart = plot::Chart::Heat(plot::HeatChart {
-                title: "Shared team: agents needed on the floor per interval".into(),
-                columns: (0..per_day).map(hhmm).collect(),
-                rows: WEEKDAY_LABELS.iter().map(|d| d.to_string()).collect(),
-                values: team
-                    .iter()
-                    .map(|d| d.iter().map(|&n| f64::from(n)).collect())
-                    .collect(),
-            });
-            files.push((
-                "staffing-team.svg".into(),
-                plot::svg(&chart)
-                    .context("drawing the heatmap")?
-                    .into_bytes(),
-            ));
-        }
-        write_all(dir, &files)?;
     }
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let json = serde_json::json!({
-            "schema": "supportsim.staff/1",
-            "scenario": args.scenario.display().to_string(),
-            "interval_minutes": (base.interval / 60.0).round(),
-            "rounds": rounds_run,
-            "intervals_meeting_target": met_share,
-            "shrinkage": shrinkage,
-            "fte": total_fte,
-            "blended": blended.as_ref().map(|(team, met)| serde_json::json!({
-                "fte": blend_fte,
-                "intervals_meeting_target": met,
-                "team": team.iter().enumerate().flat_map(|(wd, day)| {
-                    day.iter().enumerate().map(move |(slot, n)| (wd, slot, *n))
-                }).map(|(wd, slot, n)| serde_json::json!({
-                    "weekday": WEEKDAY_LABELS[wd],
-                    "time": hhmm(slot),
-                    "agents": n,
-                })).collect::<Vec<_>>(),
-            })),
-            "requirements": reqs.iter().enumerate().map(|(k, r)| serde_json::json!({
-                "channel": base.channels[r.channel].name,
-                "weekday": WEEKDAY_LABELS[r.weekday],
-                "time": hhmm(r.slot),
-                "offered": r.offered,
-                "analytic_agents": r.analytic,
-                "required_agents": r.required,
-                "simulated_service_level": simulated_sl[k],
+    csv_bytes(&rows)
+}
+
+/// The `--json` report (schema `supportsim.staff/1`).
+fn json(args: &StaffArgs, base: &Model, o: &Outcome) -> serde_json::Value {
+    let hhmm = |slot: usize| hhmm(slot as f64 * base.interval);
+    serde_json::json!({
+        "schema": "supportsim.staff/1",
+        "scenario": args.scenario.display().to_string(),
+        "interval_minutes": (base.interval / 60.0).round(),
+        "rounds": o.plan.rounds,
+        "intervals_meeting_target": o.plan.met_share,
+        "shrinkage": o.shrinkage,
+        "fte": o.fte,
+        "blended": o.team.as_ref().map(|team| serde_json::json!({
+            "fte": o.team_fte,
+            "intervals_meeting_target": team.met_share,
+            "team": team.agents.iter().enumerate().flat_map(|(wd, day)| {
+                day.iter().enumerate().map(move |(slot, n)| (wd, slot, *n))
+            }).map(|(wd, slot, n)| serde_json::json!({
+                "weekday": WEEKDAY_LABELS[wd],
+                "time": hhmm(slot),
+                "agents": n,
             })).collect::<Vec<_>>(),
-        });
-        serde_json::to_writer_pretty(&mut out, &json).context("writing to standard output")?;
-        writeln!(out).context("writing to standard output")?;
-        return Ok(());
-    }
+        })),
+        "requirements": o.plan.reqs.iter().zip(&o.plan.simulated_sl).map(|(r, sl)| serde_json::json!({
+            "channel": base.channels[r.channel].name,
+            "weekday": WEEKDAY_LABELS[r.weekday],
+            "time": hhmm(r.slot),
+            "offered": r.offered,
+            "analytic_agents": r.analytic,
+            "required_agents": r.required,
+            "simulated_service_level": sl,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The table: per channel and weekday, opening hours, peak and agent-hours; then FTEs.
+fn table(args: &StaffArgs, base: &Model, o: &Outcome) -> String {
+    let hhmm = |slot: usize| hhmm(slot as f64 * base.interval);
+    let rounds = o.plan.rounds;
     let mut t = format!(
         "{}: agents needed on the floor per {}-minute interval (analytic first guess, then {} simulation round{})\n{:.1}% of intervals with traffic meet their target in simulation.\n\n",
         base.name,
         (base.interval / 60.0).round(),
-        rounds_run,
-        if rounds_run == 1 { "" } else { "s" },
-        met_share * 100.0
+        rounds,
+        if rounds == 1 { "" } else { "s" },
+        o.plan.met_share * 100.0
     );
+    let per_day = o.plan.reqs.len() / (7 * base.channels.len()).max(1);
     for (c, ch) in base.channels.iter().enumerate() {
         t += &format!(
             "{} ({}, {:.0}% within {}):\n",
             ch.name,
             ch.kind.name(),
-            staff::target(&base, c) * 100.0,
-            supportsim::duration::format_duration(ch.answer_within)
+            staff::target(base, c) * 100.0,
+            format_duration(ch.answer_within)
         );
-        for wd in 0..7 {
-            let day: Vec<&staff::Requirement> =
-                (0..per_day).map(|slot| &reqs[key(c, wd, slot)]).collect();
+        let week = &o.plan.reqs[c * 7 * per_day..(c + 1) * 7 * per_day];
+        for (label, day) in WEEKDAY_LABELS.iter().zip(week.chunks(per_day.max(1))) {
             let hours: f64 = day
                 .iter()
                 .map(|r| f64::from(r.required) * base.interval / 3600.0)
@@ -335,14 +345,13 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
                 continue;
             };
             if peak.required == 0 {
-                t += &format!("  {}  closed\n", WEEKDAY_LABELS[wd]);
+                t += &format!("  {label}  closed\n");
                 continue;
             }
             let first = day.iter().position(|r| r.required > 0).unwrap_or(0);
             let last = day.iter().rposition(|r| r.required > 0).unwrap_or(0);
             t += &format!(
-                "  {}  {}–{}  peak {:>3} at {}  {:>6.1} agent-hours (Erlang alone: {:.1})\n",
-                WEEKDAY_LABELS[wd],
+                "  {label}  {}–{}  peak {:>3} at {}  {:>6.1} agent-hours (Erlang alone: {:.1})\n",
                 hhmm(first),
                 hhmm(last + 1),
                 peak.required,
@@ -356,97 +365,21 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
     }
     t += &format!(
         "\nfull-time equivalents: {:.1} ({}-hour weeks, {:.0}% shrinkage)\n",
-        total_fte,
+        o.fte,
         args.fte_hours,
-        shrinkage * 100.0
+        o.shrinkage * 100.0
     );
-    if let (Some((_, met)), Some(fte)) = (&blended, blend_fte) {
+    if let (Some(team), Some(fte)) = (&o.team, o.team_fte) {
         t += &format!(
             "shared team, every agent on every channel: {:.1} full-time equivalents ({:+.1}% against one team per channel); {:.1}% of intervals with traffic meet their target\n",
             fte,
-            if total_fte > 0.0 {
-                100.0 * (fte / total_fte - 1.0)
+            if o.fte > 0.0 {
+                100.0 * (fte / o.fte - 1.0)
             } else {
                 0.0
             },
-            met * 100.0
+            team.met_share * 100.0
         );
     }
-    write!(out, "{t}").context("writing to standard output")?;
-    Ok(())
-}
-
-/// What a simulated plan achieves: per (channel, weekday, interval) key whether any occurrence
-/// with traffic missed its target and the mean simulated service level, and the share of
-/// interval occurrences with traffic meeting their target.
-struct Evaluation {
-    fails: Vec<bool>,
-    sl: Vec<Option<f64>>,
-    met_share: f64,
-}
-
-/// Simulates the scenario document `d` (with the base run's replications, seed and days) and
-/// scores every interval against its channel's target.
-fn evaluate(
-    d: &toml::Table,
-    base: &supportsim::model::Model,
-    bar: &indicatif::ProgressBar,
-    keys: usize,
-    key: &dyn Fn(usize, usize, usize) -> usize,
-) -> Result<Evaluation, Failure> {
-    use supportsim::staff;
-    let per_day = (supportsim::duration::DAY / base.interval).round() as usize;
-    let staffed_text = toml::to_string(d).context("writing the staffed scenario")?;
-    let mut m = match scenario::parse("staffed scenario", &staffed_text, &base.name) {
-        Ok(l) => l.model,
-        Err(e) => return Err(anyhow::anyhow!("the staffed scenario is invalid: {e}").into()),
-    };
-    (m.replications, m.seed, m.days) = (base.replications, base.seed, base.days);
-    let reps = replicate(&m, bar, true)?;
-    let (rows, _) = report::intervals(&m, &reps);
-    // An interval key fails if any of its occurrences with traffic misses the target.
-    let mut fails = vec![false; keys];
-    let mut sl_sum = vec![(0.0, 0.0); keys];
-    let (mut with_traffic, mut met) = (0usize, 0usize);
-    for r in &rows {
-        let Some(c) = m.channels.iter().position(|ch| ch.name == r.channel) else {
-            continue;
-        };
-        let traffic = r
-            .get("offered")
-            .and_then(|b| b.mean)
-            .is_some_and(|x| x >= 1.0);
-        let Some(sl) = r.get("service_level").and_then(|b| b.mean) else {
-            continue;
-        };
-        if !traffic {
-            continue;
-        }
-        let day = (r.start / supportsim::duration::DAY).floor() as usize;
-        let wd = (m.demand.start_weekday + day) % 7;
-        let slot = ((r.start - day as f64 * supportsim::duration::DAY) / m.interval).round()
-            as usize
-            % per_day;
-        let k = key(c, wd, slot);
-        with_traffic += 1;
-        sl_sum[k].0 += sl;
-        sl_sum[k].1 += 1.0;
-        if sl >= staff::target(&m, c) {
-            met += 1;
-        } else {
-            fails[k] = true;
-        }
-    }
-    Ok(Evaluation {
-        fails,
-        sl: sl_sum
-            .iter()
-            .map(|(s, n)| (*n > 0.0).then(|| s / n))
-            .collect(),
-        met_share: if with_traffic > 0 {
-            met as f64 / with_traffic as f64
-        } else {
-            1.0
-        },
-    })
+    t
 }

@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use supportsim::scenario::{self, LoadError};
+use supportsim::scenario::{self, LoadError, format};
 use supportsim::{charts, plot, report};
 
 use super::{
-    Failure, Overrides, check_out, flag_error, prepared, progress_bar, replicate, write_all,
+    Failure, Overrides, check_out, csv_bytes, flag_error, prepared, progress_bar, replicate,
+    write_all,
 };
 
 #[derive(clap::Args)]
@@ -53,6 +54,22 @@ pub fn find_metric<'a>(s: &'a report::Summary, spec: &str) -> Option<&'a report:
     }
 }
 
+/// The scenario at `path` as a document of the typed format, ready for settings by path.
+fn typed_document(path: &std::path::Path) -> Result<toml::Table, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::input(anyhow::anyhow!(
+            "error: cannot read {}: {e}",
+            path.display()
+        ))
+    })?;
+    let file: format::ScenarioFile = toml::from_str(&text)
+        .map_err(|e| flag_error(format!("{}: {}", path.display(), e.message())))?;
+    match toml::Value::try_from(&file).context("reading the scenario's values")? {
+        toml::Value::Table(t) => Ok(t),
+        _ => Err(anyhow::anyhow!("a scenario is a table").into()),
+    }
+}
+
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     use supportsim::sweep::{self, Point};
     check_out(args.out.as_ref())?;
@@ -69,14 +86,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .map(|t| sweep::parse_setting(t))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| flag_error(e.to_string()))?;
-    let text = std::fs::read_to_string(&args.scenario).map_err(|e| {
-        Failure::input(anyhow::anyhow!(
-            "error: cannot read {}: {e}",
-            args.scenario.display()
-        ))
-    })?;
-    let doc: toml::Table = toml::from_str(&text)
-        .map_err(|e| flag_error(format!("{}: {}", args.scenario.display(), e.message())))?;
+    let doc = typed_document(&args.scenario)?;
     // The grid, first setting varying slowest.
     let mut grid: Vec<Vec<Point>> = vec![vec![]];
     for s in &settings {
@@ -100,8 +110,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             sweep::set(&mut d, &s.path, v).map_err(|e| flag_error(e.to_string()))?;
             label.push(format!("{}={}", s.path_text, v.text));
         }
-        let text = toml::to_string(&d).context("writing the swept scenario")?;
         let file = format!("{} with {}", args.scenario.display(), label.join(", "));
+        let point: format::ScenarioFile = toml::Value::Table(d)
+            .try_into()
+            .map_err(|e: toml::de::Error| flag_error(format!("{file}: {}", e.message())))?;
+        let text = format::to_toml(&point, &[], &[]).context("writing the swept scenario")?;
         let mut m = match scenario::parse(&file, &text, &base.name) {
             Ok(l) => l.model,
             Err(LoadError::Invalid(r)) => return Err(Failure::input(anyhow::anyhow!(r.render()))),
@@ -170,34 +183,35 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         })).collect::<Vec<_>>(),
     });
     let num = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
-    let mut csv = settings
-        .iter()
-        .map(|s| s.path_text.clone())
-        .collect::<Vec<_>>();
+    let mut header: Vec<String> = settings.iter().map(|s| s.path_text.clone()).collect();
     for k in &metrics {
-        csv.push(format!("{k}_mean,{k}_ci_low,{k}_ci_high"));
+        header.extend([
+            format!("{k}_mean"),
+            format!("{k}_ci_low"),
+            format!("{k}_ci_high"),
+        ]);
     }
-    let mut csv_text = csv.join(",") + "\n";
+    let mut rows = vec![header];
     for p in &points {
         let mut row: Vec<String> = p.values.iter().map(|v| v.text.clone()).collect();
         for k in &metrics {
             let st = find_metric(&p.summary, k);
-            row.push(format!(
-                "{},{},{}",
+            row.extend([
                 num(st.and_then(|s| s.mean)),
                 num(st.and_then(|s| s.ci_low)),
-                num(st.and_then(|s| s.ci_high))
-            ));
+                num(st.and_then(|s| s.ci_high)),
+            ]);
         }
-        csv_text += &(row.join(",") + "\n");
+        rows.push(row);
     }
+    let csv_text = csv_bytes(&rows)?;
     if let Some(dir) = &args.out {
         let mut files: Vec<(String, Vec<u8>)> = vec![
             (
                 "sweep.json".into(),
                 serde_json::to_vec_pretty(&json).context("rendering sweep.json")?,
             ),
-            ("sweep.csv".into(), csv_text.clone().into_bytes()),
+            ("sweep.csv".into(), csv_text),
         ];
         for k in &metrics {
             let chart = sweep_chart(&settings, &points, k);

@@ -7,6 +7,7 @@ use toml::de::DeValue;
 
 use super::calendar::shift;
 use super::channels::{Names, RawChannel};
+use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
 use crate::diagnostic::Diagnostic;
 use crate::model::{ChannelKind, Group, Shift, Topic};
@@ -77,23 +78,7 @@ fn read_one(
     let ctx = gname
         .as_ref()
         .map_or(ctx0.clone(), |n| format!("agent group `{n}`"));
-    cx.check_keys(
-        t,
-        &[
-            "name",
-            "count",
-            "channels",
-            "skills",
-            "concurrency",
-            "shifts",
-            "planned_shrinkage",
-            "absence",
-            "tier",
-            "cost_per_hour",
-            "cost_basis",
-        ],
-        &ctx,
-    );
+    cx.check_keys(t, keys::AGENT_GROUP, &ctx);
     if gname.is_none() && !t.contains_key("name") {
         cx.err(
             format!("{ctx0} needs a `name`"),

@@ -4,6 +4,7 @@
 
 use toml::de::DeValue;
 
+use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
 use crate::dist::{Dist, Family};
 use crate::duration::DAY;
@@ -18,21 +19,7 @@ pub(super) fn read(
     let v = doc.get("automation")?;
     let t = cx.table(v, "automation")?;
     let ctx = "[automation]";
-    cx.check_keys(
-        t,
-        &[
-            "channels",
-            "containment",
-            "bot_time",
-            "false_containment",
-            "escalation_handle_time_factor",
-            "escalation_patience_factor",
-            "cost_per_conversation",
-            "monthly_cost",
-            "ramp",
-        ],
-        ctx,
-    );
+    cx.check_keys(t, keys::AUTOMATION, ctx);
     let chans = bot_channels(cx, v, t, channel_names);
     let unit = |cx: &mut Cx, key: &str, why: &str| {
         cx.num(t, key, ctx, Bounds::new(0.0, false, 1.0), why)
@@ -142,7 +129,7 @@ fn ramp(cx: &mut Cx, rv: &Value<'_>) -> Option<Ramp> {
     match rv.get_ref() {
         DeValue::Table(rt) => {
             let rctx = "`ramp` of [automation]";
-            cx.check_keys(rt, &["start_day", "end_day", "from"], rctx);
+            cx.check_keys(rt, keys::RAMP, rctx);
             let start = cx.num(
                 rt,
                 "start_day",
@@ -214,7 +201,7 @@ pub(super) fn knowledge_base(cx: &mut Cx, doc: &Table<'_>) -> Option<(KnowledgeB
     let v = doc.get("knowledge_base")?;
     let t = cx.table(v, "knowledge_base")?;
     let ctx = "[knowledge_base]";
-    cx.check_keys(t, &["deflection", "monthly_cost"], ctx);
+    cx.check_keys(t, keys::KNOWLEDGE_BASE, ctx);
     let deflection = cx
         .num(
             t,

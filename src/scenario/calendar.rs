@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use toml::de::DeValue;
 
+use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
 use crate::duration::{DAY, WEEKDAYS, hhmm, parse_time_of_day};
 use crate::model::{Group, Shift};
@@ -156,7 +157,7 @@ pub(super) fn shift(
         );
         return None;
     };
-    cx.check_keys(t, &["days", "start", "end", "count", "overnight"], ctx);
+    cx.check_keys(t, keys::SHIFT, ctx);
     let mut days = [false; 7];
     match t.get("days") {
         None => days = [true; 7],

@@ -6,6 +6,7 @@ use std::ops::Range;
 use toml::de::DeValue;
 
 use super::calendar::{intraday, week_profile};
+use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, round6, span_of, type_name};
 use super::volume::Volume;
 use crate::diagnostic::Diagnostic;
@@ -77,29 +78,7 @@ fn read_one(
 ) -> Option<RawChannel> {
     let ctx = format!("[channels.{cname}]");
     let ct = cx.table(cv, &format!("channels.{cname}"))?;
-    cx.check_keys(
-        ct,
-        &[
-            "kind",
-            "share",
-            "handle_time",
-            "patience",
-            "after_call_work",
-            "answer_within",
-            "service_level_target",
-            "queue_capacity",
-            "concurrency",
-            "concurrency_stretch",
-            "intraday",
-            "wait_tolerance",
-            "repeat_channels",
-            "touches",
-            "reply_delay",
-            "follow_up_handle_time",
-            "abandoned_work",
-        ],
-        &ctx,
-    );
+    cx.check_keys(ct, keys::CHANNEL, &ctx);
     let kind = match cx.string(ct, "kind", &ctx, "\"call\"") {
         Some((k, span)) => match k {
             "call" => Some(ChannelKind::Call),

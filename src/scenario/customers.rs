@@ -1,6 +1,7 @@
 //! `[customers]`: a customer base that drives volume (contacts per customer per month), grows
 //! by acquisitions, and loses customers to bad experiences and for other reasons.
 
+use super::keys;
 use super::reader::{Bounds, Cx, Table, span_of};
 use crate::model::Customers;
 
@@ -9,22 +10,7 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>) -> Option<(Customers, Option<f6
     let v = doc.get("customers")?;
     let t = cx.table(v, "customers")?;
     let ctx = "[customers]";
-    cx.check_keys(
-        t,
-        &[
-            "active",
-            "contacts_per_month",
-            "acquisitions_per_month",
-            "revenue_per_month",
-            "lifetime_months",
-            "baseline_churn_per_month",
-            "churn_if_dissatisfied",
-            "churn_if_unresolved",
-            "churn_if_abandoned",
-            "churn_if_ignored",
-        ],
-        ctx,
-    );
+    cx.check_keys(t, keys::CUSTOMERS, ctx);
     let active = cx.num(
         t,
         "active",

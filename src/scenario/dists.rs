@@ -2,6 +2,7 @@
 //! `{ dist = "exponential", mean = "4m" }`, `{ dist = "fixed", mean = "30s" }`, or measured
 //! quantiles `{ dist = "empirical", quantiles = ["5s", "12s", …] }`.
 
+use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
 use crate::dist::{Dist, Family};
 use crate::duration::parse_duration;
@@ -29,7 +30,7 @@ impl Cx {
         {
             return self.empirical(v, d, key, &dctx);
         }
-        self.check_keys(d, &["dist", "mean", "cv"], &dctx);
+        self.check_keys(d, keys::DIST, &dctx);
         let family = match self.string(d, "dist", &dctx, "\"lognormal\"") {
             Some((name, span)) => match Family::from_name(name) {
                 Some(f) => Some(f),
@@ -104,7 +105,7 @@ impl Cx {
     /// `{ dist = "empirical", quantiles = ["5s", "12s", …] }`: quantiles at equal steps of
     /// probability from the smallest to the largest value.
     fn empirical(&mut self, v: &Value<'_>, d: &Table<'_>, key: &str, dctx: &str) -> Option<Dist> {
-        self.check_keys(d, &["dist", "quantiles"], dctx);
+        self.check_keys(d, keys::EMPIRICAL, dctx);
         let example = format!(
             "{key} = {{ dist = \"empirical\", quantiles = [\"0s\", \"20s\", \"45s\", \"2m\", \"10m\"] }}"
         );

@@ -2,6 +2,7 @@
 //! contact (repeats and retries), and the satisfaction model's parameters (see
 //! [`crate::experience`] for the model and the grounds of its defaults).
 
+use super::keys;
 use super::reader::{Bounds, Cx, Table};
 use crate::dist::{Dist, Family};
 use crate::duration::DAY;
@@ -24,17 +25,7 @@ pub(super) fn resolution(cx: &mut Cx, doc: &Table<'_>) -> Resolution {
         return r;
     };
     let ctx = "[resolution]";
-    cx.check_keys(
-        t,
-        &[
-            "repeat_share",
-            "repeat_delay",
-            "retry_share",
-            "retry_delay",
-            "max_attempts",
-        ],
-        ctx,
-    );
+    cx.check_keys(t, keys::RESOLUTION, ctx);
     if let Some((x, _)) = cx.num(
         t,
         "repeat_share",
@@ -80,20 +71,7 @@ pub(super) fn csat(cx: &mut Cx, doc: &Table<'_>) -> WaitCsat {
         return m;
     };
     let ctx = "[csat]";
-    cx.check_keys(
-        t,
-        &[
-            "base",
-            "steepness",
-            "floor",
-            "unresolved_factor",
-            "failed_bot_factor",
-            "repeat_factor",
-            "bot_contained",
-            "survey_response",
-        ],
-        ctx,
-    );
+    cx.check_keys(t, keys::CSAT, ctx);
     let unit = |cx: &mut Cx, key: &str, slot: &mut f64| {
         if let Some((x, _)) = cx.num(
             t,

@@ -31,6 +31,8 @@ mod checks;
 mod customers;
 mod dists;
 mod experience;
+pub mod format;
+pub(crate) mod keys;
 mod reader;
 mod simulation;
 mod surges;
@@ -135,23 +137,7 @@ pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, Loa
 /// Builds the model from the document, reading its sections in a fixed order so that problems
 /// are reported in the order of the file's concerns; `None` when any error was found.
 fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
-    cx.check_keys(
-        doc,
-        &[
-            "simulation",
-            "volume",
-            "channels",
-            "topics",
-            "agents",
-            "automation",
-            "knowledge_base",
-            "resolution",
-            "csat",
-            "customers",
-            "surges",
-        ],
-        "the scenario",
-    );
+    cx.check_keys(doc, keys::SCENARIO, "the scenario");
     let sim = simulation::read(cx, doc, default_name);
     let volume = volume::read(cx, doc);
     let (raw_channels, channels_span) = channels::read(cx, doc);

@@ -6,6 +6,7 @@ use std::ops::Range;
 use toml::de::DeValue;
 
 use super::calendar::weekday_index;
+use super::keys;
 use super::reader::{Cx, Table, Value, span_of};
 use crate::diagnostic::Diagnostic;
 use crate::duration::{DAY, parse_duration};
@@ -46,19 +47,7 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Simulati
         return sim;
     };
     let ctx = "[simulation]";
-    cx.check_keys(
-        t,
-        &[
-            "name",
-            "days",
-            "warmup_days",
-            "interval",
-            "replications",
-            "seed",
-            "start_weekday",
-        ],
-        ctx,
-    );
+    cx.check_keys(t, keys::SIMULATION, ctx);
     if let Some((n, _)) = cx.string(t, "name", ctx, "\"my support desk\"") {
         sim.name = n.to_string();
     }

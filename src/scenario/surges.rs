@@ -3,6 +3,7 @@
 
 use toml::de::DeValue;
 
+use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
 use crate::duration::{DAY, parse_time_of_day};
 use crate::model::{Surge, TopicId};
@@ -62,13 +63,7 @@ fn read_one(
         );
         return None;
     };
-    cx.check_keys(
-        t,
-        &[
-            "name", "day", "start", "duration", "factor", "topic", "channels",
-        ],
-        &ctx,
-    );
+    cx.check_keys(t, keys::SURGE, &ctx);
     let name = cx
         .string(t, "name", &ctx, "\"outage\"")
         .map_or_else(|| format!("surge {}", i + 1), |(s, _)| s.to_string());

@@ -7,6 +7,7 @@ use std::ops::Range;
 use toml::de::DeValue;
 
 use super::channels::Names;
+use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, round6, span_of, type_name};
 use crate::model::Topic;
 
@@ -120,24 +121,7 @@ fn read_one(
     let ctx = tname
         .as_ref()
         .map_or(ctx0.clone(), |n| format!("topic `{n}`"));
-    cx.check_keys(
-        t,
-        &[
-            "name",
-            "share",
-            "priority",
-            "skill",
-            "handle_time_factor",
-            "handle_time",
-            "patience",
-            "channels",
-            "fcr",
-            "containment",
-            "kb_deflection",
-            "escalation",
-        ],
-        &ctx,
-    );
+    cx.check_keys(t, keys::TOPIC, &ctx);
     if tname.is_none() && !t.contains_key("name") {
         cx.err(
             format!("{ctx0} needs a `name`"),

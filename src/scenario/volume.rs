@@ -6,6 +6,7 @@ use std::ops::Range;
 use toml::de::DeValue;
 
 use super::calendar::{intraday, intraday_value};
+use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
 use crate::diagnostic::Diagnostic;
 use crate::duration::WEEKDAYS;
@@ -45,18 +46,7 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>) -> Volume {
         return vol;
     };
     let ctx = "[volume]";
-    cx.check_keys(
-        t,
-        &[
-            "per_day",
-            "weekday",
-            "intraday",
-            "weekday_intraday",
-            "day_cv",
-            "growth_per_month",
-        ],
-        ctx,
-    );
+    cx.check_keys(t, keys::VOLUME, ctx);
     vol.per_day = cx.num(
         t,
         "per_day",

@@ -170,7 +170,8 @@ proptest! {
         if fit.handle.is_empty() {
             return Ok(());
         }
-        let scenario = supportsim::fit::scenario_text(&fit, "fuzz", &supportsim::fit::ChannelSpec::phone(20.0));
+        let scenario = supportsim::fit::scenario_text(&fit, "fuzz", &supportsim::fit::ChannelSpec::phone(20.0))
+            .unwrap_or_else(|e| panic!("{e}"));
         let model = match supportsim::scenario::parse("fitted.toml", &scenario, "fitted") {
             Ok(l) => l.model,
             Err(e) => panic!("the fitted scenario does not load: {e:?}\n{scenario}"),

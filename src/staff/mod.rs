@@ -3,8 +3,18 @@
 //! same on chat slots for chat, workload within the answer window for written channels) is
 //! then corrected by simulation, where transients between intervals, abandonment and
 //! agents finishing contacts past their interval make the formulas miss.
+//!
+//! `plan` holds the rounds of simulation (for one team per channel, or one shared team);
+//! `groups` turns a profile of agents per interval into shifts, as a model's agent groups and as
+//! the scenario file a planner keeps.
 
-use crate::duration::{DAY, WEEKDAYS, hhmm};
+mod groups;
+mod plan;
+
+pub use groups::{blended_file, blended_model, stack, staffed_file, staffed_model};
+pub use plan::{Evaluation, Plan, PlanOptions, Team, blend, evaluate, plan};
+
+use crate::duration::DAY;
 use crate::model::{ChannelId, ChannelKind, Model, TopicId};
 use crate::queueing;
 
@@ -148,130 +158,6 @@ pub fn analytic(model: &Model) -> Vec<Requirement> {
         }
     }
     out
-}
-
-/// Stacks a day's profile of agents per slot into shifts: the k-th agent works every slot
-/// needing more than k agents, in one shift per unbroken run, so that agents carry on across
-/// slots as real ones do instead of handing over at every boundary. Returns
-/// (first slot, end slot) → agents.
-pub fn stack(profile: &[u32]) -> std::collections::BTreeMap<(usize, usize), u32> {
-    let mut runs = std::collections::BTreeMap::new();
-    let n = profile.len();
-    let top = profile.iter().copied().max().unwrap_or(0);
-    for k in 0..top {
-        let mut s = 0;
-        while s < n {
-            if profile[s] > k {
-                let start = s;
-                while s < n && profile[s] > k {
-                    s += 1;
-                }
-                *runs.entry((start, s)).or_insert(0) += 1;
-            } else {
-                s += 1;
-            }
-        }
-    }
-    runs
-}
-
-/// The scenario's tier-2 agent groups, kept as they are by a staffed plan.
-fn tier2_groups(doc: &toml::Table) -> Vec<toml::Value> {
-    match doc.get("agents") {
-        Some(toml::Value::Array(list)) => list
-            .iter()
-            .filter(|g| g.get("tier").and_then(|t| t.as_integer()) == Some(2))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The scenario `doc` with its tier-1 agent groups replaced by one group per channel whose
-/// shifts follow the requirements: `count` agents on each weekday and interval. Tier-2 groups
-/// are kept. The result is a scenario file a planner can keep, edit and run.
-pub fn staffed_document(doc: &toml::Table, model: &Model, reqs: &[Requirement]) -> toml::Table {
-    use toml::Value;
-    let mut doc = doc.clone();
-    let len = model.interval;
-    let mut groups = tier2_groups(&doc);
-    for (c, ch) in model.channels.iter().enumerate() {
-        // Stack each day's profile into shifts (see `stack`).
-        let per_day = (DAY / len).round() as usize;
-        let mut profile = vec![vec![0u32; per_day]; 7];
-        for r in reqs.iter().filter(|r| r.channel == c) {
-            profile[r.weekday % 7][r.slot] = r.required;
-        }
-        let shifts = shift_tables(&profile, len);
-        if shifts.is_empty() {
-            continue;
-        }
-        let mut g = toml::Table::new();
-        g.insert("name".into(), Value::String(format!("staff {}", ch.name)));
-        g.insert(
-            "channels".into(),
-            Value::Array(vec![Value::String(ch.name.clone())]),
-        );
-        if ch.kind == ChannelKind::Chat {
-            g.insert(
-                "concurrency".into(),
-                Value::Integer(i64::from(ch.concurrency)),
-            );
-        }
-        g.insert("shifts".into(), Value::Array(shifts));
-        groups.push(Value::Table(g));
-    }
-    doc.insert("agents".into(), Value::Array(groups));
-    doc
-}
-
-/// Shifts (as scenario tables) that put `profile[wd][slot]` agents on the floor on each
-/// weekday and interval of `len` seconds, stacked with [`stack`].
-fn shift_tables(profile: &[Vec<u32>], len: f64) -> Vec<toml::Value> {
-    use toml::Value;
-    let mut shifts = Vec::new();
-    for (wd, day) in profile.iter().enumerate() {
-        for ((start, end), count) in stack(day) {
-            let mut t = toml::Table::new();
-            t.insert(
-                "days".into(),
-                Value::Array(vec![Value::String(WEEKDAYS[wd % 7].into())]),
-            );
-            t.insert("start".into(), Value::String(hhmm(start as f64 * len)));
-            t.insert("end".into(), Value::String(hhmm(end as f64 * len)));
-            t.insert("count".into(), Value::Integer(i64::from(count)));
-            shifts.push(Value::Table(t));
-        }
-    }
-    shifts
-}
-
-/// The scenario `doc` with its tier-1 groups replaced by one team that works every channel and
-/// every topic, `team[wd][slot]` agents on the floor per weekday and interval: the plan when
-/// agents are cross-trained and shared. Tier-2 groups are kept.
-pub fn blended_document(doc: &toml::Table, model: &Model, team: &[Vec<u32>]) -> toml::Table {
-    use toml::Value;
-    let mut doc = doc.clone();
-    let mut groups = tier2_groups(&doc);
-    let shifts = shift_tables(team, model.interval);
-    if !shifts.is_empty() {
-        let mut g = toml::Table::new();
-        g.insert("name".into(), Value::String("staff team".into()));
-        g.insert(
-            "channels".into(),
-            Value::Array(
-                model
-                    .channels
-                    .iter()
-                    .map(|c| Value::String(c.name.clone()))
-                    .collect(),
-            ),
-        );
-        g.insert("shifts".into(), Value::Array(shifts));
-        groups.push(Value::Table(g));
-    }
-    doc.insert("agents".into(), Value::Array(groups));
-    doc
 }
 
 /// Full-time equivalents: agent-hours a week on the floor, grossed up for shrinkage, divided

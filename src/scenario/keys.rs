@@ -1,0 +1,159 @@
+//! The keys each table of a scenario accepts, in the order they are documented. The reader
+//! refuses any other key (suggesting the closest one); a test keeps these lists and the typed
+//! format ([`super::format`]) the same.
+
+/// The sections of a scenario.
+pub(crate) const SCENARIO: &[&str] = &[
+    "simulation",
+    "volume",
+    "channels",
+    "topics",
+    "agents",
+    "automation",
+    "knowledge_base",
+    "resolution",
+    "csat",
+    "customers",
+    "surges",
+];
+
+/// `[simulation]`.
+pub(crate) const SIMULATION: &[&str] = &[
+    "name",
+    "days",
+    "warmup_days",
+    "interval",
+    "replications",
+    "seed",
+    "start_weekday",
+];
+
+/// `[volume]`.
+pub(crate) const VOLUME: &[&str] = &[
+    "per_day",
+    "weekday",
+    "intraday",
+    "weekday_intraday",
+    "day_cv",
+    "growth_per_month",
+];
+
+/// `[channels.NAME]`.
+pub(crate) const CHANNEL: &[&str] = &[
+    "kind",
+    "share",
+    "handle_time",
+    "patience",
+    "after_call_work",
+    "answer_within",
+    "service_level_target",
+    "queue_capacity",
+    "concurrency",
+    "concurrency_stretch",
+    "intraday",
+    "wait_tolerance",
+    "repeat_channels",
+    "touches",
+    "reply_delay",
+    "follow_up_handle_time",
+    "abandoned_work",
+];
+
+/// `[[topics]]`.
+pub(crate) const TOPIC: &[&str] = &[
+    "name",
+    "share",
+    "priority",
+    "skill",
+    "handle_time_factor",
+    "handle_time",
+    "patience",
+    "channels",
+    "fcr",
+    "containment",
+    "kb_deflection",
+    "escalation",
+];
+
+/// `[[agents]]`.
+pub(crate) const AGENT_GROUP: &[&str] = &[
+    "name",
+    "count",
+    "channels",
+    "skills",
+    "concurrency",
+    "shifts",
+    "planned_shrinkage",
+    "absence",
+    "tier",
+    "cost_per_hour",
+    "cost_basis",
+];
+
+/// A shift of an agent group.
+pub(crate) const SHIFT: &[&str] = &["days", "start", "end", "count", "overnight"];
+
+/// A distribution of a family (`exponential`, `lognormal`, `gamma`, `fixed`).
+pub(crate) const DIST: &[&str] = &["dist", "mean", "cv"];
+
+/// An empirical distribution.
+pub(crate) const EMPIRICAL: &[&str] = &["dist", "quantiles"];
+
+/// `[automation]`.
+pub(crate) const AUTOMATION: &[&str] = &[
+    "channels",
+    "containment",
+    "bot_time",
+    "false_containment",
+    "escalation_handle_time_factor",
+    "escalation_patience_factor",
+    "cost_per_conversation",
+    "monthly_cost",
+    "ramp",
+];
+
+/// `ramp` of `[automation]`.
+pub(crate) const RAMP: &[&str] = &["start_day", "end_day", "from"];
+
+/// `[knowledge_base]`.
+pub(crate) const KNOWLEDGE_BASE: &[&str] = &["deflection", "monthly_cost"];
+
+/// `[resolution]`.
+pub(crate) const RESOLUTION: &[&str] = &[
+    "repeat_share",
+    "repeat_delay",
+    "retry_share",
+    "retry_delay",
+    "max_attempts",
+];
+
+/// `[csat]`.
+pub(crate) const CSAT: &[&str] = &[
+    "base",
+    "steepness",
+    "floor",
+    "unresolved_factor",
+    "failed_bot_factor",
+    "repeat_factor",
+    "bot_contained",
+    "survey_response",
+];
+
+/// `[customers]`.
+pub(crate) const CUSTOMERS: &[&str] = &[
+    "active",
+    "contacts_per_month",
+    "acquisitions_per_month",
+    "revenue_per_month",
+    "lifetime_months",
+    "baseline_churn_per_month",
+    "churn_if_dissatisfied",
+    "churn_if_unresolved",
+    "churn_if_abandoned",
+    "churn_if_ignored",
+];
+
+/// `[[surges]]`.
+pub(crate) const SURGE: &[&str] = &[
+    "name", "day", "start", "duration", "factor", "topic", "channels",
+];
