@@ -47,13 +47,6 @@ impl<'m, W: Write> ContactLogWriter<'m, W> {
     }
 }
 
-/// `HH:MM:SS.mmm` of a time of day in seconds.
-fn clock(seconds: f64) -> String {
-    let ms = (seconds.max(0.0) * 1000.0).round() as u64;
-    let (s, ms) = (ms / 1000, ms % 1000);
-    format!("{:02}:{:02}:{:02}.{ms:03}", s / 3600, s / 60 % 60, s % 60)
-}
-
 impl<W: Write> ContactSink for ContactLogWriter<'_, W> {
     fn contact(&mut self, r: &ContactRecord) -> io::Result<()> {
         let m = self.model;
@@ -68,7 +61,7 @@ impl<W: Write> ContactSink for ContactLogWriter<'_, W> {
             .write_record([
                 (day as u64 + 1).to_string().as_str(),
                 WEEKDAYS[weekday],
-                &clock(r.arrival - day * crate::duration::DAY),
+                &crate::duration::clock(r.arrival - day * crate::duration::DAY),
                 &format!("{:.3}", r.arrival),
                 &m.channels[r.channel as usize].name,
                 &m.topics[r.topic as usize].name,
@@ -834,7 +827,7 @@ mod tests {
         assert_eq!(parse_clock("7:02:47"), Some(25_367.0));
         assert_eq!(parse_clock("07:02:47.500"), Some(25_367.5));
         assert_eq!(parse_clock("7h"), None);
-        assert_eq!(clock(25_367.5), "07:02:47.500");
+        assert_eq!(crate::duration::clock(25_367.5), "07:02:47.500");
     }
 
     #[test]

@@ -126,19 +126,19 @@ impl Report {
                 let text = self.source.lines().nth(line - 1).unwrap_or("");
                 let text = text.trim_end_matches('\r');
                 let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{line} | {text}");
-                let start_col = col - 1;
-                let line_chars = text.chars().count();
+                let _ = writeln!(out, "{line} | {}", expand_tabs(text));
+                // Carets go under the culprit as the terminal shows it: tabs expanded, wide
+                // characters (CJK, emoji) two columns.
+                let before: String = text.chars().take(col - 1).collect();
+                let start = display_width(&before, 0);
                 let span_text = &self.source[floor_char_boundary(&self.source, span.start)
                     ..floor_char_boundary(&self.source, span.end.max(span.start))];
-                let span_chars = span_text.split('\n').next().unwrap_or("").chars().count();
-                let carets = span_chars.clamp(1, line_chars.saturating_sub(start_col).max(1));
-                let _ = writeln!(
-                    out,
-                    "{pad} | {}{}",
-                    " ".repeat(start_col),
-                    "^".repeat(carets)
-                );
+                let first = span_text.split('\n').next().unwrap_or("");
+                let first = first.trim_end_matches('\r');
+                let line_width = display_width(text, 0);
+                let carets =
+                    display_width(first, start).clamp(1, line_width.saturating_sub(start).max(1));
+                let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(carets));
                 if let Some(help) = &d.help {
                     let _ = writeln!(out, "{pad} = help: {help}");
                 }
@@ -151,6 +151,40 @@ impl Report {
             }
         }
     }
+}
+
+/// Columns between tab stops when a source line is shown.
+const TAB: usize = 4;
+
+/// Columns `s` takes on a terminal when it starts at column `from`: tabs to the next tab stop,
+/// wide characters two columns, combining marks none.
+fn display_width(s: &str, from: usize) -> usize {
+    let mut col = from;
+    for c in s.chars() {
+        col += if c == '\t' {
+            TAB - col % TAB
+        } else {
+            unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+        };
+    }
+    col - from
+}
+
+/// `line` with its tabs replaced by spaces to the next tab stop.
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut col = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let n = TAB - col % TAB;
+            out.push_str(&" ".repeat(n));
+            col += n;
+        } else {
+            out.push(c);
+            col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+    }
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -189,6 +223,43 @@ mod tests {
         assert_eq!(
             r.render(),
             "error: `days` must be at least 1\n --> s.toml:2:8\n  |\n2 | days = 0\n  |        ^\n  = help: write days = 7 for a week\n\n1 error in s.toml\n"
+        );
+    }
+
+    fn one(source: &str, span: std::ops::Range<usize>) -> String {
+        Report {
+            file: "s.toml".into(),
+            source: source.into(),
+            diagnostics: vec![Diagnostic::error("wrong", Some(span)).help("fix it")],
+        }
+        .render()
+    }
+
+    #[test]
+    fn a_caret_under_a_tab_indented_value_lines_up_with_it() {
+        // "\tdays\t= 0": the value is the 9th character, in column 15 once the tabs are shown
+        // as spaces to the next stop of four.
+        let source = "[simulation]\n\tdays\t= 0\n";
+        let at = source.find('0').expect("a value");
+        assert_eq!(
+            one(source, at..at + 1),
+            "error: wrong\n --> s.toml:2:9\n  |\n2 |     days    = 0\n  |               ^\n  = help: fix it\n\n1 error in s.toml\n"
+        );
+    }
+
+    #[test]
+    fn carets_count_wide_characters_as_two_columns() {
+        let source = "name = \"客服\" days = x\n";
+        let name = source.find('"').expect("quote");
+        let end = source[name + 1..].find('"').expect("closing") + name + 2;
+        let x = source.find('x').expect("x");
+        assert_eq!(
+            one(source, name..end),
+            "error: wrong\n --> s.toml:1:8\n  |\n1 | name = \"客服\" days = x\n  |        ^^^^^^\n  = help: fix it\n\n1 error in s.toml\n"
+        );
+        assert_eq!(
+            one(source, x..x + 1),
+            "error: wrong\n --> s.toml:1:20\n  |\n1 | name = \"客服\" days = x\n  |                      ^\n  = help: fix it\n\n1 error in s.toml\n"
         );
     }
 }

@@ -100,6 +100,24 @@ pub fn hhmm(seconds: f64) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
+/// A time of day as `HH:MM`, with `+1` when it falls on the next day (the end of an overnight
+/// shift): `06:00+1`.
+pub fn hhmm_next_day(seconds: f64) -> String {
+    let m = (seconds / 60.0).round() as u32;
+    if m >= 24 * 60 {
+        format!("{}+1", hhmm(f64::from(m - 24 * 60) * 60.0))
+    } else {
+        hhmm(f64::from(m) * 60.0)
+    }
+}
+
+/// A time of day to the millisecond, `HH:MM:SS.mmm`, as contact logs write it.
+pub fn clock(seconds: f64) -> String {
+    let ms = (seconds.max(0.0) * 1000.0).round() as u64;
+    let (s, ms) = (ms / 1000, ms % 1000);
+    format!("{:02}:{:02}:{:02}.{ms:03}", s / 3600, s / 60 % 60, s % 60)
+}
+
 /// Seconds as a duration a scenario can hold, read back to exactly the same value: `"90s"`,
 /// `"12.5s"`.
 pub fn format_seconds(seconds: f64) -> String {
@@ -157,6 +175,16 @@ mod tests {
         assert_eq!(parse_time_of_day("24:00"), Ok(DAY));
         assert!(parse_time_of_day("25:00").is_err());
         assert!(parse_time_of_day("8h").is_err());
+    }
+
+    #[test]
+    fn times_of_day_format() {
+        assert_eq!(hhmm(30_600.0), "08:30");
+        assert_eq!(hhmm(DAY), "24:00");
+        assert_eq!(hhmm_next_day(22.0 * 3600.0), "22:00");
+        assert_eq!(hhmm_next_day(DAY + 6.0 * 3600.0), "06:00+1");
+        assert_eq!(hhmm_next_day(DAY), "00:00+1");
+        assert_eq!(clock(3661.5), "01:01:01.500");
     }
 
     #[test]

@@ -301,7 +301,13 @@ pub fn render(model: &Model, summary: &Summary, warnings: &[String], figures: &[
                         .zip(s.days)
                         .map(|(d, on)| if on { *d } else { "·" })
                         .collect();
-                    format!("{} × {} {}–{}", s.count, days, hm(s.start), hm(s.end))
+                    format!(
+                        "{} × {} {}–{}",
+                        s.count,
+                        days,
+                        crate::duration::hhmm_next_day(s.start),
+                        crate::duration::hhmm_next_day(s.end)
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
@@ -335,16 +341,6 @@ pub fn render(model: &Model, summary: &Summary, warnings: &[String], figures: &[
     h
 }
 
-fn hm(sec: f64) -> String {
-    let m = (sec / 60.0).round() as u32;
-    let (h, m) = (m / 60, m % 60);
-    if h >= 24 {
-        format!("{:02}:{m:02}+1", h - 24)
-    } else {
-        format!("{h:02}:{m:02}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,11 +348,5 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
-    }
-
-    #[test]
-    fn hours_past_midnight() {
-        assert_eq!(hm(22.0 * 3600.0), "22:00");
-        assert_eq!(hm(30.0 * 3600.0), "06:00+1");
     }
 }

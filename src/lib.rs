@@ -59,6 +59,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod staff;
+pub mod stats;
 pub mod sweep;
 
 pub use engine::{RunOptions, run_replications};

@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::metrics::{FrtSummary, RepResult, Staffing, Tally};
 use crate::model::{MONTH_DAYS, Model};
@@ -38,32 +37,24 @@ impl Stat {
             .copied()
             .filter(|x| x.is_finite())
             .collect();
-        let n = xs.len();
-        if n == 0 {
-            return Stat {
+        match crate::stats::mean_se(&xs) {
+            None => Stat {
                 mean: None,
                 ci_low: None,
                 ci_high: None,
                 std_err: None,
-            };
-        }
-        let mean = xs.iter().sum::<f64>() / n as f64;
-        if n == 1 {
-            return Stat {
-                mean: Some(mean),
-                ci_low: None,
-                ci_high: None,
-                std_err: None,
-            };
-        }
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        let se = (var / n as f64).sqrt();
-        let t = t_quantile_975(n - 1);
-        Stat {
-            mean: Some(mean),
-            ci_low: Some(mean - t * se),
-            ci_high: Some(mean + t * se),
-            std_err: Some(se),
+            },
+            Some(m) => {
+                let half = m
+                    .std_err
+                    .map(|se| crate::stats::t_quantile_975(m.n - 1) * se);
+                Stat {
+                    mean: Some(m.mean),
+                    ci_low: half.map(|h| m.mean - h),
+                    ci_high: half.map(|h| m.mean + h),
+                    std_err: m.std_err,
+                }
+            }
         }
     }
 
@@ -71,13 +62,6 @@ impl Stat {
     pub fn half_width(&self) -> Option<f64> {
         Some((self.ci_high? - self.ci_low?) / 2.0)
     }
-}
-
-/// The 0.975 quantile of Student's t with `df` degrees of freedom.
-pub fn t_quantile_975(df: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, df as f64)
-        .map(|t| t.inverse_cdf(0.975))
-        .unwrap_or(1.959_963_984_540_054)
 }
 
 /// Named metrics in a fixed order, serialised as a JSON object.

@@ -145,21 +145,18 @@ pub fn topic_of(topics: &[TopicFit], c: &LoggedContact) -> Option<usize> {
         })
 }
 
+/// The mean of `x` and its standard error; for a single day, the Poisson error √mean.
 fn mean_se(x: &[f64]) -> Est {
-    let n = x.len() as f64;
-    if n == 0.0 {
-        return Est {
+    match crate::stats::mean_se(x) {
+        None => Est {
             value: 0.0,
             se: f64::NAN,
-        };
+        },
+        Some(m) => Est {
+            value: m.mean,
+            se: m.std_err.unwrap_or_else(|| m.mean.max(0.0).sqrt()),
+        },
     }
-    let m = x.iter().sum::<f64>() / n;
-    let se = if n > 1.0 {
-        (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
-    } else {
-        m.max(0.0).sqrt()
-    };
-    Est { value: m, se }
 }
 
 /// Fits a scenario's parameters to a log.

@@ -223,3 +223,20 @@ fn every_problem_at_once() {
     let out = invalid("many", &text);
     assert!(out.contains("3 errors in many.toml"), "{out}");
 }
+
+#[test]
+fn carets_line_up_under_tab_indented_values() {
+    let text = BASE.replace("count = 8", "\tcount\t= 0");
+    assert_eq!(
+        invalid("tabs", &text),
+        "error: `count` in agent group `tier1` must be at least 1, not 0
+  --> tabs.toml:31:10
+   |
+31 |     count   = 0
+   |               ^
+   = help: a group needs agents: give at least 1, or remove the group
+
+1 error in tabs.toml
+"
+    );
+}
