@@ -10,9 +10,15 @@ use crate::contact_log::{Fate, LogRead};
 use crate::duration::WEEKDAYS;
 use crate::fit::{self, Staffing, TopicFit};
 use crate::model::{ChannelId, Model, Shift, TopicId, TraceArrival};
+use crate::report::Metric;
 
 /// The metrics compared.
-pub const METRICS: [&str; 4] = ["asa_seconds", "service_level", "abandon_rate", "occupancy"];
+pub const METRICS: [Metric; 4] = [
+    Metric::AsaSeconds,
+    Metric::ServiceLevel,
+    Metric::AbandonRate,
+    Metric::Occupancy,
+];
 
 /// Choices of a backtest.
 #[derive(Debug, Clone)]
@@ -35,7 +41,7 @@ pub struct Cell {
     /// Hour of the day, or `None` for the whole day.
     pub hour: Option<u32>,
     /// Metric key.
-    pub metric: &'static str,
+    pub metric: Metric,
     /// What happened.
     pub actual: f64,
     /// Contacts behind the actual figure (offered, or answered for ASA; agent-hours for
@@ -60,7 +66,7 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Score {
     /// Metric key.
-    pub metric: &'static str,
+    pub metric: Metric,
     /// "hour" or "day".
     pub level: &'static str,
     /// Figures compared.
@@ -103,15 +109,15 @@ struct Actual {
 }
 
 impl Actual {
-    fn metric(&self, k: &str) -> Option<(f64, f64)> {
+    fn metric(&self, k: Metric) -> Option<(f64, f64)> {
         match k {
-            "asa_seconds" => {
+            Metric::AsaSeconds => {
                 (self.answered > 0.0).then(|| (self.wait / self.answered, self.answered))
             }
-            "service_level" => {
+            Metric::ServiceLevel => {
                 (self.offered > 0.0).then(|| (self.within / self.offered, self.offered))
             }
-            "abandon_rate" => {
+            Metric::AbandonRate => {
                 (self.offered > 0.0).then(|| (self.abandoned / self.offered, self.offered))
             }
             _ => (self.on_duty > 0.0).then(|| (self.busy / self.on_duty, self.on_duty / 3600.0)),
@@ -259,7 +265,7 @@ pub fn backtest(
             }
         };
         // Per rep, per hour and for the whole day: the simulated metric.
-        let sim = |k: &str, h: Option<usize>| -> Vec<f64> {
+        let sim = |k: Metric, h: Option<usize>| -> Vec<f64> {
             let mut v: Vec<f64> = reps
                 .iter()
                 .filter_map(|r| {
@@ -272,11 +278,13 @@ pub fn backtest(
                     };
                     let offered = (t.answered + t.abandoned + t.blocked) as f64;
                     match k {
-                        "asa_seconds" => {
+                        Metric::AsaSeconds => {
                             (t.answered > 0).then(|| t.wait_answered / t.answered as f64)
                         }
-                        "service_level" => (offered > 0.0).then(|| t.within as f64 / offered),
-                        "abandon_rate" => (offered > 0.0).then(|| t.abandoned as f64 / offered),
+                        Metric::ServiceLevel => (offered > 0.0).then(|| t.within as f64 / offered),
+                        Metric::AbandonRate => {
+                            (offered > 0.0).then(|| t.abandoned as f64 / offered)
+                        }
                         // Talk time only, as the log has it (after-call work is not in it).
                         _ => (st.available > 0.0).then(|| talk(r, h) / st.available),
                     }
@@ -285,7 +293,7 @@ pub fn backtest(
             v.sort_by(f64::total_cmp);
             v
         };
-        let mut push = |k: &'static str, h: Option<usize>, a: &Actual| {
+        let mut push = |k: Metric, h: Option<usize>, a: &Actual| {
             let Some((value, weight)) = a.metric(k) else {
                 return;
             };
@@ -392,9 +400,9 @@ pub fn charts(b: &Backtest) -> Vec<(String, crate::plot::Chart)> {
                 })
                 .collect();
             let (unit, words) = match k {
-                "asa_seconds" => (YUnit::Duration, "average speed of answer"),
-                "service_level" => (YUnit::Percent, "service level"),
-                "abandon_rate" => (YUnit::Percent, "abandonment"),
+                Metric::AsaSeconds => (YUnit::Duration, "average speed of answer"),
+                Metric::ServiceLevel => (YUnit::Percent, "service level"),
+                Metric::AbandonRate => (YUnit::Percent, "abandonment"),
                 _ => (YUnit::Percent, "occupancy"),
             };
             let score = b
@@ -405,7 +413,7 @@ pub fn charts(b: &Backtest) -> Vec<(String, crate::plot::Chart)> {
                     format!(" — {:.0}% inside the band", 100.0 * s.coverage)
                 });
             out.push((
-                format!("backtest-{}-{}", level, k.replace('_', "-")),
+                format!("backtest-{}-{}", level, k.name().replace('_', "-")),
                 Chart::Time(TimeChart {
                     title: format!("Backtest per {level}: {words}, actual against the simulated 90% band{score}"),
                     y_label: words.to_string(),

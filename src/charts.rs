@@ -3,6 +3,7 @@
 use crate::duration::DAY;
 use crate::model::{ChannelKind, Model};
 use crate::plot::{BarChart, Chart, Line, Target, TimeChart, YUnit};
+use crate::report::Metric;
 use crate::report::{Band, DayRow, FRT_BUCKETS, GroupIntervalRow, IntervalRow};
 
 /// A chart with the file stem it is saved under.
@@ -83,7 +84,7 @@ fn resolution(model: &Model) -> (usize, &'static str) {
 fn channel_series(
     rows: &[IntervalRow],
     name: &str,
-    metric: &str,
+    metric: Metric,
     only_traffic: bool,
     k: usize,
 ) -> (Vec<f64>, Vec<Band>) {
@@ -93,7 +94,7 @@ fn channel_series(
         .iter()
         .map(|r| {
             let traffic = r
-                .get("offered")
+                .get(Metric::Offered)
                 .and_then(|o| o.mean)
                 .is_some_and(|o| o >= 1.0);
             match r.get(metric) {
@@ -112,10 +113,10 @@ fn occupancy_series(groups: &[GroupIntervalRow], name: &str, k: usize) -> (Vec<f
     let b: Vec<Band> = mine
         .iter()
         .map(|r| {
-            if r.values[1].mean.is_some_and(|a| a > 0.01) {
-                r.values[2]
-            } else {
-                Band::of(&[])
+            let on_floor = r.get(Metric::AvailableAgents).and_then(|b| b.mean);
+            match r.get(Metric::Occupancy) {
+                Some(occupancy) if on_floor.is_some_and(|a| a > 0.01) => *occupancy,
+                _ => Band::of(&[]),
             }
         })
         .collect();
@@ -135,8 +136,8 @@ pub fn charts(
     let sw = model.demand.start_weekday;
     // Wait to first answer, per channel.
     for (ci, ch) in model.channels.iter().enumerate() {
-        let (x, p50) = channel_series(rows, &ch.name, "frt_p50_seconds", false, k);
-        let (_, p90) = channel_series(rows, &ch.name, "frt_p90_seconds", false, k);
+        let (x, p50) = channel_series(rows, &ch.name, Metric::FrtP50Seconds, false, k);
+        let (_, p90) = channel_series(rows, &ch.name, Metric::FrtP90Seconds, false, k);
         let mut median = line("median wait", &p50, ci, false);
         median.band = None;
         let mut tail = line(
@@ -173,7 +174,7 @@ pub fn charts(
     let mut targets = Vec::new();
     let mut x_sl = Vec::new();
     for (ci, ch) in model.channels.iter().enumerate() {
-        let (x, b) = channel_series(rows, &ch.name, "service_level", true, k);
+        let (x, b) = channel_series(rows, &ch.name, Metric::ServiceLevel, true, k);
         x_sl = x;
         lines.push(line(
             &format!(
@@ -219,8 +220,8 @@ pub fn charts(
         let mut age = Vec::new();
         let mut xs = Vec::new();
         for (ci, ch) in &written {
-            let (x, b) = channel_series(rows, &ch.name, "backlog", false, k);
-            let (_, a) = channel_series(rows, &ch.name, "oldest_wait_seconds", false, k);
+            let (x, b) = channel_series(rows, &ch.name, Metric::Backlog, false, k);
+            let (_, a) = channel_series(rows, &ch.name, Metric::OldestWaitSeconds, false, k);
             xs = x;
             backlog.push(line(&ch.name, &b, *ci, true));
             age.push(line(&ch.name, &a, *ci, true));
@@ -382,7 +383,7 @@ pub fn overlays(
         let mut lines = Vec::new();
         let mut xs = Vec::new();
         for (si, (rows, _)) in runs.iter().enumerate() {
-            let (x, b) = channel_series(rows, &ch.name, "service_level", true, k);
+            let (x, b) = channel_series(rows, &ch.name, Metric::ServiceLevel, true, k);
             xs = x;
             lines.push(line(&labels[si], &b, si, true));
         }

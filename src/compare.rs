@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::duration::format_duration;
-use crate::report::{Metrics, Stat, Summary};
+use crate::report::{Metric, Metrics, Stat, Summary};
 
 /// Schema tag of `compare.json`.
 pub const SCHEMA: &str = "supportsim.compare/1";
@@ -20,8 +20,8 @@ pub struct Difference {
     pub scope: &'static str,
     /// Channel, topic or group name (empty for overall).
     pub name: String,
-    /// Metric key.
-    pub metric: &'static str,
+    /// The metric.
+    pub metric: Metric,
     /// Mean of the paired differences (this − first) with its 95% interval.
     pub paired: Stat,
     /// Standard error the difference would have from independent runs.
@@ -34,7 +34,7 @@ impl Serialize for Difference {
         m.serialize_entry("scenario", &self.scenario)?;
         m.serialize_entry("scope", self.scope)?;
         m.serialize_entry("name", &self.name)?;
-        m.serialize_entry("metric", self.metric)?;
+        m.serialize_entry("metric", self.metric.name())?;
         m.serialize_entry("mean", &self.paired.mean)?;
         m.serialize_entry("ci_low", &self.paired.ci_low)?;
         m.serialize_entry("ci_high", &self.paired.ci_high)?;
@@ -59,7 +59,7 @@ pub struct Comparison {
     pub differences: Vec<Difference>,
 }
 
-fn paired(a: &Metrics, b: &Metrics, key: &str) -> Option<(Stat, Option<f64>)> {
+fn paired(a: &Metrics, b: &Metrics, key: Metric) -> Option<(Stat, Option<f64>)> {
     let (va, vb) = (a.values(key)?, b.values(key)?);
     let d: Vec<Option<f64>> = va
         .iter()
@@ -93,12 +93,12 @@ pub fn differences(base: &Summary, other: &Summary) -> Vec<Difference> {
             continue;
         };
         for (key, _) in &mb.0 {
-            if let Some((stat, unpaired)) = paired(mb, mo, key) {
+            if let Some((stat, unpaired)) = paired(mb, mo, *key) {
                 out.push(Difference {
                     scenario: other.scenario.name.clone(),
                     scope,
                     name: name.to_string(),
-                    metric: key,
+                    metric: *key,
                     paired: stat,
                     unpaired_std_err: unpaired,
                 });
@@ -132,19 +132,19 @@ enum Kind {
 }
 
 /// The metrics a comparison table shows, with how to print them.
-const KEY_METRICS: [(&str, &str, Kind); 12] = [
-    ("service_level", "service level", Kind::Share),
-    ("asa_seconds", "ASA", Kind::Seconds),
-    ("abandon_rate", "abandoned", Kind::Share),
-    ("occupancy", "occupancy", Kind::Share),
-    ("backlog_mean", "backlog", Kind::Count),
-    ("csat", "CSAT", Kind::Share),
-    ("contained", "contained", Kind::Count),
-    ("churned_customers", "customers lost", Kind::Count),
-    ("revenue_lost", "revenue lost", Kind::Count),
-    ("agent_cost", "agent cost", Kind::Count),
-    ("automation_cost", "automation cost", Kind::Count),
-    ("net_cost", "net cost", Kind::Count),
+const KEY_METRICS: [(Metric, &str, Kind); 12] = [
+    (Metric::ServiceLevel, "service level", Kind::Share),
+    (Metric::AsaSeconds, "ASA", Kind::Seconds),
+    (Metric::AbandonRate, "abandoned", Kind::Share),
+    (Metric::Occupancy, "occupancy", Kind::Share),
+    (Metric::BacklogMean, "backlog", Kind::Count),
+    (Metric::Csat, "CSAT", Kind::Share),
+    (Metric::Contained, "contained", Kind::Count),
+    (Metric::ChurnedCustomers, "customers lost", Kind::Count),
+    (Metric::RevenueLost, "revenue lost", Kind::Count),
+    (Metric::AgentCost, "agent cost", Kind::Count),
+    (Metric::AutomationCost, "automation cost", Kind::Count),
+    (Metric::NetCost, "net cost", Kind::Count),
 ];
 
 fn show(x: f64, k: Kind, signed: bool) -> String {
@@ -196,7 +196,10 @@ pub fn render_text(c: &Comparison) -> String {
                 continue;
             };
             if scope != "overall"
-                && matches!(key, "revenue_lost" | "churned_customers" | "net_cost")
+                && matches!(
+                    key,
+                    Metric::RevenueLost | Metric::ChurnedCustomers | Metric::NetCost
+                )
             {
                 continue;
             }

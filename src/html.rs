@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::duration::format_duration;
 use crate::model::{ChannelKind, Model};
+use crate::report::Metric;
 use crate::report::{Metrics, Stat, Summary};
 
 /// A chart ready for the page.
@@ -77,7 +78,7 @@ fn stat_text(s: Option<&Stat>, f: Fmt) -> String {
     }
 }
 
-fn metric(m: &Metrics, key: &str, f: Fmt) -> String {
+fn metric(m: &Metrics, key: Metric, f: Fmt) -> String {
     stat_text(m.get(key), f)
 }
 
@@ -128,40 +129,55 @@ pub fn render(model: &Model, summary: &Summary, warnings: &[String], figures: &[
     let mut cards: Vec<(&str, String)> = vec![
         (
             "Contacts offered per day",
-            metric(o, "offered_per_day", Fmt::Count),
+            metric(o, Metric::OfferedPerDay, Fmt::Count),
         ),
         (
             "Service level (each channel's target time)",
-            metric(o, "service_level", Fmt::Percent),
+            metric(o, Metric::ServiceLevel, Fmt::Percent),
         ),
         (
             "Average speed of answer",
-            metric(o, "asa_seconds", Fmt::Duration),
+            metric(o, Metric::AsaSeconds, Fmt::Duration),
         ),
-        ("Abandoned", metric(o, "abandon_rate", Fmt::Percent)),
-        ("Agent occupancy", metric(o, "occupancy", Fmt::Percent)),
-        ("CSAT (surveys)", metric(o, "csat", Fmt::Percent)),
+        ("Abandoned", metric(o, Metric::AbandonRate, Fmt::Percent)),
+        (
+            "Agent occupancy",
+            metric(o, Metric::Occupancy, Fmt::Percent),
+        ),
+        ("CSAT (surveys)", metric(o, Metric::Csat, Fmt::Percent)),
     ];
     if model.topics.iter().any(|t| t.fcr.is_some()) {
-        cards.push(("First-contact resolution", metric(o, "fcr", Fmt::Percent)));
-        cards.push(("Repeat contacts", metric(o, "repeat_rate", Fmt::Percent)));
+        cards.push((
+            "First-contact resolution",
+            metric(o, Metric::Fcr, Fmt::Percent),
+        ));
+        cards.push((
+            "Repeat contacts",
+            metric(o, Metric::RepeatRate, Fmt::Percent),
+        ));
     }
     if model.automation.is_some() {
-        cards.push(("Contained by the bot", metric(o, "contained", Fmt::Count)));
+        cards.push((
+            "Contained by the bot",
+            metric(o, Metric::Contained, Fmt::Count),
+        ));
     }
     if model.customers.is_some() {
         cards.push((
             "Customers lost over service",
-            metric(o, "churned_customers", Fmt::Count),
+            metric(o, Metric::ChurnedCustomers, Fmt::Count),
         ));
-        cards.push(("Revenue lost", metric(o, "revenue_lost", Fmt::Money)));
+        cards.push(("Revenue lost", metric(o, Metric::RevenueLost, Fmt::Money)));
     }
-    if o.get("total_cost")
+    if o.get(Metric::TotalCost)
         .and_then(|s| s.mean)
         .is_some_and(|x| x > 0.0)
     {
-        cards.push(("Agent cost", metric(o, "agent_cost", Fmt::Money)));
-        cards.push(("Automation cost", metric(o, "automation_cost", Fmt::Money)));
+        cards.push(("Agent cost", metric(o, Metric::AgentCost, Fmt::Money)));
+        cards.push((
+            "Automation cost",
+            metric(o, Metric::AutomationCost, Fmt::Money),
+        ));
     }
     for (k, v) in cards {
         let _ = writeln!(
@@ -196,14 +212,14 @@ pub fn render(model: &Model, summary: &Summary, warnings: &[String], figures: &[
             "<tr><td>{} ({})</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(name),
             settings.map_or("", |s| s.kind),
-            metric(m, "offered_per_day", Fmt::Count),
-            metric(m, "service_level", Fmt::Percent),
+            metric(m, Metric::OfferedPerDay, Fmt::Count),
+            metric(m, Metric::ServiceLevel, Fmt::Percent),
             escape(&within),
-            metric(m, "asa_seconds", Fmt::Duration),
-            metric(m, "frt_p90_seconds", Fmt::Duration),
-            metric(m, "abandon_rate", Fmt::Percent),
-            metric(m, "blocked_rate", Fmt::Percent),
-            metric(m, "csat", Fmt::Percent),
+            metric(m, Metric::AsaSeconds, Fmt::Duration),
+            metric(m, Metric::FrtP90Seconds, Fmt::Duration),
+            metric(m, Metric::AbandonRate, Fmt::Percent),
+            metric(m, Metric::BlockedRate, Fmt::Percent),
+            metric(m, Metric::Csat, Fmt::Percent),
         );
     }
     h.push_str("</table>\n");
@@ -215,12 +231,12 @@ pub fn render(model: &Model, summary: &Summary, warnings: &[String], figures: &[
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(name),
-            metric(m, "agents", Fmt::Count),
-            metric(m, "handled", Fmt::Count),
-            metric(m, "occupancy", Fmt::Percent),
-            metric(m, "aht_seconds", Fmt::Duration),
-            metric(m, "shrinkage", Fmt::Percent),
-            metric(m, "agent_cost", Fmt::Money),
+            metric(m, Metric::Agents, Fmt::Count),
+            metric(m, Metric::Handled, Fmt::Count),
+            metric(m, Metric::Occupancy, Fmt::Percent),
+            metric(m, Metric::AhtSeconds, Fmt::Duration),
+            metric(m, Metric::Shrinkage, Fmt::Percent),
+            metric(m, Metric::AgentCost, Fmt::Money),
         );
     }
     h.push_str("</table>\n");

@@ -33,7 +33,7 @@
 //! let options = supportsim::RunOptions::default();
 //! let reps = supportsim::run_replications(&loaded.model, &|| {}, options).expect("keeps up");
 //! let summary = supportsim::report::summarize(&loaded.model, "doc.toml", &reps);
-//! let sl = summary.channels.get("phone").unwrap().get("service_level").unwrap();
+//! let sl = summary.channels.get("phone").unwrap().get(supportsim::report::Metric::ServiceLevel).unwrap();
 //! assert!(sl.mean.unwrap() > 0.0 && sl.mean.unwrap() <= 1.0);
 //! ```
 

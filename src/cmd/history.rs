@@ -10,6 +10,7 @@ use supportsim::contact_log::{self, LogRead, Mapping};
 use supportsim::duration::WEEKDAYS;
 use supportsim::fit::{self, Est, Fit, FitOptions};
 use supportsim::mle::DistFit;
+use supportsim::report::Metric;
 
 use super::{Failure, flag_duration, flag_error, write_all};
 
@@ -509,7 +510,10 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         .scores
         .iter()
         .map(|s| {
-            let pct = matches!(s.metric, "service_level" | "abandon_rate" | "occupancy");
+            let pct = matches!(
+                s.metric,
+                Metric::ServiceLevel | Metric::AbandonRate | Metric::Occupancy
+            );
             vec![
                 s.metric.to_string(),
                 format!("per {}", s.level),

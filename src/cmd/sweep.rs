@@ -44,13 +44,13 @@ pub struct SweepPoint {
 /// Finds a metric of a summary: `key` (overall) or `name.key` (channel, topic or group).
 pub fn find_metric<'a>(s: &'a report::Summary, spec: &str) -> Option<&'a report::Stat> {
     match spec.rsplit_once('.') {
-        None => s.overall.get(spec),
+        None => s.overall.named(spec),
         Some((name, key)) => s
             .channels
             .get(name)
             .or_else(|| s.topics.get(name))
             .or_else(|| s.agents.get(name))
-            .and_then(|m| m.get(key)),
+            .and_then(|m| m.named(key)),
     }
 }
 

@@ -5,7 +5,7 @@ use std::io;
 
 use crate::duration::{DAY, WEEKDAY_LABELS, hhmm};
 use crate::report::{
-    Band, GROUP_INTERVAL_METRICS, GroupIntervalRow, INTERVAL_METRICS, IntervalRow,
+    Band, GROUP_INTERVAL_METRICS, GroupIntervalRow, INTERVAL_METRICS, IntervalRow, Metric,
 };
 
 /// Rows as CSV text; every row must have as many fields as the first.
@@ -57,7 +57,7 @@ fn time_columns(start: f64, start_weekday: usize) -> [String; 4] {
 
 /// The header of a time series: time columns, the label column, then mean, P10 and P90 of each
 /// metric.
-fn header(label: &str, metrics: &[&str]) -> Vec<String> {
+fn header(label: &str, metrics: &[Metric]) -> Vec<String> {
     let mut h: Vec<String> = ["start_seconds", "day", "weekday", "time", label]
         .map(String::from)
         .to_vec();

@@ -1,6 +1,7 @@
 //! The summary as text tables for a terminal, and the number formats they use.
 
 use crate::duration::format_duration;
+use crate::report::Metric;
 use crate::report::{Metrics, Stat, Summary};
 
 enum Unit {
@@ -46,7 +47,7 @@ pub fn group_thousands(x: f64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-fn cell(m: &Metrics, key: &str, unit: Unit) -> String {
+fn cell(m: &Metrics, key: Metric, unit: Unit) -> String {
     cell_stat(m.get(key), &unit)
 }
 
@@ -112,20 +113,20 @@ pub fn render_table_text(s: &Summary) -> String {
         .map(|((name, m), (_, c))| {
             let sl = format!(
                 "{} (in {})",
-                cell(m, "service_level", Unit::Percent),
+                cell(m, Metric::ServiceLevel, Unit::Percent),
                 format_duration(c.answer_within_seconds)
             );
             let mut row = vec![
                 format!("{name} ({})", c.kind),
-                cell(m, "offered_per_day", Unit::Count),
+                cell(m, Metric::OfferedPerDay, Unit::Count),
                 sl,
-                cell(m, "asa_seconds", Unit::Seconds),
-                cell(m, "frt_p90_seconds", Unit::Seconds),
-                cell(m, "abandon_rate", Unit::Percent),
-                cell(m, "blocked_rate", Unit::Percent),
+                cell(m, Metric::AsaSeconds, Unit::Seconds),
+                cell(m, Metric::FrtP90Seconds, Unit::Seconds),
+                cell(m, Metric::AbandonRate, Unit::Percent),
+                cell(m, Metric::BlockedRate, Unit::Percent),
             ];
             row.push(if c.kind == "async" {
-                cell(m, "backlog_mean", Unit::Count)
+                cell(m, Metric::BacklogMean, Unit::Count)
             } else {
                 "".into()
             });
@@ -156,11 +157,11 @@ pub fn render_table_text(s: &Summary) -> String {
             .map(|(name, m)| {
                 vec![
                     name.clone(),
-                    cell(m, "offered_per_day", Unit::Count),
-                    cell(m, "service_level", Unit::Percent),
-                    cell(m, "asa_seconds", Unit::Seconds),
-                    cell(m, "frt_p90_seconds", Unit::Seconds),
-                    cell(m, "abandon_rate", Unit::Percent),
+                    cell(m, Metric::OfferedPerDay, Unit::Count),
+                    cell(m, Metric::ServiceLevel, Unit::Percent),
+                    cell(m, Metric::AsaSeconds, Unit::Seconds),
+                    cell(m, Metric::FrtP90Seconds, Unit::Seconds),
+                    cell(m, Metric::AbandonRate, Unit::Percent),
                 ]
             })
             .collect();
@@ -184,7 +185,7 @@ pub fn render_table_text(s: &Summary) -> String {
         .0
         .iter()
         .map(|(name, m)| {
-            let per_day = m.get("handled").map(|h| Stat {
+            let per_day = m.get(Metric::Handled).map(|h| Stat {
                 mean: h.mean.map(|x| x / stat_days),
                 ci_low: h.ci_low.map(|x| x / stat_days),
                 ci_high: h.ci_high.map(|x| x / stat_days),
@@ -192,11 +193,11 @@ pub fn render_table_text(s: &Summary) -> String {
             });
             vec![
                 name.clone(),
-                cell(m, "agents", Unit::Count),
+                cell(m, Metric::Agents, Unit::Count),
                 cell_stat(per_day.as_ref(), &Unit::Count),
-                cell(m, "occupancy", Unit::Percent),
-                cell(m, "aht_seconds", Unit::Seconds),
-                cell(m, "shrinkage", Unit::Percent),
+                cell(m, Metric::Occupancy, Unit::Percent),
+                cell(m, Metric::AhtSeconds, Unit::Seconds),
+                cell(m, Metric::Shrinkage, Unit::Percent),
             ]
         })
         .collect();
@@ -216,60 +217,61 @@ pub fn render_table_text(s: &Summary) -> String {
     let o = &s.overall;
     out.push_str(&format!(
         "overall: {} contacts/day, service level {}, ASA {}, abandoned {}, occupancy {}\n",
-        cell(o, "offered_per_day", Unit::Count),
-        cell(o, "service_level", Unit::Percent),
-        cell(o, "asa_seconds", Unit::Seconds),
-        cell(o, "abandon_rate", Unit::Percent),
-        cell(o, "occupancy", Unit::Percent),
+        cell(o, Metric::OfferedPerDay, Unit::Count),
+        cell(o, Metric::ServiceLevel, Unit::Percent),
+        cell(o, Metric::AsaSeconds, Unit::Seconds),
+        cell(o, Metric::AbandonRate, Unit::Percent),
+        cell(o, Metric::Occupancy, Unit::Percent),
     ));
-    let mean = |key: &str| o.get(key).and_then(|x| x.mean);
+    let mean = |key: Metric| o.get(key).and_then(|x| x.mean);
     let mut experience = format!(
         "experience: CSAT {} from {} surveys",
-        cell(o, "csat", Unit::Percent),
-        cell(o, "surveys", Unit::Count)
+        cell(o, Metric::Csat, Unit::Percent),
+        cell(o, Metric::Surveys, Unit::Count)
     );
-    if mean("fcr").is_some_and(|x| x < 1.0) || mean("repeats").is_some_and(|x| x > 0.0) {
+    if mean(Metric::Fcr).is_some_and(|x| x < 1.0) || mean(Metric::Repeats).is_some_and(|x| x > 0.0)
+    {
         experience.push_str(&format!(
             ", FCR {}, repeat contacts {}, resolution time {}",
-            cell(o, "fcr", Unit::Percent),
-            cell(o, "repeat_rate", Unit::Percent),
-            cell(o, "resolution_time_seconds", Unit::Seconds)
+            cell(o, Metric::Fcr, Unit::Percent),
+            cell(o, Metric::RepeatRate, Unit::Percent),
+            cell(o, Metric::ResolutionTimeSeconds, Unit::Seconds)
         ));
     }
     out.push_str(&experience);
     out.push('\n');
-    if mean("bot_conversations").is_some_and(|x| x > 0.0)
-        || mean("deflected").is_some_and(|x| x > 0.0)
+    if mean(Metric::BotConversations).is_some_and(|x| x > 0.0)
+        || mean(Metric::Deflected).is_some_and(|x| x > 0.0)
     {
         out.push_str(&format!(
             "automation: {} bot conversations, {} contained ({} of them), {} falsely; {} answered by the knowledge base\n",
-            cell(o, "bot_conversations", Unit::Count),
-            cell(o, "contained", Unit::Count),
-            cell(o, "containment_rate", Unit::Percent),
-            cell(o, "falsely_contained", Unit::Count),
-            cell(o, "deflected", Unit::Count),
+            cell(o, Metric::BotConversations, Unit::Count),
+            cell(o, Metric::Contained, Unit::Count),
+            cell(o, Metric::ContainmentRate, Unit::Percent),
+            cell(o, Metric::FalselyContained, Unit::Count),
+            cell(o, Metric::Deflected, Unit::Count),
         ));
     }
-    if mean("active_customers_end").is_some() {
+    if mean(Metric::ActiveCustomersEnd).is_some() {
         out.push_str(&format!(
             "customers: {} → {} active; {} left over service ({} for other reasons), {} joined; revenue lost {} (lifetime value {})\n",
-            cell(o, "active_customers_start", Unit::Count),
-            cell(o, "active_customers_end", Unit::Count),
-            cell(o, "churned_customers", Unit::Count),
-            cell(o, "churned_baseline", Unit::Count),
-            cell(o, "acquired_customers", Unit::Count),
-            cell(o, "revenue_lost", Unit::Count),
-            cell(o, "lifetime_value_lost", Unit::Count),
+            cell(o, Metric::ActiveCustomersStart, Unit::Count),
+            cell(o, Metric::ActiveCustomersEnd, Unit::Count),
+            cell(o, Metric::ChurnedCustomers, Unit::Count),
+            cell(o, Metric::ChurnedBaseline, Unit::Count),
+            cell(o, Metric::AcquiredCustomers, Unit::Count),
+            cell(o, Metric::RevenueLost, Unit::Count),
+            cell(o, Metric::LifetimeValueLost, Unit::Count),
         ));
     }
-    if mean("total_cost").is_some_and(|x| x > 0.0) {
+    if mean(Metric::TotalCost).is_some_and(|x| x > 0.0) {
         out.push_str(&format!(
             "money: agents {}, automation {}, {} per contact served, {} per resolved issue; with revenue lost {}\n",
-            cell(o, "agent_cost", Unit::Count),
-            cell(o, "automation_cost", Unit::Count),
-            cell(o, "cost_per_contact", Unit::Money),
-            cell(o, "cost_per_resolved", Unit::Money),
-            cell(o, "net_cost", Unit::Count),
+            cell(o, Metric::AgentCost, Unit::Count),
+            cell(o, Metric::AutomationCost, Unit::Count),
+            cell(o, Metric::CostPerContact, Unit::Money),
+            cell(o, Metric::CostPerResolved, Unit::Money),
+            cell(o, Metric::NetCost, Unit::Count),
         ));
     }
     out

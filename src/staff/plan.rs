@@ -8,6 +8,7 @@ use crate::duration::DAY;
 use crate::metrics::RepResult;
 use crate::model::Model;
 use crate::report;
+use crate::report::Metric;
 
 /// How far to correct a plan.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,10 +79,10 @@ pub fn evaluate(m: &Model, reps: &[RepResult]) -> Evaluation {
             continue;
         };
         let traffic = r
-            .get("offered")
+            .get(Metric::Offered)
             .and_then(|b| b.mean)
             .is_some_and(|x| x >= 1.0);
-        let Some(sl) = r.get("service_level").and_then(|b| b.mean) else {
+        let Some(sl) = r.get(Metric::ServiceLevel).and_then(|b| b.mean) else {
             continue;
         };
         if !traffic {

@@ -9,7 +9,7 @@ use crate::util::{conformance_dir, run_file};
 /// Asserts |simulated mean − exact| ≤ 4 standard errors, printing both.
 fn agree(file: &str, scope: &str, m: &Metrics, key: &str, exact: f64) {
     let s = m
-        .get(key)
+        .named(key)
         .unwrap_or_else(|| panic!("{file}: no metric {key}"));
     let mean = s.mean.unwrap_or_else(|| panic!("{file}: {key} undefined"));
     let se = s

@@ -161,7 +161,7 @@ fn higher_containment_fewer_agent_contacts_lower_agent_cost() {
     let sb = supportsim::report::summarize(&more, "b", &b);
     let cost = |s: &supportsim::report::Summary| {
         s.overall
-            .get("agent_cost")
+            .get(supportsim::report::Metric::AgentCost)
             .and_then(|x| x.mean)
             .expect("agent_cost")
     };

@@ -1,0 +1,182 @@
+//! The metrics a run reports, as a type: each has one name, its key in `summary.json` and its
+//! column in the CSV files. Code asks for a [`Metric`]; only names typed by a user (`sweep
+//! --metric`, tests reading JSON) are looked up by text.
+
+/// Declares the metrics with their names, in the order they are documented.
+macro_rules! metrics {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal,)*) => {
+        /// A metric of the summary or of the time series.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Metric {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Metric {
+            /// Every metric.
+            pub const ALL: &'static [Metric] = &[$(Metric::$variant,)*];
+
+            /// The metric's key in JSON and its column in CSV, e.g. `service_level`.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Metric::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+metrics! {
+    /// Contacts answered, abandoned or blocked.
+    Offered => "offered",
+    /// Offered contacts per statistics day.
+    OfferedPerDay => "offered_per_day",
+    /// Answered by an agent (for a group: every leg and touch it handled).
+    Handled => "handled",
+    /// Abandoned while waiting.
+    Abandoned => "abandoned",
+    /// Found the queue full.
+    Blocked => "blocked",
+    /// Answered within the channel's `answer_within` ÷ offered.
+    ServiceLevel => "service_level",
+    /// Mean wait of answered contacts, seconds.
+    AsaSeconds => "asa_seconds",
+    /// Mean wait of offered contacts, abandoned ones until they left, seconds.
+    MeanWaitSeconds => "mean_wait_seconds",
+    /// Share of offered contacts not answered at once.
+    PWait => "p_wait",
+    /// Abandoned ÷ offered.
+    AbandonRate => "abandon_rate",
+    /// Blocked ÷ arrived.
+    BlockedRate => "blocked_rate",
+    /// Mean handle time of answered contacts, seconds.
+    AhtSeconds => "aht_seconds",
+    /// Mean wait to the first answer, seconds.
+    FrtMeanSeconds => "frt_mean_seconds",
+    /// Median wait to the first answer, seconds.
+    FrtP50Seconds => "frt_p50_seconds",
+    /// 90th percentile of the wait to the first answer, seconds.
+    FrtP90Seconds => "frt_p90_seconds",
+    /// 95th percentile of the wait to the first answer, seconds.
+    FrtP95Seconds => "frt_p95_seconds",
+    /// Would-be contacts the knowledge base answered.
+    Deflected => "deflected",
+    /// Conversations with the bot.
+    BotConversations => "bot_conversations",
+    /// Bot conversations resolved by the bot's account.
+    Contained => "contained",
+    /// Contained ÷ bot conversations.
+    ContainmentRate => "containment_rate",
+    /// Contained conversations that were not really resolved.
+    FalselyContained => "falsely_contained",
+    /// Bot conversations passed to an agent.
+    EscalatedByBot => "escalated_by_bot",
+    /// Contacts passed from tier 1 to tier 2.
+    TransferredToTier2 => "transferred_to_tier2",
+    /// Arrivals that were repeats or retries.
+    Repeats => "repeats",
+    /// Repeats ÷ arrivals.
+    RepeatRate => "repeat_rate",
+    /// First contacts resolved at that contact ÷ first contacts answered.
+    Fcr => "fcr",
+    /// Issues resolved.
+    Resolved => "resolved",
+    /// Mean time from the first contact to resolution, seconds.
+    ResolutionTimeSeconds => "resolution_time_seconds",
+    /// Survey answers.
+    Surveys => "surveys",
+    /// Satisfied ÷ survey answers.
+    Csat => "csat",
+    /// Mean satisfaction probability of served contacts.
+    CsatExpected => "csat_expected",
+    /// Contacts still waiting at the end of the run.
+    OpenAtEnd => "open_at_end",
+    /// Mean of the backlog at interval ends.
+    BacklogMean => "backlog_mean",
+    /// Largest backlog at an interval end.
+    BacklogMax => "backlog_max",
+    /// Oldest wait seen at an interval end, seconds.
+    OldestWaitMaxSeconds => "oldest_wait_max_seconds",
+    /// Cost of bot conversations (and, overall, licences).
+    AutomationCost => "automation_cost",
+    /// Agents in a group.
+    Agents => "agents",
+    /// Busy agent time ÷ agent time on the floor.
+    Occupancy => "occupancy",
+    /// Agent-hours on shift.
+    ScheduledHours => "scheduled_hours",
+    /// Agent-hours on the floor.
+    AvailableHours => "available_hours",
+    /// Agent-hours busy on contacts.
+    BusyHours => "busy_hours",
+    /// Share of scheduled agent time off the floor.
+    Shrinkage => "shrinkage",
+    /// What the agents cost.
+    AgentCost => "agent_cost",
+    /// Active customers when statistics start.
+    ActiveCustomersStart => "active_customers_start",
+    /// Active customers at the end.
+    ActiveCustomersEnd => "active_customers_end",
+    /// Customers lost over service.
+    ChurnedCustomers => "churned_customers",
+    /// Customers lost for other reasons.
+    ChurnedBaseline => "churned_baseline",
+    /// New customers.
+    AcquiredCustomers => "acquired_customers",
+    /// Revenue the customers lost over service cost before the end.
+    RevenueLost => "revenue_lost",
+    /// Lifetime value of the customers lost over service.
+    LifetimeValueLost => "lifetime_value_lost",
+    /// Agent and automation cost.
+    TotalCost => "total_cost",
+    /// Total cost ÷ contacts served (answered or contained).
+    CostPerContact => "cost_per_contact",
+    /// Total cost ÷ issues resolved.
+    CostPerResolved => "cost_per_resolved",
+    /// Total cost plus revenue lost.
+    NetCost => "net_cost",
+    /// Contacts waiting at an interval's end.
+    Backlog => "backlog",
+    /// The oldest wait at an interval's end, seconds.
+    OldestWaitSeconds => "oldest_wait_seconds",
+    /// Active customers at an interval's end.
+    ActiveCustomers => "active_customers",
+    /// Agents on shift, mean over an interval.
+    ScheduledAgents => "scheduled_agents",
+    /// Agents on the floor, mean over an interval.
+    AvailableAgents => "available_agents",
+}
+
+impl Metric {
+    /// The metric called `name`.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.iter().copied().find(|m| m.name() == name)
+    }
+}
+
+impl std::fmt::Display for Metric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Metric;
+
+    #[test]
+    fn names_are_unique_and_read_back() {
+        for m in Metric::ALL {
+            assert_eq!(Metric::from_name(m.name()), Some(*m));
+        }
+        let mut names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Metric::ALL.len());
+    }
+}

@@ -1,0 +1,367 @@
+//! Across replications: every metric as mean, standard error and 95% Student-t confidence
+//! interval, gathered in one serialisable [`Summary`] (schema `supportsim.summary/1`), plus
+//! per-interval time series with P10–P90 bands.
+
+mod figures;
+mod metric;
+mod series;
+mod warnings;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+pub use metric::Metric;
+pub use series::{
+    Band, DayRow, FRT_BUCKETS, GROUP_INTERVAL_METRICS, GroupIntervalRow, INTERVAL_METRICS,
+    IntervalRow, daily, frt_distribution, intervals,
+};
+pub use warnings::warnings;
+
+use crate::metrics::{FrtSummary, RepResult, Staffing, Tally};
+use crate::model::{MONTH_DAYS, Model};
+use figures::{contact_metrics, group_cost, money_metrics, ratio, staffing_metrics};
+
+/// Schema tag of `summary.json`.
+pub const SCHEMA: &str = "supportsim.summary/1";
+
+/// A metric across replications. Fields are `None` (JSON `null`) when undefined, e.g. the ASA
+/// of a channel that answered nothing, or the standard error of a single replication.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Stat {
+    /// Mean over replications where the metric is defined.
+    pub mean: Option<f64>,
+    /// Lower end of the 95% confidence interval of the mean.
+    pub ci_low: Option<f64>,
+    /// Upper end of the 95% confidence interval of the mean.
+    pub ci_high: Option<f64>,
+    /// Standard error of the mean.
+    pub std_err: Option<f64>,
+}
+
+impl Stat {
+    /// Mean, standard error and Student-t 95% interval of the defined values.
+    ///
+    /// The interval is mean ± t(0.975, n−1) · s/√n with s the sample standard deviation
+    /// (e.g. Law, *Simulation Modeling and Analysis*, 5th ed., §9.4.1, replication/deletion).
+    pub fn of(values: &[Option<f64>]) -> Stat {
+        let xs: Vec<f64> = values
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|x| x.is_finite())
+            .collect();
+        match crate::stats::mean_se(&xs) {
+            None => Stat {
+                mean: None,
+                ci_low: None,
+                ci_high: None,
+                std_err: None,
+            },
+            Some(m) => {
+                let half = m
+                    .std_err
+                    .map(|se| crate::stats::t_quantile_975(m.n - 1) * se);
+                Stat {
+                    mean: Some(m.mean),
+                    ci_low: half.map(|h| m.mean - h),
+                    ci_high: half.map(|h| m.mean + h),
+                    std_err: m.std_err,
+                }
+            }
+        }
+    }
+
+    /// Half-width of the confidence interval.
+    pub fn half_width(&self) -> Option<f64> {
+        Some((self.ci_high? - self.ci_low?) / 2.0)
+    }
+}
+
+/// Metrics in a fixed order, serialised as a JSON object keyed by their names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metrics(
+    /// The metrics across replications.
+    pub Vec<(Metric, Stat)>,
+    /// Each metric's value per replication (same order), for paired comparisons.
+    pub Vec<Vec<Option<f64>>>,
+);
+
+impl Metrics {
+    /// The metric `metric`, if this set has it.
+    pub fn get(&self, metric: Metric) -> Option<&Stat> {
+        self.0.iter().find(|(k, _)| *k == metric).map(|(_, s)| s)
+    }
+
+    /// The metric called `name` (as in `summary.json`), if this set has it.
+    pub fn named(&self, name: &str) -> Option<&Stat> {
+        self.get(Metric::from_name(name)?)
+    }
+
+    /// The per-replication values of `metric`.
+    pub fn values(&self, metric: Metric) -> Option<&[Option<f64>]> {
+        let i = self.0.iter().position(|(k, _)| *k == metric)?;
+        self.1.get(i).map(|v| v.as_slice())
+    }
+
+    pub(crate) fn push(&mut self, metric: Metric, values: Vec<Option<f64>>) {
+        self.0.push((metric, Stat::of(&values)));
+        self.1.push(values);
+    }
+}
+
+impl Serialize for Metrics {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k.name(), v)?;
+        }
+        map.end()
+    }
+}
+
+/// Named entries in scenario order, serialised as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Named<T>(pub Vec<(String, T)>);
+
+impl<T> Named<T> {
+    /// The entry called `name`.
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Which scenario a summary is of.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScenarioRef {
+    /// Scenario name.
+    pub name: String,
+    /// File as given on the command line.
+    pub file: String,
+}
+
+/// A channel's settings that the figures refer to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChannelSettings {
+    /// `call`, `chat` or `async`.
+    pub kind: &'static str,
+    /// Service-level threshold, seconds.
+    pub answer_within_seconds: f64,
+    /// Service-level target, if the scenario gives one.
+    pub service_level_target: Option<f64>,
+}
+
+/// The results of a run: `summary.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// Scenario name and file.
+    pub scenario: ScenarioRef,
+    /// Base seed.
+    pub seed: u64,
+    /// Replications run.
+    pub replications: u32,
+    /// Days simulated.
+    pub days: u32,
+    /// Warm-up days excluded from statistics.
+    pub warmup_days: u32,
+    /// Reporting interval, minutes.
+    pub interval_minutes: u32,
+    /// Per channel, in scenario order.
+    pub channels: Named<Metrics>,
+    /// Per topic.
+    pub topics: Named<Metrics>,
+    /// Per agent group.
+    pub agents: Named<Metrics>,
+    /// All channels together.
+    pub overall: Metrics,
+    /// Kind and answer target of each channel.
+    pub channel_settings: Named<ChannelSettings>,
+}
+
+/// Builds the summary of replications `reps` (in replication order) of `model`.
+pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
+    let stat_days = f64::from(model.days - model.warmup_days);
+    let mut channels = Vec::new();
+    let mut settings = Vec::new();
+    for (c, ch) in model.channels.iter().enumerate() {
+        let mut m = Metrics::default();
+        let tallies: Vec<&Tally> = reps.iter().map(|r| &r.channels[c]).collect();
+        let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.channel_frt[c]).collect();
+        contact_metrics(&mut m, &tallies, &frt, stat_days);
+        m.push(
+            Metric::OpenAtEnd,
+            reps.iter().map(|r| Some(r.open_end[c] as f64)).collect(),
+        );
+        let ni = model.stat_intervals() as f64;
+        m.push(
+            Metric::BacklogMean,
+            reps.iter().map(|r| ratio(r.queue_sum[c], ni)).collect(),
+        );
+        m.push(
+            Metric::BacklogMax,
+            reps.iter()
+                .map(|r| Some(f64::from(r.queue_max[c])))
+                .collect(),
+        );
+        m.push(
+            Metric::OldestWaitMaxSeconds,
+            reps.iter().map(|r| Some(r.oldest_max[c])).collect(),
+        );
+        channels.push((ch.name.clone(), m));
+        settings.push((
+            ch.name.clone(),
+            ChannelSettings {
+                kind: ch.kind.name(),
+                answer_within_seconds: ch.answer_within,
+                service_level_target: ch.service_level_target,
+            },
+        ));
+    }
+    let mut topics = Vec::new();
+    for (t, topic) in model.topics.iter().enumerate() {
+        let mut m = Metrics::default();
+        let tallies: Vec<&Tally> = reps.iter().map(|r| &r.topics[t]).collect();
+        let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.topic_frt[t]).collect();
+        contact_metrics(&mut m, &tallies, &frt, stat_days);
+        topics.push((topic.name.clone(), m));
+    }
+    let months = stat_days / MONTH_DAYS;
+    let agent_cost: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            model
+                .groups
+                .iter()
+                .zip(&r.groups)
+                .map(|(g, s)| group_cost(g, s))
+                .sum()
+        })
+        .collect();
+    let fixed_automation = model.automation.as_ref().map_or(0.0, |a| a.monthly_cost)
+        + model
+            .knowledge_base
+            .as_ref()
+            .map_or(0.0, |k| k.monthly_cost);
+    let per_conversation = model
+        .automation
+        .as_ref()
+        .map_or(0.0, |a| a.cost_per_conversation);
+    let automation_cost: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            let conversations: u64 = r.channels.iter().map(|c| c.bot_conversations).sum();
+            fixed_automation * months + per_conversation * conversations as f64
+        })
+        .collect();
+    for (c, (_, m)) in channels.iter_mut().enumerate() {
+        m.push(
+            Metric::AutomationCost,
+            reps.iter()
+                .map(|r| Some(per_conversation * r.channels[c].bot_conversations as f64))
+                .collect(),
+        );
+    }
+    let mut agents = Vec::new();
+    for (g, group) in model.groups.iter().enumerate() {
+        let mut m = Metrics::default();
+        m.push(
+            Metric::Agents,
+            vec![Some(f64::from(group.headcount())); reps.len()],
+        );
+        let s: Vec<Staffing> = reps.iter().map(|r| r.groups[g].clone()).collect();
+        let handled: Vec<f64> = reps
+            .iter()
+            .map(|r| r.group_tally[g].answered as f64)
+            .collect();
+        staffing_metrics(&mut m, &s, &handled);
+        m.push(
+            Metric::AsaSeconds,
+            reps.iter()
+                .map(|r| {
+                    ratio(
+                        r.group_tally[g].wait_answered,
+                        r.group_tally[g].answered as f64,
+                    )
+                })
+                .collect(),
+        );
+        m.push(
+            Metric::AhtSeconds,
+            reps.iter()
+                .map(|r| ratio(r.group_tally[g].handle, r.group_tally[g].answered as f64))
+                .collect(),
+        );
+        m.push(
+            Metric::AgentCost,
+            reps.iter()
+                .map(|r| Some(group_cost(group, &r.groups[g])))
+                .collect(),
+        );
+        agents.push((group.name.clone(), m));
+    }
+    let mut overall = Metrics::default();
+    let totals: Vec<Tally> = reps
+        .iter()
+        .map(|r| {
+            let mut t = Tally::default();
+            r.channels.iter().for_each(|c| t.add(c));
+            t
+        })
+        .collect();
+    let hists: Vec<&FrtSummary> = reps.iter().map(|r| &r.overall_frt).collect();
+    contact_metrics(
+        &mut overall,
+        &totals.iter().collect::<Vec<_>>(),
+        &hists,
+        stat_days,
+    );
+    let staff: Vec<Staffing> = reps
+        .iter()
+        .map(|r| {
+            let mut s = Staffing::default();
+            for g in &r.groups {
+                s.available += g.available;
+                s.busy += g.busy;
+                s.scheduled += g.scheduled;
+            }
+            s
+        })
+        .collect();
+    overall.push(
+        Metric::Occupancy,
+        staff.iter().map(|x| ratio(x.busy, x.available)).collect(),
+    );
+    overall.push(
+        Metric::ScheduledHours,
+        staff.iter().map(|x| Some(x.scheduled / 3600.0)).collect(),
+    );
+    money_metrics(&mut overall, reps, &totals, &agent_cost, &automation_cost);
+    Summary {
+        schema: SCHEMA,
+        scenario: ScenarioRef {
+            name: model.name.clone(),
+            file: file.to_string(),
+        },
+        seed: model.seed,
+        replications: reps.len() as u32,
+        days: model.days,
+        warmup_days: model.warmup_days,
+        interval_minutes: (model.interval / 60.0).round() as u32,
+        channels: Named(channels),
+        topics: Named(topics),
+        agents: Named(agents),
+        overall,
+        channel_settings: Named(settings),
+    }
+}
