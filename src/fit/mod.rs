@@ -159,8 +159,19 @@ fn mean_se(x: &[f64]) -> Est {
     }
 }
 
-/// Fits a scenario's parameters to a log.
-pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
+/// The arrivals of a log: contacts per day and interval, the mean day per weekday and its
+/// weights, the intraday profile per weekday, and the day-to-day variation beyond Poisson.
+struct Arrivals {
+    days: u32,
+    counts: Vec<Vec<u32>>,
+    per_day: Est,
+    weekday: [Option<(Est, usize)>; 7],
+    profile: [Vec<Est>; 7],
+    day_cv: Est,
+}
+
+/// Fits the arrivals of `log`.
+fn arrivals(log: &LogRead, opts: &FitOptions) -> Arrivals {
     let contacts = &log.contacts;
     let days = contacts.iter().map(|c| c.day + 1).max().unwrap_or(1);
     let per_slot = ((DAY / opts.interval).round() as usize).max(1);
@@ -246,6 +257,22 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
         }
     };
 
+    Arrivals {
+        days,
+        counts,
+        per_day: Est {
+            value: per_day_value,
+            se: per_day_se,
+        },
+        weekday,
+        profile,
+        day_cv,
+    }
+}
+
+/// Topics: the log's topic × priority values with their shares, small ones pooled per
+/// priority into "other"; largest first within each priority.
+fn topics(contacts: &[LoggedContact], opts: &FitOptions) -> Vec<TopicFit> {
     // Topics: the log's topic × priority, small ones pooled per priority.
     let n = contacts.len().max(1) as f64;
     let mut groups_tp: BTreeMap<(u32, String), usize> = BTreeMap::new();
@@ -305,6 +332,22 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
             se: (p * (1.0 - p) / n).sqrt(),
         };
     }
+    topics
+}
+
+/// Service: handle times per topic and overall, patience overall and per priority class, the
+/// Kaplan–Meier curve, and whether the log's priorities were served first.
+struct Service {
+    handle: Vec<DistFit>,
+    patience: Vec<DistFit>,
+    patience_km: Vec<KmPoint>,
+    priority_asa: BTreeMap<u32, (f64, usize)>,
+    priorities_honoured: bool,
+    patience_by_priority: BTreeMap<u32, Vec<DistFit>>,
+}
+
+/// Fits the service of `contacts`, and each topic's handle time into `topics`.
+fn service(contacts: &[LoggedContact], topics: &mut [TopicFit], opts: &FitOptions) -> Service {
     // Handle times: answered contacts with a named agent when the log names agents (rows
     // without one are system hand-offs of a few seconds, not agent work).
     let names_agents = contacts.iter().any(|c| c.agent.is_some());
@@ -315,7 +358,7 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
     for c in contacts.iter().filter(handled) {
         if let Some(h) = c.handle {
             all_handle.push(h);
-            if let Some(t) = topic_of(&topics, c) {
+            if let Some(t) = topic_of(topics, c) {
                 per_topic[t].push(h);
             }
         }
@@ -368,6 +411,28 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
             .filter(|x| *x > mle::FLOOR)
             .collect::<Vec<_>>(),
     );
+    Service {
+        handle,
+        patience,
+        patience_km,
+        priority_asa,
+        priorities_honoured,
+        patience_by_priority,
+    }
+}
+
+/// Agents on duty and after-call work, from the agents' own contacts (when the log names them).
+struct Agents {
+    staffing: Option<Staffing>,
+    after_call: Vec<DistFit>,
+    after_call_gaps: (f64, usize),
+    after_call_quantiles: Vec<f64>,
+}
+
+/// Fits the agents of `log` over `days` days.
+fn agents_of(log: &LogRead, days: u32, opts: &FitOptions) -> Agents {
+    let contacts = &log.contacts;
+    let names_agents = contacts.iter().any(|c| c.agent.is_some());
     let staffing =
         names_agents.then(|| staffing(contacts, &log.other_work, days, 300.0, opts.session_gap));
     let gaps = if names_agents {
@@ -397,34 +462,46 @@ pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
     } else {
         Vec::new()
     };
-    let answered = contacts.iter().filter(|c| c.fate == Fate::Answered).count();
-    Fit {
+    Agents {
+        staffing,
         after_call,
         after_call_gaps: (median, gaps.len()),
         after_call_quantiles,
-        days,
+    }
+}
+
+/// Fits a scenario's parameters to a log.
+pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
+    let contacts = &log.contacts;
+    let a = arrivals(log, opts);
+    let mut topics = topics(contacts, opts);
+    let s = service(contacts, &mut topics, opts);
+    let g = agents_of(log, a.days, opts);
+    let answered = contacts.iter().filter(|c| c.fate == Fate::Answered).count();
+    Fit {
+        after_call: g.after_call,
+        after_call_gaps: g.after_call_gaps,
+        after_call_quantiles: g.after_call_quantiles,
+        days: a.days,
         start_weekday: log.start_weekday,
         first_date: log.first_date.clone(),
         offered: contacts.len(),
         answered,
         abandoned: contacts.len() - answered,
         interval: opts.interval,
-        per_day: Est {
-            value: per_day_value,
-            se: per_day_se,
-        },
-        weekday,
-        profile,
-        day_cv,
+        per_day: a.per_day,
+        weekday: a.weekday,
+        profile: a.profile,
+        day_cv: a.day_cv,
         topics,
-        handle,
-        patience,
-        patience_km,
-        patience_by_priority,
-        priority_asa,
-        priorities_honoured,
-        staffing,
-        counts,
+        handle: s.handle,
+        patience: s.patience,
+        patience_km: s.patience_km,
+        patience_by_priority: s.patience_by_priority,
+        priority_asa: s.priority_asa,
+        priorities_honoured: s.priorities_honoured,
+        staffing: g.staffing,
+        counts: a.counts,
     }
 }
 

@@ -150,27 +150,7 @@ fn read_one(
             "tier 1 takes new contacts; tier 2 takes what tier 1 escalates",
         )
         .map_or(1, |x| x.0 as u8);
-    let cost_per_hour = cx
-        .num(
-            t,
-            "cost_per_hour",
-            &ctx,
-            Bounds::new(0.0, false, 1e6),
-            "the cost of an agent-hour on shift, e.g. 32",
-        )
-        .map_or(0.0, |x| x.0);
-    let billed_by_handle_time = match cx.string(t, "cost_basis", &ctx, "\"scheduled\"") {
-        None | Some(("scheduled", _)) => false,
-        Some(("handled", _)) => true,
-        Some((other, span)) => {
-            cx.err(
-                format!("unknown cost basis `{other}` in {ctx}"),
-                span,
-                "use \"scheduled\" (paid for every hour on shift) or \"handled\" (paid for time on contacts, as outsourcers often bill)",
-            );
-            false
-        }
-    };
+    let (cost_per_hour, billed_by_handle_time) = cost(cx, t, &ctx);
     let shifts = shifts(cx, t, item, &ctx, count.as_ref().map(|c| c.0 as u32));
     Some(Group {
         name: gname.unwrap_or_else(|| format!("group{}", i + 1)),
@@ -189,6 +169,33 @@ fn read_one(
         cost_per_hour,
         billed_by_handle_time,
     })
+}
+
+/// `cost_per_hour` and `cost_basis`: what an agent-hour costs, and whether the group is paid
+/// for hours on shift (`false`) or hours busy on contacts (`true`).
+fn cost(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> (f64, bool) {
+    let cost_per_hour = cx
+        .num(
+            t,
+            "cost_per_hour",
+            ctx,
+            Bounds::new(0.0, false, 1e6),
+            "the cost of an agent-hour on shift, e.g. 32",
+        )
+        .map_or(0.0, |x| x.0);
+    let billed_by_handle_time = match cx.string(t, "cost_basis", ctx, "\"scheduled\"") {
+        None | Some(("scheduled", _)) => false,
+        Some(("handled", _)) => true,
+        Some((other, span)) => {
+            cx.err(
+                format!("unknown cost basis `{other}` in {ctx}"),
+                span,
+                "use \"scheduled\" (paid for every hour on shift) or \"handled\" (paid for time on contacts, as outsourcers often bill)",
+            );
+            false
+        }
+    };
+    (cost_per_hour, billed_by_handle_time)
 }
 
 /// `channels`: the channels the group works.

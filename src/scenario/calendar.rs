@@ -158,40 +158,7 @@ pub(super) fn shift(
         return None;
     };
     cx.check_keys(t, keys::SHIFT, ctx);
-    let mut days = [false; 7];
-    match t.get("days") {
-        None => days = [true; 7],
-        Some(dv) => match dv.get_ref() {
-            DeValue::String(s) => match s.as_ref() {
-                "weekdays" | "mon-fri" => days = [true, true, true, true, true, false, false],
-                "weekends" | "weekend" | "sat-sun" => days = [false, false, false, false, false, true, true],
-                "daily" | "every day" | "all" => days = [true; 7],
-                other => match weekday_index(other) {
-                    Some(i) => days[i] = true,
-                    None => cx.err(
-                        format!("`{other}` in {ctx} is not a set of days"),
-                        span_of(dv),
-                        "write \"weekdays\", \"weekends\", \"daily\", or a list such as [\"mon\", \"wed\"]",
-                    ),
-                },
-            },
-            DeValue::Array(list) => {
-                for d in list.iter() {
-                    if let Some(name) = cx.string_value(d, "days", ctx, "[\"mon\", \"tue\"]") {
-                        match weekday_index(name) {
-                            Some(i) => days[i] = true,
-                            None => cx.err(format!("`{name}` is not a weekday"), span_of(d), "write mon, tue, wed, thu, fri, sat or sun"),
-                        }
-                    }
-                }
-            }
-            other => cx.err(
-                format!("`days` of {ctx} must be text or a list, not {}", type_name(other)),
-                span_of(dv),
-                "write \"weekdays\", \"weekends\", \"daily\", or a list such as [\"mon\", \"wed\"]",
-            ),
-        },
-    }
+    let days = shift_days(cx, t, ctx);
     let time = |cx: &mut Cx, key: &str| -> Option<(f64, Range<usize>)> {
         let (s, span) = cx.string(t, key, ctx, "\"08:00\"")?;
         match parse_time_of_day(s) {
@@ -282,6 +249,45 @@ pub(super) fn shift(
         end,
         count: count.or(group_count)?,
     })
+}
+
+/// `days` of a shift: the weekdays it starts on (every day without it).
+fn shift_days(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> [bool; 7] {
+    let mut days = [false; 7];
+    match t.get("days") {
+        None => days = [true; 7],
+        Some(dv) => match dv.get_ref() {
+            DeValue::String(s) => match s.as_ref() {
+                "weekdays" | "mon-fri" => days = [true, true, true, true, true, false, false],
+                "weekends" | "weekend" | "sat-sun" => days = [false, false, false, false, false, true, true],
+                "daily" | "every day" | "all" => days = [true; 7],
+                other => match weekday_index(other) {
+                    Some(i) => days[i] = true,
+                    None => cx.err(
+                        format!("`{other}` in {ctx} is not a set of days"),
+                        span_of(dv),
+                        "write \"weekdays\", \"weekends\", \"daily\", or a list such as [\"mon\", \"wed\"]",
+                    ),
+                },
+            },
+            DeValue::Array(list) => {
+                for d in list.iter() {
+                    if let Some(name) = cx.string_value(d, "days", ctx, "[\"mon\", \"tue\"]") {
+                        match weekday_index(name) {
+                            Some(i) => days[i] = true,
+                            None => cx.err(format!("`{name}` is not a weekday"), span_of(d), "write mon, tue, wed, thu, fri, sat or sun"),
+                        }
+                    }
+                }
+            }
+            other => cx.err(
+                format!("`days` of {ctx} must be text or a list, not {}", type_name(other)),
+                span_of(dv),
+                "write \"weekdays\", \"weekends\", \"daily\", or a list such as [\"mon\", \"wed\"]",
+            ),
+        },
+    }
+    days
 }
 
 /// Mean number of agents of a group on the floor, over a week.

@@ -79,31 +79,7 @@ fn read_one(
     let ctx = format!("[channels.{cname}]");
     let ct = cx.table(cv, &format!("channels.{cname}"))?;
     cx.check_keys(ct, keys::CHANNEL, &ctx);
-    let kind = match cx.string(ct, "kind", &ctx, "\"call\"") {
-        Some((k, span)) => match k {
-            "call" => Some(ChannelKind::Call),
-            "chat" => Some(ChannelKind::Chat),
-            "async" => Some(ChannelKind::Async),
-            other => {
-                cx.err(
-                    format!("unknown channel kind `{other}` in {ctx}"),
-                    span,
-                    "use \"call\" (phone), \"chat\" (live chat) or \"async\" (email, web form)",
-                );
-                None
-            }
-        },
-        None => {
-            if !ct.contains_key("kind") {
-                cx.err(
-                    format!("{ctx} needs `kind`"),
-                    key_span.clone(),
-                    "add kind = \"call\", \"chat\" or \"async\"",
-                );
-            }
-            None
-        }
-    };
+    let kind = kind(cx, ct, &ctx, &key_span);
     let share = cx.num(
         ct,
         "share",
@@ -194,6 +170,35 @@ fn read_one(
     };
     service(cx, ct, &ctx, &mut raw);
     Some(raw)
+}
+
+/// `kind`: call, chat or async.
+fn kind(cx: &mut Cx, ct: &Table<'_>, ctx: &str, key_span: &Range<usize>) -> Option<ChannelKind> {
+    match cx.string(ct, "kind", ctx, "\"call\"") {
+        Some((k, span)) => match k {
+            "call" => Some(ChannelKind::Call),
+            "chat" => Some(ChannelKind::Chat),
+            "async" => Some(ChannelKind::Async),
+            other => {
+                cx.err(
+                    format!("unknown channel kind `{other}` in {ctx}"),
+                    span,
+                    "use \"call\" (phone), \"chat\" (live chat) or \"async\" (email, web form)",
+                );
+                None
+            }
+        },
+        None => {
+            if !ct.contains_key("kind") {
+                cx.err(
+                    format!("{ctx} needs `kind`"),
+                    key_span.clone(),
+                    "add kind = \"call\", \"chat\" or \"async\"",
+                );
+            }
+            None
+        }
+    }
 }
 
 /// A channel's service: answer target, queue capacity, chat concurrency, intraday profile,

@@ -97,28 +97,7 @@ fn read_one(
             "days count from 0; move the surge into the horizon or simulate more days",
         );
     }
-    let start = match cx.string(t, "start", &ctx, "\"09:00\"") {
-        None => Some(0.0),
-        Some((s, span)) => match parse_time_of_day(s) {
-            Ok(x) if x < DAY => Some(x),
-            Ok(_) => {
-                cx.err(
-                    format!("`start` of {ctx} must be before 24:00"),
-                    span,
-                    "a surge starts at a time of day, e.g. start = \"09:00\"",
-                );
-                None
-            }
-            Err(msg) => {
-                cx.err(
-                    format!("`start` of {ctx}: {msg}"),
-                    span,
-                    "e.g. start = \"09:00\"",
-                );
-                None
-            }
-        },
-    };
+    let start = start(cx, t, &ctx);
     let duration = cx.duration(t, "duration", &ctx, "\"3h\"").map(|(d, _)| d);
     let factor = cx.num(
         t,
@@ -165,6 +144,32 @@ fn read_one(
         });
     }
     None
+}
+
+/// `start`: the time of day a surge starts (midnight without it).
+fn start(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> Option<f64> {
+    match cx.string(t, "start", ctx, "\"09:00\"") {
+        None => Some(0.0),
+        Some((s, span)) => match parse_time_of_day(s) {
+            Ok(x) if x < DAY => Some(x),
+            Ok(_) => {
+                cx.err(
+                    format!("`start` of {ctx} must be before 24:00"),
+                    span,
+                    "a surge starts at a time of day, e.g. start = \"09:00\"",
+                );
+                None
+            }
+            Err(msg) => {
+                cx.err(
+                    format!("`start` of {ctx}: {msg}"),
+                    span,
+                    "e.g. start = \"09:00\"",
+                );
+                None
+            }
+        },
+    }
 }
 
 /// `channels`: the channels a surge concerns (every channel without it).

@@ -194,8 +194,31 @@ fn read_one(
         .and_then(|mv| channel_mix(cx, mv, &ctx, names, nch));
     let has_mix = own_mix.is_some();
     let mix = own_mix.unwrap_or_else(|| channel_share.to_vec());
+    let (fcr, containment, kb_deflection, escalation) = outcomes(cx, t, &ctx);
+    let name = tname.unwrap_or_else(|| format!("topic{}", i + 1));
+    let topic = Topic {
+        skill: skill.unwrap_or_else(|| name.clone()),
+        name,
+        share: share.map_or(if n == 1 { 1.0 } else { 0.0 }, |s| s.0),
+        priority,
+        handle_time_factor: factor,
+        handle_time: topic_handle,
+        patience: topic_patience,
+        channel_mix: mix,
+        fcr,
+        containment,
+        kb_deflection,
+        escalation,
+    };
+    Some((topic, has_mix))
+}
+
+/// What happens to the topic's contacts, each a share from 0 to 1: first-contact resolution,
+/// bot containment and knowledge-base deflection (NaN when not given: they are filled from
+/// `[automation]` and `[knowledge_base]`), and escalation to tier 2.
+fn outcomes(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> (Option<f64>, f64, f64, f64) {
     let unit = |cx: &mut Cx, key: &str, why: &str| {
-        cx.num(t, key, &ctx, Bounds::new(0.0, false, 1.0), why)
+        cx.num(t, key, ctx, Bounds::new(0.0, false, 1.0), why)
             .map(|x| x.0)
     };
     let fcr = unit(
@@ -222,22 +245,7 @@ fn read_one(
         "the share of unresolved contacts sent to tier 2, e.g. 0.3",
     )
     .unwrap_or(0.0);
-    let name = tname.unwrap_or_else(|| format!("topic{}", i + 1));
-    let topic = Topic {
-        skill: skill.unwrap_or_else(|| name.clone()),
-        name,
-        share: share.map_or(if n == 1 { 1.0 } else { 0.0 }, |s| s.0),
-        priority,
-        handle_time_factor: factor,
-        handle_time: topic_handle,
-        patience: topic_patience,
-        channel_mix: mix,
-        fcr,
-        containment,
-        kb_deflection,
-        escalation,
-    };
-    Some((topic, has_mix))
+    (fcr, containment, kb_deflection, escalation)
 }
 
 /// A topic's own `channels = { phone = 0.7, email = 0.3 }`, summing to 1.

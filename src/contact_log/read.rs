@@ -1,0 +1,483 @@
+//! Reading a log through a mapping into contacts offered to the queue, counting every row left
+//! out by reason.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use super::fields::{parse_clock, parse_date, parse_seconds};
+use super::{Fate, LogError, LogRead, LoggedContact, MAX_DAYS, Mapping};
+use crate::duration::WEEKDAYS;
+
+/// Where each column the mapping names is in the header.
+struct Index<'m> {
+    date: usize,
+    time: usize,
+    offset: Option<usize>,
+    weekday: Option<usize>,
+    wait: usize,
+    handle: Option<usize>,
+    outcome: usize,
+    topic: Option<usize>,
+    priority: Option<usize>,
+    channel: Option<usize>,
+    agent: Option<usize>,
+    queued: Option<usize>,
+    /// Columns whose values a row must have to be kept.
+    keep: Vec<(usize, &'m Vec<String>)>,
+}
+
+impl<'m> Index<'m> {
+    /// Finds every mapped column, or names the one missing and lists the header's.
+    fn new(headers: &csv::StringRecord, mapping: &'m Mapping) -> Result<Index<'m>, LogError> {
+        let found = || {
+            let names: Vec<&str> = headers.iter().collect();
+            names.join(", ")
+        };
+        let col = |key: &str, name: &str| -> Result<usize, LogError> {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| LogError::MissingColumn {
+                    key: key.into(),
+                    column: name.into(),
+                    found: found(),
+                })
+        };
+        let opt = |key: &str, name: &Option<String>| -> Result<Option<usize>, LogError> {
+            name.as_deref().map(|n| col(key, n)).transpose()
+        };
+        let c = &mapping.columns;
+        Ok(Index {
+            date: col("date", &c.date)?,
+            time: col("time", &c.time)?,
+            offset: opt("time_offset", &c.time_offset)?,
+            weekday: opt("weekday", &c.weekday)?,
+            wait: col("wait", &c.wait)?,
+            handle: opt("handle", &c.handle)?,
+            outcome: col("outcome", &c.outcome)?,
+            topic: opt("topic", &c.topic)?,
+            priority: opt("priority", &c.priority)?,
+            channel: opt("channel", &c.channel)?,
+            agent: opt("agent", &c.agent)?,
+            queued: opt("queued", &c.queued)?,
+            keep: mapping
+                .keep
+                .iter()
+                .map(|(k, v)| col(&format!("keep.{k}"), k).map(|i| (i, v)))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// One row's values, before days are counted from the log's first.
+struct Row {
+    /// Days since 1970-01-01 (or the log's day number).
+    day: i64,
+    fate: Fate,
+    weekday: Option<usize>,
+    date_text: String,
+    time: f64,
+    wait: f64,
+    handle: Option<f64>,
+    topic: String,
+    priority: u32,
+    agent: Option<String>,
+}
+
+/// Field `i` of a record, empty when the record is short.
+fn get(r: &csv::StringRecord, i: usize) -> String {
+    r.get(i).unwrap_or("").to_string()
+}
+
+/// A value that could not be read.
+fn bad(line: u64, column: &str, value: String, expected: &str) -> LogError {
+    LogError::BadValue {
+        line,
+        column: column.into(),
+        value,
+        expected: expected.into(),
+    }
+}
+
+/// The arrival of a row: its date, time of day (with any offset added) and weekday.
+fn arrival(
+    r: &csv::StringRecord,
+    line: u64,
+    ix: &Index<'_>,
+    mapping: &Mapping,
+) -> Result<(i64, String, f64, Option<usize>), LogError> {
+    let c = &mapping.columns;
+    let date_text = get(r, ix.date);
+    let day = parse_date(&date_text, &mapping.formats.date).ok_or_else(|| {
+        bad(
+            line,
+            &c.date,
+            date_text.clone(),
+            &format!("a date written {}", mapping.formats.date),
+        )
+    })?;
+    let time_text = get(r, ix.time);
+    let mut time = match mapping.formats.time.as_str() {
+        "seconds" => parse_seconds(&time_text),
+        _ => parse_clock(&time_text),
+    }
+    .ok_or_else(|| bad(line, &c.time, time_text.clone(), "a time of day"))?;
+    if time >= 2.0 * crate::duration::DAY {
+        return Err(bad(line, &c.time, time_text.clone(), "a time of day"));
+    }
+    if let Some(io) = ix.offset {
+        let t = get(r, io);
+        time += parse_seconds(&t)
+            .filter(|x| *x < crate::duration::DAY)
+            .ok_or_else(|| {
+                bad(
+                    line,
+                    c.time_offset.as_deref().unwrap_or(""),
+                    t.clone(),
+                    "seconds (less than a day)",
+                )
+            })?;
+    }
+    let weekday = match ix.weekday {
+        Some(iw) => {
+            let w = get(r, iw).to_ascii_lowercase();
+            let w3 = w.get(..3).unwrap_or("");
+            Some(WEEKDAYS.iter().position(|d| *d == w3).ok_or_else(|| {
+                bad(
+                    line,
+                    c.weekday.as_deref().unwrap_or(""),
+                    w.clone(),
+                    "a weekday (mon…sun)",
+                )
+            })?)
+        }
+        None => None,
+    };
+    Ok((day, date_text, time, weekday))
+}
+
+/// A row of an answered or abandoned contact.
+fn row(
+    r: &csv::StringRecord,
+    line: u64,
+    fate: Fate,
+    ix: &Index<'_>,
+    mapping: &Mapping,
+) -> Result<Row, LogError> {
+    let c = &mapping.columns;
+    let (day, date_text, time, weekday) = arrival(r, line, ix, mapping)?;
+    let wait_text = get(r, ix.wait);
+    let wait = parse_seconds(&wait_text)
+        .ok_or_else(|| bad(line, &c.wait, wait_text.clone(), "seconds"))?;
+    let handle = match (fate, ix.handle) {
+        (Fate::Answered, Some(ih)) => {
+            let h = get(r, ih);
+            Some(parse_seconds(&h).ok_or_else(|| {
+                bad(
+                    line,
+                    c.handle.as_deref().unwrap_or(""),
+                    h.clone(),
+                    "seconds",
+                )
+            })?)
+        }
+        _ => None,
+    };
+    let priority = match ix.priority {
+        Some(ip) => {
+            let p = get(r, ip);
+            match mapping.priority.get(&p) {
+                Some(rank) => *rank,
+                None => p.parse::<u32>().ok().filter(|x| *x >= 1).ok_or_else(|| {
+                    bad(
+                        line,
+                        c.priority.as_deref().unwrap_or(""),
+                        p.clone(),
+                        "a priority rank of 1 or more (map the log's values under [priority])",
+                    )
+                })?,
+            }
+        }
+        None => 1,
+    };
+    Ok(Row {
+        day,
+        fate,
+        weekday,
+        date_text,
+        time,
+        wait,
+        handle,
+        topic: ix.topic.map_or_else(|| "all".to_string(), |i| get(r, i)),
+        priority,
+        agent: ix
+            .agent
+            .map(|i| get(r, i))
+            .filter(|a| !a.is_empty() && !mapping.values.no_agent.contains(a)),
+    })
+}
+
+/// The channel to read: the one asked for, else the one with most rows; `None` without a
+/// channel column.
+fn choose_channel(
+    records: &[(u64, csv::StringRecord)],
+    ix: &Index<'_>,
+    channel: Option<&str>,
+) -> Result<Option<String>, LogError> {
+    let Some(ic) = ix.channel else {
+        return Ok(None);
+    };
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for (_, r) in records {
+        *counts
+            .entry(r.get(ic).unwrap_or("").to_string())
+            .or_default() += 1;
+    }
+    Ok(match channel {
+        Some(ch) => {
+            if !counts.contains_key(ch) {
+                let names: Vec<&str> = counts.keys().map(String::as_str).collect();
+                return Err(LogError::Empty(format!(
+                    " on channel `{ch}`\n  = help: channels in the log: {}",
+                    names.join(", ")
+                )));
+            }
+            Some(ch.to_string())
+        }
+        None => counts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(k, _)| k.clone()),
+    })
+}
+
+/// The records of delimited text (blank lines left out), each with its line in the file, and
+/// the header.
+fn records(
+    input: impl Read,
+    mapping: &Mapping,
+) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), LogError> {
+    let mut raw = Vec::new();
+    let mut input = input;
+    input
+        .read_to_end(&mut raw)
+        .map_err(|e| LogError::Io(e.to_string()))?;
+    let first_line = raw.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let detected = if first_line.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let delimiter = mapping.delimiter_byte(detected).map_err(LogError::Io)?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(raw.as_slice());
+    let headers = rdr
+        .headers()
+        .map_err(|e| LogError::Io(format!("reading the header line: {e}")))?
+        .clone();
+    let mut records = Vec::new();
+    for (n, rec) in rdr.records().enumerate() {
+        let line = n as u64 + 2;
+        let rec = rec.map_err(|e| LogError::Io(format!("line {line}: {e}")))?;
+        if rec.iter().all(|f| f.is_empty()) {
+            continue;
+        }
+        records.push((line, rec));
+    }
+    Ok((headers, records))
+}
+
+/// Rows read, and agents' work on the log's other channels: (date, start after that date's
+/// midnight, handle, agent).
+struct Rows {
+    out: LogRead,
+    parsed: Vec<Row>,
+    other: Vec<(i64, f64, f64, String)>,
+}
+
+/// Reads a log through `mapping`. With a channel column, only the rows of `channel` are read
+/// (by default the channel with most rows).
+pub fn read(
+    input: impl Read,
+    mapping: &Mapping,
+    channel: Option<&str>,
+) -> Result<LogRead, LogError> {
+    let (headers, records) = records(input, mapping)?;
+    let ix = Index::new(&headers, mapping)?;
+    let chosen = choose_channel(&records, &ix, channel)?;
+    let mut rows = Rows {
+        out: LogRead {
+            channel: chosen.clone(),
+            ..LogRead::default()
+        },
+        parsed: Vec::new(),
+        other: Vec::new(),
+    };
+    for (line, r) in &records {
+        rows.take(*line, r, &ix, mapping, chosen.as_deref());
+    }
+    rows.finish(mapping)
+}
+
+impl Rows {
+    /// Reads one record: kept as a contact, as another channel's agent time, or counted as
+    /// left out by reason.
+    fn take(
+        &mut self,
+        line: u64,
+        r: &csv::StringRecord,
+        ix: &Index<'_>,
+        mapping: &Mapping,
+        chosen: Option<&str>,
+    ) {
+        let out = &mut self.out;
+        out.rows += 1;
+        // Rows of other channels are read only for their agents' time.
+        let other_channel = matches!(
+            (ix.channel, chosen),
+            (Some(ic), Some(ch)) if r.get(ic).unwrap_or("") != ch
+        );
+        if ix
+            .keep
+            .iter()
+            .any(|(i, vals)| !vals.iter().any(|v| v == r.get(*i).unwrap_or("")))
+        {
+            out.filtered += 1;
+            return;
+        }
+        let outcome = get(r, ix.outcome);
+        let fate = if mapping.values.answered.contains(&outcome) {
+            Fate::Answered
+        } else if mapping.values.abandoned.contains(&outcome) {
+            Fate::Abandoned
+        } else {
+            if !other_channel {
+                *out.skipped.entry(outcome).or_default() += 1;
+            }
+            return;
+        };
+        if other_channel && (fate != Fate::Answered || ix.agent.is_none()) {
+            out.filtered += 1;
+            return;
+        }
+        if fate == Fate::Abandoned
+            && let Some(iq) = ix.queued
+            && mapping.values.not_queued.contains(&get(r, iq))
+        {
+            out.not_queued += 1;
+            return;
+        }
+        let x = match row(r, line, fate, ix, mapping) {
+            Ok(x) if other_channel => {
+                out.filtered += 1;
+                if let (Some(agent), Some(handle)) = (x.agent, x.handle) {
+                    self.other.push((x.day, x.time + x.wait, handle, agent));
+                }
+                return;
+            }
+            Ok(x) => x,
+            Err(_) if other_channel => {
+                out.filtered += 1;
+                return;
+            }
+            Err(e) => {
+                out.unreadable += 1;
+                if out.first_unreadable.is_none() {
+                    out.first_unreadable = Some(e.to_string());
+                }
+                return;
+            }
+        };
+        if out.first_date.is_empty() || self.parsed.iter().all(|p| p.day > x.day) {
+            out.first_date = x.date_text.clone();
+        }
+        self.parsed.push(x);
+    }
+
+    /// Checks what was read and counts days from the log's first: a few damaged rows are left
+    /// out and reported, many mean the mapping is wrong; a log spans days, not centuries.
+    fn finish(self, mapping: &Mapping) -> Result<LogRead, LogError> {
+        let Rows {
+            mut out,
+            parsed,
+            other,
+        } = self;
+        if out.unreadable > 0 && out.unreadable * 20 > out.rows {
+            return Err(LogError::Io(format!(
+                "{} of {} rows could not be read; the first: {}\n  = help: check the mapping's columns and formats",
+                out.unreadable,
+                out.rows,
+                out.first_unreadable.as_deref().unwrap_or("")
+            )));
+        }
+        // A stray date must not make every per-day table huge.
+        if let (Some(lo), Some(hi)) = (
+            parsed.iter().map(|p| p.day).min(),
+            parsed.iter().map(|p| p.day).max(),
+        ) && hi - lo >= i64::from(MAX_DAYS)
+        {
+            return Err(LogError::Io(format!(
+                "the log spans {} days (from day {lo} to day {hi}); supportsim reads at most {MAX_DAYS}\n  = help: check the date column and its format, or split the log",
+                hi - lo + 1
+            )));
+        }
+        let Some(first) = parsed.iter().map(|p| p.day).min() else {
+            return Err(LogError::Empty(format!(
+                " ({} rows read; outcomes seen: {})\n  = help: check the [values] of the mapping",
+                out.rows,
+                out.skipped
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        // Weekday of day 0: from the dates, or from the weekday column.
+        let start_weekday = if mapping.formats.date == "day" {
+            parsed
+                .iter()
+                .find_map(|p| {
+                    p.weekday
+                        .map(|w| (w + 7 - ((p.day - first) % 7) as usize) % 7)
+                })
+                .unwrap_or(0)
+        } else {
+            // 1970-01-01 was a Thursday (3 when Monday is 0).
+            (first + 3).rem_euclid(7) as usize
+        };
+        out.start_weekday = start_weekday;
+        for p in parsed {
+            let mut day = p.day - first;
+            let mut time = p.time;
+            // An offset past midnight carries the arrival into the next day.
+            while time >= crate::duration::DAY {
+                time -= crate::duration::DAY;
+                day += 1;
+            }
+            out.contacts.push(LoggedContact {
+                day: day as u32,
+                weekday: (start_weekday + day as usize) % 7,
+                time,
+                fate: p.fate,
+                wait: p.wait,
+                handle: p.handle,
+                topic: p.topic,
+                priority: p.priority,
+                agent: p.agent,
+            });
+        }
+        for (d, start, handle, agent) in other {
+            if d >= first && d - first < i64::from(MAX_DAYS) {
+                let start = (d - first) as f64 * crate::duration::DAY + start;
+                out.other_work
+                    .entry(agent)
+                    .or_default()
+                    .push((start, start + handle));
+            }
+        }
+        Ok(out)
+    }
+}

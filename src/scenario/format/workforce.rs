@@ -1,0 +1,78 @@
+//! The workforce: `[[agents]]` and their shifts.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{CostBasis, Days, TimeOfDay};
+
+/// `[[agents]]`: a group of agents who share channels, skills and schedule rules.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentGroup {
+    /// The group.
+    pub name: String,
+    /// Agents working around the clock (1 to 1,000,000); with `shifts`, the default count of
+    /// each shift. Required without `shifts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1_000_000))]
+    pub count: Option<u32>,
+    /// Channels the group works, by name.
+    pub channels: Vec<String>,
+    /// Proficiency per skill (more than 0, at most 2), e.g. { billing = 1.0, technical = 0.7 };
+    /// handle time is divided by it; topics whose skill is missing are not served. Default:
+    /// every topic at 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills: Option<IndexMap<String, f64>>,
+    /// Chats held at once (1 to 50). Default: the largest concurrency of its chat channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 50))]
+    pub concurrency: Option<u32>,
+    /// Shift patterns. Default: around the clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shifts: Option<Vec<Shift>>,
+    /// Share of each scheduled shift spent off the floor (meetings, training, breaks), taken as
+    /// one block at a random time in the shift (0 to 0.95).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0), range(min = 0, max = 0.95))]
+    pub planned_shrinkage: Option<f64>,
+    /// Chance an agent is absent for a whole scheduled shift, drawn per agent per day (0 to
+    /// 0.95).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0), range(min = 0, max = 0.95))]
+    pub absence: Option<f64>,
+    /// 1 takes new contacts; 2 takes only what tier 1 escalates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 1), range(min = 1, max = 2))]
+    pub tier: Option<u8>,
+    /// Cost of an agent-hour (money, 0 to 1,000,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0), range(min = 0, max = 1e6))]
+    pub cost_per_hour: Option<f64>,
+    /// "scheduled": paid for every hour on shift; "handled": paid for hours busy on contacts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "scheduled"))]
+    pub cost_basis: Option<CostBasis>,
+}
+
+/// A shift pattern: agents working from `start` to `end` on the days it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    /// The days the shift starts. Default: every day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "daily"))]
+    pub days: Option<Days>,
+    /// Start, a time of day.
+    pub start: TimeOfDay,
+    /// End, a time of day (the next day's when `overnight`).
+    pub end: TimeOfDay,
+    /// Agents on this shift (1 to 1,000,000). Default: the group's `count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1_000_000))]
+    pub count: Option<u32>,
+    /// Must be true when `end` is not after `start`: the shift ends the next day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = false))]
+    pub overnight: Option<bool>,
+}
