@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::contact_log::{Fate, LogRead};
 use crate::duration::WEEKDAYS;
 use crate::fit::{self, Staffing, TopicFit};
+use crate::metrics::RepResult;
 use crate::model::{ChannelId, Model, Shift, TopicId, TraceArrival};
 use crate::report::Metric;
 
@@ -156,18 +157,15 @@ fn day_shifts(staffing: &Staffing, day: usize, slot_len: f64) -> Vec<Shift> {
         .collect()
 }
 
-/// Replays `log` through `base` (its channel 0, topics and first agent group), with the
-/// log's arrivals and the agents on duty reconstructed by [`fit::staffing`]. `topics` are the
-/// fitted topics that name each logged contact's topic in `base`. Fails when cancelled or
-/// overloaded.
-pub fn backtest(
+/// The actual figures of every day and hour of `log`, and each day's arrivals as a trace of
+/// `base`'s topics.
+fn actuals(
     log: &LogRead,
     base: &Model,
     topics: &[TopicFit],
     staffing: &Staffing,
     opts: &BacktestOptions,
-    cancel: &AtomicBool,
-) -> Result<Backtest, crate::engine::Stopped> {
+) -> (Vec<Vec<Actual>>, Vec<Vec<TraceArrival>>) {
     let days = log.contacts.iter().map(|c| c.day + 1).max().unwrap_or(0);
     let hours = 24usize;
     // Which model topic each logged contact is: by the fitted topic's name, else the model's
@@ -213,123 +211,133 @@ pub fn backtest(
             a.busy = staffing.busy[d][r].iter().sum();
         }
     }
-    let mut cells = Vec::new();
-    for d in 0..days as usize {
-        let mut trace = std::mem::take(&mut traces[d]);
-        trace.sort_by(|a, b| a.time.total_cmp(&b.time));
-        let mut m = base.clone();
-        m.days = 1;
-        m.warmup_days = 0;
-        m.interval = 3600.0;
-        m.replications = opts.replications;
-        m.seed = opts
-            .seed
-            .wrapping_add((d as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        m.demand.start_weekday = (log.start_weekday + d) % 7;
-        m.demand.weekday = [1.0; 7];
-        m.customers = None;
-        m.trace = Some(trace.into());
-        if let Some(ch) = m.channels.first_mut() {
-            ch.answer_within = opts.answer_within;
-        }
-        if let Some(g) = m.groups.first_mut() {
-            g.shifts = day_shifts(staffing, d, opts.staffing_slot);
-            g.around_the_clock = 0;
-            g.planned_shrinkage = 0.0;
-            g.absence = 0.0;
-            if g.shifts.is_empty() {
-                // No agent seen all day: a group with nobody on shift.
-                g.shifts.push(Shift {
-                    days: [true; 7],
-                    start: 0.0,
-                    end: 1.0,
-                    count: 0,
-                });
-            }
-        }
-        m.groups.truncate(1);
-        let options = crate::RunOptions {
-            cancel: Some(cancel),
-            series: true,
-            sink: None,
-        };
-        let reps = crate::run_replications(&m, &|| {}, options)?;
-        // Agent-seconds of handle time per hour (attributed to the hour of arrival) or day.
-        let talk = |r: &crate::metrics::RepResult, h: Option<usize>| -> f64 {
-            match h {
-                Some(h) => r
-                    .channel_intervals
-                    .get(h)
-                    .map_or(0.0, |row| row[0].tally.handle),
-                None => r.channels[0].handle,
-            }
-        };
-        // Per rep, per hour and for the whole day: the simulated metric.
-        let sim = |k: Metric, h: Option<usize>| -> Vec<f64> {
-            let mut v: Vec<f64> = reps
-                .iter()
-                .filter_map(|r| {
-                    let (t, st) = match h {
-                        Some(h) => (
-                            &r.channel_intervals.get(h)?[0].tally,
-                            &r.group_intervals.get(h)?[0],
-                        ),
-                        None => (&r.channels[0], &r.groups[0]),
-                    };
-                    let offered = (t.answered + t.abandoned + t.blocked) as f64;
-                    match k {
-                        Metric::AsaSeconds => {
-                            (t.answered > 0).then(|| t.wait_answered / t.answered as f64)
-                        }
-                        Metric::ServiceLevel => (offered > 0.0).then(|| t.within as f64 / offered),
-                        Metric::AbandonRate => {
-                            (offered > 0.0).then(|| t.abandoned as f64 / offered)
-                        }
-                        // Talk time only, as the log has it (after-call work is not in it).
-                        _ => (st.available > 0.0).then(|| talk(r, h) / st.available),
-                    }
-                })
-                .collect();
-            v.sort_by(f64::total_cmp);
-            v
-        };
-        let mut push = |k: Metric, h: Option<usize>, a: &Actual| {
-            let Some((value, weight)) = a.metric(k) else {
-                return;
-            };
-            let v = sim(k, h);
-            // A band needs most simulations to have the figure at all.
-            if v.len() * 2 < reps.len() {
-                return;
-            }
-            cells.push(Cell {
-                day: d as u32,
-                hour: h.map(|h| h as u32),
-                metric: k,
-                actual: value,
-                weight,
-                mean: v.iter().sum::<f64>() / v.len() as f64,
-                p05: quantile(&v, 0.05),
-                p95: quantile(&v, 0.95),
+    (actual, traces)
+}
+
+/// Day `d` of the log as a model: `base` with the day's arrivals replayed, its agents on duty
+/// as shifts of the first group, and a seed of its own.
+fn day_model(
+    base: &Model,
+    log: &LogRead,
+    staffing: &Staffing,
+    opts: &BacktestOptions,
+    d: usize,
+    mut trace: Vec<TraceArrival>,
+) -> Model {
+    trace.sort_by(|a, b| a.time.total_cmp(&b.time));
+    let mut m = base.clone();
+    m.days = 1;
+    m.warmup_days = 0;
+    m.interval = 3600.0;
+    m.replications = opts.replications;
+    m.seed = opts
+        .seed
+        .wrapping_add((d as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    m.demand.start_weekday = (log.start_weekday + d) % 7;
+    m.demand.weekday = [1.0; 7];
+    m.customers = None;
+    m.trace = Some(trace.into());
+    if let Some(ch) = m.channels.first_mut() {
+        ch.answer_within = opts.answer_within;
+    }
+    if let Some(g) = m.groups.first_mut() {
+        g.shifts = day_shifts(staffing, d, opts.staffing_slot);
+        g.around_the_clock = 0;
+        g.planned_shrinkage = 0.0;
+        g.absence = 0.0;
+        if g.shifts.is_empty() {
+            // No agent seen all day: a group with nobody on shift.
+            g.shifts.push(Shift {
+                days: [true; 7],
+                start: 0.0,
+                end: 1.0,
+                count: 0,
             });
-        };
-        let mut whole = Actual::default();
-        for (h, a) in actual[d].iter().enumerate() {
-            for k in METRICS {
-                push(k, Some(h), a);
-            }
-            whole.offered += a.offered;
-            whole.answered += a.answered;
-            whole.abandoned += a.abandoned;
-            whole.within += a.within;
-            whole.wait += a.wait;
-            whole.busy += a.busy;
-            whole.on_duty += a.on_duty;
-        }
-        for k in METRICS {
-            push(k, None, &whole);
         }
     }
+    m.groups.truncate(1);
+    m
+}
+
+/// Metric `k` in each replication, in hour `h` (or the whole day), sorted.
+fn simulated(reps: &[RepResult], k: Metric, h: Option<usize>) -> Vec<f64> {
+    // Agent-seconds of handle time per hour (attributed to the hour of arrival) or day.
+    let talk = |r: &RepResult, h: Option<usize>| -> f64 {
+        match h {
+            Some(h) => r
+                .channel_intervals
+                .get(h)
+                .map_or(0.0, |row| row[0].tally.handle),
+            None => r.channels[0].handle,
+        }
+    };
+    let mut v: Vec<f64> = reps
+        .iter()
+        .filter_map(|r| {
+            let (t, st) = match h {
+                Some(h) => (
+                    &r.channel_intervals.get(h)?[0].tally,
+                    &r.group_intervals.get(h)?[0],
+                ),
+                None => (&r.channels[0], &r.groups[0]),
+            };
+            let offered = (t.answered + t.abandoned + t.blocked) as f64;
+            match k {
+                Metric::AsaSeconds => (t.answered > 0).then(|| t.wait_answered / t.answered as f64),
+                Metric::ServiceLevel => (offered > 0.0).then(|| t.within as f64 / offered),
+                Metric::AbandonRate => (offered > 0.0).then(|| t.abandoned as f64 / offered),
+                // Talk time only, as the log has it (after-call work is not in it).
+                _ => (st.available > 0.0).then(|| talk(r, h) / st.available),
+            }
+        })
+        .collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// The cells of day `d`: each hour's and the whole day's actual figures against the
+/// simulated band.
+fn day_cells(reps: &[RepResult], d: usize, hours: &[Actual], cells: &mut Vec<Cell>) {
+    let mut push = |k: Metric, h: Option<usize>, a: &Actual| {
+        let Some((value, weight)) = a.metric(k) else {
+            return;
+        };
+        let v = simulated(reps, k, h);
+        // A band needs most simulations to have the figure at all.
+        if v.len() * 2 < reps.len() {
+            return;
+        }
+        cells.push(Cell {
+            day: d as u32,
+            hour: h.map(|h| h as u32),
+            metric: k,
+            actual: value,
+            weight,
+            mean: v.iter().sum::<f64>() / v.len() as f64,
+            p05: quantile(&v, 0.05),
+            p95: quantile(&v, 0.95),
+        });
+    };
+    let mut whole = Actual::default();
+    for (h, a) in hours.iter().enumerate() {
+        for k in METRICS {
+            push(k, Some(h), a);
+        }
+        whole.offered += a.offered;
+        whole.answered += a.answered;
+        whole.abandoned += a.abandoned;
+        whole.within += a.within;
+        whole.wait += a.wait;
+        whole.busy += a.busy;
+        whole.on_duty += a.on_duty;
+    }
+    for k in METRICS {
+        push(k, None, &whole);
+    }
+}
+
+/// Coverage, bias and MAPE of every metric, per hour and per day.
+fn scores(cells: &[Cell]) -> Vec<Score> {
     let mut scores = Vec::new();
     for level in ["hour", "day"] {
         for k in METRICS {
@@ -358,10 +366,37 @@ pub fn backtest(
             });
         }
     }
+    scores
+}
+
+/// Replays `log` through `base` (its channel 0, topics and first agent group), with the
+/// log's arrivals and the agents on duty reconstructed by [`fit::staffing`]. `topics` are the
+/// fitted topics that name each logged contact's topic in `base`. Fails when cancelled or
+/// overloaded.
+pub fn backtest(
+    log: &LogRead,
+    base: &Model,
+    topics: &[TopicFit],
+    staffing: &Staffing,
+    opts: &BacktestOptions,
+    cancel: &AtomicBool,
+) -> Result<Backtest, crate::engine::Stopped> {
+    let (actual, traces) = actuals(log, base, topics, staffing, opts);
+    let mut cells = Vec::new();
+    for (d, trace) in traces.into_iter().enumerate() {
+        let m = day_model(base, log, staffing, opts, d, trace);
+        let options = crate::RunOptions {
+            cancel: Some(cancel),
+            series: true,
+            sink: None,
+        };
+        let reps = crate::run_replications(&m, &|| {}, options)?;
+        day_cells(&reps, d, &actual[d], &mut cells);
+    }
     Ok(Backtest {
+        scores: scores(&cells),
         cells,
-        scores,
-        days,
+        days: actual.len() as u32,
         start_weekday: log.start_weekday,
         contacts: log.contacts.len(),
         replications: opts.replications,

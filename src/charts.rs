@@ -123,6 +123,14 @@ fn occupancy_series(groups: &[GroupIntervalRow], name: &str, k: usize) -> (Vec<f
     bucket(&x, &b, k)
 }
 
+/// How a run's time charts are drawn: points per bucket, the words for them, day 0's weekday.
+struct Scale<'m> {
+    model: &'m Model,
+    k: usize,
+    per: &'static str,
+    sw: usize,
+}
+
 /// Every chart of a run.
 pub fn charts(
     model: &Model,
@@ -131,11 +139,28 @@ pub fn charts(
     days: &[DayRow],
     frt_distribution: &[(String, Vec<f64>)],
 ) -> Vec<NamedChart> {
-    let mut out = Vec::new();
     let (k, per) = resolution(model);
-    let sw = model.demand.start_weekday;
+    let c = Scale {
+        model,
+        k,
+        per,
+        sw: model.demand.start_weekday,
+    };
+    let mut out = Vec::new();
+    wait_charts(&c, rows, &mut out);
+    service_level_chart(&c, rows, &mut out);
+    backlog_charts(&c, rows, &mut out);
+    occupancy_chart(&c, groups, &mut out);
+    daily_charts(&c, days, &mut out);
+    distribution_chart(frt_distribution, &mut out);
+    out
+}
+
+/// The wait to first answer of each channel: median and 90th percentile against the target.
+fn wait_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>) {
+    let (k, per, sw) = (c.k, c.per, c.sw);
     // Wait to first answer, per channel.
-    for (ci, ch) in model.channels.iter().enumerate() {
+    for (ci, ch) in c.model.channels.iter().enumerate() {
         let (x, p50) = channel_series(rows, &ch.name, Metric::FrtP50Seconds, false, k);
         let (_, p90) = channel_series(rows, &ch.name, Metric::FrtP90Seconds, false, k);
         let mut median = line("median wait", &p50, ci, false);
@@ -168,12 +193,16 @@ pub fn charts(
             }),
         });
     }
+}
 
+/// Service level per channel against its target.
+fn service_level_chart(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>) {
+    let (k, per, sw) = (c.k, c.per, c.sw);
     // Service level per channel.
     let mut lines = Vec::new();
     let mut targets = Vec::new();
     let mut x_sl = Vec::new();
-    for (ci, ch) in model.channels.iter().enumerate() {
+    for (ci, ch) in c.model.channels.iter().enumerate() {
         let (x, b) = channel_series(rows, &ch.name, Metric::ServiceLevel, true, k);
         x_sl = x;
         lines.push(line(
@@ -207,9 +236,14 @@ pub fn charts(
             x_label: None,
         }),
     });
+}
 
+/// The backlog of written channels and the age of their oldest ticket.
+fn backlog_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>) {
+    let (k, sw) = (c.k, c.sw);
     // Backlog of written channels.
-    let written: Vec<(usize, &crate::model::Channel)> = model
+    let written: Vec<(usize, &crate::model::Channel)> = c
+        .model
         .channels
         .iter()
         .enumerate()
@@ -253,11 +287,15 @@ pub fn charts(
             }),
         });
     }
+}
 
+/// Occupancy per agent group.
+fn occupancy_chart(c: &Scale<'_>, groups: &[GroupIntervalRow], out: &mut Vec<NamedChart>) {
+    let (k, per, sw) = (c.k, c.per, c.sw);
     // Occupancy per agent group.
     let mut occ = Vec::new();
     let mut xo = Vec::new();
-    for (gi, g) in model.groups.iter().enumerate() {
+    for (gi, g) in c.model.groups.iter().enumerate() {
         let (x, b) = occupancy_series(groups, &g.name, k);
         xo = x;
         occ.push(line(&g.name, &b, gi, true));
@@ -279,7 +317,11 @@ pub fn charts(
             x_label: None,
         }),
     });
+}
 
+/// Satisfaction and customers, per day.
+fn daily_charts(c: &Scale<'_>, days: &[DayRow], out: &mut Vec<NamedChart>) {
+    let sw = c.sw;
     // Satisfaction and customers, per day.
     let xd: Vec<f64> = days.iter().map(|d| f64::from(d.day)).collect();
     if days.iter().any(|d| d.csat.mean.is_some()) {
@@ -298,7 +340,7 @@ pub fn charts(
             }),
         });
     }
-    if model.customers.is_some() {
+    if c.model.customers.is_some() {
         let b: Vec<Band> = days.iter().map(|d| d.active_customers).collect();
         out.push(NamedChart {
             name: "customers".into(),
@@ -314,7 +356,10 @@ pub fn charts(
             }),
         });
     }
+}
 
+/// The distribution of the wait to first answer, over the buckets some channel uses.
+fn distribution_chart(frt_distribution: &[(String, Vec<f64>)], out: &mut Vec<NamedChart>) {
     // Distribution of the wait to first answer.
     let used: Vec<usize> = (0..FRT_BUCKETS.len())
         .filter(|i| {
@@ -341,7 +386,6 @@ pub fn charts(
             }),
         });
     }
-    out
 }
 
 /// A file-name-safe version of a scenario name.

@@ -429,6 +429,46 @@ struct BacktestReport<'a> {
     scores: &'a [supportsim::backtest::Score],
 }
 
+/// The backtest's scores as a table.
+fn scores_table(scores: &[supportsim::backtest::Score]) -> String {
+    let rows: Vec<Vec<String>> = scores
+        .iter()
+        .map(|s| {
+            let pct = matches!(
+                s.metric,
+                Metric::ServiceLevel | Metric::AbandonRate | Metric::Occupancy
+            );
+            vec![
+                s.metric.to_string(),
+                format!("per {}", s.level),
+                s.cells.to_string(),
+                format!("{:.1}%", 100.0 * s.coverage),
+                if pct {
+                    format!("{:+.1} pts", 100.0 * s.bias)
+                } else {
+                    format!("{:+.1}s", s.bias)
+                },
+                s.mape
+                    .map_or("—".to_string(), |m| format!("{:.1}%", 100.0 * m)),
+            ]
+        })
+        .collect();
+    let mut out = String::new();
+    supportsim::export::render_table(
+        &mut out,
+        &[
+            "metric",
+            "level",
+            "figures",
+            "inside 90% band",
+            "bias (sim − actual)",
+            "MAPE",
+        ],
+        &rows,
+    );
+    out
+}
+
 pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     let answer_within = flag_duration("answer-within", &args.answer_within)?;
     let session_gap = flag_duration("session-gap", &args.session_gap)?;
@@ -506,42 +546,7 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         writeln!(stdout).context("writing to standard output")?;
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = result
-        .scores
-        .iter()
-        .map(|s| {
-            let pct = matches!(
-                s.metric,
-                Metric::ServiceLevel | Metric::AbandonRate | Metric::Occupancy
-            );
-            vec![
-                s.metric.to_string(),
-                format!("per {}", s.level),
-                s.cells.to_string(),
-                format!("{:.1}%", 100.0 * s.coverage),
-                if pct {
-                    format!("{:+.1} pts", 100.0 * s.bias)
-                } else {
-                    format!("{:+.1}s", s.bias)
-                },
-                s.mape
-                    .map_or("—".to_string(), |m| format!("{:.1}%", 100.0 * m)),
-            ]
-        })
-        .collect();
-    let mut out = String::new();
-    supportsim::export::render_table(
-        &mut out,
-        &[
-            "metric",
-            "level",
-            "figures",
-            "inside 90% band",
-            "bias (sim − actual)",
-            "MAPE",
-        ],
-        &rows,
-    );
+    let out = scores_table(&result.scores);
     writeln!(
         stdout,
         "backtest of {}: {} days, {} contacts, {} simulations of each day",

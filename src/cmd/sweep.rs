@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+use supportsim::model::Model;
 use supportsim::scenario::{self, LoadError, format};
+use supportsim::sweep::{self, Point, Setting};
 use supportsim::{charts, plot, report};
 
 use super::{
@@ -71,7 +73,6 @@ fn typed_document(path: &std::path::Path) -> Result<toml::Table, Failure> {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
-    use supportsim::sweep::{self, Point};
     check_out(args.out.as_ref())?;
     let o = &args.overrides;
     let base = prepared(&args.scenario, o.replications, o.seed, o.days)?;
@@ -86,46 +87,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .map(|t| sweep::parse_setting(t))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| flag_error(e.to_string()))?;
-    let doc = typed_document(&args.scenario)?;
-    // The grid, first setting varying slowest.
-    let mut grid: Vec<Vec<Point>> = vec![vec![]];
-    for s in &settings {
-        grid = grid
-            .into_iter()
-            .flat_map(|prefix| {
-                s.points.iter().map(move |p| {
-                    let mut v = prefix.clone();
-                    v.push(p.clone());
-                    v
-                })
-            })
-            .collect();
-    }
+    let grid = grid(&settings);
     // Build and check every point before running any.
-    let mut models = Vec::new();
-    for values in &grid {
-        let mut d = doc.clone();
-        let mut label = Vec::new();
-        for (s, v) in settings.iter().zip(values) {
-            sweep::set(&mut d, &s.path, v).map_err(|e| flag_error(e.to_string()))?;
-            label.push(format!("{}={}", s.path_text, v.text));
-        }
-        let file = format!("{} with {}", args.scenario.display(), label.join(", "));
-        let point: format::ScenarioFile = toml::Value::Table(d)
-            .try_into()
-            .map_err(|e: toml::de::Error| flag_error(format!("{file}: {}", e.message())))?;
-        let text = format::to_toml(&point, &[], &[]).context("writing the swept scenario")?;
-        let mut m = match scenario::parse(&file, &text, &base.name) {
-            Ok(l) => l.model,
-            Err(LoadError::Invalid(r)) => return Err(Failure::input(anyhow::anyhow!(r.render()))),
-            Err(e) => return Err(Failure::input(anyhow::anyhow!("error: {e}"))),
-        };
-        m.replications = base.replications;
-        m.seed = base.seed;
-        m.days = base.days;
-        models.push(m);
-    }
-    let default_metrics = {
+    let models = models(args, &base, &settings, &grid)?;
+    let metrics = if args.metrics.is_empty() {
         let mut v: Vec<String> = [
             "service_level",
             "asa_seconds",
@@ -142,9 +107,6 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
                 .map(|c| format!("{}.service_level", c.name)),
         );
         v
-    };
-    let metrics = if args.metrics.is_empty() {
-        default_metrics
     } else {
         args.metrics.clone()
     };
@@ -166,52 +128,14 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             "no metric `{bad}`: give a key such as service_level (overall) or NAME.service_level for a channel, topic or agent group"
         )));
     }
-
-    // Results as JSON and CSV.
-    let json = serde_json::json!({
-        "schema": "supportsim.sweep/1",
-        "scenario": args.scenario.display().to_string(),
-        "seed": base.seed,
-        "replications": base.replications,
-        "sets": settings.iter().map(|s| serde_json::json!({
-            "path": s.path_text,
-            "values": s.points.iter().map(|p| p.text.clone()).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "points": points.iter().map(|p| serde_json::json!({
-            "values": settings.iter().zip(&p.values).map(|(s, v)| (s.path_text.clone(), serde_json::Value::String(v.text.clone()))).collect::<serde_json::Map<_, _>>(),
-            "metrics": metrics.iter().map(|k| (k.clone(), serde_json::to_value(find_metric(&p.summary, k)).unwrap_or(serde_json::Value::Null))).collect::<serde_json::Map<_, _>>(),
-        })).collect::<Vec<_>>(),
-    });
-    let num = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
-    let mut header: Vec<String> = settings.iter().map(|s| s.path_text.clone()).collect();
-    for k in &metrics {
-        header.extend([
-            format!("{k}_mean"),
-            format!("{k}_ci_low"),
-            format!("{k}_ci_high"),
-        ]);
-    }
-    let mut rows = vec![header];
-    for p in &points {
-        let mut row: Vec<String> = p.values.iter().map(|v| v.text.clone()).collect();
-        for k in &metrics {
-            let st = find_metric(&p.summary, k);
-            row.extend([
-                num(st.and_then(|s| s.mean)),
-                num(st.and_then(|s| s.ci_low)),
-                num(st.and_then(|s| s.ci_high)),
-            ]);
-        }
-        rows.push(row);
-    }
-    let csv_text = csv_bytes(&rows)?;
+    let json = json(args, &base, &settings, &points, &metrics);
     if let Some(dir) = &args.out {
         let mut files: Vec<(String, Vec<u8>)> = vec![
             (
                 "sweep.json".into(),
                 serde_json::to_vec_pretty(&json).context("rendering sweep.json")?,
             ),
-            ("sweep.csv".into(), csv_text),
+            ("sweep.csv".into(), csv(&settings, &points, &metrics)?),
         ];
         for k in &metrics {
             let chart = sweep_chart(&settings, &points, k);
@@ -229,50 +153,164 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         serde_json::to_writer_pretty(&mut out, &json).context("writing to standard output")?;
         writeln!(out).context("writing to standard output")?;
     } else {
-        writeln!(
-            out,
-            "{} — every point on the same {} replications (seed {}); means ± 95% interval half-width\n",
-            base.name, base.replications, base.seed
-        )
-        .context("writing to standard output")?;
-        let mut header: Vec<String> = settings.iter().map(|s| s.path_text.clone()).collect();
-        header.extend(metrics.iter().cloned());
-        let rows: Vec<Vec<String>> = points
-            .iter()
-            .map(|p| {
-                let mut r: Vec<String> = p.values.iter().map(|v| v.text.clone()).collect();
-                for k in &metrics {
-                    r.push(match find_metric(&p.summary, k) {
-                        Some(st) => match (st.mean, st.half_width()) {
-                            (Some(m), Some(h)) => format!("{} ± {}", short(m), short(h)),
-                            (Some(m), None) => short(m),
-                            _ => "—".into(),
-                        },
-                        None => "—".into(),
-                    });
-                }
-                r
-            })
-            .collect();
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| {
-                rows.iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([header[i].chars().count()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for r in std::iter::once(&header).chain(rows.iter()) {
-            let line: Vec<String> = r
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("{c:>w$}", w = widths[i]))
-                .collect();
-            writeln!(out, "{}", line.join("  ")).context("writing to standard output")?;
-        }
+        write!(out, "{}", table(&base, &settings, &points, &metrics))
+            .context("writing to standard output")?;
     }
     Ok(())
+}
+
+/// The grid of values, the first setting varying slowest.
+fn grid(settings: &[Setting]) -> Vec<Vec<Point>> {
+    let mut grid: Vec<Vec<Point>> = vec![vec![]];
+    for s in settings {
+        grid = grid
+            .into_iter()
+            .flat_map(|prefix| {
+                s.points.iter().map(move |p| {
+                    let mut v = prefix.clone();
+                    v.push(p.clone());
+                    v
+                })
+            })
+            .collect();
+    }
+    grid
+}
+
+/// The model of every point of the grid: the scenario's typed document with the point's
+/// values set, checked against the format and read like any scenario.
+fn models(
+    args: &SweepArgs,
+    base: &Model,
+    settings: &[Setting],
+    grid: &[Vec<Point>],
+) -> Result<Vec<Model>, Failure> {
+    let doc = typed_document(&args.scenario)?;
+    let mut models = Vec::new();
+    for values in grid {
+        let mut d = doc.clone();
+        let mut label = Vec::new();
+        for (s, v) in settings.iter().zip(values) {
+            sweep::set(&mut d, &s.path, v).map_err(|e| flag_error(e.to_string()))?;
+            label.push(format!("{}={}", s.path_text, v.text));
+        }
+        let file = format!("{} with {}", args.scenario.display(), label.join(", "));
+        let point: format::ScenarioFile = toml::Value::Table(d)
+            .try_into()
+            .map_err(|e: toml::de::Error| flag_error(format!("{file}: {}", e.message())))?;
+        let text = format::to_toml(&point, &[], &[]).context("writing the swept scenario")?;
+        let mut m = match scenario::parse(&file, &text, &base.name) {
+            Ok(l) => l.model,
+            Err(LoadError::Invalid(r)) => return Err(Failure::input(anyhow::anyhow!(r.render()))),
+            Err(e) => return Err(Failure::input(anyhow::anyhow!("error: {e}"))),
+        };
+        m.replications = base.replications;
+        m.seed = base.seed;
+        m.days = base.days;
+        models.push(m);
+    }
+    Ok(models)
+}
+
+/// `sweep.json` (schema `supportsim.sweep/1`).
+fn json(
+    args: &SweepArgs,
+    base: &Model,
+    settings: &[Setting],
+    points: &[SweepPoint],
+    metrics: &[String],
+) -> serde_json::Value {
+    serde_json::json!({
+        "schema": "supportsim.sweep/1",
+        "scenario": args.scenario.display().to_string(),
+        "seed": base.seed,
+        "replications": base.replications,
+        "sets": settings.iter().map(|s| serde_json::json!({
+            "path": s.path_text,
+            "values": s.points.iter().map(|p| p.text.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "points": points.iter().map(|p| serde_json::json!({
+            "values": settings.iter().zip(&p.values).map(|(s, v)| (s.path_text.clone(), serde_json::Value::String(v.text.clone()))).collect::<serde_json::Map<_, _>>(),
+            "metrics": metrics.iter().map(|k| (k.clone(), serde_json::to_value(find_metric(&p.summary, k)).unwrap_or(serde_json::Value::Null))).collect::<serde_json::Map<_, _>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `sweep.csv`: the values of each point, then each metric's mean and 95% interval.
+fn csv(
+    settings: &[Setting],
+    points: &[SweepPoint],
+    metrics: &[String],
+) -> Result<Vec<u8>, Failure> {
+    let num = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
+    let mut header: Vec<String> = settings.iter().map(|s| s.path_text.clone()).collect();
+    for k in metrics {
+        header.extend([
+            format!("{k}_mean"),
+            format!("{k}_ci_low"),
+            format!("{k}_ci_high"),
+        ]);
+    }
+    let mut rows = vec![header];
+    for p in points {
+        let mut row: Vec<String> = p.values.iter().map(|v| v.text.clone()).collect();
+        for k in metrics {
+            let st = find_metric(&p.summary, k);
+            row.extend([
+                num(st.and_then(|s| s.mean)),
+                num(st.and_then(|s| s.ci_low)),
+                num(st.and_then(|s| s.ci_high)),
+            ]);
+        }
+        rows.push(row);
+    }
+    csv_bytes(&rows)
+}
+
+/// The table: one row per point, one column per metric (mean ± 95% half-width).
+fn table(base: &Model, settings: &[Setting], points: &[SweepPoint], metrics: &[String]) -> String {
+    let mut out = format!(
+        "{} — every point on the same {} replications (seed {}); means ± 95% interval half-width\n\n",
+        base.name, base.replications, base.seed
+    );
+    let mut header: Vec<String> = settings.iter().map(|s| s.path_text.clone()).collect();
+    header.extend(metrics.iter().cloned());
+    let rows: Vec<Vec<String>> = points
+        .iter()
+        .map(|p| {
+            let mut r: Vec<String> = p.values.iter().map(|v| v.text.clone()).collect();
+            for k in metrics {
+                r.push(match find_metric(&p.summary, k) {
+                    Some(st) => match (st.mean, st.half_width()) {
+                        (Some(m), Some(h)) => format!("{} ± {}", short(m), short(h)),
+                        (Some(m), None) => short(m),
+                        _ => "—".into(),
+                    },
+                    None => "—".into(),
+                });
+            }
+            r
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for r in std::iter::once(&header).chain(rows.iter()) {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:>w$}", w = widths[i]))
+            .collect();
+        out.push_str(&line.join("  "));
+        out.push('\n');
+    }
+    out
 }
 
 /// A number for a sweep table: shares as they are (0–1), others rounded sensibly.

@@ -92,7 +92,6 @@ pub fn render_table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 /// Renders the summary as text tables for a terminal.
 pub fn render_table_text(s: &Summary) -> String {
     let mut out = String::new();
-    let stat_days = f64::from(s.days - s.warmup_days);
     out.push_str(&format!(
         "{} — {} replication{} × {} day{} ({} warm-up), seed {}\n",
         s.scenario.name,
@@ -104,7 +103,15 @@ pub fn render_table_text(s: &Summary) -> String {
         s.seed
     ));
     out.push_str("Means across replications ± half-width of the 95% confidence interval.\n\n");
+    channel_table(s, &mut out);
+    topic_table(s, &mut out);
+    agent_table(s, &mut out);
+    overall_lines(s, &mut out);
+    out
+}
 
+/// One row per channel.
+fn channel_table(s: &Summary, out: &mut String) {
     let rows: Vec<Vec<String>> = s
         .channels
         .0
@@ -134,7 +141,7 @@ pub fn render_table_text(s: &Summary) -> String {
         })
         .collect();
     render_table(
-        &mut out,
+        out,
         &[
             "channel",
             "offered/day",
@@ -148,7 +155,10 @@ pub fn render_table_text(s: &Summary) -> String {
         &rows,
     );
     out.push('\n');
+}
 
+/// One row per topic, when there are several.
+fn topic_table(s: &Summary, out: &mut String) {
     if s.topics.0.len() > 1 {
         let rows: Vec<Vec<String>> = s
             .topics
@@ -166,7 +176,7 @@ pub fn render_table_text(s: &Summary) -> String {
             })
             .collect();
         render_table(
-            &mut out,
+            out,
             &[
                 "topic",
                 "offered/day",
@@ -179,7 +189,11 @@ pub fn render_table_text(s: &Summary) -> String {
         );
         out.push('\n');
     }
+}
 
+/// One row per agent group.
+fn agent_table(s: &Summary, out: &mut String) {
+    let stat_days = f64::from(s.days - s.warmup_days);
     let rows: Vec<Vec<String>> = s
         .agents
         .0
@@ -202,7 +216,7 @@ pub fn render_table_text(s: &Summary) -> String {
         })
         .collect();
     render_table(
-        &mut out,
+        out,
         &[
             "agents",
             "headcount",
@@ -214,6 +228,10 @@ pub fn render_table_text(s: &Summary) -> String {
         &rows,
     );
     out.push('\n');
+}
+
+/// The whole operation: contacts, experience, automation, customers and money.
+fn overall_lines(s: &Summary, out: &mut String) {
     let o = &s.overall;
     out.push_str(&format!(
         "overall: {} contacts/day, service level {}, ASA {}, abandoned {}, occupancy {}\n",
@@ -274,5 +292,4 @@ pub fn render_table_text(s: &Summary) -> String {
             cell(o, Metric::NetCost, Unit::Count),
         ));
     }
-    out
 }

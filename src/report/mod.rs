@@ -192,8 +192,49 @@ pub struct Summary {
 /// Builds the summary of replications `reps` (in replication order) of `model`.
 pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
     let stat_days = f64::from(model.days - model.warmup_days);
+    let (channels, settings) = channel_metrics(model, reps, stat_days);
+    let mut topics = Vec::new();
+    for (t, topic) in model.topics.iter().enumerate() {
+        let mut m = Metrics::default();
+        let tallies: Vec<&Tally> = reps.iter().map(|r| &r.topics[t]).collect();
+        let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.topic_frt[t]).collect();
+        contact_metrics(&mut m, &tallies, &frt, stat_days);
+        topics.push((topic.name.clone(), m));
+    }
+    Summary {
+        schema: SCHEMA,
+        scenario: ScenarioRef {
+            name: model.name.clone(),
+            file: file.to_string(),
+        },
+        seed: model.seed,
+        replications: reps.len() as u32,
+        days: model.days,
+        warmup_days: model.warmup_days,
+        interval_minutes: (model.interval / 60.0).round() as u32,
+        channels: Named(channels),
+        topics: Named(topics),
+        agents: Named(group_metrics(model, reps)),
+        overall: overall_metrics(model, reps, stat_days),
+        channel_settings: Named(settings),
+    }
+}
+
+/// Each channel's settings, by name.
+type ChannelSettingsList = Vec<(String, ChannelSettings)>;
+
+/// Each channel's metrics (contacts, backlog, bot cost) and settings.
+fn channel_metrics(
+    model: &Model,
+    reps: &[RepResult],
+    stat_days: f64,
+) -> (Vec<(String, Metrics)>, ChannelSettingsList) {
     let mut channels = Vec::new();
     let mut settings = Vec::new();
+    let per_conversation = model
+        .automation
+        .as_ref()
+        .map_or(0.0, |a| a.cost_per_conversation);
     for (c, ch) in model.channels.iter().enumerate() {
         let mut m = Metrics::default();
         let tallies: Vec<&Tally> = reps.iter().map(|r| &r.channels[c]).collect();
@@ -228,42 +269,6 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
             },
         ));
     }
-    let mut topics = Vec::new();
-    for (t, topic) in model.topics.iter().enumerate() {
-        let mut m = Metrics::default();
-        let tallies: Vec<&Tally> = reps.iter().map(|r| &r.topics[t]).collect();
-        let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.topic_frt[t]).collect();
-        contact_metrics(&mut m, &tallies, &frt, stat_days);
-        topics.push((topic.name.clone(), m));
-    }
-    let months = stat_days / MONTH_DAYS;
-    let agent_cost: Vec<f64> = reps
-        .iter()
-        .map(|r| {
-            model
-                .groups
-                .iter()
-                .zip(&r.groups)
-                .map(|(g, s)| group_cost(g, s))
-                .sum()
-        })
-        .collect();
-    let fixed_automation = model.automation.as_ref().map_or(0.0, |a| a.monthly_cost)
-        + model
-            .knowledge_base
-            .as_ref()
-            .map_or(0.0, |k| k.monthly_cost);
-    let per_conversation = model
-        .automation
-        .as_ref()
-        .map_or(0.0, |a| a.cost_per_conversation);
-    let automation_cost: Vec<f64> = reps
-        .iter()
-        .map(|r| {
-            let conversations: u64 = r.channels.iter().map(|c| c.bot_conversations).sum();
-            fixed_automation * months + per_conversation * conversations as f64
-        })
-        .collect();
     for (c, (_, m)) in channels.iter_mut().enumerate() {
         m.push(
             Metric::AutomationCost,
@@ -272,6 +277,11 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
                 .collect(),
         );
     }
+    (channels, settings)
+}
+
+/// Each agent group's metrics: headcount, agent time, handled contacts, waits, cost.
+fn group_metrics(model: &Model, reps: &[RepResult]) -> Vec<(String, Metrics)> {
     let mut agents = Vec::new();
     for (g, group) in model.groups.iter().enumerate() {
         let mut m = Metrics::default();
@@ -310,6 +320,39 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
         );
         agents.push((group.name.clone(), m));
     }
+    agents
+}
+
+/// The whole operation: every channel's contacts together, agent time, customers and money.
+fn overall_metrics(model: &Model, reps: &[RepResult], stat_days: f64) -> Metrics {
+    let months = stat_days / MONTH_DAYS;
+    let agent_cost: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            model
+                .groups
+                .iter()
+                .zip(&r.groups)
+                .map(|(g, s)| group_cost(g, s))
+                .sum()
+        })
+        .collect();
+    let fixed_automation = model.automation.as_ref().map_or(0.0, |a| a.monthly_cost)
+        + model
+            .knowledge_base
+            .as_ref()
+            .map_or(0.0, |k| k.monthly_cost);
+    let per_conversation = model
+        .automation
+        .as_ref()
+        .map_or(0.0, |a| a.cost_per_conversation);
+    let automation_cost: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            let conversations: u64 = r.channels.iter().map(|c| c.bot_conversations).sum();
+            fixed_automation * months + per_conversation * conversations as f64
+        })
+        .collect();
     let mut overall = Metrics::default();
     let totals: Vec<Tally> = reps
         .iter()
@@ -347,21 +390,5 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
         staff.iter().map(|x| Some(x.scheduled / 3600.0)).collect(),
     );
     money_metrics(&mut overall, reps, &totals, &agent_cost, &automation_cost);
-    Summary {
-        schema: SCHEMA,
-        scenario: ScenarioRef {
-            name: model.name.clone(),
-            file: file.to_string(),
-        },
-        seed: model.seed,
-        replications: reps.len() as u32,
-        days: model.days,
-        warmup_days: model.warmup_days,
-        interval_minutes: (model.interval / 60.0).round() as u32,
-        channels: Named(channels),
-        topics: Named(topics),
-        agents: Named(agents),
-        overall,
-        channel_settings: Named(settings),
-    }
+    overall
 }

@@ -11,15 +11,6 @@ pub fn warnings(
     rows: &[IntervalRow],
     groups: &[GroupIntervalRow],
 ) -> Vec<String> {
-    const WEEKDAY_NAMES: [&str; 7] = [
-        "Mondays",
-        "Tuesdays",
-        "Wednesdays",
-        "Thursdays",
-        "Fridays",
-        "Saturdays",
-        "Sundays",
-    ];
     let mut out = Vec::new();
     let week = 7.0 * crate::duration::DAY;
     for ch in &model.channels {
@@ -89,6 +80,32 @@ pub fn warnings(
             ));
         }
     }
+    occupancy(model, groups, &mut out);
+    let open: f64 = summary
+        .channels
+        .0
+        .iter()
+        .filter_map(|(_, m)| m.get(Metric::OpenAtEnd).and_then(|s| s.mean))
+        .sum();
+    if open >= 1.0 {
+        out.push(format!(
+            "{open:.0} contacts are still waiting when the simulation ends."
+        ));
+    }
+    out
+}
+
+/// Groups whose occupancy is above 90% on some weekday.
+fn occupancy(model: &Model, groups: &[GroupIntervalRow], out: &mut Vec<String>) {
+    const WEEKDAY_NAMES: [&str; 7] = [
+        "Mondays",
+        "Tuesdays",
+        "Wednesdays",
+        "Thursdays",
+        "Fridays",
+        "Saturdays",
+        "Sundays",
+    ];
     for g in &model.groups {
         let mut by_day = [(0.0, 0.0); 7];
         for r in groups.iter().filter(|r| r.group == g.name) {
@@ -119,16 +136,4 @@ pub fn warnings(
             ));
         }
     }
-    let open: f64 = summary
-        .channels
-        .0
-        .iter()
-        .filter_map(|(_, m)| m.get(Metric::OpenAtEnd).and_then(|s| s.mean))
-        .sum();
-    if open >= 1.0 {
-        out.push(format!(
-            "{open:.0} contacts are still waiting when the simulation ends."
-        ));
-    }
-    out
 }

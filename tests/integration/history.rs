@@ -47,6 +47,41 @@ fn covers(what: &str, est: f64, se: f64, truth: f64, k: f64) {
     );
 }
 
+/// The arrival profile, interval by interval: the mean count of each weekday's half-hours
+/// against the scenario's expectation (3000 a day of weekday weights `weights`).
+fn arrival_profile_is_recovered(fit: &serde_json::Value, weights: &[f64; 7]) {
+    // With four days per weekday the standard error has
+    // three degrees of freedom: t(0.995, 3) = 5.84 gives a 99% interval per cell.
+    let model = supportsim::scenario::load(&root().join("tests/data/round-trip.toml"))
+        .expect("scenario")
+        .model;
+    let (mut inside, mut cells) = (0, 0);
+    for (wd, d) in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .enumerate()
+    {
+        let profile = fit["profile"][d].as_array().expect("profile");
+        let shape = &model.channels[0].intraday[wd];
+        let per_slot = shape.len() / profile.len();
+        for (s, cell) in profile.iter().enumerate() {
+            let w: f64 = shape[s * per_slot..(s + 1) * per_slot].iter().sum();
+            let expected = 3000.0 * weights[wd] * w;
+            if expected < 1.0 {
+                continue;
+            }
+            cells += 1;
+            let (est, se) = (num(cell, &["value"]), num(cell, &["se"]));
+            if (est - expected).abs() <= 5.84 * se.max(1e-9) {
+                inside += 1;
+            }
+        }
+    }
+    assert!(
+        f64::from(inside) >= 0.97 * f64::from(cells),
+        "arrival profile: {inside} of {cells} intervals within their 99% interval"
+    );
+}
+
 #[test]
 fn a_log_written_by_run_is_fitted_back_to_its_scenario() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -85,37 +120,7 @@ fn a_log_written_by_run_is_fitted_back_to_its_scenario() {
             4.0,
         );
     }
-    // The arrival profile, interval by interval: the mean count of each weekday's half-hours
-    // against the scenario's expectation. With four days per weekday the standard error has
-    // three degrees of freedom: t(0.995, 3) = 5.84 gives a 99% interval per cell.
-    let model = supportsim::scenario::load(&root().join("tests/data/round-trip.toml"))
-        .expect("scenario")
-        .model;
-    let (mut inside, mut cells) = (0, 0);
-    for (wd, d) in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .iter()
-        .enumerate()
-    {
-        let profile = fit["profile"][d].as_array().expect("profile");
-        let shape = &model.channels[0].intraday[wd];
-        let per_slot = shape.len() / profile.len();
-        for (s, cell) in profile.iter().enumerate() {
-            let w: f64 = shape[s * per_slot..(s + 1) * per_slot].iter().sum();
-            let expected = 3000.0 * weights[wd] * w;
-            if expected < 1.0 {
-                continue;
-            }
-            cells += 1;
-            let (est, se) = (num(cell, &["value"]), num(cell, &["se"]));
-            if (est - expected).abs() <= 5.84 * se.max(1e-9) {
-                inside += 1;
-            }
-        }
-    }
-    assert!(
-        f64::from(inside) >= 0.97 * f64::from(cells),
-        "arrival profile: {inside} of {cells} intervals within their 99% interval"
-    );
+    arrival_profile_is_recovered(&fit, &weights);
     // Topics, and handle time per topic by maximum likelihood with the right family.
     let topics = fit["topics"].as_array().expect("topics");
     let topic = |name: &str| {

@@ -11,6 +11,8 @@ mod experience;
 mod format;
 mod hardness;
 mod history;
+mod house;
+mod outputs;
 mod properties;
 mod staff;
 mod sweep;

@@ -28,3 +28,25 @@ pub fn run_file(path: &std::path::Path) -> (supportsim::model::Model, Summary) {
     let summary = supportsim::report::summarize(&loaded.model, &path.display().to_string(), &reps);
     (loaded.model, summary)
 }
+
+/// The supportsim binary, run from the repository root.
+pub fn supportsim() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("supportsim").expect("binary");
+    c.current_dir(root());
+    c
+}
+
+/// Runs supportsim with `args` on `threads` threads; its standard output (it must succeed).
+pub fn run_json(args: &[&str], threads: &str) -> Vec<u8> {
+    let out = supportsim()
+        .env("RAYON_NUM_THREADS", threads)
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
