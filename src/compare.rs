@@ -167,7 +167,7 @@ fn show(x: f64, k: Kind, signed: bool) -> String {
         Kind::Seconds => format!("{sign}{}", format_duration(a)),
         Kind::Count => format!(
             "{sign}{}",
-            crate::export::group_thousands(if a >= 100.0 { a.round() } else { a })
+            crate::numbers::group_thousands(if a >= 100.0 { a.round() } else { a })
         ),
     }
 }

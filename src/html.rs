@@ -60,7 +60,7 @@ fn value(x: f64, f: Fmt) -> String {
 }
 
 fn thousands(x: f64) -> String {
-    crate::export::group_thousands(x.round())
+    crate::numbers::group_thousands(x.round())
 }
 
 /// "12.3% (11.9–12.7%)" or "—".

@@ -53,6 +53,7 @@ pub mod html;
 pub mod metrics;
 pub mod mle;
 pub mod model;
+pub mod numbers;
 pub mod plot;
 pub mod queueing;
 pub mod report;

@@ -11,10 +11,11 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Gamma};
 
 use super::event::Kind;
+use super::journey::attributes;
 use super::observe::ContactOutcome;
 use super::{Contact, Engine};
 use crate::duration::DAY;
-use crate::model::{ChannelKind, Model};
+use crate::model::Model;
 use crate::rng::{self, DrawKey, Purpose, Rng, Stream};
 
 pub(super) struct ArrivalGen {
@@ -50,24 +51,6 @@ pub(super) struct SurgeGen {
     seg_end: f64,
     rate: f64,
     t: f64,
-}
-
-/// A customer's handle time and patience on channel `c` about topic `t`, seconds: the topic's
-/// own distributions where it has them, else the channel's (× the topic's handle-time factor).
-/// Async contacts never abandon, whatever their topic says.
-pub(super) fn attributes(m: &Model, c: usize, t: usize, rng: &mut Rng) -> (f64, f64) {
-    let ch = &m.channels[c];
-    let topic = &m.topics[t];
-    let handle = match &topic.handle_time {
-        Some(d) => d.sample(rng),
-        None => ch.handle_time.sample(rng) * topic.handle_time_factor,
-    };
-    let patience = match (&topic.patience, &ch.patience) {
-        (Some(p), _) if ch.kind != ChannelKind::Async => p.sample(rng),
-        (_, Some(p)) => p.sample(rng),
-        _ => f64::INFINITY,
-    };
-    (handle, patience)
 }
 
 /// What a replication's arrivals start from: per-day factors, one generator per channel, the

@@ -7,15 +7,13 @@
 
 use rand_distr::{Binomial, Distribution, Poisson};
 
-use super::arrivals::attributes;
 use super::event::Kind;
 use super::observe::ContactOutcome;
-use super::{Contact, Engine, State};
+use super::{Contact, Decision, Engine, Sat, State};
 use crate::duration::DAY;
 use crate::experience::{BadExperience, Churn, Outcome, Satisfaction};
-use crate::metrics::Tally;
-use crate::model::{ChannelKind, MONTH_DAYS};
-use crate::rng::{DrawKey, Purpose};
+use crate::model::{ChannelKind, MONTH_DAYS, Model};
+use crate::rng::{DrawKey, Purpose, Rng};
 
 /// An average month, seconds.
 const MONTH: f64 = MONTH_DAYS * DAY;
@@ -31,50 +29,22 @@ pub(super) enum Return {
     Retry,
 }
 
-/// A satisfaction draw.
-#[derive(Clone, Copy)]
-pub(super) struct Sat {
-    pub(super) p: f64,
-    pub(super) satisfied: bool,
-    pub(super) surveyed: bool,
-}
-
-/// The decisions about an answered contact.
-pub(super) struct Decision {
-    /// A first contact about the issue at tier 1.
-    pub(super) first: bool,
-    pub(super) resolved: bool,
-    /// Passed to tier 2.
-    pub(super) transferred: bool,
-    /// Satisfaction, when measured.
-    pub(super) satisfaction: Option<Sat>,
-}
-
-impl Decision {
-    /// Counts the issue's resolution (with its time, 0 when unresolved) and the customer's
-    /// satisfaction in `tally`.
-    #[inline(always)]
-    pub(super) fn count(&self, tally: &mut Tally, resolution_time: f64) {
-        tally.resolved += u64::from(self.resolved);
-        tally.resolution_time += resolution_time;
-        if let Some(sat) = self.satisfaction {
-            tally.served += 1;
-            tally.p_satisfied += sat.p;
-            tally.surveys += u64::from(sat.surveyed);
-            tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
-        }
-    }
-
-    /// Counts a tier-1 leg's decision: first-contact resolution, a transfer, and [`count`].
-    ///
-    /// [`count`]: Decision::count
-    #[inline(always)]
-    pub(super) fn count_tier1(&self, tally: &mut Tally, resolution_time: f64) {
-        tally.answered_first += u64::from(self.first);
-        tally.resolved_first += u64::from(self.first && self.resolved);
-        tally.transferred += u64::from(self.transferred);
-        self.count(tally, resolution_time);
-    }
+/// A customer's handle time and patience on channel `c` about topic `t`, seconds: the topic's
+/// own distributions where it has them, else the channel's (× the topic's handle-time factor).
+/// Async contacts never abandon, whatever their topic says.
+pub(super) fn attributes(m: &Model, c: usize, t: usize, rng: &mut Rng) -> (f64, f64) {
+    let ch = &m.channels[c];
+    let topic = &m.topics[t];
+    let handle = match &topic.handle_time {
+        Some(d) => d.sample(rng),
+        None => ch.handle_time.sample(rng) * topic.handle_time_factor,
+    };
+    let patience = match (&topic.patience, &ch.patience) {
+        (Some(p), _) if ch.kind != ChannelKind::Async => p.sample(rng),
+        (_, Some(p)) => p.sample(rng),
+        _ => f64::INFINITY,
+    };
+    (handle, patience)
 }
 
 impl Engine<'_> {

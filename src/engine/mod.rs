@@ -106,10 +106,10 @@ impl std::fmt::Display for Overload {
              than exhaust memory",
             self.day + 1,
             self.rep + 1,
-            crate::export::group_thousands(self.open as f64),
-            crate::export::group_thousands(f64::from(self.waiting)),
+            crate::numbers::group_thousands(self.open as f64),
+            crate::numbers::group_thousands(f64::from(self.waiting)),
             self.channel,
-            crate::export::group_thousands(MAX_LIVE_CONTACTS as f64)
+            crate::numbers::group_thousands(MAX_LIVE_CONTACTS as f64)
         )
     }
 }
@@ -212,6 +212,52 @@ struct Contact {
     /// The wait for the first answer, seconds, carried to later touches (single precision
     /// keeps a contact at 72 bytes).
     frt: f32,
+}
+
+/// A satisfaction draw.
+#[derive(Clone, Copy)]
+pub(super) struct Sat {
+    pub(super) p: f64,
+    pub(super) satisfied: bool,
+    pub(super) surveyed: bool,
+}
+
+/// The decisions about an answered contact.
+pub(super) struct Decision {
+    /// A first contact about the issue at tier 1.
+    pub(super) first: bool,
+    pub(super) resolved: bool,
+    /// Passed to tier 2.
+    pub(super) transferred: bool,
+    /// Satisfaction, when measured.
+    pub(super) satisfaction: Option<Sat>,
+}
+
+impl Decision {
+    /// Counts the issue's resolution (with its time, 0 when unresolved) and the customer's
+    /// satisfaction in `tally`.
+    #[inline(always)]
+    pub(super) fn count(&self, tally: &mut Tally, resolution_time: f64) {
+        tally.resolved += u64::from(self.resolved);
+        tally.resolution_time += resolution_time;
+        if let Some(sat) = self.satisfaction {
+            tally.served += 1;
+            tally.p_satisfied += sat.p;
+            tally.surveys += u64::from(sat.surveyed);
+            tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
+        }
+    }
+
+    /// Counts a tier-1 leg's decision: first-contact resolution, a transfer, and [`count`].
+    ///
+    /// [`count`]: Decision::count
+    #[inline(always)]
+    pub(super) fn count_tier1(&self, tally: &mut Tally, resolution_time: f64) {
+        tally.answered_first += u64::from(self.first);
+        tally.resolved_first += u64::from(self.first && self.resolved);
+        tally.transferred += u64::from(self.transferred);
+        self.count(tally, resolution_time);
+    }
 }
 
 /// A place in the slab of open contacts.

@@ -3,8 +3,7 @@
 //! [`ContactSink`] when a log is wanted; and, at the horizon, the replication's [`RepResult`].
 
 use super::event::Kind;
-use super::journey::{Decision, Sat};
-use super::{Contact, Engine, State, Stopped};
+use super::{Contact, Decision, Engine, Sat, State, Stopped};
 use crate::metrics::{
     ChannelInterval, Conservation, CustomerStats, FrtSummary, Histogram, RepResult, Staffing, Tally,
 };

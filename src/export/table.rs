@@ -1,6 +1,7 @@
 //! The summary as text tables for a terminal, and the number formats they use.
 
 use crate::duration::format_duration;
+use crate::numbers::group_thousands;
 use crate::report::Metric;
 use crate::report::{Metrics, Stat, Summary};
 
@@ -28,23 +29,6 @@ fn fmt_half(x: f64, unit: &Unit) -> String {
         Unit::Seconds => format_duration(x),
         Unit::Money => format!("{x:.2}"),
     }
-}
-
-/// A number with thousands separators ("12,345"); small fractions keep one decimal.
-pub fn group_thousands(x: f64) -> String {
-    if x.abs() < 100.0 && x.fract().abs() > 1e-9 {
-        return format!("{x:.1}");
-    }
-    let n = x.round() as i64;
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 fn cell(m: &Metrics, key: Metric, unit: Unit) -> String {

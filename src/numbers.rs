@@ -1,0 +1,31 @@
+//! Numbers written for people: thousands grouped, small fractions kept.
+
+/// A number with thousands separators ("12,345"); small fractions keep one decimal.
+pub fn group_thousands(x: f64) -> String {
+    if x.abs() < 100.0 && x.fract().abs() > 1e-9 {
+        return format!("{x:.1}");
+    }
+    let n = x.round() as i64;
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_thousands;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(1_234_567.0), "1,234,567");
+        assert_eq!(group_thousands(-4_000.4), "-4,000");
+        assert_eq!(group_thousands(12.34), "12.3");
+        assert_eq!(group_thousands(999.0), "999");
+    }
+}
