@@ -13,6 +13,18 @@
 //!      ─▶ replications (rayon, in order) ─▶ report (Summary) ─▶ export (table, JSON, CSV)
 //! ```
 //!
+//! Where things live:
+//!
+//! - [`scenario`]: one module per TOML section, the reader's helpers, the calendar (intraday
+//!   profiles, shifts as written) and [`scenario::format`], the format as types (for writing
+//!   scenarios and the JSON Schema);
+//! - [`engine`]: `event` (the agenda), `arrivals`, `routing` (who takes which contact),
+//!   `roster` (shifts, breaks, absence as simulated), `journey` (bot, answers, repeats,
+//!   churn), `observe` (tallies → [`metrics::RepResult`]);
+//! - [`experience`]: the CSAT and churn models; [`report`]: figures across replications,
+//!   named by [`report::Metric`]; [`export`]: what a run writes;
+//! - planning on top: [`staff`], [`sweep`], [`compare`], [`fit`], [`backtest`].
+//!
 //! ```
 //! let text = r#"
 //! [simulation]
