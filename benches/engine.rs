@@ -10,7 +10,7 @@ fn bench_scenario(c: &mut Criterion, id: &str, file: &str, text: &str) {
     let loaded =
         supportsim::scenario::parse(file, text, "bench").expect("the benchmark scenario is valid");
     let model = loaded.model;
-    let probe = supportsim::engine::simulate(&model, 0, None, true, None)
+    let probe = supportsim::engine::simulate(&model, 0, Default::default())
         .expect("the benchmark scenario keeps up");
     let contacts = probe.conservation.arrived;
     // Criterion reports contacts per second; events per second follow from this ratio.
@@ -27,9 +27,7 @@ fn bench_scenario(c: &mut Criterion, id: &str, file: &str, text: &str) {
             black_box(supportsim::engine::simulate(
                 black_box(&model),
                 0,
-                None,
-                true,
-                None,
+                Default::default(),
             ))
         })
     });

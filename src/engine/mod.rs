@@ -116,7 +116,12 @@ impl std::fmt::Display for Overload {
 
 /// Runs replication `rep` of `model` to its horizon, or until it is cancelled, overloads or its
 /// sink fails.
-pub fn simulate(
+pub fn simulate(model: &Model, rep: u32, options: RunOptions<'_>) -> Result<RepResult, Stopped> {
+    replication(model, rep, options.cancel, options.series, options.sink)
+}
+
+/// One replication with the parts of [`RunOptions`].
+fn replication(
     model: &Model,
     rep: u32,
     cancel: Option<&AtomicBool>,
@@ -146,7 +151,7 @@ pub fn run_replications(
         sink,
     } = options;
     let one = |rep: u32, sink: Option<&mut (dyn ContactSink + Send)>| {
-        let r = simulate(model, rep, cancel, series, sink);
+        let r = replication(model, rep, cancel, series, sink);
         progress();
         r
     };
@@ -538,6 +543,43 @@ impl<'m> Engine<'m> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A contact log that fails (a full disk) at its eleventh row.
+    struct Failing(u32);
+
+    impl ContactSink for Failing {
+        fn contact(&mut self, _: &ContactRecord) -> std::io::Result<()> {
+            self.0 += 1;
+            if self.0 > 10 {
+                Err(std::io::Error::other("no space left"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    #[test]
+    fn a_failing_contact_log_stops_the_replication_and_is_not_written_to_again() {
+        let text = "[simulation]\ndays = 2\n[volume]\nper_day = 2000\n[channels.phone]\nkind = \"call\"\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\n[[agents]]\nname = \"a\"\ncount = 8\nchannels = [\"phone\"]\n";
+        let m = crate::scenario::parse("t.toml", text, "t")
+            .expect("valid")
+            .model;
+        let mut sink = Failing(0);
+        let options = RunOptions {
+            sink: Some(&mut sink),
+            ..RunOptions::default()
+        };
+        match simulate(&m, 0, options) {
+            Err(Stopped::Sink(e)) => assert_eq!(e.to_string(), "no space left"),
+            other => panic!(
+                "expected the sink's failure, got {:?}",
+                other.map(|r| r.events)
+            ),
+        }
+        assert_eq!(sink.0, 11, "no row is offered after the failure");
+    }
+
     #[test]
     fn a_contact_stays_small() {
         // Contacts are copied on every queue move and held while they wait.

@@ -267,7 +267,7 @@ proptest! {
             Err(e) => panic!("generated scenario should be valid:\n{e}\n{text}"),
         };
         let m = &loaded.model;
-        let r = supportsim::engine::simulate(m, 0, None, true, None).unwrap_or_else(|e| panic!("{e}"));
+        let r = supportsim::engine::simulate(m, 0, Default::default()).unwrap_or_else(|e| panic!("{e}"));
         let c = &r.conservation;
         prop_assert_eq!(
             c.arrived,
