@@ -180,22 +180,33 @@ pub fn solve(q: &Question) -> Result<Answer, NoAnswer> {
             && q.max_occupancy.is_none_or(|m| ans.occupancy <= m + 1e-12)
     };
     let a = q.per_hour / 3600.0 * q.aht;
-    let mut lo = 1u32.max(a.floor() as u32).saturating_sub(1).max(1);
-    if meets(lo) {
-        // The load is tiny; search down from here.
-        while lo > 1 && meets(lo - 1) {
-            lo -= 1;
-        }
-        return Ok(evaluate(q, lo));
+    if a.is_nan() || a >= f64::from(MAX_AGENTS) {
+        return Err(NoAnswer::TooMany(MAX_AGENTS));
     }
-    let mut hi = (lo * 2).max(lo + 1);
-    while !meets(hi) {
-        if hi >= MAX_AGENTS {
-            return Err(NoAnswer::TooMany(MAX_AGENTS));
+    // Meeting the target only gets easier with more agents: bracket the fewest that do between
+    // a failing `lo` (or 0) and a meeting `hi`, then bisect.
+    let start = (a.floor() as u32).max(1);
+    let (mut lo, mut hi) = if meets(start) {
+        // With abandonment a target can be met below the load: search down by halving.
+        let mut hi = start;
+        let mut lo = hi / 2;
+        while lo > 0 && meets(lo) {
+            hi = lo;
+            lo /= 2;
         }
-        lo = hi;
-        hi = (hi * 2).min(MAX_AGENTS);
-    }
+        (lo, hi)
+    } else {
+        let mut lo = start;
+        let mut hi = (start * 2).min(MAX_AGENTS);
+        while !meets(hi) {
+            if hi >= MAX_AGENTS {
+                return Err(NoAnswer::TooMany(MAX_AGENTS));
+            }
+            lo = hi;
+            hi = (hi * 2).min(MAX_AGENTS);
+        }
+        (lo, hi)
+    };
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         if meets(mid) {
@@ -246,6 +257,33 @@ mod tests {
         let ans = solve(&q).expect("answer");
         assert!(ans.occupancy <= 0.8);
         assert_eq!(ans.agents, 63); // 50 Erlangs / 0.8 = 62.5
+    }
+
+    #[test]
+    fn a_target_met_below_the_load_is_found_quickly_and_exactly() {
+        // 100,000 calls an hour of 5 minutes with 3 minutes' patience: abandonment lets fewer
+        // agents than the 8,333 Erlangs meet 80% in 20 s.
+        let q = Question {
+            model: Model::A,
+            patience: Some(180.0),
+            target_sl: Some(0.8),
+            ..c(100_000.0, 300.0, 20.0)
+        };
+        let started = std::time::Instant::now();
+        let ans = solve(&q).expect("answer");
+        assert!(
+            started.elapsed().as_secs_f64() < 1.0,
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(ans.agents < 8_333 && ans.service_level >= 0.8);
+        assert!(evaluate(&q, ans.agents - 1).service_level < 0.8);
+        // A load beyond the search's reach is refused, not overflowed.
+        let huge = Question {
+            target_sl: Some(0.8),
+            ..c(1e12, 300.0, 20.0)
+        };
+        assert_eq!(solve(&huge), Err(NoAnswer::TooMany(MAX_AGENTS)));
     }
 
     #[test]

@@ -10,11 +10,25 @@
 /// Stable recursion B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)) (Jagerman, "Some properties of
 /// the Erlang loss function", Bell System Technical Journal 53(3), 1974).
 pub fn erlang_b(c: u32, a: f64) -> f64 {
+    if beyond_reach(c, a) {
+        return 0.0;
+    }
     let mut b = 1.0;
     for k in 1..=c {
         b = a * b / (f64::from(k) + a * b);
+        // Once it has underflowed it stays zero: millions of lines cost nothing.
+        if b == 0.0 {
+            break;
+        }
     }
     b
+}
+
+/// Whether `c` servers are so far beyond a load of `a` Erlangs that the chance of finding them
+/// all busy is below any double: c − a more than 50 standard deviations of the Poisson number
+/// busy (and a margin for small loads).
+fn beyond_reach(c: u32, a: f64) -> bool {
+    f64::from(c) > a + 50.0 * a.sqrt() + 200.0
 }
 
 /// Erlang C: probability that an arrival waits in an M/M/c queue, C = c·B / (c − a(1 − B))
@@ -84,29 +98,94 @@ fn birth_death(lambda: f64, n_max: usize, mu: impl Fn(usize) -> f64) -> Vec<f64>
     p
 }
 
-/// Like [`birth_death`] for an infinite chain whose death rates eventually exceed the birth
-/// rate: states are added past `c` until their probability is negligible (below 1e-18 of the
-/// largest), at most two million.
-fn birth_death_tail(lambda: f64, c: usize, mu: impl Fn(usize) -> f64) -> Vec<f64> {
-    let mut p = vec![1.0];
-    let mut peak: f64 = 1.0;
-    let mut n = 1;
-    loop {
-        let x = p[n - 1] * lambda / mu(n);
-        p.push(x);
-        peak = peak.max(x);
-        if x > 1e250 {
-            p.iter_mut().for_each(|v| *v *= 1e-250);
-            peak *= 1e-250;
+/// Erlang A so overloaded that more than two million wait: the fluid limit (Whitt, "Efficiency-
+/// driven heavy-traffic approximations for many-server queues with abandonments", *Management
+/// Science* 50(10), 2004), whose relative error at that size is below 1e-3. The queue holds
+/// (λ − cμ)/θ, a share 1 − cμ/λ abandons, everyone waits, and the served wait w solves
+/// e^{−θw} = cμ/λ.
+fn erlang_a_fluid(lambda: f64, cmu: f64, theta: f64, threshold: f64) -> Measures {
+    let queue = (lambda - cmu) / theta;
+    let served_wait = (lambda / cmu).ln() / theta;
+    Measures {
+        p_wait: 1.0,
+        service_level: if served_wait <= threshold {
+            1.0 - (lambda - cmu) / lambda
+        } else {
+            0.0
+        },
+        asa: served_wait,
+        mean_wait: queue / lambda,
+        abandon_rate: 1.0 - cmu / lambda,
+        blocked_rate: 0.0,
+        occupancy: 1.0,
+    }
+}
+
+/// The stationary distribution of Erlang A's birth–death chain (birth rate `lambda`, death
+/// rates n·μ up to `c` busy agents, then c·μ + (n − c)·θ): the probability of fewer than `c`
+/// in the system, and the probabilities of c, c + 1, … (until negligible: below 1e-18 of the
+/// most likely state, at most two million past `c`).
+///
+/// Each state is computed relative to the most likely one, stepping down and up from it, so no
+/// product overflows and memory holds only the states from `c` on, whatever `c` is.
+fn erlang_a_chain(lambda: f64, mu: f64, theta: f64, c: usize) -> (f64, Vec<f64>) {
+    let cmu = c as f64 * mu;
+    let rate = |n: usize| {
+        if n <= c {
+            n as f64 * mu
+        } else {
+            cmu + (n - c) as f64 * theta
         }
-        if (n > c && p[n] < 1e-18 * peak && lambda < mu(n)) || n >= 2_000_000 {
+    };
+    // The most likely state: the last one whose death rate does not exceed the birth rate.
+    let mode = if lambda < cmu || theta <= 0.0 {
+        ((lambda / mu).floor() as usize).min(c)
+    } else {
+        c + ((lambda - cmu) / theta).floor() as usize
+    };
+    let mut below = 0.0;
+    // States c…mode, found stepping down from the mode (most likely first).
+    let mut down = Vec::new();
+    let mut r = 1.0;
+    let mut n = mode;
+    loop {
+        if n >= c {
+            down.push(r);
+        } else {
+            below += r;
+        }
+        if n == 0 || (n < c && r == 0.0) {
             break;
         }
-        n += 1;
+        r *= rate(n) / lambda;
+        n -= 1;
     }
-    let total: f64 = p.iter().sum();
-    p.iter_mut().for_each(|x| *x /= total);
-    p
+    down.reverse();
+    let mut tail = down;
+    // States above the mode.
+    let (mut r, mut n) = (1.0, mode);
+    loop {
+        n += 1;
+        r *= lambda / rate(n);
+        if n < c {
+            below += r;
+            if r == 0.0 {
+                break;
+            }
+        } else {
+            tail.push(r);
+            if (n > c && r < 1e-18 && lambda < rate(n)) || n >= c + 2_000_000 {
+                break;
+            }
+        }
+    }
+    if tail.is_empty() {
+        // Every state from c on is far below double precision.
+        tail.push(0.0);
+    }
+    let total = below + tail.iter().sum::<f64>();
+    tail.iter_mut().for_each(|x| *x /= total);
+    (below / total, tail)
 }
 
 /// P(Erlang(k, rate) ≤ t): the chance that `k` exponential phases of rate `rate` finish by `t`,
@@ -163,55 +242,73 @@ pub fn mmck(lambda: f64, s: f64, c: u32, places: u32, threshold: f64) -> Measure
 /// P(V ≤ t; answered) = P·P(V' ≤ t) where V' has rates r_k + θ (exponential tilting; see
 /// Mandelbaum & Zeltyn, "Service engineering in action: the Palm/Erlang-A queue", 2007).
 pub fn erlang_a(lambda: f64, s: f64, c: u32, patience: f64, threshold: f64) -> Measures {
+    if beyond_reach(c, lambda * s) {
+        // Nobody waits; the chain would only add states of probability zero.
+        return Measures {
+            p_wait: 0.0,
+            service_level: 1.0,
+            asa: 0.0,
+            mean_wait: 0.0,
+            abandon_rate: 0.0,
+            blocked_rate: 0.0,
+            occupancy: lambda * s / f64::from(c),
+        };
+    }
     let mu = 1.0 / s;
     let theta = 1.0 / patience;
     let cu = c as usize;
     let cmu = f64::from(c) * mu;
-    let p = birth_death_tail(lambda, cu, |n| {
-        if n <= cu {
-            n as f64 * mu
-        } else {
-            cmu + (n - cu) as f64 * theta
-        }
-    });
-    let lq: f64 = p
-        .iter()
-        .enumerate()
-        .skip(cu)
-        .map(|(n, pn)| (n - cu) as f64 * pn)
-        .sum();
-    let delayed: f64 = p[cu..].iter().sum();
+    if theta <= 0.0 && lambda >= cmu {
+        // Nobody abandons and the agents cannot keep up: the queue grows without bound.
+        return Measures {
+            p_wait: 1.0,
+            service_level: 0.0,
+            asa: f64::INFINITY,
+            mean_wait: f64::INFINITY,
+            abandon_rate: 0.0,
+            blocked_rate: 0.0,
+            occupancy: 1.0,
+        };
+    }
+    if theta > 0.0 && (lambda - cmu) / theta > 2e6 {
+        return erlang_a_fluid(lambda, cmu, theta, threshold);
+    }
+    // below: P(fewer than c in the system); tail[j]: P(c + j).
+    let (below, tail) = erlang_a_chain(lambda, mu, theta, cu);
+    let lq: f64 = tail.iter().enumerate().map(|(j, pn)| j as f64 * pn).sum();
+    let delayed: f64 = tail.iter().sum();
     let p_ab = theta * lq / lambda;
     let mut wait_answered = 0.0;
-    let mut within: f64 = p[..cu].iter().sum();
+    let mut within = below;
     // Running products and sums over the positions k = 0…j, extended by one term per state so
     // that the whole pass is linear in the number of states.
     let mut served = 1.0;
     let mut mean_sum = 0.0;
     let mut var_sum = 0.0;
+    // The tilted phase rates, and each state's weight P(state)·P(served), for the states whose
+    // wait can still fall within the threshold.
     let mut tilted: Vec<f64> = Vec::new();
-    let mut sl_done = false;
-    for (n, pn) in p.iter().enumerate().skip(cu) {
-        let j = n - cu;
+    let mut weight: Vec<f64> = Vec::new();
+    for (j, pn) in tail.iter().enumerate() {
         let r = cmu + j as f64 * theta;
         served *= r / (r + theta);
         mean_sum += 1.0 / (r + theta);
         var_sum += 1.0 / ((r + theta) * (r + theta));
-        tilted.push(r + theta);
-        if *pn < 1e-300 {
-            continue;
-        }
         wait_answered += pn * served * mean_sum;
         // V' grows with j; once it is almost surely beyond the threshold (its mean more than
         // 12 standard deviations past it), no later state contributes to the service level.
-        if !sl_done {
-            if mean_sum - 12.0 * var_sum.sqrt() > threshold {
-                sl_done = true;
-            } else {
-                within += pn * served * hypoexp_cdf(&tilted, threshold);
-            }
+        if tilted.len() == j && mean_sum - 12.0 * var_sum.sqrt() <= threshold {
+            tilted.push(r + theta);
+            weight.push(pn * served);
         }
     }
+    // States too unlikely to move the service level by 1e-17 need no waiting-time distribution.
+    let last = weight.iter().rposition(|w| *w > 1e-17).map_or(0, |i| i + 1);
+    tilted.truncate(last);
+    weight.truncate(last);
+    // Every state's P(V' ≤ threshold) from one pass over the phases.
+    let cdfs = hypoexp_cdfs(&tilted, threshold);
+    within += weight.iter().zip(&cdfs).map(|(w, f)| w * f).sum::<f64>();
     Measures {
         p_wait: delayed,
         service_level: within,
@@ -223,42 +320,60 @@ pub fn erlang_a(lambda: f64, s: f64, c: u32, patience: f64, threshold: f64) -> M
     }
 }
 
-/// P(X₁ + … + X_m ≤ t) for independent exponentials with the given rates, by uniformisation
-/// of the pure-death chain that passes through them (stable for any number of phases).
-fn hypoexp_cdf(rates: &[f64], t: f64) -> f64 {
-    let big = rates.iter().copied().fold(0.0, f64::max);
+/// P(X₁ + … + X_{j+1} ≤ t) for every j: the chance that the first j + 1 of independent
+/// exponential phases with the given rates are all done by `t`. One uniformisation of the
+/// pure-birth chain that passes through the phases in order gives the chance of being in each
+/// phase at `t`, hence every prefix at once (uniformisation: Tijms, *A First Course in
+/// Stochastic Models*, 2003, §5.5). Poisson weights are computed in logarithms, so that a large
+/// rate × time does not underflow.
+fn hypoexp_cdfs(rates: &[f64], t: f64) -> Vec<f64> {
     let m = rates.len();
-    // state[i] = probability of being in phase i after the jumps so far; done = absorbed.
-    let mut state = vec![0.0; m];
-    state[0] = 1.0;
-    let mut done = 0.0;
+    let big = rates.iter().copied().fold(0.0, f64::max);
+    if m == 0 || big <= 0.0 || t <= 0.0 {
+        return vec![0.0; m];
+    }
     let x = big * t;
-    let mut poisson = (-x).exp();
-    let mut cdf = 0.0;
-    let mut total_poisson = 0.0;
-    let mut jumps = 0usize;
-    loop {
-        cdf += poisson * done;
-        total_poisson += poisson;
-        if 1.0 - total_poisson < 1e-13 || jumps > 100_000 {
-            // Remaining Poisson mass goes with at least the current absorbed share.
-            return (cdf + (1.0 - total_poisson) * done).min(1.0);
+    // occupancy[k]: P(in phase k at time t), k = 0…m (m: every phase done).
+    let mut occupancy = vec![0.0; m + 1];
+    let mut state = vec![0.0; m + 1];
+    state[0] = 1.0;
+    let leave: Vec<f64> = rates.iter().map(|r| r / big).collect();
+    let ln_x = x.ln();
+    let mut ln_w = -x;
+    let mut mass = 0.0;
+    let last = (x + 12.0 * x.sqrt() + 30.0).ceil() as usize;
+    for n in 0..=last {
+        if n > 0 {
+            ln_w += ln_x - (n as f64).ln();
         }
-        // One uniformised jump.
-        let mut next = vec![0.0; m];
-        for i in 0..m {
-            let leave = rates[i] / big;
-            next[i] += state[i] * (1.0 - leave);
-            if i + 1 < m {
-                next[i + 1] += state[i] * leave;
-            } else {
-                done += state[i] * leave;
+        let w = ln_w.exp();
+        mass += w;
+        if w > 0.0 {
+            for (o, s) in occupancy.iter_mut().zip(&state) {
+                *o += w * s;
             }
         }
-        state = next;
-        jumps += 1;
-        poisson *= x / jumps as f64;
+        // Done when the Poisson weights are spent, or when every phase is passed (all the mass
+        // absorbed: later jumps add nothing to the phases), whichever comes first.
+        let alive: f64 = state[..m].iter().sum();
+        if ((n as f64) > x && 1.0 - mass < 1e-15) || alive < 1e-17 {
+            break;
+        }
+        // One uniformised jump: phase k moves on with probability rate_k / big. After n jumps
+        // only phases up to n hold any mass.
+        for k in (0..m.min(n + 1)).rev() {
+            let moved = state[k] * leave[k];
+            state[k] -= moved;
+            state[k + 1] += moved;
+        }
     }
+    let mut before = 0.0;
+    (0..m)
+        .map(|j| {
+            before += occupancy[j];
+            (1.0 - before).clamp(0.0, 1.0)
+        })
+        .collect()
 }
 
 /// M/G/1 by the Pollaczek–Khinchine formula: Wq = λ·E(S²) / (2(1 − ρ)), E(S²) = (1 + cv²)·s²
@@ -337,9 +452,42 @@ mod tests {
     }
 
     #[test]
-    fn hypoexponential_of_one_phase_is_exponential() {
-        let f = hypoexp_cdf(&[0.5], 2.0);
-        assert!((f - (1.0 - (-1.0f64).exp())).abs() < 1e-10);
+    fn hypoexponential_prefixes_match_their_closed_forms() {
+        // One phase: exponential. Two distinct rates a, b: 1 − (b e^{−at} − a e^{−bt})/(b − a).
+        let (a, b, t) = (0.5, 2.0, 1.3);
+        let f = hypoexp_cdfs(&[a, b], t);
+        assert!((f[0] - (1.0 - (-a * t).exp())).abs() < 1e-12);
+        let two = 1.0 - (b * (-a * t).exp() - a * (-b * t).exp()) / (b - a);
+        assert!((f[1] - two).abs() < 1e-12);
+        // Equal rates: Erlang(k).
+        let f = hypoexp_cdfs(&[3.0; 4], 0.7);
+        for (k, fk) in f.iter().enumerate() {
+            assert!((fk - erlang_cdf(k + 1, 3.0, 0.7)).abs() < 1e-12, "{k}");
+        }
+        // A rate × time far past where e^{−x} underflows.
+        let f = hypoexp_cdfs(&[100.0; 3], 10.0);
+        assert!(f.iter().all(|p| (p - 1.0).abs() < 1e-12));
+    }
+
+    #[test]
+    fn erlang_a_at_thousands_of_agents_is_fast_and_sane() {
+        // 100,000 calls an hour of 5 minutes (8,333 Erlangs), patience 3 minutes.
+        let lambda = 100_000.0 / 3600.0;
+        let started = std::time::Instant::now();
+        let m = erlang_a(lambda, 300.0, 8_300, 180.0, 20.0);
+        assert!(
+            started.elapsed().as_secs_f64() < 2.0,
+            "took {:?}",
+            started.elapsed()
+        );
+        assert!(m.service_level > 0.0 && m.service_level < 1.0, "{m:?}");
+        assert!(m.abandon_rate > 0.0 && m.abandon_rate < 0.1, "{m:?}");
+        // Far more agents than load: nobody waits.
+        let m = erlang_a(100.0 / 3600.0, 300.0, 3_000_000, 180.0, 20.0);
+        assert!(
+            m.p_wait < 1e-12 && (m.service_level - 1.0).abs() < 1e-12,
+            "{m:?}"
+        );
     }
 
     #[test]

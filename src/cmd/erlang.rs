@@ -16,6 +16,9 @@ pub enum ErlangModel {
     A,
 }
 
+/// The most agents `--agents` evaluates.
+const MAX_EVALUATED: u32 = 10_000_000;
+
 #[derive(clap::Args)]
 pub struct ErlangArgs {
     /// Which model.
@@ -27,7 +30,7 @@ pub struct ErlangArgs {
     /// Average handle time, e.g. "4m" or "330s".
     #[arg(long, value_name = "DURATION")]
     aht: String,
-    /// Evaluate this many agents.
+    /// Evaluate this many agents (1 to 10,000,000).
     #[arg(long, value_name = "N", conflicts_with = "target_sl")]
     agents: Option<u32>,
     /// Find the fewest agents answering this share within --answer-within, e.g. 0.8.
@@ -85,6 +88,13 @@ pub fn erlang(args: &ErlangArgs) -> Result<(), Failure> {
     }
     if args.agents == Some(0) {
         return Err(flag_error("--agents must be at least 1".into()));
+    }
+    if let Some(n) = args.agents
+        && n > MAX_EVALUATED
+    {
+        return Err(flag_error(format!(
+            "--agents {n} is more than the {MAX_EVALUATED} agents the calculators evaluate\n  = help: no contact centre is that large; check the number"
+        )));
     }
     let q = Question {
         model,

@@ -269,3 +269,76 @@ fn bad_flags_are_explained() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+/// Erlang A at the scale of the largest operations: 100,000 calls an hour (8,333 Erlangs) is
+/// staffed in well under a second; millions of agents are evaluated without a panic or a
+/// runaway loop; an absurd count is refused with a reason; an overload far past the agents
+/// gives the fluid limit's abandonment (1 − cμ/λ).
+#[test]
+fn erlang_a_at_scale() {
+    let started = std::time::Instant::now();
+    let v = erlang(&[
+        "a",
+        "--per-hour",
+        "100000",
+        "--aht",
+        "5m",
+        "--patience",
+        "3m",
+        "--target-sl",
+        "0.8",
+        "--answer-within",
+        "20s",
+    ]);
+    assert!(
+        started.elapsed().as_secs_f64() < 5.0,
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(f(&v, "agents"), 7587.0);
+    assert!(f(&v, "service_level") >= 0.8);
+    let big = erlang(&[
+        "a",
+        "--per-hour",
+        "100",
+        "--aht",
+        "5m",
+        "--patience",
+        "3m",
+        "--agents",
+        "3000000",
+    ]);
+    assert_eq!(f(&big, "service_level"), 1.0);
+    let flood = erlang(&[
+        "a",
+        "--per-hour",
+        "1e9",
+        "--aht",
+        "5m",
+        "--patience",
+        "3m",
+        "--agents",
+        "10000000",
+    ]);
+    // 83,333,333 Erlangs on 10,000,000 agents: 1 − 10/83.33 abandon.
+    assert!((f(&flood, "abandon_rate") - 0.88).abs() < 1e-3, "{flood}");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .args([
+            "erlang",
+            "c",
+            "--per-hour",
+            "100",
+            "--aht",
+            "5m",
+            "--agents",
+            "4000000000",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --agents 4000000000 is more than the 10000000 agents the calculators evaluate\n  = help: no contact centre is that large; check the number\n"
+    );
+}
