@@ -116,7 +116,7 @@ impl Report {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}: {}", d.message);
+        let _ = writeln!(out, "{label}: {}", clip_quoted(&d.message));
         match &d.span {
             Some(span) if !self.source.is_empty() => {
                 let (line, col) = self.line_col(span.start);
@@ -125,32 +125,75 @@ impl Report {
                 let _ = writeln!(out, "{pad}--> {}:{line}:{col}", self.file);
                 let text = self.source.lines().nth(line - 1).unwrap_or("");
                 let text = text.trim_end_matches('\r');
+                // A very long line is shown around the culprit only.
+                let (shown, before) = window(text, col - 1);
                 let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{line} | {}", expand_tabs(text));
+                let _ = writeln!(out, "{line} | {}", expand_tabs(&shown));
                 // Carets go under the culprit as the terminal shows it: tabs expanded, wide
                 // characters (CJK, emoji) two columns.
-                let before: String = text.chars().take(col - 1).collect();
                 let start = display_width(&before, 0);
                 let span_text = &self.source[floor_char_boundary(&self.source, span.start)
                     ..floor_char_boundary(&self.source, span.end.max(span.start))];
                 let first = span_text.split('\n').next().unwrap_or("");
                 let first = first.trim_end_matches('\r');
-                let line_width = display_width(text, 0);
+                let line_width = display_width(&shown, 0);
                 let carets =
                     display_width(first, start).clamp(1, line_width.saturating_sub(start).max(1));
                 let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(carets));
                 if let Some(help) = &d.help {
-                    let _ = writeln!(out, "{pad} = help: {help}");
+                    let _ = writeln!(out, "{pad} = help: {}", clip_quoted(help));
                 }
             }
             _ => {
                 let _ = writeln!(out, " --> {}", self.file);
                 if let Some(help) = &d.help {
-                    let _ = writeln!(out, "  = help: {help}");
+                    let _ = writeln!(out, "  = help: {}", clip_quoted(help));
                 }
             }
         }
     }
+}
+
+/// Widest source line shown whole, in characters; a longer one is shown around the culprit.
+const MAX_LINE: usize = 120;
+
+/// The part of `line` to show for a culprit at character `at`, and the part of it before the
+/// culprit: the whole line when it is short, else 40 characters before and 80 after, with `…`
+/// where it was cut.
+fn window(line: &str, at: usize) -> (String, String) {
+    let chars: Vec<char> = line.chars().collect();
+    let at = at.min(chars.len());
+    if chars.len() <= MAX_LINE {
+        return (line.to_string(), chars[..at].iter().collect());
+    }
+    let from = at.saturating_sub(40);
+    let to = (at + 80).min(chars.len());
+    let lead = if from > 0 { "…" } else { "" };
+    let trail = if to < chars.len() { "…" } else { "" };
+    let before: String = chars[from..at].iter().collect();
+    let middle: String = chars[from..to].iter().collect();
+    (format!("{lead}{middle}{trail}"), format!("{lead}{before}"))
+}
+
+/// Longest text shown between backticks in a message, in characters.
+const MAX_QUOTED: usize = 200;
+
+/// `text` with every `quoted` part longer than [`MAX_QUOTED`] characters cut short with `…`,
+/// so that a message never echoes a megabyte of what the user wrote.
+pub fn clip_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 && part.chars().count() > MAX_QUOTED {
+            out.extend(part.chars().take(MAX_QUOTED - 10));
+            out.push('…');
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// Columns between tab stops when a source line is shown.
@@ -233,6 +276,31 @@ mod tests {
             diagnostics: vec![Diagnostic::error("wrong", Some(span)).help("fix it")],
         }
         .render()
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_its_culprit_and_long_values_are_cut() {
+        let long = "x".repeat(5000);
+        let source = format!("name = \"{long}\" days = oops\n");
+        let at = source.find("oops").expect("value");
+        let r = Report {
+            file: "s.toml".into(),
+            source: source.clone(),
+            diagnostics: vec![Diagnostic::error(
+                format!("`{long}` is wrong"),
+                Some(at..at + 4),
+            )],
+        };
+        let shown = r.render();
+        assert!(shown.len() < 800, "{shown}");
+        let expected = format!(
+            "error: `{}…` is wrong\n --> s.toml:1:{}\n  |\n1 | …{}\" days = oops\n  | {}^^^^\n\n1 error in s.toml\n",
+            "x".repeat(190),
+            at + 1,
+            "x".repeat(31),
+            " ".repeat(41)
+        );
+        assert_eq!(shown, expected);
     }
 
     #[test]

@@ -92,7 +92,8 @@ fn main() -> ExitCode {
         // A reader that stops early (`| head`) is not a failure.
         Err(f) if is_broken_pipe(&f.error) => ExitCode::SUCCESS,
         Err(f) => {
-            let text = format!("{:#}", f.error);
+            // A message never echoes a megabyte of what the user gave.
+            let text = supportsim::diagnostic::clip_quoted(&format!("{:#}", f.error));
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "{text}");
             if !text.ends_with('\n') {

@@ -17,9 +17,27 @@ pub fn group_thousands(x: f64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// A number as a person wrote it, short: `0.8`, `1200`, `1e-300` (exponent form for the very
+/// small and the very large, which plain decimals would spell out in hundreds of digits).
+pub fn plain(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::group_thousands;
+    use super::{group_thousands, plain};
+
+    #[test]
+    fn plain_numbers_stay_short() {
+        assert_eq!(plain(0.8), "0.8");
+        assert_eq!(plain(1200.0), "1200");
+        assert_eq!(plain(1e-300), "1e-300");
+        assert_eq!(plain(-2.5e20), "-2.5e20");
+    }
 
     #[test]
     fn thousands_are_grouped() {

@@ -86,9 +86,8 @@ pub fn stopped(e: supportsim::engine::Stopped, scenario: &str, bar: &ProgressBar
             error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
         },
         supportsim::engine::Stopped::Overloaded(o) => Failure::input(anyhow::anyhow!(
-            "error: scenario `{scenario}`: {o}; nothing was written
-  = help: add agents or opening hours for `{}`, lower the volume, or give customers a patience so that some give up",
-            o.channel
+            "error: scenario `{scenario}`: {o}; nothing was written\n  = help: {}",
+            o.help()
         )),
         supportsim::engine::Stopped::Sink(e) => Failure::from(
             anyhow::Error::new(e).context("writing the contact log; nothing else was written"),

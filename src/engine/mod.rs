@@ -18,6 +18,7 @@ mod arrivals;
 mod event;
 mod journey;
 mod observe;
+mod overload;
 mod roster;
 mod routing;
 
@@ -32,6 +33,7 @@ use crate::model::{ChannelKind, Model};
 use crate::rng::{self, DrawKey, Rng, Stream};
 
 pub use observe::{ContactOutcome, ContactRecord, ContactSink};
+pub use overload::Overload;
 
 use arrivals::{ArrivalGen, SurgeGen};
 use event::{Agenda, Kind};
@@ -80,38 +82,6 @@ pub enum Stopped {
     /// The contact sink failed (e.g. the disk is full); the replication stopped there.
     #[error("writing the contact log: {0}")]
     Sink(std::io::Error),
-}
-
-/// Where an overloaded replication stood when it stopped.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Overload {
-    /// Replication, from 0.
-    pub rep: u32,
-    /// Day of the horizon, from 0.
-    pub day: u32,
-    /// Contacts open at once.
-    pub open: usize,
-    /// The channel with the most contacts waiting.
-    pub channel: String,
-    /// How many were waiting on it.
-    pub waiting: u32,
-}
-
-impl std::fmt::Display for Overload {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the operation cannot keep up: on day {} of replication {}, {} contacts were open at \
-             once ({} waiting on `{}`), more than the {} a run holds before it stops rather \
-             than exhaust memory",
-            self.day + 1,
-            self.rep + 1,
-            crate::numbers::group_thousands(self.open as f64),
-            crate::numbers::group_thousands(f64::from(self.waiting)),
-            self.channel,
-            crate::numbers::group_thousands(MAX_LIVE_CONTACTS as f64)
-        )
-    }
 }
 
 /// Runs replication `rep` of `model` to its horizon, or until it is cancelled, overloads or its
@@ -498,6 +468,7 @@ impl<'m> Engine<'m> {
         let busiest = (0..self.nc)
             .max_by_key(|&c| (self.channel_waiting[c], std::cmp::Reverse(c)))
             .unwrap_or(0);
+        let count = |state: State| self.slab.iter().filter(|s| s.state == state).count();
         Overload {
             rep: self.rep,
             day: (self.now / DAY) as u32,
@@ -509,6 +480,9 @@ impl<'m> Engine<'m> {
                 .map(|c| c.name.clone())
                 .unwrap_or_default(),
             waiting: self.channel_waiting.get(busiest).copied().unwrap_or(0),
+            waiting_all: self.channel_waiting.iter().map(|&w| w as usize).sum(),
+            returning: count(State::Returning),
+            passing: count(State::Passing),
         }
     }
 

@@ -66,8 +66,8 @@ impl Cx {
             d,
             "cv",
             &dctx,
-            Bounds::new(0.0, true, 20.0),
-            "cv is the standard deviation divided by the mean, e.g. cv = 0.8",
+            Bounds::new(0.001, false, 20.0),
+            "cv is the standard deviation divided by the mean, e.g. cv = 0.8; for no variation use dist = \"fixed\"",
         );
         let family = family?;
         let (mean, _) = mean?;
@@ -99,7 +99,19 @@ impl Cx {
             }
             Family::Fixed => 0.0,
         };
-        Dist::new(family, mean, cv)
+        let made = Dist::new(family, mean, cv);
+        if made.is_none() {
+            self.err(
+                format!(
+                    "{dctx} cannot be drawn: a {} of mean {} and cv {cv}",
+                    Family::NAMES[family as usize],
+                    crate::duration::format_duration(mean)
+                ),
+                span_of(v),
+                "give a mean of a second or more and a cv between 0.001 and 20",
+            );
+        }
+        made
     }
 
     /// `{ dist = "empirical", quantiles = ["5s", "12s", …] }`: quantiles at equal steps of

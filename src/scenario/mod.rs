@@ -120,6 +120,16 @@ pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, Loa
             }
         }
     };
+    if model.is_none() && !cx.has_errors() {
+        // Every reason to refuse a scenario should have said so on the way; this one did not.
+        cx.diags.push(
+            Diagnostic::error(
+                "the scenario could not be read, for a reason supportsim failed to name",
+                Some(0..0),
+            )
+            .help("this is a defect of supportsim: please report it with the file"),
+        );
+    }
     let report = Report {
         file: file.to_string(),
         source: source.to_string(),

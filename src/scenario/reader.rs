@@ -174,7 +174,7 @@ impl Cx {
             self.err(
                 format!("`{key}` in {ctx} must be at most {max}, not {x}"),
                 span_of(v),
-                why.to_string(),
+                format!("give {max} or less"),
             );
             return None;
         }
@@ -236,10 +236,19 @@ impl Cx {
                 (true, false) => format!("more than {lo}"),
                 (false, false) => format!("at least {lo}"),
             };
+            // Too large: say the limit (the reason given for a lower bound would contradict).
+            let help = if too_low {
+                why.to_string()
+            } else {
+                format!("give {} or less", crate::numbers::plain(hi))
+            };
             self.err(
-                format!("`{key}` in {ctx} must be {range}, not {x}"),
+                format!(
+                    "`{key}` in {ctx} must be {range}, not {}",
+                    crate::numbers::plain(x)
+                ),
                 span_of(v),
-                why.to_string(),
+                help,
             );
             return None;
         }

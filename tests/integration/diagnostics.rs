@@ -240,3 +240,25 @@ fn carets_line_up_under_tab_indented_values() {
 "
     );
 }
+
+/// A megabyte on one line (a pasted log, a runaway generator): the message shows the culprit
+/// and its surroundings, and quotes at most 200 characters of any value.
+#[test]
+fn a_megabyte_line_is_not_echoed() {
+    let huge = "x".repeat(1 << 20);
+    let text = BASE.replace(
+        "name = \"tier1\"",
+        &format!("name = \"tier1\"\nskill_typo = \"{huge}\""),
+    );
+    let err = invalid("huge", &text);
+    assert!(err.len() < 2000, "{} bytes", err.len());
+    assert!(
+        err.starts_with("error: unknown key `skill_typo` in agent group `tier1`\n"),
+        "{err}"
+    );
+    let err = invalid(
+        "huge-key",
+        &BASE.replace("[[topics]]", &format!("{huge} = 1\n[[topics]]")),
+    );
+    assert!(err.len() < 2000, "{} bytes", err.len());
+}
