@@ -7,11 +7,10 @@ use anyhow::Context;
 use serde::Serialize;
 
 use supportsim::contact_log::{self, LogRead, Mapping};
-use supportsim::duration::WEEKDAYS;
-use supportsim::fit::{self, Est, Fit, FitOptions};
-use supportsim::mle::DistFit;
+use supportsim::fit::{self, Fit, FitOptions};
 use supportsim::report::Metric;
 
+use super::fit_report::{report, summary_text};
 use super::{Failure, flag_duration, flag_error, write_all};
 
 /// Where a log is read from and how.
@@ -87,15 +86,20 @@ pub struct FitArgs {
     pub json: bool,
 }
 
-/// Reads a log through its mapping; every problem is an input error (exit 2).
+/// Reads a log through its mapping; every problem is an input error (exit 2). A column the
+/// log lacks is shown at its key in the mapping file.
 pub fn read_log(args: &LogArgs) -> Result<LogRead, Failure> {
-    let mapping = match &args.mapping {
-        None => Mapping::supportsim(),
+    let rendered = |text: String| Failure {
+        code: 2,
+        error: anyhow::anyhow!(text),
+    };
+    let (mapping, text) = match &args.mapping {
+        None => (Mapping::supportsim(), None),
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| flag_error(format!("cannot read mapping {}: {e}", p.display())))?;
-            Mapping::parse(&text)
-                .map_err(|e| flag_error(format!("in mapping {}: {e}", p.display())))?
+            let m = Mapping::parse(&p.display().to_string(), &text).map_err(rendered)?;
+            (m, Some(text))
         }
     };
     let file = std::fs::File::open(&args.log)
@@ -105,7 +109,18 @@ pub fn read_log(args: &LogArgs) -> Result<LogRead, Failure> {
         &mapping,
         args.channel.as_deref(),
     )
-    .map_err(|e| flag_error(format!("in log {}: {e}", args.log.display())))
+    .map_err(|e| match (&e, &args.mapping, &text) {
+        (contact_log::LogError::MissingColumn { key, column, found }, Some(p), Some(text)) => {
+            rendered(Mapping::locate_column(
+                &p.display().to_string(),
+                text,
+                key,
+                &format!("the log {} has no column `{column}`", args.log.display()),
+                &format!("name one of the log's columns: {found}"),
+            ))
+        }
+        _ => flag_error(format!("in log {}: {e}", args.log.display())),
+    })
 }
 
 /// A scenario needs a handle time: refuses a log without one answered contact that has it.
@@ -140,134 +155,6 @@ fn fit_options(args: &FitArgs) -> Result<(FitOptions, f64), Failure> {
         ..FitOptions::default()
     };
     Ok((opts, flag_duration("answer-within", &args.answer_within)?))
-}
-
-#[derive(Serialize)]
-struct DistReport {
-    family: &'static str,
-    mean_seconds: Est,
-    cv: Est,
-    log_likelihood: f64,
-    aic: f64,
-    ks_distance: f64,
-    events: usize,
-    censored: usize,
-}
-
-fn dist_report(d: &DistFit) -> DistReport {
-    DistReport {
-        family: match d.family {
-            supportsim::dist::Family::Exponential => "exponential",
-            supportsim::dist::Family::Lognormal => "lognormal",
-            supportsim::dist::Family::Gamma => "gamma",
-            supportsim::dist::Family::Fixed => "fixed",
-        },
-        mean_seconds: Est {
-            value: d.mean,
-            se: d.mean_se,
-        },
-        cv: Est {
-            value: d.cv,
-            se: d.cv_se,
-        },
-        log_likelihood: d.log_likelihood,
-        aic: d.aic,
-        ks_distance: d.distance,
-        events: d.events,
-        censored: d.censored,
-    }
-}
-
-#[derive(Serialize)]
-struct TopicReport {
-    name: String,
-    values: Vec<String>,
-    priority: u32,
-    offered: usize,
-    share: Est,
-    handle_time: Vec<DistReport>,
-}
-
-#[derive(Serialize)]
-struct FitReport {
-    schema: &'static str,
-    log: String,
-    rows: u64,
-    skipped: std::collections::BTreeMap<String, u64>,
-    abandoned_before_queue: u64,
-    days: u32,
-    start_weekday: &'static str,
-    offered: usize,
-    answered: usize,
-    abandoned: usize,
-    per_day: Est,
-    day_cv: Est,
-    weekday: std::collections::BTreeMap<&'static str, Option<Est>>,
-    interval_seconds: f64,
-    /// Mean contacts per interval with standard errors, per weekday.
-    profile: std::collections::BTreeMap<&'static str, Vec<Est>>,
-    topics: Vec<TopicReport>,
-    handle_time: Vec<DistReport>,
-    patience: Vec<DistReport>,
-    after_call_work: Vec<DistReport>,
-    patience_by_priority: std::collections::BTreeMap<u32, Vec<DistReport>>,
-    patience_kaplan_meier: Vec<(f64, f64, f64)>,
-    agents_named: Option<usize>,
-    agents_on_duty_mean: Option<f64>,
-}
-
-fn report(fit: &Fit, log: &LogRead, path: &Path) -> FitReport {
-    FitReport {
-        schema: "supportsim.fit/1",
-        log: path.display().to_string(),
-        rows: log.rows,
-        skipped: log.skipped.clone(),
-        abandoned_before_queue: log.not_queued,
-        days: fit.days,
-        start_weekday: WEEKDAYS[fit.start_weekday],
-        offered: fit.offered,
-        answered: fit.answered,
-        abandoned: fit.abandoned,
-        per_day: fit.per_day,
-        day_cv: fit.day_cv,
-        weekday: (0..7)
-            .map(|w| (WEEKDAYS[w], fit.weekday[w].map(|x| x.0)))
-            .collect(),
-        interval_seconds: fit.interval,
-        profile: (0..7)
-            .map(|w| (WEEKDAYS[w], fit.profile[w].clone()))
-            .collect(),
-        topics: fit
-            .topics
-            .iter()
-            .map(|t| TopicReport {
-                name: t.name.clone(),
-                values: t.values.clone(),
-                priority: t.priority,
-                offered: t.offered,
-                share: t.share,
-                handle_time: t.handle.iter().map(dist_report).collect(),
-            })
-            .collect(),
-        handle_time: fit.handle.iter().map(dist_report).collect(),
-        patience: fit.patience.iter().map(dist_report).collect(),
-        after_call_work: fit.after_call.iter().map(dist_report).collect(),
-        patience_by_priority: fit
-            .patience_by_priority
-            .iter()
-            .map(|(p, f)| (*p, f.iter().map(dist_report).collect()))
-            .collect(),
-        patience_kaplan_meier: fit
-            .patience_km
-            .iter()
-            .map(|p| (p.time, p.survival, p.se))
-            .collect(),
-        agents_named: fit.staffing.as_ref().map(|s| s.agents),
-        agents_on_duty_mean: fit.staffing.as_ref().map(|s| {
-            let all: Vec<f64> = s.on_duty.iter().flatten().copied().collect();
-            all.iter().sum::<f64>() / all.len().max(1) as f64
-        }),
-    }
 }
 
 pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
@@ -313,79 +200,6 @@ pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
         write!(stdout, "{}", summary_text(&fit, &log)).context("writing to standard output")?;
     }
     Ok(())
-}
-
-fn summary_text(fit: &Fit, log: &LogRead) -> String {
-    let mut rows = vec![
-        vec![
-            "contacts offered".to_string(),
-            format!(
-                "{} ({} answered, {} abandoned)",
-                fit.offered, fit.answered, fit.abandoned
-            ),
-        ],
-        vec![
-            "days".to_string(),
-            format!("{} from {}", fit.days, log.first_date),
-        ],
-        vec![
-            "per day".to_string(),
-            format!("{:.1} ± {:.1}", fit.per_day.value, fit.per_day.se),
-        ],
-        vec![
-            "day-to-day CV".to_string(),
-            format!("{:.3} ± {:.3}", fit.day_cv.value, fit.day_cv.se),
-        ],
-        vec!["handle time".to_string(), fit::dist_note(&fit.handle)],
-        vec!["patience".to_string(), fit::dist_note(&fit.patience)],
-        vec![
-            "patience by priority".to_string(),
-            if fit.patience_by_priority.is_empty() {
-                "one class".to_string()
-            } else {
-                fit.patience_by_priority
-                    .iter()
-                    .map(|(p, f)| format!("priority {p}: {}", fit::dist_note(f)))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            },
-        ],
-        vec![
-            "after-call work".to_string(),
-            if fit.after_call.is_empty() {
-                format!(
-                    "none seen ({} gaps while callers waited, median {:.1}s)",
-                    fit.after_call_gaps.1, fit.after_call_gaps.0
-                )
-            } else {
-                fit::dist_note(&fit.after_call)
-            },
-        ],
-    ];
-    for t in &fit.topics {
-        rows.push(vec![
-            format!("topic {} (priority {})", t.name, t.priority),
-            format!(
-                "share {:.4} ± {:.4}; {}",
-                t.share.value,
-                t.share.se,
-                if t.handle.is_empty() {
-                    "handle time: the channel's".to_string()
-                } else {
-                    fit::dist_note(&t.handle)
-                }
-            ),
-        ]);
-    }
-    if let Some(s) = &fit.staffing {
-        rows.push(vec![
-            "agents".to_string(),
-            format!("{} named; on duty reconstructed as a lower bound", s.agents),
-        ]);
-    }
-    let mut out = String::new();
-    supportsim::export::render_table(&mut out, &["fitted", "value"], &rows);
-    out
 }
 
 #[derive(clap::Args)]

@@ -104,6 +104,7 @@ mod tests {
     fn reads_a_mapped_log() {
         let text = "d\tt\tw\to\tserver\n990201\t7:00:00\t5\tAGENT\tDORIT\n990201\t7:10:00\t40\tHANG\tNO_SERVER\n990202\t8:00:00\t0\tPHANTOM\tX\n";
         let m = Mapping::parse(
+            "mapping.toml",
             r#"
 [columns]
 date = "d"
@@ -127,6 +128,10 @@ no_agent = ["NO_SERVER"]
         assert_eq!(log.contacts[0].agent.as_deref(), Some("DORIT"));
         assert_eq!(log.contacts[1].fate, Fate::Abandoned);
         assert_eq!(log.contacts[1].agent, None);
-        assert_eq!(log.skipped.get("PHANTOM"), Some(&1));
+        assert_eq!(
+            log.skipped_rows(&crate::contact_log::Skip::IgnoredOutcome("PHANTOM".into())),
+            1
+        );
+        assert_eq!(log.rows, 3);
     }
 }

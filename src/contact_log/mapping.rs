@@ -4,7 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use std::ops::Range;
+
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Report};
 
 /// How a log's columns and values map onto contacts. Deserialized from a small TOML file; the
 /// default reads logs written by `run --contacts-log`.
@@ -175,29 +180,113 @@ impl Mapping {
         }
     }
 
-    /// Reads a mapping file's text; the error names the line and column.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let m: Mapping = toml::from_str(text).map_err(|e| e.to_string())?;
+    /// Reads a mapping file's text. `file` names it in the error, which shows the line and the
+    /// key at fault and how to fix it.
+    pub fn parse(file: &str, text: &str) -> Result<Self, String> {
+        let fail = |message: String, path: &[&str], help: &str| {
+            let span = span_of(text, path).or(Some(0..0));
+            render(file, text, Diagnostic::error(message, span).help(help))
+        };
+        let m: Mapping = match toml::from_str(text) {
+            Ok(m) => m,
+            Err(e) => {
+                let msg = e.message().trim().to_string();
+                let help = if let Some(field) = msg.strip_prefix("missing field ") {
+                    format!(
+                        "add {} = \"COLUMN\" here, naming the log's column; see mappings/anonymous-bank.toml",
+                        field.trim_matches('`')
+                    )
+                } else if msg.starts_with("unknown field") {
+                    "remove the key or correct its spelling".into()
+                } else {
+                    "fix the value here; text needs quotes, lists look like [\"a\", \"b\"]".into()
+                };
+                return Err(render(
+                    file,
+                    text,
+                    Diagnostic::error(msg, e.span()).help(help),
+                ));
+            }
+        };
         for (what, value, allowed) in [
             (
-                "formats.date",
+                ["formats", "date"],
                 &m.formats.date,
                 &["day", "yymmdd", "yyyymmdd", "yyyy-mm-dd"][..],
             ),
-            ("formats.time", &m.formats.time, &["clock", "seconds"][..]),
+            (
+                ["formats", "time"],
+                &m.formats.time,
+                &["clock", "seconds"][..],
+            ),
         ] {
             if !allowed.contains(&value.as_str()) {
-                return Err(format!(
-                    "`{what}` = \"{value}\" is not a format supportsim reads\n  = help: use one of: {}",
-                    allowed.join(", ")
+                return Err(fail(
+                    format!(
+                        "`{}` = \"{value}\" is not a format supportsim reads",
+                        what.join(".")
+                    ),
+                    &what,
+                    &format!("use one of: {}", allowed.join(", ")),
                 ));
             }
         }
         if m.formats.date == "day" && m.columns.weekday.is_none() {
-            return Err("with `formats.date = \"day\"` the log needs a weekday column\n  = help: add `weekday = \"COLUMN\"` under [columns], or give real dates (formats.date = \"yyyy-mm-dd\")".into());
+            return Err(fail(
+                "with `formats.date = \"day\"` the log needs a weekday column".into(),
+                &["columns"],
+                "add `weekday = \"COLUMN\"` under [columns], or give real dates (formats.date = \"yyyy-mm-dd\")",
+            ));
         }
-        m.delimiter_byte(b',')?;
+        if let Err(e) = m.delimiter_byte(b',') {
+            let (message, help) = e.split_once("\n  = help: ").unwrap_or((&e, ""));
+            return Err(fail(message.to_string(), &["delimiter"], help));
+        }
+        m.check_values()
+            .map_err(|(message, path, help)| fail(message, &path, &help))?;
         Ok(m)
+    }
+
+    /// An outcome means one thing: refuses a value listed under two of answered, abandoned
+    /// and ignore, and a priority rank of 0.
+    fn check_values(&self) -> Result<(), (String, Vec<&'static str>, String)> {
+        let v = &self.values;
+        let lists = [
+            ("answered", &v.answered),
+            ("abandoned", &v.abandoned),
+            ("ignore", &v.ignore),
+        ];
+        for (i, (a, la)) in lists.iter().enumerate() {
+            for (b, lb) in &lists[i + 1..] {
+                if let Some(x) = la.iter().find(|x| lb.contains(x)) {
+                    return Err((
+                        format!(
+                            "the outcome \"{x}\" is listed under both `values.{a}` and `values.{b}`"
+                        ),
+                        vec!["values", b],
+                        format!("an outcome means one thing: keep \"{x}\" in one of the two lists"),
+                    ));
+                }
+            }
+        }
+        if let Some((k, _)) = self.priority.iter().find(|(_, r)| **r == 0) {
+            return Err((
+                format!("priority \"{k}\" has rank 0; ranks start at 1 (most urgent)"),
+                vec!["priority"],
+                "give it a rank of 1 or more".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The mapping key that names `column` (e.g. `columns.wait`), for errors about the log.
+    pub fn locate_column(file: &str, text: &str, key: &str, message: &str, help: &str) -> String {
+        let path: Vec<&str> = match key.strip_prefix("keep.") {
+            Some(k) => vec!["keep", k],
+            None => vec!["columns", key],
+        };
+        let span = span_of(text, &path).or(Some(0..0));
+        render(file, text, Diagnostic::error(message, span).help(help))
     }
 
     pub(super) fn delimiter_byte(&self, detected: u8) -> Result<u8, String> {
@@ -212,4 +301,32 @@ impl Mapping {
             )),
         }
     }
+}
+
+/// Where the value at `path` is in a mapping's text (the key's table header for a table).
+fn span_of(text: &str, path: &[&str]) -> Option<Range<usize>> {
+    let doc = DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut span = None;
+    for k in path {
+        let (key, value) = table.iter().find(|(key, _)| key.get_ref() == k)?;
+        match value.get_ref() {
+            DeValue::Table(t) => {
+                span = Some(key.span());
+                table = t;
+            }
+            _ => return Some(value.span()),
+        }
+    }
+    span
+}
+
+/// One problem in a mapping file, shown the way scenario problems are.
+fn render(file: &str, text: &str, d: Diagnostic) -> String {
+    let report = Report {
+        file: file.to_string(),
+        source: text.to_string(),
+        diagnostics: vec![d],
+    };
+    report.render().trim_end().to_string()
 }

@@ -55,23 +55,82 @@ pub struct LoggedContact {
     pub agent: Option<String>,
 }
 
+/// Why a row of a log was not read as a contact offered to the queue.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Skip {
+    /// An outcome the mapping lists under `values.ignore`.
+    IgnoredOutcome(String),
+    /// An outcome the mapping does not list at all.
+    UnknownOutcome(String),
+    /// Abandoned before reaching the queue (`values.not_queued`).
+    NotQueued,
+    /// Left out by `keep` on this column.
+    NotKept(String),
+    /// A row of another channel (read only for its agents' time).
+    OtherChannel,
+    /// A value of this column could not be read.
+    Unreadable(String),
+}
+
+impl Skip {
+    /// A short machine name of the reason (for JSON).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Skip::IgnoredOutcome(_) => "ignored_outcome",
+            Skip::UnknownOutcome(_) => "unknown_outcome",
+            Skip::NotQueued => "not_queued",
+            Skip::NotKept(_) => "not_kept",
+            Skip::OtherChannel => "other_channel",
+            Skip::Unreadable(_) => "unreadable",
+        }
+    }
+
+    /// The column or value the reason names, if any.
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            Skip::IgnoredOutcome(v) | Skip::UnknownOutcome(v) => Some(v),
+            Skip::NotKept(c) | Skip::Unreadable(c) => Some(c),
+            Skip::NotQueued | Skip::OtherChannel => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::IgnoredOutcome(v) => write!(f, "outcome `{v}` (ignored by the mapping)"),
+            Skip::UnknownOutcome(v) => write!(
+                f,
+                "outcome `{v}` (not in the mapping's [values]; list it under answered, abandoned or ignore)"
+            ),
+            Skip::NotQueued => write!(f, "hung up before reaching the queue"),
+            Skip::NotKept(c) => write!(f, "column `{c}` not among the mapping's `keep` values"),
+            Skip::OtherChannel => write!(f, "another channel (read for its agents' time only)"),
+            Skip::Unreadable(c) => write!(f, "column `{c}` could not be read"),
+        }
+    }
+}
+
+/// Rows skipped for one reason: how many, and the first one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// Rows.
+    pub rows: u64,
+    /// 1-based line of the first such row in the file.
+    pub first_line: u64,
+    /// What was wrong with the first row, in words (unreadable values).
+    pub first_problem: Option<String>,
+}
+
 /// What a log held, beyond its contacts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LogRead {
     /// Contacts offered to the queue, in file order.
     pub contacts: Vec<LoggedContact>,
-    /// Rows read.
+    /// Rows read (blank lines not counted).
     pub rows: u64,
-    /// Rows skipped by outcome (ignored or unknown), by value.
-    pub skipped: BTreeMap<String, u64>,
-    /// Abandoned before reaching the queue (`values.not_queued`).
-    pub not_queued: u64,
-    /// Rows left out by `keep` or by channel.
-    pub filtered: u64,
-    /// Rows with a value that could not be read (left out), and the first such problem.
-    pub unreadable: u64,
-    /// The first unreadable value, in words.
-    pub first_unreadable: Option<String>,
+    /// Every row not read as a contact, by reason: `rows` is the contacts plus these.
+    pub skipped: BTreeMap<Skip, Skipped>,
     /// Weekday of day 0.
     pub start_weekday: usize,
     /// Label of day 0 as the log writes it (a date or a day number).
@@ -81,6 +140,37 @@ pub struct LogRead {
     /// Agents' contacts on the log's other channels: (start, end) in seconds from 00:00 of
     /// day 0, per agent. Agents busy there were not available here.
     pub other_work: BTreeMap<String, Vec<(f64, f64)>>,
+}
+
+impl LogRead {
+    /// Rows skipped for `reason`.
+    pub fn skipped_rows(&self, reason: &Skip) -> u64 {
+        self.skipped.get(reason).map_or(0, |s| s.rows)
+    }
+
+    /// Rows whose values could not be read, and the first problem.
+    pub fn unreadable(&self) -> (u64, Option<&str>) {
+        let mut n = 0;
+        let mut first: Option<(u64, &str)> = None;
+        for (k, s) in &self.skipped {
+            if let Skip::Unreadable(_) = k {
+                n += s.rows;
+                if first.is_none_or(|(l, _)| s.first_line < l) {
+                    first = s.first_problem.as_deref().map(|p| (s.first_line, p));
+                }
+            }
+        }
+        (n, first.map(|(_, p)| p))
+    }
+
+    pub(crate) fn skip(&mut self, reason: Skip, line: u64, problem: Option<String>) {
+        let e = self.skipped.entry(reason).or_insert(Skipped {
+            rows: 0,
+            first_line: line,
+            first_problem: problem,
+        });
+        e.rows += 1;
+    }
 }
 
 /// Why a log could not be read.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::fields::{parse_clock, parse_date, parse_seconds};
-use super::{Fate, LogError, LogRead, LoggedContact, MAX_DAYS, Mapping};
+use super::{Fate, LogError, LogRead, LoggedContact, MAX_DAYS, Mapping, Skip};
 use crate::duration::WEEKDAYS;
 
 /// Where each column the mapping names is in the header.
@@ -24,6 +24,8 @@ struct Index<'m> {
     queued: Option<usize>,
     /// Columns whose values a row must have to be kept.
     keep: Vec<(usize, &'m Vec<String>)>,
+    /// The header's column names.
+    names: Vec<String>,
 }
 
 impl<'m> Index<'m> {
@@ -65,6 +67,7 @@ impl<'m> Index<'m> {
                 .iter()
                 .map(|(k, v)| col(&format!("keep.{k}"), k).map(|i| (i, v)))
                 .collect::<Result<_, _>>()?,
+            names: headers.iter().map(str::to_string).collect(),
         })
     }
 }
@@ -296,6 +299,8 @@ struct Rows {
     out: LogRead,
     parsed: Vec<Row>,
     other: Vec<(i64, f64, f64, String)>,
+    /// The earliest day read so far.
+    first_day: Option<i64>,
 }
 
 /// Reads a log through `mapping`. With a channel column, only the rows of `channel` are read
@@ -315,6 +320,7 @@ pub fn read(
         },
         parsed: Vec::new(),
         other: Vec::new(),
+        first_day: None,
     };
     for (line, r) in &records {
         rows.take(*line, r, &ix, mapping, chosen.as_deref());
@@ -340,12 +346,13 @@ impl Rows {
             (ix.channel, chosen),
             (Some(ic), Some(ch)) if r.get(ic).unwrap_or("") != ch
         );
-        if ix
+        if let Some((i, _)) = ix
             .keep
             .iter()
-            .any(|(i, vals)| !vals.iter().any(|v| v == r.get(*i).unwrap_or("")))
+            .find(|(i, vals)| !vals.iter().any(|v| v == r.get(*i).unwrap_or("")))
         {
-            out.filtered += 1;
+            let column = ix.names.get(*i).cloned().unwrap_or_default();
+            out.skip(Skip::NotKept(column), line, None);
             return;
         }
         let outcome = get(r, ix.outcome);
@@ -354,25 +361,30 @@ impl Rows {
         } else if mapping.values.abandoned.contains(&outcome) {
             Fate::Abandoned
         } else {
-            if !other_channel {
-                *out.skipped.entry(outcome).or_default() += 1;
-            }
+            let reason = if other_channel {
+                Skip::OtherChannel
+            } else if mapping.values.ignore.contains(&outcome) {
+                Skip::IgnoredOutcome(outcome)
+            } else {
+                Skip::UnknownOutcome(outcome)
+            };
+            out.skip(reason, line, None);
             return;
         };
         if other_channel && (fate != Fate::Answered || ix.agent.is_none()) {
-            out.filtered += 1;
+            out.skip(Skip::OtherChannel, line, None);
             return;
         }
         if fate == Fate::Abandoned
             && let Some(iq) = ix.queued
             && mapping.values.not_queued.contains(&get(r, iq))
         {
-            out.not_queued += 1;
+            out.skip(Skip::NotQueued, line, None);
             return;
         }
         let x = match row(r, line, fate, ix, mapping) {
             Ok(x) if other_channel => {
-                out.filtered += 1;
+                out.skip(Skip::OtherChannel, line, None);
                 if let (Some(agent), Some(handle)) = (x.agent, x.handle) {
                     self.other.push((x.day, x.time + x.wait, handle, agent));
                 }
@@ -380,18 +392,20 @@ impl Rows {
             }
             Ok(x) => x,
             Err(_) if other_channel => {
-                out.filtered += 1;
+                out.skip(Skip::OtherChannel, line, None);
                 return;
             }
             Err(e) => {
-                out.unreadable += 1;
-                if out.first_unreadable.is_none() {
-                    out.first_unreadable = Some(e.to_string());
-                }
+                let column = match &e {
+                    LogError::BadValue { column, .. } => column.clone(),
+                    _ => String::new(),
+                };
+                out.skip(Skip::Unreadable(column), line, Some(e.to_string()));
                 return;
             }
         };
-        if out.first_date.is_empty() || self.parsed.iter().all(|p| p.day > x.day) {
+        if self.first_day.is_none_or(|d| x.day < d) {
+            self.first_day = Some(x.day);
             out.first_date = x.date_text.clone();
         }
         self.parsed.push(x);
@@ -404,13 +418,14 @@ impl Rows {
             mut out,
             parsed,
             other,
+            ..
         } = self;
-        if out.unreadable > 0 && out.unreadable * 20 > out.rows {
+        let (unreadable, first_problem) = out.unreadable();
+        if unreadable > 0 && unreadable * 20 > out.rows {
             return Err(LogError::Io(format!(
-                "{} of {} rows could not be read; the first: {}\n  = help: check the mapping's columns and formats",
-                out.unreadable,
+                "{unreadable} of {} rows could not be read; the first: {}\n  = help: check the mapping's columns and formats",
                 out.rows,
-                out.first_unreadable.as_deref().unwrap_or("")
+                first_problem.unwrap_or("")
             )));
         }
         // A stray date must not make every per-day table huge.
@@ -430,7 +445,10 @@ impl Rows {
                 out.rows,
                 out.skipped
                     .keys()
-                    .map(String::as_str)
+                    .filter_map(|k| match k {
+                        Skip::IgnoredOutcome(v) | Skip::UnknownOutcome(v) => Some(v.as_str()),
+                        _ => None,
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             )));

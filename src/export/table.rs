@@ -73,6 +73,89 @@ pub fn render_table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
+/// Appends a two-column listing that fits `width` columns: names on the left, each value
+/// left-aligned beside its name and wrapped at its `; ` breaks (a piece longer than a line is
+/// cut at a space) onto indented lines.
+pub fn render_pairs(
+    out: &mut String,
+    header: (&str, &str),
+    rows: &[(String, String)],
+    width: usize,
+) {
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .chain([header.0.chars().count()])
+        .max()
+        .unwrap_or(0)
+        .min(width / 3);
+    let room = width.saturating_sub(key_width + 2).max(20);
+    let mut push = |key: &str, value: &str| {
+        let mut lines = wrap(value, room).into_iter();
+        let first = lines.next().unwrap_or_default();
+        let pad = key_width.saturating_sub(key.chars().count());
+        if key.chars().count() > key_width {
+            // A long name gets a line of its own.
+            out.push_str(key);
+            out.push('\n');
+            out.push_str(&" ".repeat(key_width + 2));
+        } else {
+            out.push_str(key);
+            out.push_str(&" ".repeat(pad + 2));
+        }
+        out.push_str(first.trim_end());
+        out.push('\n');
+        for l in lines {
+            out.push_str(&" ".repeat(key_width + 4));
+            out.push_str(l.trim_end());
+            out.push('\n');
+        }
+    };
+    push(header.0, header.1);
+    for (k, v) in rows {
+        push(k, v);
+    }
+}
+
+/// Splits `text` into lines of at most `room` characters (continuations get two less), breaking
+/// after "; " or " | " where it can, else at a space.
+fn wrap(text: &str, room: usize) -> Vec<String> {
+    let mut pieces: Vec<&str> = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < text.len() {
+        let sep = ["; ", " | "].into_iter().find(|p| text[i..].starts_with(p));
+        match sep {
+            Some(p) => {
+                i += p.len();
+                pieces.push(&text[start..i]);
+                start = i;
+            }
+            None => i += text[i..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    pieces.push(&text[start..]);
+    let width = |s: &str| s.trim_end().chars().count();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for piece in pieces {
+        let limit = |lines: &Vec<String>| if lines.is_empty() { room } else { room - 2 };
+        if !line.is_empty() && width(&line) + width(piece) > limit(&lines) {
+            lines.push(std::mem::take(&mut line));
+        }
+        line.push_str(piece);
+        while width(&line) > limit(&lines) {
+            let cut: String = line.chars().take(limit(&lines)).collect();
+            let at = cut.rfind(' ').filter(|i| *i > 0).unwrap_or(cut.len());
+            lines.push(line[..at].to_string());
+            line = line[at..].trim_start().to_string();
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Renders the summary as text tables for a terminal.
 pub fn render_table_text(s: &Summary) -> String {
     let mut out = String::new();

@@ -267,7 +267,7 @@ fn logs_and_mappings_that_do_not_fit_are_explained() {
         .stderr
         .clone();
     let err = String::from_utf8_lossy(&err);
-    assert!(err.contains("wiat") && err.contains("line 4"), "{err}");
+    assert!(err.contains("wiat") && err.contains("m.toml:4:1"), "{err}");
 
     supportsim()
         .arg("fit")

@@ -12,6 +12,7 @@ mod format;
 mod hardness;
 mod history;
 mod house;
+mod mappings;
 mod outputs;
 mod properties;
 mod staff;
