@@ -26,13 +26,17 @@ pub struct CompareArgs {
     /// Write compare.json and overlay charts into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Write into an --out folder that holds files supportsim did not write there.
+    #[arg(long, requires = "out")]
+    force: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
-    check_out(args.out.as_ref())?;
+    let inputs: Vec<&std::path::Path> = args.scenarios.iter().map(PathBuf::as_path).collect();
+    check_out(args.out.as_ref(), args.force, &inputs)?;
     let mut models = Vec::new();
     for path in &args.scenarios {
         models.push(prepared(path, args.replications, args.seed, args.days)?);
@@ -97,7 +101,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
                     .into_bytes(),
             ));
         }
-        write_all(dir, &files)?;
+        write_all(dir, &files, &inputs)?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -159,6 +159,11 @@ fn fit_options(args: &FitArgs) -> Result<(FitOptions, f64), Failure> {
 
 pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     let (opts, answer_within) = fit_options(args)?;
+    if let Some(out) = &args.out {
+        let mut inputs = vec![args.input.log.as_path()];
+        inputs.extend(args.input.mapping.as_deref());
+        super::output::check_file("--out", out, &inputs)?;
+    }
     let log = read_log(&args.input)?;
     let fit = fit::fit(&log, &opts);
     needs_handle_times(&fit, &args.input.log)?;
@@ -172,21 +177,7 @@ pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     supportsim::scenario::parse("fitted.toml", &text, "fitted")
         .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?;
     if let Some(out) = &args.out {
-        if out.is_dir() {
-            return Err(flag_error(format!(
-                "--out {} is a folder\n  = help: give a file name, e.g. fitted.toml",
-                out.display()
-            )));
-        }
-        let dir = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "fitted.toml".into());
-        write_all(&dir, &[(name, text.clone().into_bytes())])?;
+        super::output::write_file(out, text.as_bytes())?;
     }
     let mut stdout = std::io::stdout().lock();
     use std::io::Write;
@@ -226,6 +217,9 @@ pub struct BacktestArgs {
     /// Write backtest.csv, backtest.json and a chart per metric into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write into an --out folder that holds files supportsim did not write there.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -286,7 +280,10 @@ fn scores_table(scores: &[supportsim::backtest::Score]) -> String {
 pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     let answer_within = flag_duration("answer-within", &args.answer_within)?;
     let session_gap = flag_duration("session-gap", &args.session_gap)?;
-    super::check_out(args.out.as_ref())?;
+    let mut inputs = vec![args.input.log.as_path()];
+    inputs.extend(args.input.mapping.as_deref());
+    inputs.extend(args.scenario.as_deref());
+    super::check_out(args.out.as_ref(), args.force, &inputs)?;
     let log = read_log(&args.input)?;
     let opts = FitOptions {
         session_gap,
@@ -351,7 +348,7 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
             let svg = supportsim::plot::svg(&chart).context("drawing the charts")?;
             files.push((format!("{name}.svg"), svg.into_bytes()));
         }
-        write_all(dir, &files)?;
+        write_all(dir, &files, &inputs)?;
     }
     let mut stdout = std::io::stdout().lock();
     use std::io::Write;

@@ -7,11 +7,12 @@ pub mod editor;
 pub mod erlang;
 pub mod fit_report;
 pub mod history;
+pub mod output;
 pub mod run;
 pub mod staff;
 pub mod sweep;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -20,6 +21,8 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use supportsim::scenario::{self, LoadError};
+
+pub use output::{check_out, write_all};
 
 /// Flags that override the scenario's `[simulation]` values.
 #[derive(clap::Args)]
@@ -97,41 +100,44 @@ pub fn stopped(e: supportsim::engine::Stopped, scenario: &str, bar: &ProgressBar
 }
 
 /// Runs the replications and streams the first one's contacts to a temporary file beside
-/// `path`, which the caller moves into place once everything else is written.
+/// `path` (checked by [`output::check_file`]), which the caller moves into place once
+/// everything else is written; a device or FIFO is written through as the run goes.
 pub fn replicate_logged(
     model: &supportsim::model::Model,
     bar: &ProgressBar,
     series: bool,
     path: &Path,
-) -> Result<(Vec<supportsim::metrics::RepResult>, tempfile::NamedTempFile), Failure> {
-    if path.is_dir() {
-        return Err(flag_error(format!(
-            "--contacts-log {} is a folder
-  = help: give a file name, e.g. contacts.csv",
-            path.display()
-        )));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(flag_error(format!(
-            "--contacts-log: folder {} does not exist
-  = help: create it first, or write the log elsewhere",
-            dir.display()
-        )));
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix(".contacts-log.")
-        .tempfile_in(&dir)
-        .with_context(|| format!("creating a file in {}", dir.display()))?;
-    let file = std::io::BufWriter::with_capacity(
-        1 << 20,
-        tmp.as_file()
+) -> Result<
+    (
+        Vec<supportsim::metrics::RepResult>,
+        Option<tempfile::NamedTempFile>,
+    ),
+    Failure,
+> {
+    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    let (file, tmp) = if special {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        (f, None)
+    } else {
+        let target = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".contacts-log.")
+            .tempfile_in(&dir)
+            .with_context(|| format!("creating a file in {}", dir.display()))?;
+        let f = tmp
+            .as_file()
             .try_clone()
-            .context("opening the contact log")?,
-    );
+            .context("opening the contact log")?;
+        (f, Some(tmp))
+    };
+    let file = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut writer = supportsim::contact_log::ContactLogWriter::new(model, file)
         .context("writing the contact log")?;
     let options = supportsim::RunOptions {
@@ -144,7 +150,13 @@ pub fn replicate_logged(
     writer
         .finish()
         .and_then(|(w, _)| w.into_inner().map_err(|e| e.into_error()))
-        .and_then(|f| readable(&f).and_then(|_| f.sync_all()))
+        .and_then(|f| {
+            if special {
+                Ok(())
+            } else {
+                readable(&f).and_then(|_| f.sync_all())
+            }
+        })
         .with_context(|| format!("writing the contact log {}", path.display()))?;
     Ok((reps, tmp))
 }
@@ -243,20 +255,6 @@ pub fn prepared(
     Ok(model)
 }
 
-/// Refuses an `--out` that names a file.
-pub fn check_out(out: Option<&PathBuf>) -> Result<(), Failure> {
-    if let Some(dir) = out
-        && dir.exists()
-        && !dir.is_dir()
-    {
-        return Err(Failure::input(anyhow::anyhow!(
-            "error: --out {} is a file, not a folder\n  = help: give a folder name; it is created if missing",
-            dir.display()
-        )));
-    }
-    Ok(())
-}
-
 /// The one progress bar: on stderr, only when stderr is a terminal, and only once a run has
 /// taken more than a second.
 pub fn progress_bar(replications: u64) -> ProgressBar {
@@ -289,37 +287,5 @@ pub fn readable(f: &std::fs::File) -> std::io::Result<()> {
 
 #[cfg(not(unix))]
 pub fn readable(_: &std::fs::File) -> std::io::Result<()> {
-    Ok(())
-}
-
-/// Writes every file to a temporary name in `dir` first, then renames them into place, so each
-/// file is either whole or absent; if any step fails, nothing new is left behind.
-pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
-    let mut temps = Vec::new();
-    for (name, bytes) in files {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .tempfile_in(dir)
-            .with_context(|| format!("creating a file in {}", dir.display()))?;
-        tmp.write_all(bytes)
-            .and_then(|_| readable(tmp.as_file()))
-            .and_then(|_| tmp.as_file().sync_all())
-            .with_context(|| format!("writing {name} in {}", dir.display()))?;
-        temps.push((tmp, name.as_str()));
-    }
-    let mut placed: Vec<PathBuf> = Vec::new();
-    for (tmp, name) in temps {
-        let target = dir.join(name);
-        if let Err(e) = tmp.persist(&target) {
-            for p in &placed {
-                let _ = std::fs::remove_file(p);
-            }
-            return Err(anyhow::Error::new(e.error)
-                .context(format!("saving {}", target.display()))
-                .into());
-        }
-        placed.push(target);
-    }
     Ok(())
 }

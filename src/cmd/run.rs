@@ -32,12 +32,19 @@ pub struct RunArgs {
     /// `supportsim fit` reads by default).
     #[arg(long, value_name = "FILE")]
     contacts_log: Option<PathBuf>,
+    /// Write into an --out folder that holds files supportsim did not write there.
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let o = &args.overrides;
     let model = prepared(&args.scenario, o.replications, o.seed, o.days)?;
-    check_out(args.out.as_ref())?;
+    let inputs = [args.scenario.as_path()];
+    check_out(args.out.as_ref(), args.force, &inputs)?;
+    if let Some(path) = &args.contacts_log {
+        super::output::check_file("--contacts-log", path, &inputs)?;
+    }
 
     let file = args.scenario.display().to_string();
     let bar = progress_bar(u64::from(model.replications));
@@ -74,11 +81,12 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         for exporter in export::run_exporters(args.png) {
             files.extend(exporter.files(&run).context("rendering the output files")?);
         }
-        write_all(dir, &files)?;
+        write_all(dir, &files, &inputs)?;
         written = files.into_iter().map(|(n, _)| n).collect();
     }
-    if let (Some(log), Some(path)) = (log, &args.contacts_log) {
-        log.persist(path).map_err(|e| {
+    if let (Some(log), Some(path)) = (log.flatten(), &args.contacts_log) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.clone());
+        log.persist(&path).map_err(|e| {
             anyhow::Error::new(e.error).context(format!("saving {}", path.display()))
         })?;
     }

@@ -45,6 +45,9 @@ pub struct StaffArgs {
     /// Write staffing.csv, staffed.toml (the scenario with this schedule) and heatmaps.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Write into an --out folder that holds files supportsim did not write there.
+    #[arg(long, requires = "out")]
+    force: bool,
     /// Also staff one cross-trained team shared by every channel (trimmed by simulation from
     /// the dedicated plan), and compare its full-time equivalents.
     #[arg(long)]
@@ -64,7 +67,8 @@ struct Outcome {
 }
 
 pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
-    check_out(args.out.as_ref())?;
+    let inputs = [args.scenario.as_path()];
+    check_out(args.out.as_ref(), args.force, &inputs)?;
     let mut base = prepared(
         &args.scenario,
         Some(args.replications),
@@ -122,7 +126,7 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         shrinkage,
     };
     if let Some(dir) = &args.out {
-        write_all(dir, &files(args, &base, &outcome)?)?;
+        write_all(dir, &files(args, &base, &outcome)?, &inputs)?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -32,6 +32,9 @@ pub struct SweepArgs {
     /// Write sweep.csv, sweep.json and a chart per metric into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Write into an --out folder that holds files supportsim did not write there.
+    #[arg(long, requires = "out")]
+    force: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -73,7 +76,8 @@ fn typed_document(path: &std::path::Path) -> Result<toml::Table, Failure> {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
-    check_out(args.out.as_ref())?;
+    let inputs = [args.scenario.as_path()];
+    check_out(args.out.as_ref(), args.force, &inputs)?;
     let o = &args.overrides;
     let base = prepared(&args.scenario, o.replications, o.seed, o.days)?;
     if args.sets.len() > 2 {
@@ -146,7 +150,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
                     .into_bytes(),
             ));
         }
-        write_all(dir, &files)?;
+        write_all(dir, &files, &inputs)?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {

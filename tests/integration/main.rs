@@ -8,6 +8,7 @@ mod demand;
 mod diagnostics;
 mod erlang;
 mod experience;
+mod files;
 mod format;
 mod hardness;
 mod history;

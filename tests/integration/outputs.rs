@@ -54,6 +54,7 @@ fn out_writes_every_file_whole() {
     assert_eq!(
         names,
         [
+            ".supportsim-manifest.json",
             "agents_intervals.csv",
             "frt-distribution.svg",
             "frt-email.svg",

@@ -1,0 +1,297 @@
+//! Where results go, and the rules that keep them from doing harm: an output never replaces an
+//! input, a device, a FIFO or a symlink (it writes through them); a folder of results holds one
+//! run's files, listed in a manifest, so a later run never leaves stale files beside its own;
+//! a folder that cannot be written is found before any simulating.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use super::{Failure, flag_error, readable};
+
+/// The file in an `--out` folder that lists what supportsim wrote there.
+pub const MANIFEST: &str = ".supportsim-manifest.json";
+
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+    schema: String,
+    files: Vec<String>,
+}
+
+/// Whether `a` and `b` are the same file (through links); false when either is absent.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+        false
+    }
+    #[cfg(not(unix))]
+    {
+        matches!(
+            (a.canonicalize(), b.canonicalize()),
+            (Ok(x), Ok(y)) if x == y
+        )
+    }
+}
+
+/// Refuses (exit 2) an output path that is one of the inputs.
+fn not_an_input(flag: &str, path: &Path, inputs: &[&Path]) -> Result<(), Failure> {
+    if let Some(input) = inputs.iter().find(|i| same_file(path, i)) {
+        return Err(flag_error(format!(
+            "{flag} {} is the input {}; writing there would destroy it\n  = help: give another file name",
+            path.display(),
+            input.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a file can be created in `dir` (tried with an empty file, removed at once).
+fn can_write_in(dir: &Path) -> Result<(), String> {
+    let probe = dir.join(format!(".supportsim-probe.{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The folder an output file goes to ("." for a bare name).
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Checks an output file given by `flag` before any work: not an input, not a folder, in a
+/// folder that exists and can be written (a device or FIFO is written through as it is).
+pub fn check_file(flag: &str, path: &Path, inputs: &[&Path]) -> Result<(), Failure> {
+    not_an_input(flag, path, inputs)?;
+    if path.is_dir() {
+        return Err(flag_error(format!(
+            "{flag} {} is a folder\n  = help: give a file name",
+            path.display()
+        )));
+    }
+    if is_special(path) {
+        return Ok(());
+    }
+    let target = resolved(path);
+    let dir = folder_of(&target);
+    if !dir.is_dir() {
+        return Err(flag_error(format!(
+            "{flag}: folder {} does not exist\n  = help: create it first, or write elsewhere",
+            dir.display()
+        )));
+    }
+    can_write_in(&dir).map_err(|e| {
+        flag_error(format!(
+            "{flag} {}: cannot create files in {}: {e}\n  = help: choose a folder you can write to",
+            path.display(),
+            dir.display()
+        ))
+    })
+}
+
+/// Checks `--out` before any work: a folder (created if missing) that can be written, holding
+/// no input, and either empty, holding an earlier run of supportsim (its manifest), or allowed
+/// with `--force`.
+pub fn check_out(out: Option<&PathBuf>, force: bool, inputs: &[&Path]) -> Result<(), Failure> {
+    let Some(dir) = out else { return Ok(()) };
+    if dir.exists() && !dir.is_dir() {
+        return Err(flag_error(format!(
+            "--out {} is a file, not a folder\n  = help: give a folder name; it is created if missing",
+            dir.display()
+        )));
+    }
+    // The nearest path that exists must be a folder that can be written; missing ones are
+    // created when writing.
+    let existing = dir
+        .ancestors()
+        .map(|a| {
+            if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            }
+        })
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    if !existing.is_dir() {
+        return Err(flag_error(format!(
+            "--out {}: {} is a file, so the folder cannot be made
+  = help: give a folder name whose parents are folders",
+            dir.display(),
+            existing.display()
+        )));
+    }
+    can_write_in(&existing).map_err(|e| {
+        flag_error(format!(
+            "--out {}: cannot create files in {}: {e}\n  = help: choose a folder you can write to",
+            dir.display(),
+            existing.display()
+        ))
+    })?;
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(input) = inputs
+        .iter()
+        .find(|i| same_file(&folder_of(&resolved(i)), dir))
+    {
+        return Err(flag_error(format!(
+            "--out {} holds the input {}; results there could overwrite it\n  = help: write the results to a folder of their own, e.g. --out results/",
+            dir.display(),
+            input.display()
+        )));
+    }
+    let others = entries(dir)?
+        .into_iter()
+        .filter(|n| n != MANIFEST)
+        .collect::<Vec<_>>();
+    if !others.is_empty() && !dir.join(MANIFEST).is_file() && !force {
+        let shown: Vec<&str> = others.iter().take(3).map(String::as_str).collect();
+        return Err(flag_error(format!(
+            "--out {} already holds files supportsim did not write there ({}{}); new results beside them would look like one set\n  = help: choose an empty folder, or add --force to write beside them",
+            dir.display(),
+            shown.join(", "),
+            if others.len() > 3 { ", …" } else { "" }
+        )));
+    }
+    Ok(())
+}
+
+/// Names in a folder.
+fn entries(dir: &Path) -> Result<Vec<String>, Failure> {
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(dir).with_context(|| format!("reading folder {}", dir.display()))? {
+        let e = e.with_context(|| format!("reading folder {}", dir.display()))?;
+        names.push(e.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// A device, FIFO or socket (not a regular file, not a folder), through any links.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// The file a path names, with symlinks followed (the path itself when it is not a link).
+fn resolved(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => path.canonicalize().unwrap_or_else(|_| {
+            // A dangling link: write where it points.
+            std::fs::read_link(path)
+                .map(|t| folder_of(path).join(t))
+                .unwrap_or_else(|_| path.to_path_buf())
+        }),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Writes one file: through a device or FIFO as it is; otherwise to a temporary file beside
+/// the target (a symlink's target), renamed into place once whole.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    if is_special(path) {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        f.write_all(bytes)
+            .and_then(|_| f.flush())
+            .with_context(|| format!("writing {}", path.display()))?;
+        return Ok(());
+    }
+    let target = resolved(path);
+    let tmp = temp_with(&folder_of(&target), &target, bytes)?;
+    tmp.persist(&target)
+        .map_err(|e| anyhow::Error::new(e.error).context(format!("saving {}", path.display())))?;
+    Ok(())
+}
+
+/// A private temporary file in `dir` holding `bytes`, synced, made readable.
+fn temp_with(dir: &Path, target: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Failure> {
+    let name = target
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| readable(tmp.as_file()))
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("writing {}", target.display()))?;
+    Ok(tmp)
+}
+
+/// Writes a run's files into `dir`: every file to a temporary name first, then renamed into
+/// place, so each is whole or absent (devices and FIFOs already there are written through).
+/// The manifest then lists them, and the files an earlier run listed that this one did not
+/// write are removed. A file that is one of `inputs` is refused before anything is written.
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], inputs: &[&Path]) -> Result<(), Failure> {
+    for (name, _) in files {
+        not_an_input("--out", &dir.join(name), inputs)?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
+    let previous: Vec<String> = std::fs::read(dir.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+        .map(|m| m.files)
+        .unwrap_or_default();
+    let mut temps = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if is_special(&path) {
+            write_file(&path, bytes)?;
+            continue;
+        }
+        let target = resolved(&path);
+        temps.push((temp_with(&folder_of(&target), &target, bytes)?, target));
+    }
+    let mut placed: Vec<PathBuf> = Vec::new();
+    for (tmp, target) in temps {
+        if let Err(e) = tmp.persist(&target) {
+            for p in &placed {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(anyhow::Error::new(e.error)
+                .context(format!("saving {}", target.display()))
+                .into());
+        }
+        placed.push(target);
+    }
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let manifest = Manifest {
+        schema: "supportsim.manifest/1".into(),
+        files: names.clone(),
+    };
+    let bytes = serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?;
+    write_file(&dir.join(MANIFEST), &bytes)?;
+    for stale in previous.iter().filter(|p| !names.contains(p)) {
+        // Only plain names of regular files this program wrote; never a path elsewhere.
+        let path = dir.join(stale);
+        let plain = Path::new(stale)
+            .file_name()
+            .is_some_and(|n| n == stale.as_str());
+        if plain && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("removing the earlier run's {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
