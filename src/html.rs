@@ -237,7 +237,7 @@ fn attention(h: &mut String, warnings: &[String]) {
 /// One row per channel.
 fn channels(h: &mut String, summary: &Summary) {
     // Channels.
-    h.push_str("<h2>Channels</h2>\n<table>\n<tr><th>channel</th><th>offered / day</th><th>service level</th><th>ASA</th><th>90% answered within</th><th>abandoned</th><th>blocked</th><th>CSAT</th></tr>\n");
+    h.push_str("<h2>Channels</h2>\n<table>\n<tr><th>channel</th><th>offered / day</th><th>service level</th><th>ASA</th><th>90% answered within</th><th>abandoned</th><th>blocked</th><th>open at end</th><th>CSAT</th></tr>\n");
     for (name, m) in &summary.channels.0 {
         let settings = summary.channel_settings.get(name);
         let within = settings.map_or(String::new(), |s| {
@@ -245,7 +245,7 @@ fn channels(h: &mut String, summary: &Summary) {
         });
         let _ = writeln!(
             h,
-            "<tr><td>{} ({})</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{} ({})</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(name),
             settings.map_or("", |s| s.kind),
             metric(m, Metric::OfferedPerDay, Fmt::Count),
@@ -255,6 +255,7 @@ fn channels(h: &mut String, summary: &Summary) {
             metric(m, Metric::FrtP90Seconds, Fmt::Duration),
             metric(m, Metric::AbandonRate, Fmt::Percent),
             metric(m, Metric::BlockedRate, Fmt::Percent),
+            metric(m, Metric::OpenAtEnd, Fmt::Count),
             metric(m, Metric::Csat, Fmt::Percent),
         );
     }

@@ -54,12 +54,21 @@ pub struct Tally {
     pub served: u64,
     /// Customers who left because of this contact.
     pub churned: u64,
+    /// Still waiting for a first answer when the simulation ended.
+    pub open: u64,
+    /// Of those, already waiting longer than the channel's `answer_within`: misses whatever
+    /// happens next, so they count as offered.
+    pub open_late: u64,
+    /// Sum of the open contacts' waits so far (censored waits), seconds.
+    pub wait_open: f64,
 }
 
 impl Tally {
-    /// Offered contacts: those whose outcome is known (answered, abandoned or blocked).
+    /// Offered contacts: those whose outcome against the answer target is known — answered,
+    /// abandoned, blocked, or still open at the end but already past `answer_within`. A contact
+    /// still open and younger than the target is left out (its outcome is unknown).
     pub fn offered(&self) -> u64 {
-        self.answered + self.abandoned + self.blocked
+        self.answered + self.abandoned + self.blocked + self.open_late
     }
 
     /// Adds another tally into this one.
@@ -89,6 +98,9 @@ impl Tally {
         self.p_satisfied += o.p_satisfied;
         self.served += o.served;
         self.churned += o.churned;
+        self.open += o.open;
+        self.open_late += o.open_late;
+        self.wait_open += o.wait_open;
     }
 }
 

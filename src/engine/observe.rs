@@ -356,6 +356,7 @@ impl Engine<'_> {
                 State::Gone | State::Waiting | State::Ghost => {}
             }
         }
+        self.count_open_at_end();
         if let Some(c) = &mut self.r.customers {
             c.active_end = self.active;
         }
@@ -371,6 +372,38 @@ impl Engine<'_> {
         match self.sink_error {
             Some(e) => Err(Stopped::Sink(e)),
             None => Ok(self.r),
+        }
+    }
+
+    /// Contacts still waiting for their first answer at the end: their waits so far are
+    /// censored waits in the FRT distributions (a percentile can only rise as the backlog
+    /// grows), and those already past the answer target count as offered misses.
+    fn count_open_at_end(&mut self) {
+        let pending: Vec<(usize, usize, f64, f64)> = self
+            .slab
+            .iter()
+            .filter(|s| {
+                s.state == State::Waiting
+                    && s.contact.key.tier == 0
+                    && s.contact.touch == 0
+                    && s.contact.counted_at >= self.warmup
+            })
+            .map(|s| {
+                let c = &s.contact;
+                let age = (self.horizon - c.arrival).max(0.0);
+                (c.channel as usize, c.topic as usize, c.counted_at, age)
+            })
+            .collect();
+        for (c, t, at, age) in pending {
+            let late = age > self.m.channels[c].answer_within;
+            self.tally(c, t, at, |x| {
+                x.open += 1;
+                x.open_late += u64::from(late);
+                x.delayed += u64::from(late);
+                x.wait_open += age;
+            });
+            self.channel_frt[c].record(age);
+            self.topic_frt[t].record(age);
         }
     }
 }

@@ -204,6 +204,7 @@ fn channel_table(s: &Summary, out: &mut String) {
             } else {
                 "".into()
             });
+            row.push(cell(m, Metric::OpenAtEnd, Unit::Count));
             row
         })
         .collect();
@@ -218,6 +219,7 @@ fn channel_table(s: &Summary, out: &mut String) {
             "abandoned",
             "blocked",
             "backlog",
+            "open at end",
         ],
         &rows,
     );

@@ -27,6 +27,7 @@ pub(super) fn contact_metrics(
     out.push(Metric::Handled, col(&|t| Some(t.answered as f64)));
     out.push(Metric::Abandoned, col(&|t| Some(t.abandoned as f64)));
     out.push(Metric::Blocked, col(&|t| Some(t.blocked as f64)));
+    out.push(Metric::OpenPastTarget, col(&|t| Some(t.open_late as f64)));
     out.push(
         Metric::ServiceLevel,
         col(&|t| ratio(t.within as f64, t.offered() as f64)),
@@ -37,7 +38,14 @@ pub(super) fn contact_metrics(
     );
     out.push(
         Metric::MeanWaitSeconds,
-        col(&|t| ratio(t.wait_answered + t.wait_abandoned, t.offered() as f64)),
+        col(&|t| {
+            // Every contact with a wait: the open ones count with their waits so far.
+            let waited = t.offered() - t.open_late + t.open;
+            ratio(
+                t.wait_answered + t.wait_abandoned + t.wait_open,
+                waited as f64,
+            )
+        }),
     );
     out.push(
         Metric::PWait,
@@ -55,10 +63,12 @@ pub(super) fn contact_metrics(
         Metric::AhtSeconds,
         col(&|t| ratio(t.handle, t.answered as f64)),
     );
-    // FRT of answered contacts: the wait to the first answer (for async, the first touch).
+    // FRT: the wait to the first answer (for async, the first touch).
+    // Contacts still open at the end count with their waits so far (censored): a backlog
+    // that grows can only raise it.
     out.push(
         Metric::FrtMeanSeconds,
-        col(&|t| ratio(t.wait_answered, t.answered as f64)),
+        col(&|t| ratio(t.wait_answered + t.wait_open, (t.answered + t.open) as f64)),
     );
     out.push(Metric::FrtP50Seconds, frt.iter().map(|h| h.p50).collect());
     out.push(Metric::FrtP90Seconds, frt.iter().map(|h| h.p90).collect());

@@ -26,7 +26,8 @@ macro_rules! metrics {
 }
 
 metrics! {
-    /// Contacts answered, abandoned or blocked.
+    /// Contacts answered, abandoned, blocked, or still waiting at the end past the answer
+    /// target (a miss whatever happens next); younger open contacts are left out.
     Offered => "offered",
     /// Offered contacts per statistics day.
     OfferedPerDay => "offered_per_day",
@@ -36,6 +37,9 @@ metrics! {
     Abandoned => "abandoned",
     /// Found the queue full.
     Blocked => "blocked",
+    /// Still waiting for a first answer at the end, already past the answer target (counted
+    /// in offered as misses).
+    OpenPastTarget => "open_past_target",
     /// Answered within the channel's `answer_within` ÷ offered.
     ServiceLevel => "service_level",
     /// Mean wait of answered contacts, seconds.
@@ -50,13 +54,14 @@ metrics! {
     BlockedRate => "blocked_rate",
     /// Mean handle time of answered contacts, seconds.
     AhtSeconds => "aht_seconds",
-    /// Mean wait to the first answer, seconds.
+    /// Mean wait to the first answer, seconds; contacts still open at the end count with their
+    /// waits so far (censored, so a lower bound).
     FrtMeanSeconds => "frt_mean_seconds",
-    /// Median wait to the first answer, seconds.
+    /// Median wait to the first answer, seconds (open contacts' waits so far included).
     FrtP50Seconds => "frt_p50_seconds",
-    /// 90th percentile of the wait to the first answer, seconds.
+    /// 90th percentile of the wait to the first answer, seconds (open contacts included).
     FrtP90Seconds => "frt_p90_seconds",
-    /// 95th percentile of the wait to the first answer, seconds.
+    /// 95th percentile of the wait to the first answer, seconds (open contacts included).
     FrtP95Seconds => "frt_p95_seconds",
     /// Would-be contacts the knowledge base answered.
     Deflected => "deflected",
@@ -88,7 +93,8 @@ metrics! {
     Csat => "csat",
     /// Mean satisfaction probability of served contacts.
     CsatExpected => "csat_expected",
-    /// Contacts still waiting at the end of the run.
+    /// Contacts still waiting at the end of the run (first answers, second tiers and later
+    /// touches).
     OpenAtEnd => "open_at_end",
     /// Mean of the backlog at interval ends.
     BacklogMean => "backlog_mean",

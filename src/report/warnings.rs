@@ -87,9 +87,15 @@ pub fn warnings(
         .iter()
         .filter_map(|(_, m)| m.get(Metric::OpenAtEnd).and_then(|s| s.mean))
         .sum();
+    let late: f64 = summary
+        .channels
+        .0
+        .iter()
+        .filter_map(|(_, m)| m.get(Metric::OpenPastTarget).and_then(|s| s.mean))
+        .sum();
     if open >= 1.0 {
         out.push(format!(
-            "{open:.0} contacts are still waiting when the simulation ends."
+            "{open:.0} contacts are still waiting when the simulation ends; {late:.0} of them already waited past their answer target and count as misses in the service level."
         ));
     }
     out

@@ -1,6 +1,7 @@
 //! The one integration-test binary: conformance against queueing theory, the command line,
 //! diagnostics, determinism and invariants.
 
+mod backlog;
 mod cli;
 mod compare;
 mod conformance;
