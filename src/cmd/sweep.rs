@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use supportsim::model::Model;
-use supportsim::scenario::{self, LoadError, format};
-use supportsim::sweep::{self, Point, Setting};
+use supportsim::sweep::{self, Setting};
 use supportsim::{charts, plot, report};
 
 use super::{
@@ -20,7 +19,8 @@ pub struct SweepArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
     /// A value to sweep: PATH=VALUES, e.g. agents.tier1.count=8..20 or
-    /// automation.containment=0,0.1,0.2 or channels.phone.answer_within=20s,30s. At most two.
+    /// automation.containment=0,0.1,0.2 or channels.phone.answer_within=20s,30s. Repeat for a
+    /// grid over several paths (every combination is run).
     #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
     sets: Vec<String>,
     /// A metric to report, e.g. service_level (overall) or phone.service_level (a channel,
@@ -67,11 +67,14 @@ fn typed_document(path: &std::path::Path) -> Result<toml::Table, Failure> {
             path.display()
         ))
     })?;
-    let file: format::ScenarioFile = toml::from_str(&text)
-        .map_err(|e| flag_error(format!("{}: {}", path.display(), e.message())))?;
-    match toml::Value::try_from(&file).context("reading the scenario's values")? {
-        toml::Value::Table(t) => Ok(t),
-        _ => Err(anyhow::anyhow!("a scenario is a table").into()),
+    sweep::document(&text).map_err(|e| flag_error(format!("{}: {e}", path.display())))
+}
+
+/// A sweep error as an input error: rendered diagnostics as they are, others as one message.
+fn sweep_error(e: sweep::SweepError) -> Failure {
+    match e {
+        sweep::SweepError::Invalid(text) => Failure::input(anyhow::anyhow!(text)),
+        other => flag_error(other.to_string()),
     }
 }
 
@@ -80,20 +83,23 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     check_out(args.out.as_ref(), args.force, &inputs)?;
     let o = &args.overrides;
     let base = prepared(&args.scenario, o.replications, o.seed, o.days)?;
-    if args.sets.len() > 2 {
-        return Err(flag_error(
-            "a sweep takes one or two --set; run several sweeps for more".into(),
-        ));
-    }
     let settings = args
         .sets
         .iter()
         .map(|t| sweep::parse_setting(t))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| flag_error(e.to_string()))?;
-    let grid = grid(&settings);
+        .map_err(sweep_error)?;
     // Build and check every point before running any.
-    let models = models(args, &base, &settings, &grid)?;
+    let doc = typed_document(&args.scenario)?;
+    let sweep::Plan { grid, models } =
+        sweep::plan(&doc, &args.scenario.display().to_string(), &base, &settings)
+            .map_err(sweep_error)?;
+    eprintln!(
+        "sweeping {} point{} × {} replications",
+        models.len(),
+        if models.len() == 1 { "" } else { "s" },
+        base.replications
+    );
     let metrics = if args.metrics.is_empty() {
         let mut v: Vec<String> = [
             "service_level",
@@ -161,59 +167,6 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             .context("writing to standard output")?;
     }
     Ok(())
-}
-
-/// The grid of values, the first setting varying slowest.
-fn grid(settings: &[Setting]) -> Vec<Vec<Point>> {
-    let mut grid: Vec<Vec<Point>> = vec![vec![]];
-    for s in settings {
-        grid = grid
-            .into_iter()
-            .flat_map(|prefix| {
-                s.points.iter().map(move |p| {
-                    let mut v = prefix.clone();
-                    v.push(p.clone());
-                    v
-                })
-            })
-            .collect();
-    }
-    grid
-}
-
-/// The model of every point of the grid: the scenario's typed document with the point's
-/// values set, checked against the format and read like any scenario.
-fn models(
-    args: &SweepArgs,
-    base: &Model,
-    settings: &[Setting],
-    grid: &[Vec<Point>],
-) -> Result<Vec<Model>, Failure> {
-    let doc = typed_document(&args.scenario)?;
-    let mut models = Vec::new();
-    for values in grid {
-        let mut d = doc.clone();
-        let mut label = Vec::new();
-        for (s, v) in settings.iter().zip(values) {
-            sweep::set(&mut d, &s.path, v).map_err(|e| flag_error(e.to_string()))?;
-            label.push(format!("{}={}", s.path_text, v.text));
-        }
-        let file = format!("{} with {}", args.scenario.display(), label.join(", "));
-        let point: format::ScenarioFile = toml::Value::Table(d)
-            .try_into()
-            .map_err(|e: toml::de::Error| flag_error(format!("{file}: {}", e.message())))?;
-        let text = format::to_toml(&point, &[], &[]).context("writing the swept scenario")?;
-        let mut m = match scenario::parse(&file, &text, &base.name) {
-            Ok(l) => l.model,
-            Err(LoadError::Invalid(r)) => return Err(Failure::input(anyhow::anyhow!(r.render()))),
-            Err(e) => return Err(Failure::input(anyhow::anyhow!("error: {e}"))),
-        };
-        m.replications = base.replications;
-        m.seed = base.seed;
-        m.days = base.days;
-        models.push(m);
-    }
-    Ok(models)
 }
 
 /// `sweep.json` (schema `supportsim.sweep/1`).
@@ -335,23 +288,33 @@ pub fn sweep_chart(
     metric: &str,
 ) -> plot::Chart {
     let first = &settings[0];
-    let groups: Vec<Option<&supportsim::sweep::Point>> = match settings.get(1) {
-        Some(s) => s.points.iter().map(Some).collect(),
-        None => vec![None],
-    };
+    // One line per combination of the other settings' values, in grid order.
+    let mut groups: Vec<&[supportsim::sweep::Point]> = Vec::new();
+    for p in points {
+        let rest = p.values.get(1..).unwrap_or(&[]);
+        if !groups.contains(&rest) {
+            groups.push(rest);
+        }
+    }
     let lines = groups
         .iter()
         .enumerate()
         .map(|(gi, g)| {
             let mine: Vec<&SweepPoint> = points
                 .iter()
-                .filter(|p| g.is_none_or(|g| p.values.get(1) == Some(g)))
+                .filter(|p| p.values.get(1..).unwrap_or(&[]) == *g)
                 .collect();
             let stat = |p: &SweepPoint| find_metric(&p.summary, metric).copied();
+            let label: Vec<String> = settings[1..]
+                .iter()
+                .zip(g.iter())
+                .map(|(s, v)| format!("{} = {}", s.path_text, v.text))
+                .collect();
             plot::Line {
-                label: match (g, settings.get(1)) {
-                    (Some(g), Some(s)) => format!("{} = {}", s.path_text, g.text),
-                    _ => metric.to_string(),
+                label: if label.is_empty() {
+                    metric.to_string()
+                } else {
+                    label.join(", ")
                 },
                 values: mine.iter().map(|p| stat(p).and_then(|s| s.mean)).collect(),
                 band: Some((

@@ -201,16 +201,22 @@ pub(super) fn shift(
             }
         },
     };
-    let count = cx
-        .int(
-            t,
-            "count",
-            ctx,
-            1,
-            1_000_000,
-            "a shift needs agents: give at least 1, or remove the shift",
-        )
-        .map(|x| x.0 as u32);
+    let count = cx.int(
+        t,
+        "count",
+        ctx,
+        0,
+        1_000_000,
+        "a shift's agents: 0 or more (0 keeps the shift but puts nobody on it)",
+    );
+    if let Some((0, span)) = &count {
+        cx.warn(
+            format!("{ctx} has count = 0: nobody works it"),
+            span.clone(),
+            "fine while sweeping shift counts; otherwise remove the shift",
+        );
+    }
+    let count = count.map(|x| x.0 as u32);
     if count.is_none() && group_count.is_none() && !t.contains_key("count") {
         cx.err(
             format!("{ctx} needs `count`"),

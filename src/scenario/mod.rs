@@ -33,6 +33,7 @@ mod dists;
 mod experience;
 pub mod format;
 pub(crate) mod keys;
+mod overrides;
 mod reader;
 mod simulation;
 mod surges;
@@ -175,6 +176,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
     let csat = experience::csat(cx, doc);
     let customers = customers::read(cx, doc);
     let repeat_mixes = channels::repeat_mixes(cx, &raw_channels, &names);
+    overrides::check(cx, doc);
     if cx.has_errors() {
         return None;
     }

@@ -1,5 +1,6 @@
-//! Sweeps: a grid over one or two scenario values, addressed by path, every point run on the
-//! same seeds so that differences between points are not noise between runs.
+//! Sweeps: a grid over scenario values, addressed by path, every point run on the same seeds so
+//! that differences between points are not noise between runs. A path that changes nothing
+//! (overridden elsewhere, or a run setting) is refused rather than swept.
 //!
 //! A path walks the scenario's tables by key; lists of tables (`topics`, `agents`, `shifts`)
 //! are entered by an element's `name` or by its position from 0: `agents.tier1.count`,
@@ -8,6 +9,13 @@
 //! `topics."order status".fcr`.
 
 use toml::{Table, Value};
+
+mod plan;
+
+pub use plan::{Plan, document, grid, plan};
+
+/// Most points a sweep may have (over all `--set` combined).
+pub const MAX_POINTS: usize = 10_000;
 
 /// Why a sweep setting cannot be applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -31,6 +39,30 @@ pub enum SweepError {
         /// What exists there instead.
         hint: String,
     },
+    /// The same path is swept twice.
+    #[error("`{0}` is given to --set twice; give each path once, with all its values")]
+    Duplicate(String),
+    /// A run setting that a sweep keeps fixed.
+    #[error(
+        "`{0}` is a run setting, the same at every point of a sweep\n  = help: use --{1} instead; to compare run lengths or seeds, run one sweep each"
+    )]
+    RunSetting(String, &'static str),
+    /// The path is valid but no value of it changes the model.
+    #[error("`{path}` changes nothing at any of its values: {reason}")]
+    NoEffect {
+        /// The path.
+        path: String,
+        /// What overrides it, and what to sweep instead.
+        reason: String,
+    },
+    /// A point of the grid is not a valid scenario (the rendered diagnostics).
+    #[error("{0}")]
+    Invalid(String),
+    /// Too many points.
+    #[error(
+        "the grid has {0} points; at most {MAX_POINTS} can be swept\n  = help: use fewer values or a larger step"
+    )]
+    TooMany(usize),
     /// The value does not fit the field.
     #[error("`{path}` is {kind}, so `{value}` does not fit: {hint}")]
     Type {
@@ -143,9 +175,10 @@ pub fn parse_setting(text: &str) -> Result<Setting, SweepError> {
             if p.is_empty() {
                 return Err(bad("an empty value in the list"));
             }
+            // What a value must be depends on the field it goes to: checked when it is set.
             let x = match p.parse::<f64>() {
                 Ok(x) if x.is_finite() => x,
-                _ => crate::duration::parse_duration(p).map_err(|e| bad(&e))?,
+                _ => crate::duration::parse_duration(p).unwrap_or(f64::NAN),
             };
             points.push(Point {
                 text: p.to_string(),
@@ -249,7 +282,7 @@ fn assign(table: &mut Table, key: &str, full: &str, value: &Point) -> Result<(),
     let is_duration = value.text.parse::<f64>().is_err();
     let new = match table.get(key) {
         Some(Value::Integer(_)) => {
-            if value.x.fract() != 0.0 || is_duration {
+            if value.x.fract() != 0.0 || is_duration || value.x.is_nan() {
                 return Err(SweepError::Type {
                     path: full.into(),
                     kind: "a whole number",
@@ -279,7 +312,7 @@ fn assign(table: &mut Table, key: &str, full: &str, value: &Point) -> Result<(),
                     hint: "only numbers and durations can be swept",
                 });
             }
-            if !is_duration {
+            if !is_duration || value.x.is_nan() {
                 return Err(SweepError::Type {
                     path: full.into(),
                     kind: "a duration",
@@ -298,6 +331,14 @@ fn assign(table: &mut Table, key: &str, full: &str, value: &Point) -> Result<(),
             });
         }
         None => {
+            if value.x.is_nan() {
+                return Err(SweepError::Type {
+                    path: full.into(),
+                    kind: "a new key",
+                    value: value.text.clone(),
+                    hint: "give numbers (e.g. 0,0.1) or durations with units (e.g. 20s,1m)",
+                });
+            }
             if is_duration {
                 Value::String(value.text.clone())
             } else if value.x.fract() == 0.0 && !value.text.contains('.') {
