@@ -38,6 +38,13 @@ fn cell(m: &Metrics, key: Metric, unit: Unit) -> String {
 fn cell_stat(s: Option<&Stat>, unit: &Unit) -> String {
     let Some(s) = s else { return "—".into() };
     match (s.mean, s.half_width()) {
+        // An interval cut at 0 or 1 is shown by its ends.
+        (Some(m), Some(_)) if !s.is_symmetric() => format!(
+            "{} [{}, {}]",
+            fmt_value(m, unit),
+            fmt_half(s.ci_low.unwrap_or(m), unit),
+            fmt_half(s.ci_high.unwrap_or(m), unit)
+        ),
         (Some(m), Some(h)) => format!("{} ± {}", fmt_value(m, unit), fmt_half(h, unit)),
         (Some(m), None) => fmt_value(m, unit),
         _ => "—".into(),
@@ -169,7 +176,7 @@ pub fn render_table_text(s: &Summary) -> String {
         s.warmup_days,
         s.seed
     ));
-    out.push_str("Means across replications ± half-width of the 95% confidence interval.\n\n");
+    out.push_str("Means across replications ± half-width of the 95% confidence interval ([low, high]\nwhere it stops at 0 or 100%).\n\n");
     channel_table(s, &mut out);
     topic_table(s, &mut out);
     agent_table(s, &mut out);

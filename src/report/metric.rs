@@ -157,6 +157,24 @@ impl Metric {
     pub fn from_name(name: &str) -> Option<Metric> {
         Metric::ALL.iter().copied().find(|m| m.name() == name)
     }
+
+    /// Whether the metric is a share from 0 to 1 (its interval is kept within them).
+    pub const fn is_share(self) -> bool {
+        matches!(
+            self,
+            Metric::ServiceLevel
+                | Metric::PWait
+                | Metric::AbandonRate
+                | Metric::BlockedRate
+                | Metric::ContainmentRate
+                | Metric::RepeatRate
+                | Metric::Fcr
+                | Metric::Csat
+                | Metric::CsatExpected
+                | Metric::Occupancy
+                | Metric::Shrinkage
+        )
+    }
 }
 
 impl std::fmt::Display for Metric {

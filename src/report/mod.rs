@@ -75,6 +75,22 @@ impl Stat {
     pub fn half_width(&self) -> Option<f64> {
         Some((self.ci_high? - self.ci_low?) / 2.0)
     }
+
+    /// The interval kept within `[lo, hi]`, the values the metric can take: a service level
+    /// of 0.986 ± 0.018 reads [0.968, 1], never up to 1.004; a count never goes below 0.
+    pub fn within(mut self, lo: f64, hi: f64) -> Stat {
+        self.ci_low = self.ci_low.map(|x| x.max(lo));
+        self.ci_high = self.ci_high.map(|x| x.min(hi));
+        self
+    }
+
+    /// Whether the interval is mean ± half-width (not cut at a bound).
+    pub fn is_symmetric(&self) -> bool {
+        match (self.mean, self.ci_low, self.ci_high) {
+            (Some(m), Some(lo), Some(hi)) => ((m - lo) - (hi - m)).abs() <= 1e-9 * (1.0 + m.abs()),
+            _ => true,
+        }
+    }
 }
 
 /// Metrics in a fixed order, serialised as a JSON object keyed by their names.
@@ -104,7 +120,10 @@ impl Metrics {
     }
 
     pub(crate) fn push(&mut self, metric: Metric, values: Vec<Option<f64>>) {
-        self.0.push((metric, Stat::of(&values)));
+        // Every metric is a count, a duration, money or a share: none is below 0.
+        let hi = if metric.is_share() { 1.0 } else { f64::INFINITY };
+        let stat = Stat::of(&values).within(0.0, hi);
+        self.0.push((metric, stat));
         self.1.push(values);
     }
 }
