@@ -472,7 +472,7 @@ pub fn charts(b: &Backtest) -> Vec<(String, crate::plot::Chart)> {
                     ],
                     targets: Vec::new(),
                     start_weekday: b.start_weekday,
-                    x_label: None,
+                    x_axis: None,
                 }),
             ));
         }

@@ -189,7 +189,7 @@ fn wait_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>) {
                     color: 5,
                 }],
                 start_weekday: sw,
-                x_label: None,
+                x_axis: None,
             }),
         });
     }
@@ -233,7 +233,7 @@ fn service_level_chart(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedC
             lines,
             targets,
             start_weekday: sw,
-            x_label: None,
+            x_axis: None,
         }),
     });
 }
@@ -270,7 +270,7 @@ fn backlog_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>
                 lines: backlog,
                 targets: vec![],
                 start_weekday: sw,
-                x_label: None,
+                x_axis: None,
             }),
         });
         out.push(NamedChart {
@@ -283,7 +283,7 @@ fn backlog_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>
                 lines: age,
                 targets: vec![],
                 start_weekday: sw,
-                x_label: None,
+                x_axis: None,
             }),
         });
     }
@@ -314,7 +314,7 @@ fn occupancy_chart(c: &Scale<'_>, groups: &[GroupIntervalRow], out: &mut Vec<Nam
                 color: 6,
             }],
             start_weekday: sw,
-            x_label: None,
+            x_axis: None,
         }),
     });
 }
@@ -336,7 +336,7 @@ fn daily_charts(c: &Scale<'_>, days: &[DayRow], out: &mut Vec<NamedChart>) {
                 lines: vec![line("CSAT (P10–P90 across runs shaded)", &b, 0, true)],
                 targets: vec![],
                 start_weekday: sw,
-                x_label: None,
+                x_axis: None,
             }),
         });
     }
@@ -352,7 +352,7 @@ fn daily_charts(c: &Scale<'_>, days: &[DayRow], out: &mut Vec<NamedChart>) {
                 lines: vec![line("active customers (P10–P90 shaded)", &b, 2, true)],
                 targets: vec![],
                 start_weekday: sw,
-                x_label: None,
+                x_axis: None,
             }),
         });
     }
@@ -452,7 +452,7 @@ pub fn overlays(
                     .into_iter()
                     .collect(),
                 start_weekday: first.demand.start_weekday,
-                x_label: None,
+                x_axis: None,
             }),
         });
     }
@@ -480,7 +480,7 @@ pub fn overlays(
                 lines,
                 targets: vec![],
                 start_weekday: first.demand.start_weekday,
-                x_label: None,
+                x_axis: None,
             }),
         });
     }

@@ -148,7 +148,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             ("sweep.csv".into(), csv(&settings, &points, &metrics)?),
         ];
         for k in &metrics {
-            let chart = sweep_chart(&settings, &points, k);
+            let chart = sweep_chart(&base, &settings, &points, k);
             files.push((
                 format!("sweep-{}.svg", charts::slug(k)),
                 plot::svg(&chart)
@@ -283,6 +283,7 @@ pub fn short(x: f64) -> String {
 
 /// A chart of one metric against the first swept value, one line per value of the second.
 pub fn sweep_chart(
+    base: &Model,
     settings: &[supportsim::sweep::Setting],
     points: &[SweepPoint],
     metric: &str,
@@ -349,14 +350,54 @@ pub fn sweep_chart(
     } else {
         plot::YUnit::Count
     };
+    // The target line where the metric has one: a channel's service-level target, or the
+    // one all channels share for the overall service level.
+    let target = match (metric.rsplit_once('.'), key) {
+        (Some((name, _)), "service_level") => base
+            .channels
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.service_level_target),
+        (None, "service_level") => {
+            let all: Vec<Option<f64>> = base
+                .channels
+                .iter()
+                .map(|c| c.service_level_target)
+                .collect();
+            all.first()
+                .copied()
+                .flatten()
+                .filter(|t| all.iter().all(|x| *x == Some(*t)))
+        }
+        _ => None,
+    };
+    let durations = first.points.iter().any(|p| p.text.parse::<f64>().is_err());
     plot::Chart::Time(plot::TimeChart {
         title: format!("{metric} against {} (95% interval shaded)", first.path_text),
         y_label: metric.to_string(),
         unit,
         x: first.points.iter().map(|p| p.x).collect(),
         lines,
-        targets: vec![],
+        targets: target
+            .map(|value| plot::Target {
+                label: format!("target {:.0}%", value * 100.0),
+                value,
+                color: 7,
+            })
+            .into_iter()
+            .collect(),
         start_weekday: 0,
-        x_label: Some(first.path_text.clone()),
+        x_axis: Some(plot::XAxis {
+            label: if durations {
+                format!("{} (duration)", first.path_text)
+            } else {
+                first.path_text.clone()
+            },
+            unit: if durations {
+                plot::YUnit::Duration
+            } else {
+                plot::YUnit::Count
+            },
+        }),
     })
 }

@@ -120,9 +120,18 @@ pub struct TimeChart {
     pub targets: Vec<Target>,
     /// Weekday of day 0 (0 = Monday), for axis labels.
     pub start_weekday: usize,
-    /// For charts over something else than time: the x axis label (x values are then plain
-    /// numbers, not days).
-    pub x_label: Option<String>,
+    /// For charts over something else than time (a swept value): what the x axis shows and
+    /// in which unit; `None` for days from 00:00 of day 0.
+    pub x_axis: Option<XAxis>,
+}
+
+/// An x axis of values other than time.
+#[derive(Debug, Clone)]
+pub struct XAxis {
+    /// What the axis shows, in words.
+    pub label: String,
+    /// How its values read (durations in seconds, shares, plain numbers).
+    pub unit: YUnit,
 }
 
 /// A bar chart over categories, with bars grouped by series.
@@ -262,7 +271,7 @@ mod tests {
                 color: 5,
             }],
             start_weekday: 0,
-            x_label: None,
+            x_axis: None,
         })
     }
 

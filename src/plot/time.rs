@@ -65,31 +65,41 @@ pub(super) fn draw_time<DB: DrawingBackend>(
         .build_cartesian_2d(x0..x1, 0.0..y_max)
         .map_err(err)?;
     let start_wd = c.start_weekday;
+    let axis = c.x_axis.clone();
+    let x_unit = axis.as_ref().map(|a| a.unit);
     let x_fmt = move |x: &f64| -> String {
-        let day = x.floor().max(0.0) as usize;
-        if span <= 21.0 {
-            let hour = ((x - x.floor()) * 24.0).round() as u32;
-            if hour == 0 || hour == 24 {
-                format!("{} {}", WEEKDAY_LABELS[(start_wd + day) % 7], day)
-            } else {
-                format!("{hour:02}:00")
+        match x_unit {
+            Some(YUnit::Duration) => crate::duration::format_duration(*x),
+            Some(YUnit::Percent) => format!("{:.0}%", x * 100.0),
+            Some(YUnit::Count) => crate::numbers::plain(*x),
+            None => {
+                let day = x.floor().max(0.0) as usize;
+                if span <= 21.0 {
+                    let hour = ((x - x.floor()) * 24.0).round() as u32;
+                    if hour == 0 || hour == 24 {
+                        format!("{} {}", WEEKDAY_LABELS[(start_wd + day) % 7], day)
+                    } else {
+                        format!("{hour:02}:00")
+                    }
+                } else {
+                    format!("day {day}")
+                }
             }
-        } else {
-            format!("day {day}")
         }
     };
-    let labels = if span <= 21.0 {
-        (span.ceil() as usize + 1).min(22)
-    } else {
-        12
+    let labels = match &axis {
+        Some(_) => c.x.len().clamp(2, 11),
+        None if span <= 21.0 => (span.ceil() as usize + 1).min(22),
+        None => 12,
+    };
+    let x_desc = match &axis {
+        Some(a) => a.label.clone(),
+        None if span <= 21.0 => "day of the run".to_string(),
+        None => "days from the start".to_string(),
     };
     chart
         .configure_mesh()
-        .x_desc(if span <= 21.0 {
-            "day of the run"
-        } else {
-            "days from the start"
-        })
+        .x_desc(x_desc)
         .y_desc(y_desc)
         .x_labels(labels)
         .y_labels(8)

@@ -121,7 +121,11 @@ impl Metrics {
 
     pub(crate) fn push(&mut self, metric: Metric, values: Vec<Option<f64>>) {
         // Every metric is a count, a duration, money or a share: none is below 0.
-        let hi = if metric.is_share() { 1.0 } else { f64::INFINITY };
+        let hi = if metric.is_share() {
+            1.0
+        } else {
+            f64::INFINITY
+        };
         let stat = Stat::of(&values).within(0.0, hi);
         self.0.push((metric, stat));
         self.1.push(values);

@@ -317,3 +317,47 @@ fn every_sweepable_path_either_changes_the_model_or_is_refused() {
         "{checked} paths checked, {swept} swept"
     );
 }
+
+#[test]
+fn sweep_charts_are_drawn_against_the_swept_value_with_the_target() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("sweep");
+    let (code, _, err) = sweep(
+        &[
+            "scenarios/quick-start.toml",
+            "--set",
+            "channels.phone.answer_within=10s,20s,30s,1m",
+            "--days",
+            "2",
+            "--replications",
+            "3",
+            "--metric",
+            "phone.service_level",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+        "2",
+    );
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(out.join("sweep-phone-service-level.svg")).expect("chart");
+    let flat = svg.replace('\n', " ");
+    let texts: Vec<String> = flat
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').and_then(|(_, r)| r.split_once("</text>")))
+        .map(|(text, _)| text.trim().to_string())
+        .collect();
+    for expected in [
+        "channels.phone.answer_within (duration)",
+        "20s",
+        "1m00s",
+        "target 80%",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "no {expected:?} in {texts:?}"
+        );
+    }
+    // Not a time-of-day axis.
+    assert!(!texts.iter().any(|t| t.starts_with("Mon")), "{texts:?}");
+}
