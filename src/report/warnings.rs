@@ -12,6 +12,13 @@ pub fn warnings(
     groups: &[GroupIntervalRow],
 ) -> Vec<String> {
     let mut out = Vec::new();
+    for gap in crate::gaps::gaps(model) {
+        out.push(format!(
+            "Customers contact {} when nobody who works it is on shift: {}.",
+            gap.channel,
+            gap.describe()
+        ));
+    }
     let week = 7.0 * crate::duration::DAY;
     for ch in &model.channels {
         let mine: Vec<&IntervalRow> = rows.iter().filter(|r| r.channel == ch.name).collect();

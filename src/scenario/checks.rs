@@ -103,6 +103,19 @@ pub(super) fn coverage(
 
 /// Warnings on a model that is otherwise valid: queues that grow without bound.
 pub(super) fn load_warnings(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
+    for gap in crate::gaps::gaps(m) {
+        if let Some(ci) = m.channels.iter().position(|c| c.name == gap.channel) {
+            cx.warn(
+                format!(
+                    "channel `{}` has customers when nobody who works it is on shift: {}",
+                    gap.channel,
+                    gap.describe()
+                ),
+                spans[ci].clone(),
+                "add a shift covering these hours, or give the channel no volume then (its intraday profile or weekday weight)",
+            );
+        }
+    }
     for (ci, ch) in m.channels.iter().enumerate() {
         if ch.patience.is_some() {
             continue;

@@ -11,6 +11,7 @@ mod erlang;
 mod experience;
 mod files;
 mod format;
+mod gaps;
 mod hardness;
 mod history;
 mod house;
