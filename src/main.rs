@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 
 use clap::{Parser, Subcommand};
 
@@ -14,7 +13,7 @@ use cmd::erlang::ErlangArgs;
 use cmd::run::RunArgs;
 use cmd::staff::StaffArgs;
 use cmd::sweep::SweepArgs;
-use cmd::{INTERRUPTED, history, is_broken_pipe};
+use cmd::{history, is_broken_pipe};
 
 #[derive(Parser)]
 #[command(
@@ -64,9 +63,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // Ctrl-C asks the simulation to stop; results are only written once every run is done,
-    // so stopping leaves no partial file behind.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    // Ctrl-C stops every command within a fraction of a second, with nothing written.
+    cmd::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -7,6 +7,7 @@ pub mod editor;
 pub mod erlang;
 pub mod fit_report;
 pub mod history;
+pub mod interrupt;
 pub mod output;
 pub mod run;
 pub mod staff;
@@ -14,7 +15,6 @@ pub mod sweep;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -61,8 +61,7 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-/// Set by Ctrl-C: simulations stop soon after, and nothing is written.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub use interrupt::INTERRUPTED;
 
 /// Runs every replication, ticking the progress bar; stops promptly on Ctrl-C. Keeps the
 /// per-interval time series only with `series`.
@@ -85,10 +84,7 @@ pub fn replicate(
 pub fn stopped(e: supportsim::engine::Stopped, scenario: &str, bar: &ProgressBar) -> Failure {
     bar.finish_and_clear();
     match e {
-        supportsim::engine::Stopped::Cancelled => Failure {
-            code: 130,
-            error: anyhow::anyhow!("interrupted: stopped before the end, nothing was written"),
-        },
+        supportsim::engine::Stopped::Cancelled => interrupt::stopped(),
         supportsim::engine::Stopped::Overloaded(o) => Failure::input(anyhow::anyhow!(
             "error: scenario `{scenario}`: {o}; nothing was written\n  = help: {}",
             o.help()
@@ -131,6 +127,7 @@ pub fn replicate_logged(
             .prefix(".contacts-log.")
             .tempfile_in(&dir)
             .with_context(|| format!("creating a file in {}", dir.display()))?;
+        interrupt::track(tmp.path());
         let f = tmp
             .as_file()
             .try_clone()

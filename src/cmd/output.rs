@@ -206,6 +206,7 @@ fn resolved(path: &Path) -> PathBuf {
 /// Writes one file: through a device or FIFO as it is; otherwise to a temporary file beside
 /// the target (a symlink's target), renamed into place once whole.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let _gate = super::interrupt::gate().ok_or_else(super::interrupt::stopped)?;
     if is_special(path) {
         let mut f = std::fs::OpenOptions::new()
             .write(true)
@@ -247,6 +248,7 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], inputs: &[&Path]) -> R
     for (name, _) in files {
         not_an_input("--out", &dir.join(name), inputs)?;
     }
+    let _gate = super::interrupt::gate().ok_or_else(super::interrupt::stopped)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
     let previous: Vec<String> = std::fs::read(dir.join(MANIFEST))
         .ok()

@@ -64,6 +64,8 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let (rows, grows) = report::intervals(&model, &reps);
     let warnings = report::warnings(&model, &summary, &rows, &grows);
     let mut written = Vec::new();
+    // The files and the contact log are written together, or not at all on Ctrl-C.
+    let gate = super::interrupt::gate().ok_or_else(super::interrupt::stopped)?;
     if let Some(dir) = &args.out {
         let days = report::daily(&model, &reps);
         let distribution = report::frt_distribution(&model, &reps);
@@ -90,6 +92,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             anyhow::Error::new(e.error).context(format!("saving {}", path.display()))
         })?;
     }
+    drop(gate);
     let mut stdout = std::io::stdout().lock();
     if args.json {
         export::write_json(&summary, &mut stdout).context("writing to standard output")?;

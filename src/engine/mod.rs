@@ -121,6 +121,11 @@ pub fn run_replications(
         sink,
     } = options;
     let one = |rep: u32, sink: Option<&mut (dyn ContactSink + Send)>| {
+        // A replication not yet started when Ctrl-C comes is not started at all: with many
+        // short replications, none would otherwise run long enough to look at the flag.
+        if cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed)) {
+            return Err(Stopped::Cancelled);
+        }
         let r = replication(model, rep, cancel, series, sink);
         progress();
         r

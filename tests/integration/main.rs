@@ -15,6 +15,7 @@ mod gaps;
 mod hardness;
 mod history;
 mod house;
+mod interrupt;
 mod mappings;
 mod outputs;
 mod properties;
