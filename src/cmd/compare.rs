@@ -65,6 +65,12 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
             m.warmup_days
         )));
     }
+    if args.out.is_some() {
+        let available = super::output::available_memory();
+        for m in &models {
+            super::output::series_fit(m, available)?;
+        }
+    }
     let bar = progress_bar(u64::from(reps_n) * models.len() as u64);
     let mut summaries = Vec::new();
     let mut runs = Vec::new();

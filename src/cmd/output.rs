@@ -297,3 +297,44 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], inputs: &[&Path]) -> R
     }
     Ok(())
 }
+
+/// Memory the machine has available, in bytes (Linux; `None` elsewhere or when unknown).
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Bytes the per-interval time series of every replication of `m` take.
+pub fn series_bytes(m: &supportsim::model::Model) -> u64 {
+    use supportsim::metrics::{ChannelInterval, Staffing};
+    let intervals = m.stat_intervals() as u64;
+    let per_interval = m.channels.len() * std::mem::size_of::<ChannelInterval>()
+        + m.groups.len() * std::mem::size_of::<Staffing>()
+        + 2 * std::mem::size_of::<Vec<u8>>()
+        + std::mem::size_of::<f64>();
+    u64::from(m.replications)
+        .saturating_mul(intervals)
+        .saturating_mul(per_interval as u64)
+}
+
+/// Refuses (exit 2), before it starts, a run whose time series would not fit in the memory
+/// the machine has, with the estimate and the ways out.
+pub fn series_fit(m: &supportsim::model::Model, available: Option<u64>) -> Result<(), Failure> {
+    let need = series_bytes(m);
+    let Some(have) = available else { return Ok(()) };
+    if need.saturating_mul(10) <= have.saturating_mul(8) {
+        return Ok(());
+    }
+    let gb = |b: u64| b as f64 / 1e9;
+    Err(flag_error(format!(
+        "the time series of this run would take {:.1} GB ({} replications × {} intervals × {} channels and {} groups); the machine has {:.1} GB available\n  = help: add --json without --out (no time series are kept), or simulate fewer days or replications, or use a longer [simulation] interval",
+        gb(need),
+        m.replications,
+        m.stat_intervals(),
+        m.channels.len(),
+        m.groups.len(),
+        gb(have)
+    )))
+}

@@ -51,6 +51,9 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     // The table's warnings and --out need the time series; --json alone needs none, and then
     // memory does not grow with the horizon.
     let series = args.out.is_some() || !args.json;
+    if series {
+        super::output::series_fit(&model, super::output::available_memory())?;
+    }
     let (reps, log) = match &args.contacts_log {
         None => (replicate(&model, &bar, series)?, None),
         Some(path) => {

@@ -122,7 +122,7 @@ no_agent = ["NO_SERVER"]
 "#,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let log = read(text.as_bytes(), &m, None).unwrap_or_else(|e| panic!("{e}"));
+        let log = read(std::io::Cursor::new(text), &m, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(log.contacts.len(), 2);
         assert_eq!(log.start_weekday, 0);
         assert_eq!(log.contacts[0].agent.as_deref(), Some("DORIT"));

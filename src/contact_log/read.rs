@@ -2,7 +2,7 @@
 //! out by reason.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 
 use super::fields::{parse_clock, parse_date, parse_seconds};
 use super::{Fate, LogError, LogRead, LoggedContact, MAX_DAYS, Mapping, Skip};
@@ -220,22 +220,15 @@ fn row(
     })
 }
 
-/// The channel to read: the one asked for, else the one with most rows; `None` without a
-/// channel column.
+/// The channel to read: the one asked for, else the one with most rows (`counts`, rows per
+/// channel value); `None` without a channel column.
 fn choose_channel(
-    records: &[(u64, csv::StringRecord)],
-    ix: &Index<'_>,
+    counts: Option<BTreeMap<String, u64>>,
     channel: Option<&str>,
 ) -> Result<Option<String>, LogError> {
-    let Some(ic) = ix.channel else {
+    let Some(counts) = counts else {
         return Ok(None);
     };
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    for (_, r) in records {
-        *counts
-            .entry(r.get(ic).unwrap_or("").to_string())
-            .or_default() += 1;
-    }
     Ok(match channel {
         Some(ch) => {
             if !counts.contains_key(ch) {
@@ -254,43 +247,55 @@ fn choose_channel(
     })
 }
 
-/// The records of delimited text (blank lines left out), each with its line in the file, and
-/// the header.
-fn records(
-    input: impl Read,
+/// A CSV reader over `input` from its start, with the mapping's delimiter (or the one the
+/// header line suggests), and the header.
+fn reader<R: Read + Seek>(
+    mut input: R,
     mapping: &Mapping,
-) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), LogError> {
-    let mut raw = Vec::new();
-    let mut input = input;
-    input
-        .read_to_end(&mut raw)
-        .map_err(|e| LogError::Io(e.to_string()))?;
-    let first_line = raw.split(|b| *b == b'\n').next().unwrap_or(&[]);
-    let detected = if first_line.contains(&b'\t') {
-        b'\t'
-    } else {
-        b','
-    };
+) -> Result<(csv::Reader<R>, csv::StringRecord), LogError> {
+    let io = |e: std::io::Error| LogError::Io(e.to_string());
+    // The header line decides the delimiter when the mapping does not.
+    let mut first = Vec::new();
+    let mut byte = [0u8; 1];
+    while first.len() < 1 << 20 && input.read(&mut byte).map_err(io)? == 1 && byte[0] != b'\n' {
+        first.push(byte[0]);
+    }
+    input.seek(SeekFrom::Start(0)).map_err(io)?;
+    let detected = if first.contains(&b'\t') { b'\t' } else { b',' };
     let delimiter = mapping.delimiter_byte(detected).map_err(LogError::Io)?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(raw.as_slice());
+        .from_reader(input);
     let headers = rdr
         .headers()
         .map_err(|e| LogError::Io(format!("reading the header line: {e}")))?
         .clone();
-    let mut records = Vec::new();
-    for (n, rec) in rdr.records().enumerate() {
-        let line = n as u64 + 2;
-        let rec = rec.map_err(|e| LogError::Io(format!("line {line}: {e}")))?;
-        if rec.iter().all(|f| f.is_empty()) {
+    Ok((rdr, headers))
+}
+
+/// Streams the records of delimited text (blank lines left out) to `f`, each with its line in
+/// the file; the whole log is never held at once.
+fn each_record<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    mut f: impl FnMut(u64, &csv::StringRecord),
+) -> Result<(), LogError> {
+    let mut rec = csv::StringRecord::new();
+    let mut n = 0u64;
+    loop {
+        let line = n + 2;
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(LogError::Io(format!("line {line}: {e}"))),
+        }
+        n += 1;
+        if rec.iter().all(|x| x.is_empty()) {
             continue;
         }
-        records.push((line, rec));
+        f(line, &rec);
     }
-    Ok((headers, records))
 }
 
 /// Rows read, and agents' work on the log's other channels: (date, start after that date's
@@ -303,16 +308,31 @@ struct Rows {
     first_day: Option<i64>,
 }
 
-/// Reads a log through `mapping`. With a channel column, only the rows of `channel` are read
-/// (by default the channel with most rows).
-pub fn read(
-    input: impl Read,
+/// Reads a log through `mapping`, streaming it (twice when the channel to read must first be
+/// found). With a channel column, only the rows of `channel` are read (by default the channel
+/// with most rows).
+pub fn read<R: Read + Seek>(
+    mut input: R,
     mapping: &Mapping,
     channel: Option<&str>,
 ) -> Result<LogRead, LogError> {
-    let (headers, records) = records(input, mapping)?;
+    let (mut rdr, headers) = reader(&mut input, mapping)?;
     let ix = Index::new(&headers, mapping)?;
-    let chosen = choose_channel(&records, &ix, channel)?;
+    let counts = match ix.channel {
+        Some(ic) => {
+            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            each_record(&mut rdr, |_, r| {
+                *counts
+                    .entry(r.get(ic).unwrap_or("").to_string())
+                    .or_default() += 1;
+            })?;
+            drop(rdr);
+            rdr = reader(&mut input, mapping)?.0;
+            Some(counts)
+        }
+        None => None,
+    };
+    let chosen = choose_channel(counts, channel)?;
     let mut rows = Rows {
         out: LogRead {
             channel: chosen.clone(),
@@ -322,9 +342,9 @@ pub fn read(
         other: Vec::new(),
         first_day: None,
     };
-    for (line, r) in &records {
-        rows.take(*line, r, &ix, mapping, chosen.as_deref());
-    }
+    each_record(&mut rdr, |line, r| {
+        rows.take(line, r, &ix, mapping, chosen.as_deref());
+    })?;
     rows.finish(mapping)
 }
 

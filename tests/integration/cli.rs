@@ -410,3 +410,31 @@ shifts = [ { days = "all", start = "00:00", end = "24:00", count = 2 } ]
         "nothing half-written"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_whose_time_series_cannot_fit_in_memory_is_refused_before_it_starts() {
+    // A century of half-hours, a thousand times over: about a terabyte of time series.
+    let out = supportsim()
+        .args([
+            "run",
+            "scenarios/quick-start.toml",
+            "--days",
+            "36000",
+            "--replications",
+            "1000",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: the time series of this run would take 1022.9 GB (1000 replications × 1727952 intervals × 2 channels and 1 groups); the machine has "),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("GB available\n  = help: add --json without --out (no time series are kept), or simulate fewer days or replications, or use a longer [simulation] interval\n"),
+        "{err}"
+    );
+}

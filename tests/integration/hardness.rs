@@ -163,7 +163,7 @@ proptest! {
     fn any_log_is_read_fitted_and_backtested_or_refused(rows in prop::collection::vec(log_row(), 0..60)) {
         use supportsim::contact_log::{self, Mapping};
         let text = format!("{}\n{}\n", contact_log::HEADER, rows.join("\n"));
-        let Ok(log) = contact_log::read(text.as_bytes(), &Mapping::supportsim(), None) else {
+        let Ok(log) = contact_log::read(std::io::Cursor::new(text.as_bytes()), &Mapping::supportsim(), None) else {
             return Ok(());
         };
         let fit = supportsim::fit::fit(&log, &supportsim::fit::FitOptions::default());
