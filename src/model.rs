@@ -158,13 +158,25 @@ pub struct Group {
 }
 
 impl Group {
-    /// Total number of agents (sum over shifts, or the around-the-clock count).
+    /// People needed to work the group's shifts, each on at most five days a week: the
+    /// agent-days of a week ÷ 5, and never fewer than the busiest day's agents (the
+    /// around-the-clock count for a group without shifts). A plan written as one shift row per
+    /// weekday counts its people, not its rows.
     pub fn headcount(&self) -> u32 {
         if self.shifts.is_empty() {
-            self.around_the_clock
-        } else {
-            self.shifts.iter().map(|s| s.count).sum()
+            return self.around_the_clock;
         }
+        let mut per_day = [0u64; 7];
+        for s in &self.shifts {
+            for (d, on) in s.days.iter().enumerate() {
+                if *on {
+                    per_day[d] += u64::from(s.count);
+                }
+            }
+        }
+        let agent_days: u64 = per_day.iter().sum();
+        let busiest = per_day.iter().copied().max().unwrap_or(0);
+        u32::try_from(busiest.max(agent_days.div_ceil(5))).unwrap_or(u32::MAX)
     }
 }
 

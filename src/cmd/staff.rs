@@ -12,8 +12,8 @@ use supportsim::staff::{self, Plan, PlanOptions, Team};
 use supportsim::{charts, plot};
 
 use super::{
-    Failure, check_out, csv_bytes, flag_error, flag_share, prepared, progress_bar, replicate,
-    write_all,
+    Failure, check_out, csv_bytes, flag_duration, flag_error, flag_share, prepared, progress_bar,
+    replicate, write_all,
 };
 
 #[derive(clap::Args)]
@@ -39,6 +39,9 @@ pub struct StaffArgs {
     /// and absence).
     #[arg(long, value_name = "SHARE")]
     shrinkage: Option<f64>,
+    /// Shortest shift an agent works: shorter pieces of the stacked plan are lengthened to it.
+    #[arg(long, default_value = "4h", value_name = "DURATION")]
+    min_shift: String,
     /// Hours of a full-time week.
     #[arg(long, default_value_t = 37.5)]
     fte_hours: f64,
@@ -59,6 +62,10 @@ pub struct StaffArgs {
 
 /// What the command reports: the plans and their full-time equivalents.
 struct Outcome {
+    /// Shortest shift, seconds.
+    min_shift: f64,
+    /// Stacked pieces shorter than `min_shift`, and the agent-hours a week lengthening adds.
+    short: (u32, f64),
     plan: Plan,
     team: Option<Team>,
     shrinkage: f64,
@@ -96,9 +103,17 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         }
     };
     typical_week(&mut base);
+    let min_shift = flag_duration("min-shift", &args.min_shift)?;
+    if min_shift > 12.0 * 3600.0 {
+        return Err(flag_error(format!(
+            "--min-shift {} is longer than 12 hours\n  = help: give the shortest shift agents work, e.g. 4h",
+            args.min_shift
+        )));
+    }
     let options = PlanOptions {
         rounds: args.rounds,
         goal: args.goal,
+        min_shift,
     };
     let bar = progress_bar(u64::from(base.replications) * u64::from(args.rounds + 1));
     let mut simulate = |m: &Model| replicate(m, &bar, true);
@@ -117,10 +132,12 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
     };
     bar.finish_and_clear();
     let outcome = Outcome {
-        fte: staff::fte(&base, &plan.reqs, shrinkage, args.fte_hours),
+        min_shift,
+        short: staff::short_pieces(&base, &plan.reqs, min_shift),
+        fte: staff::fte(&base, &plan.reqs, shrinkage, args.fte_hours, min_shift),
         team_fte: team
             .as_ref()
-            .map(|t| staff::team_fte(&base, &t.agents, shrinkage, args.fte_hours)),
+            .map(|t| staff::team_fte(&base, &t.agents, shrinkage, args.fte_hours, min_shift)),
         plan,
         team,
         shrinkage,
@@ -177,7 +194,7 @@ fn files(args: &StaffArgs, base: &Model, o: &Outcome) -> Result<Vec<(String, Vec
             "interval (before shrinkage). Run it with `supportsim run`.".to_string(),
         ]
     };
-    let staffed = staff::staffed_file(&file, base, &o.plan.reqs);
+    let staffed = staff::staffed_file(&file, base, &o.plan.reqs, o.min_shift);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("staffing.csv".into(), requirements_csv(base, &o.plan)?),
         (
@@ -203,7 +220,7 @@ fn files(args: &StaffArgs, base: &Model, o: &Outcome) -> Result<Vec<(String, Vec
         ));
     }
     if let Some(team) = &o.team {
-        let blended = staff::blended_file(&file, base, &team.agents);
+        let blended = staff::blended_file(&file, base, &team.agents, o.min_shift);
         files.push((
             "staffed-blended.toml".into(),
             format::to_toml(&blended, &header("staff --blend"), &[])
@@ -373,6 +390,14 @@ fn table(args: &StaffArgs, base: &Model, o: &Outcome) -> String {
         args.fte_hours,
         o.shrinkage * 100.0
     );
+    let (pieces, added) = o.short;
+    if pieces > 0 {
+        t += &format!(
+            "shifts of at least {}: {pieces} shorter piece{} of the stacked plan lengthened, adding {added:.1} agent-hours a week (counted above)\n",
+            format_duration(o.min_shift),
+            if pieces == 1 { "" } else { "s" },
+        );
+    }
     if let (Some(team), Some(fte)) = (&o.team, o.team_fte) {
         t += &format!(
             "shared team, every agent on every channel: {:.1} full-time equivalents ({:+.1}% against one team per channel); {:.1}% of intervals with traffic meet their target\n",

@@ -34,16 +34,85 @@ pub fn stack(profile: &[u32]) -> BTreeMap<(usize, usize), u32> {
     runs
 }
 
-/// Each weekday's stacked shifts of `profile[wd][slot]` agents in slots of `len` seconds:
-/// (weekday, start, end, agents), starts and ends in seconds after midnight.
-fn stacked(profile: &[Vec<u32>], len: f64) -> Vec<(usize, f64, f64, u32)> {
+/// Lengthens stacked runs shorter than `min` slots to `min` (later if the day allows, else
+/// earlier; a day shorter than `min` is worked whole), merging runs that then coincide.
+pub fn lengthen(
+    runs: BTreeMap<(usize, usize), u32>,
+    min: usize,
+    n: usize,
+) -> BTreeMap<(usize, usize), u32> {
+    let min = min.min(n);
+    let mut out = BTreeMap::new();
+    for ((start, end), count) in runs {
+        let (s, e) = if end - start >= min {
+            (start, end)
+        } else {
+            let e = (start + min).min(n);
+            (e - min, e)
+        };
+        *out.entry((s, e)).or_insert(0) += count;
+    }
+    out
+}
+
+/// Slots of `len` seconds in a shift of `min_shift` seconds (rounded up).
+fn min_slots(min_shift: f64, len: f64) -> usize {
+    (min_shift / len - 1e-9).ceil().max(1.0) as usize
+}
+
+/// Each weekday's stacked shifts of `profile[wd][slot]` agents in slots of `len` seconds, none
+/// shorter than `min_shift`: (weekday, start, end, agents), in seconds after midnight.
+fn stacked(profile: &[Vec<u32>], len: f64, min_shift: f64) -> Vec<(usize, f64, f64, u32)> {
     let mut out = Vec::new();
     for (wd, day) in profile.iter().enumerate() {
-        for ((start, end), count) in stack(day) {
+        let runs = lengthen(stack(day), min_slots(min_shift, len), day.len());
+        for ((start, end), count) in runs {
             out.push((wd % 7, start as f64 * len, end as f64 * len, count));
         }
     }
     out
+}
+
+/// Agent-hours of the shifts that work `profile[wd][slot]` (slots of `len` seconds), none
+/// shorter than `min_shift`.
+pub fn scheduled_hours(profile: &[Vec<u32>], len: f64, min_shift: f64) -> f64 {
+    stacked(profile, len, min_shift)
+        .iter()
+        .map(|(_, s, e, c)| (e - s) * f64::from(*c))
+        .sum::<f64>()
+        / 3600.0
+}
+
+/// Each channel's profile of required agents, [weekday][slot] (public form).
+pub fn channel_profiles(model: &Model, reqs: &[Requirement]) -> Vec<Vec<Vec<u32>>> {
+    profiles(model, reqs)
+}
+
+/// Stacked pieces shorter than `min_shift` in the dedicated plan of `reqs` (one per channel)
+/// and the agent-hours lengthening them to `min_shift` adds.
+pub fn short_pieces(model: &Model, reqs: &[Requirement], min_shift: f64) -> (u32, f64) {
+    let len = model.interval;
+    let min = min_slots(min_shift, len);
+    let (mut pieces, mut added) = (0, 0.0);
+    for profile in profiles(model, reqs) {
+        for day in &profile {
+            let runs = stack(day);
+            for ((s, e), c) in &runs {
+                if e - s < min {
+                    pieces += c;
+                }
+            }
+            let hours = |r: &BTreeMap<(usize, usize), u32>| {
+                r.iter()
+                    .map(|((s, e), c)| (e - s) as f64 * f64::from(*c))
+                    .sum::<f64>()
+                    * len
+                    / 3600.0
+            };
+            added += hours(&lengthen(runs.clone(), min, day.len())) - hours(&runs);
+        }
+    }
+    (pieces, added)
 }
 
 /// Each channel's profile of required agents, [weekday][slot].
@@ -107,10 +176,14 @@ fn file_shifts(stacked: &[(usize, f64, f64, u32)]) -> Vec<format::Shift> {
 
 /// The staff groups of a dedicated plan: one per channel with requirements, named `staff
 /// NAME`, with the stacked shifts (model form, file form).
-fn dedicated(model: &Model, reqs: &[Requirement]) -> Vec<(Group, format::AgentGroup)> {
+fn dedicated(
+    model: &Model,
+    reqs: &[Requirement],
+    min_shift: f64,
+) -> Vec<(Group, format::AgentGroup)> {
     let mut out = Vec::new();
     for (c, (ch, profile)) in model.channels.iter().zip(profiles(model, reqs)).enumerate() {
-        let shifts = stacked(&profile, model.interval);
+        let shifts = stacked(&profile, model.interval, min_shift);
         if shifts.is_empty() {
             continue;
         }
@@ -139,8 +212,8 @@ fn dedicated(model: &Model, reqs: &[Requirement]) -> Vec<(Group, format::AgentGr
 
 /// The shared team of a blended plan, `team[wd][slot]` agents working every channel (model
 /// form, file form); none when the team is empty.
-fn shared(model: &Model, team: &[Vec<u32>]) -> Option<(Group, format::AgentGroup)> {
-    let shifts = stacked(team, model.interval);
+fn shared(model: &Model, team: &[Vec<u32>], min_shift: f64) -> Option<(Group, format::AgentGroup)> {
+    let shifts = stacked(team, model.interval, min_shift);
     if shifts.is_empty() {
         return None;
     }
@@ -200,35 +273,60 @@ fn file_with_groups(file: &ScenarioFile, staff: Vec<format::AgentGroup>) -> Scen
 
 /// `model` with its tier-1 agent groups replaced by one group per channel whose shifts follow
 /// the requirements: the dedicated plan, ready to simulate.
-pub fn staffed_model(model: &Model, reqs: &[Requirement]) -> Model {
+pub fn staffed_model(model: &Model, reqs: &[Requirement], min_shift: f64) -> Model {
     with_groups(
         model,
-        dedicated(model, reqs).into_iter().map(|g| g.0).collect(),
+        dedicated(model, reqs, min_shift)
+            .into_iter()
+            .map(|g| g.0)
+            .collect(),
     )
 }
 
 /// The scenario `file` (of `model`) with the dedicated plan as its agent groups: a file a
 /// planner can keep, edit and run.
-pub fn staffed_file(file: &ScenarioFile, model: &Model, reqs: &[Requirement]) -> ScenarioFile {
+pub fn staffed_file(
+    file: &ScenarioFile,
+    model: &Model,
+    reqs: &[Requirement],
+    min_shift: f64,
+) -> ScenarioFile {
     file_with_groups(
         file,
-        dedicated(model, reqs).into_iter().map(|g| g.1).collect(),
+        dedicated(model, reqs, min_shift)
+            .into_iter()
+            .map(|g| g.1)
+            .collect(),
     )
 }
 
 /// `model` with its tier-1 groups replaced by one team that works every channel and topic,
 /// `team[wd][slot]` agents on the floor per weekday and interval: the plan when agents are
 /// cross-trained and shared.
-pub fn blended_model(model: &Model, team: &[Vec<u32>]) -> Model {
+pub fn blended_model(model: &Model, team: &[Vec<u32>], min_shift: f64) -> Model {
     with_groups(
         model,
-        shared(model, team).into_iter().map(|g| g.0).collect(),
+        shared(model, team, min_shift)
+            .into_iter()
+            .map(|g| g.0)
+            .collect(),
     )
 }
 
 /// The scenario `file` (of `model`) with the shared team as its agent groups.
-pub fn blended_file(file: &ScenarioFile, model: &Model, team: &[Vec<u32>]) -> ScenarioFile {
-    file_with_groups(file, shared(model, team).into_iter().map(|g| g.1).collect())
+pub fn blended_file(
+    file: &ScenarioFile,
+    model: &Model,
+    team: &[Vec<u32>],
+    min_shift: f64,
+) -> ScenarioFile {
+    file_with_groups(
+        file,
+        shared(model, team, min_shift)
+            .into_iter()
+            .map(|g| g.1)
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -286,12 +384,12 @@ channels = ["phone", "chat"]
             .collect();
         let cases = [
             (
-                staffed_model(&base, &reqs),
-                staffed_file(&file, &base, &reqs),
+                staffed_model(&base, &reqs, 1.0),
+                staffed_file(&file, &base, &reqs, 1.0),
             ),
             (
-                blended_model(&base, &team),
-                blended_file(&file, &base, &team),
+                blended_model(&base, &team, 1.0),
+                blended_file(&file, &base, &team, 1.0),
             ),
         ];
         for (simulated, written) in cases {

@@ -11,7 +11,9 @@
 mod groups;
 mod plan;
 
-pub use groups::{blended_file, blended_model, stack, staffed_file, staffed_model};
+pub use groups::{
+    blended_file, blended_model, lengthen, short_pieces, stack, staffed_file, staffed_model,
+};
 pub use plan::{Evaluation, Plan, PlanOptions, Team, blend, evaluate, plan};
 
 use crate::duration::DAY;
@@ -162,22 +164,30 @@ pub fn analytic(model: &Model) -> Vec<Requirement> {
 
 /// Full-time equivalents: agent-hours a week on the floor, grossed up for shrinkage, divided
 /// by the hours of a full-time week.
-pub fn fte(model: &Model, reqs: &[Requirement], shrinkage: f64, week_hours: f64) -> f64 {
-    let hours: f64 = reqs
+pub fn fte(
+    model: &Model,
+    reqs: &[Requirement],
+    shrinkage: f64,
+    week_hours: f64,
+    min_shift: f64,
+) -> f64 {
+    let hours: f64 = groups::channel_profiles(model, reqs)
         .iter()
-        .map(|r| f64::from(r.required) * model.interval / 3600.0)
+        .map(|p| groups::scheduled_hours(p, model.interval, min_shift))
         .sum();
     hours / (1.0 - shrinkage) / week_hours
 }
 
-/// Full-time equivalents of a team profile (agents per weekday and interval).
-pub fn team_fte(model: &Model, team: &[Vec<u32>], shrinkage: f64, week_hours: f64) -> f64 {
-    let hours: f64 = team
-        .iter()
-        .flatten()
-        .map(|&n| f64::from(n) * model.interval / 3600.0)
-        .sum();
-    hours / (1.0 - shrinkage) / week_hours
+/// Full-time equivalents of a team profile (agents per weekday and interval), worked in
+/// shifts of at least `min_shift`.
+pub fn team_fte(
+    model: &Model,
+    team: &[Vec<u32>],
+    shrinkage: f64,
+    week_hours: f64,
+    min_shift: f64,
+) -> f64 {
+    groups::scheduled_hours(team, model.interval, min_shift) / (1.0 - shrinkage) / week_hours
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct PlanOptions {
     pub rounds: u32,
     /// Share of intervals with traffic that must meet their target.
     pub goal: f64,
+    /// Shortest shift, seconds: shorter stacked pieces are lengthened to it.
+    pub min_shift: f64,
 }
 
 /// The dedicated plan: one team per channel.
@@ -132,7 +134,7 @@ pub fn plan<E>(
     let mut met_share = 0.0;
     let mut rounds = 0;
     for round in 0..=options.rounds {
-        let m = staffed_model(base, &reqs);
+        let m = staffed_model(base, &reqs, options.min_shift);
         let e = evaluate(&m, &simulate(&m)?);
         simulated_sl = e.sl;
         met_share = e.met_share;
@@ -178,7 +180,7 @@ pub fn blend<E>(
     let mut best: Option<Team> = None;
     let hours = |t: &[Vec<u32>]| t.iter().flatten().map(|&n| u64::from(n)).sum::<u64>();
     for _ in 0..=options.rounds {
-        let m = blended_model(base, &team);
+        let m = blended_model(base, &team, options.min_shift);
         let e = evaluate(&m, &simulate(&m)?);
         if e.met_share >= options.goal
             && best
@@ -223,6 +225,7 @@ mod tests {
             .expect("valid")
             .model;
         let options = PlanOptions {
+            min_shift: 4.0 * 3600.0,
             rounds: 6,
             goal: 0.95,
         };

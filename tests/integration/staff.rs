@@ -159,7 +159,8 @@ fn simulation_corrects_an_analytic_guess_that_misses() {
     .expect("write");
     let out = Command::cargo_bin("supportsim")
         .expect("binary")
-        .args(["staff", "--json"])
+        // Half-hour pieces kept as they are: the test is of the rounds, not of shift lengths.
+        .args(["staff", "--json", "--min-shift", "30m"])
         .arg(&file)
         .output()
         .expect("runs");
@@ -186,5 +187,71 @@ fn simulation_corrects_an_analytic_guess_that_misses() {
     assert!(
         v["rounds"].as_u64().expect("rounds") >= 1 && raised > 0,
         "the simulation had to correct the guess"
+    );
+}
+
+#[test]
+fn a_staffed_plan_has_no_shift_shorter_than_the_minimum_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("plan");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .current_dir(crate::util::root())
+        .args([
+            "staff",
+            "scenarios/quick-start.toml",
+            "--replications",
+            "4",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    let note = table
+        .lines()
+        .find(|l| l.starts_with("shifts of at least 4h00m: "))
+        .unwrap_or_else(|| panic!("no note on lengthened shifts in\n{table}"));
+    assert!(
+        note.contains("shorter pieces of the stacked plan lengthened, adding"),
+        "{note}"
+    );
+    let text = std::fs::read_to_string(out_dir.join("staffed.toml")).expect("staffed.toml");
+    let minutes = |t: &str| -> u32 {
+        let (h, m) = t.split_once(':').expect("HH:MM");
+        h.parse::<u32>().expect("hours") * 60 + m.parse::<u32>().expect("minutes")
+    };
+    let mut shifts = 0;
+    for line in text.lines().filter(|l| l.contains("start = \"")) {
+        let field = |key: &str| {
+            let rest = line.split(&format!("{key} = \"")).nth(1).expect("field");
+            rest.split('"').next().expect("value").to_string()
+        };
+        let (start, end) = (minutes(&field("start")), minutes(&field("end")));
+        assert!(end - start >= 240, "a shift shorter than 4 h: {line}");
+        shifts += 1;
+    }
+    assert!(shifts > 5, "{text}");
+    // The run of the plan counts people, not shift rows.
+    let run = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .args(["validate"])
+        .arg(out_dir.join("staffed.toml"))
+        .output()
+        .expect("runs");
+    assert!(run.status.success());
+    let said = String::from_utf8_lossy(&run.stdout).trim().to_string();
+    let agents: u32 = said
+        .split(", ")
+        .find_map(|p| p.strip_suffix(" agents.").and_then(|n| n.parse().ok()))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        agents < shifts * 2,
+        "{agents} agents for {shifts} shift rows: {said}"
     );
 }
