@@ -178,7 +178,7 @@ fn window(line: &str, at: usize) -> (String, String) {
 /// Longest text shown between backticks in a message, in characters.
 const MAX_QUOTED: usize = 200;
 
-/// `text` with every `quoted` part longer than [`MAX_QUOTED`] characters cut short with `…`,
+/// `text` with every `quoted` part longer than `MAX_QUOTED` (200) characters cut short with `…`,
 /// so that a message never echoes a megabyte of what the user wrote.
 pub fn clip_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(4096));
