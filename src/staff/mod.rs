@@ -58,12 +58,48 @@ fn rate(model: &Model, c: usize, wd: usize, t0: f64, len: f64) -> f64 {
         let i = ((t / slot_len) as usize).min(n - 1);
         total += model.demand.per_day * ch.share * profile[i] / slot_len;
     }
-    total / steps as f64 * model.demand.weekday[wd]
+    total / steps as f64 * model.demand.weekday[wd] * to_agents(model, c)
+}
+
+/// The share of channel `c`'s would-be contacts that reach an agent: neither answered by the
+/// knowledge base nor resolved by the bot (at full rollout: a plan is for the steady state).
+/// A bot that contains everything leaves nothing for agents.
+fn to_agents(model: &Model, c: usize) -> f64 {
+    let bot = model.automation.as_ref().is_some_and(|a| a.channels[c]);
+    let w: Vec<f64> = model
+        .topics
+        .iter()
+        .map(|t| t.share * t.channel_mix[c])
+        .collect();
+    let total: f64 = w.iter().sum();
+    if total <= 0.0 {
+        return 1.0;
+    }
+    model
+        .topics
+        .iter()
+        .zip(&w)
+        .map(|(t, w)| {
+            let contained = if bot { t.containment } else { 0.0 };
+            w / total * (1.0 - t.kb_deflection) * (1.0 - contained)
+        })
+        .sum()
 }
 
 /// Mean agent time per contact of channel `c` over its topic mix (all touches of a ticket),
 /// seconds.
 fn aht(model: &Model, c: usize) -> f64 {
+    // Behind a bot, agents see only what it passed on: the harder part, by its factor.
+    let factor = model
+        .automation
+        .as_ref()
+        .filter(|a| a.channels[c])
+        .map_or(1.0, |a| a.handle_time_factor);
+    factor * mean_aht(model, c)
+}
+
+/// Mean agent time per contact of channel `c` over its topic mix, before any bot.
+fn mean_aht(model: &Model, c: usize) -> f64 {
     let ch = &model.channels[c];
     let w: Vec<f64> = model
         .topics

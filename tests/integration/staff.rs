@@ -255,3 +255,34 @@ fn a_staffed_plan_has_no_shift_shorter_than_the_minimum_and_says_so() {
         "{agents} agents for {shifts} shift rows: {said}"
     );
 }
+
+#[test]
+fn a_bot_that_contains_everything_needs_no_agents() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(crate::util::root().join("scenarios/quick-start.toml"))
+        .expect("scenario")
+        + "\n[automation]\nchannels = [\"email\"]\nbot_time = { dist = \"exponential\", mean = \"3m\" }\ncontainment = 1.0\n";
+    let file = dir.path().join("bot.toml");
+    std::fs::write(&file, text).expect("write");
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .args(["staff", "--json", "--replications", "4"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let reqs = v["requirements"].as_array().expect("requirements");
+    let agents = |channel: &str| -> u64 {
+        reqs.iter()
+            .filter(|r| r["channel"] == channel)
+            .map(|r| r["required_agents"].as_u64().expect("agents"))
+            .sum()
+    };
+    assert_eq!(agents("email"), 0, "every email is contained");
+    assert!(agents("phone") > 0);
+}
