@@ -14,7 +14,7 @@ pub mod staff;
 pub mod sweep;
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -110,7 +110,7 @@ pub fn replicate_logged(
     ),
     Failure,
 > {
-    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    let special = output::is_special(path);
     let (file, tmp) = if special {
         let f = std::fs::OpenOptions::new()
             .write(true)
@@ -118,11 +118,7 @@ pub fn replicate_logged(
             .with_context(|| format!("opening {}", path.display()))?;
         (f, None)
     } else {
-        let target = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = output::folder_of(&output::resolved(path));
         let tmp = tempfile::Builder::new()
             .prefix(".contacts-log.")
             .tempfile_in(&dir)

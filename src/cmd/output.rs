@@ -68,7 +68,7 @@ fn can_write_in(dir: &Path) -> Result<(), String> {
 }
 
 /// The folder an output file goes to ("." for a bare name).
-fn folder_of(path: &Path) -> PathBuf {
+pub(super) fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -186,12 +186,12 @@ fn entries(dir: &Path) -> Result<Vec<String>, Failure> {
 }
 
 /// A device, FIFO or socket (not a regular file, not a folder), through any links.
-fn is_special(path: &Path) -> bool {
+pub(super) fn is_special(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// The file a path names, with symlinks followed (the path itself when it is not a link).
-fn resolved(path: &Path) -> PathBuf {
+pub(super) fn resolved(path: &Path) -> PathBuf {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => path.canonicalize().unwrap_or_else(|_| {
             // A dangling link: write where it points.

@@ -90,7 +90,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         written = files.into_iter().map(|(n, _)| n).collect();
     }
     if let (Some(log), Some(path)) = (log.flatten(), &args.contacts_log) {
-        let path = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let path = super::output::resolved(path);
         log.persist(&path).map_err(|e| {
             anyhow::Error::new(e.error).context(format!("saving {}", path.display()))
         })?;

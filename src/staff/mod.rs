@@ -61,62 +61,57 @@ fn rate(model: &Model, c: usize, wd: usize, t0: f64, len: f64) -> f64 {
     total / steps as f64 * model.demand.weekday[wd] * to_agents(model, c)
 }
 
-/// The share of channel `c`'s would-be contacts that reach an agent: neither answered by the
-/// knowledge base nor resolved by the bot (at full rollout: a plan is for the steady state).
-/// A bot that contains everything leaves nothing for agents.
-fn to_agents(model: &Model, c: usize) -> f64 {
+/// Per topic, the share of channel `c`'s would-be contacts that are of that topic and reach
+/// an agent: neither answered by the knowledge base nor resolved by the bot (at full rollout:
+/// a plan is for the steady state). `None` when no topic comes by this channel.
+fn reaching(model: &Model, c: usize) -> Option<Vec<f64>> {
     let bot = model.automation.as_ref().is_some_and(|a| a.channels[c]);
-    let w: Vec<f64> = model
+    let mix: Vec<f64> = model
         .topics
         .iter()
         .map(|t| t.share * t.channel_mix[c])
         .collect();
-    let total: f64 = w.iter().sum();
-    if total <= 0.0 {
-        return 1.0;
-    }
-    model
-        .topics
-        .iter()
-        .zip(&w)
-        .map(|(t, w)| {
-            let contained = if bot { t.containment } else { 0.0 };
-            w / total * (1.0 - t.kb_deflection) * (1.0 - contained)
-        })
-        .sum()
+    let total: f64 = mix.iter().sum();
+    (total > 0.0).then(|| {
+        model
+            .topics
+            .iter()
+            .zip(&mix)
+            .map(|(t, w)| {
+                let contained = if bot { t.containment } else { 0.0 };
+                w / total * (1.0 - t.kb_deflection) * (1.0 - contained)
+            })
+            .collect()
+    })
 }
 
-/// Mean agent time per contact of channel `c` over its topic mix (all touches of a ticket),
-/// seconds.
+/// The share of channel `c`'s would-be contacts that reach an agent. A bot that contains
+/// everything leaves nothing for agents.
+fn to_agents(model: &Model, c: usize) -> f64 {
+    reaching(model, c).map_or(1.0, |r| r.iter().sum())
+}
+
+/// Mean agent time per contact of channel `c` (all touches of a ticket) over the topics that
+/// reach agents, seconds. Behind a bot, agents see only what it passed on: the harder part,
+/// by its factor.
 fn aht(model: &Model, c: usize) -> f64 {
-    // Behind a bot, agents see only what it passed on: the harder part, by its factor.
     let factor = model
         .automation
         .as_ref()
         .filter(|a| a.channels[c])
         .map_or(1.0, |a| a.handle_time_factor);
-    factor * mean_aht(model, c)
-}
-
-/// Mean agent time per contact of channel `c` over its topic mix, before any bot.
-fn mean_aht(model: &Model, c: usize) -> f64 {
-    let ch = &model.channels[c];
-    let w: Vec<f64> = model
-        .topics
-        .iter()
-        .map(|t| t.share * t.channel_mix[c])
-        .collect();
-    let total: f64 = w.iter().sum();
-    if total <= 0.0 {
-        return ch.handle_time.mean();
-    }
-    model
-        .topics
-        .iter()
-        .enumerate()
-        .zip(&w)
-        .map(|((ti, _), w)| w / total * model.mean_work(ChannelId(c as u32), TopicId(ti as u32)))
-        .sum::<f64>()
+    let work = |ti: usize| model.mean_work(ChannelId(c as u32), TopicId(ti as u32));
+    let mean = match reaching(model, c) {
+        Some(r) if r.iter().sum::<f64>() > 0.0 => {
+            let total: f64 = r.iter().sum();
+            r.iter()
+                .enumerate()
+                .map(|(ti, w)| w / total * work(ti))
+                .sum()
+        }
+        _ => model.channels[c].handle_time.mean(),
+    };
+    factor * mean
 }
 
 /// Fewest servers meeting `target` within `within` for `lambda` per second of `s` seconds.
