@@ -16,7 +16,8 @@ pub const SCHEMA: &str = "supportsim.compare/1";
 pub struct Difference {
     /// The scenario compared with the first (its name).
     pub scenario: String,
-    /// `overall`, `channel`, `topic` or `agents`.
+    /// `overall`, `kind` (`live`: calls and chats; `written`: written work), `channel`,
+    /// `topic` or `agents`.
     pub scope: &'static str,
     /// Channel, topic or group name (empty for overall).
     pub name: String,
@@ -78,6 +79,9 @@ fn paired(a: &Metrics, b: &Metrics, key: Metric) -> Option<(Stat, Option<f64>)> 
 
 fn scoped(s: &Summary) -> Vec<(&'static str, &str, &Metrics)> {
     let mut out = vec![("overall", "", &s.overall)];
+    if s.kinds.0.len() > 1 {
+        out.extend(s.kinds.0.iter().map(|(n, m)| ("kind", n.as_str(), m)));
+    }
     out.extend(s.channels.0.iter().map(|(n, m)| ("channel", n.as_str(), m)));
     out.extend(s.topics.0.iter().map(|(n, m)| ("topic", n.as_str(), m)));
     out.extend(s.agents.0.iter().map(|(n, m)| ("agents", n.as_str(), m)));
@@ -195,6 +199,9 @@ pub fn render_text(c: &Comparison) -> String {
             let Some(mean) = m.get(key).and_then(|s| s.mean) else {
                 continue;
             };
+            if scope == "kind" && name == "written" && key == Metric::AbandonRate {
+                continue;
+            }
             if scope != "overall"
                 && matches!(
                     key,
@@ -203,10 +210,10 @@ pub fn render_text(c: &Comparison) -> String {
             {
                 continue;
             }
-            let what = if name.is_empty() {
-                label.to_string()
-            } else {
-                format!("{name} {label}")
+            let what = match crate::model::KindGroup::from_key(name).filter(|_| scope == "kind") {
+                Some(k) => format!("{} {label}", k.label()),
+                None if name.is_empty() => label.to_string(),
+                None => format!("{name} {label}"),
             };
             let mut row = vec![what, show(mean, kind, false)];
             for other in c.scenarios.iter().skip(1) {

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::duration::format_duration;
-use crate::model::{ChannelKind, Model};
+use crate::model::{ChannelKind, KindGroup, Model};
 use crate::report::Metric;
 use crate::report::{Metrics, Stat, Summary};
 
@@ -105,9 +105,10 @@ figure svg{width:100%;height:auto;display:block}figcaption{font-size:13px;color:
 pub fn render(model: &Model, summary: &Summary, warnings: &[String], figures: &[Figure]) -> String {
     let mut h = String::new();
     heading(&mut h, summary);
-    headline(&mut h, model, &summary.overall);
+    headline(&mut h, model, summary);
     attention(&mut h, warnings);
     channels(&mut h, summary);
+    topics(&mut h, summary);
     groups(&mut h, summary);
     charts(&mut h, figures);
     channel_assumptions(&mut h, model);
@@ -152,60 +153,93 @@ fn heading(h: &mut String, summary: &Summary) {
     h.push_str("<p class=\"note\">Figures are means across replications; the brackets give the 95% confidence interval of the mean.</p>\n");
 }
 
-/// The headline figures as cards.
-fn headline(h: &mut String, model: &Model, o: &Metrics) {
-    // Headline figures.
+/// The headline figures as cards: waits, service level and abandonment per kind group (never
+/// blending seconds on the phone with hours on email), then the operation's figures.
+fn headline(h: &mut String, model: &Model, summary: &Summary) {
+    let o = &summary.overall;
     h.push_str("<h2>Headline figures</h2>\n<div class=\"cards\">\n");
-    let mut cards: Vec<(&str, String)> = vec![
-        (
-            "Contacts offered per day",
-            metric(o, Metric::OfferedPerDay, Fmt::Count),
-        ),
-        (
-            "Service level (each channel's target time)",
-            metric(o, Metric::ServiceLevel, Fmt::Percent),
-        ),
-        (
-            "Average speed of answer",
-            metric(o, Metric::AsaSeconds, Fmt::Duration),
-        ),
-        ("Abandoned", metric(o, Metric::AbandonRate, Fmt::Percent)),
-        (
-            "Agent occupancy",
-            metric(o, Metric::Occupancy, Fmt::Percent),
-        ),
-        ("CSAT (surveys)", metric(o, Metric::Csat, Fmt::Percent)),
-    ];
+    let mut cards: Vec<(String, String)> = vec![(
+        "Contacts offered per day".into(),
+        metric(o, Metric::OfferedPerDay, Fmt::Count),
+    )];
+    let mixed = summary.kinds.0.len() > 1;
+    for (key, m) in &summary.kinds.0 {
+        let kind = KindGroup::from_key(key).unwrap_or(KindGroup::Live);
+        let of = |what: &str| {
+            if mixed {
+                format!("{} — {what}", upper_first(kind.label()))
+            } else {
+                upper_first(what)
+            }
+        };
+        cards.push((
+            of("service level (each channel's target time)"),
+            metric(m, Metric::ServiceLevel, Fmt::Percent),
+        ));
+        if kind == KindGroup::Written {
+            cards.push((
+                of("first response (mean)"),
+                metric(m, Metric::FrtMeanSeconds, Fmt::Duration),
+            ));
+            cards.push((
+                of("open at the end"),
+                metric(m, Metric::OpenAtEnd, Fmt::Count),
+            ));
+        } else {
+            cards.push((
+                of("average speed of answer"),
+                metric(m, Metric::AsaSeconds, Fmt::Duration),
+            ));
+            cards.push((
+                of("abandoned"),
+                metric(m, Metric::AbandonRate, Fmt::Percent),
+            ));
+        }
+    }
+    cards.push((
+        "Agent occupancy".into(),
+        metric(o, Metric::Occupancy, Fmt::Percent),
+    ));
+    cards.push((
+        "CSAT (surveys)".into(),
+        metric(o, Metric::Csat, Fmt::Percent),
+    ));
     if model.topics.iter().any(|t| t.fcr.is_some()) {
         cards.push((
-            "First-contact resolution",
+            "First-contact resolution".into(),
             metric(o, Metric::Fcr, Fmt::Percent),
         ));
         cards.push((
-            "Repeat contacts",
+            "Repeat contacts".into(),
             metric(o, Metric::RepeatRate, Fmt::Percent),
         ));
     }
     if model.automation.is_some() {
         cards.push((
-            "Contained by the bot",
+            "Contained by the bot".into(),
             metric(o, Metric::Contained, Fmt::Count),
         ));
     }
     if model.customers.is_some() {
         cards.push((
-            "Customers lost over service",
+            "Customers lost over service".into(),
             metric(o, Metric::ChurnedCustomers, Fmt::Count),
         ));
-        cards.push(("Revenue lost", metric(o, Metric::RevenueLost, Fmt::Money)));
+        cards.push((
+            "Revenue lost".into(),
+            metric(o, Metric::RevenueLost, Fmt::Money),
+        ));
     }
     if o.get(Metric::TotalCost)
         .and_then(|s| s.mean)
         .is_some_and(|x| x > 0.0)
     {
-        cards.push(("Agent cost", metric(o, Metric::AgentCost, Fmt::Money)));
         cards.push((
-            "Automation cost",
+            "Agent cost".into(),
+            metric(o, Metric::AgentCost, Fmt::Money),
+        ));
+        cards.push((
+            "Automation cost".into(),
             metric(o, Metric::AutomationCost, Fmt::Money),
         ));
     }
@@ -213,10 +247,17 @@ fn headline(h: &mut String, model: &Model, o: &Metrics) {
         let _ = writeln!(
             h,
             "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{v}</div></div>",
-            escape(k)
+            escape(&k)
         );
     }
     h.push_str("</div>\n");
+}
+
+/// `text` with its first letter in upper case.
+fn upper_first(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 /// What needs attention.
@@ -256,6 +297,49 @@ fn channels(h: &mut String, summary: &Summary) {
             metric(m, Metric::AbandonRate, Fmt::Percent),
             metric(m, Metric::BlockedRate, Fmt::Percent),
             metric(m, Metric::OpenAtEnd, Fmt::Count),
+            metric(m, Metric::Csat, Fmt::Percent),
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+/// One row per topic, when there are several; per topic and kind group when the scenario mixes
+/// calls or chats with written work.
+fn topics(h: &mut String, summary: &Summary) {
+    if summary.topics.0.len() < 2 {
+        return;
+    }
+    let mixed = !summary.topics_by_kind.is_empty();
+    let mut rows: Vec<(&str, Option<KindGroup>, &Metrics)> = Vec::new();
+    if mixed {
+        for (k, list) in &summary.topics_by_kind.0 {
+            let k = KindGroup::from_key(k);
+            rows.extend(list.0.iter().map(|(n, m)| (n.as_str(), k, m)));
+        }
+    } else {
+        rows.extend(summary.topics.0.iter().map(|(n, m)| (n.as_str(), None, m)));
+    }
+    h.push_str("<h2>Topics</h2>\n<table>\n<tr><th>topic</th>");
+    if mixed {
+        h.push_str("<th>kind</th>");
+    }
+    h.push_str("<th>offered / day</th><th>service level</th><th>average speed of answer</th><th>90% answered within</th><th>abandoned</th><th>CSAT</th></tr>\n");
+    for (name, kind, m) in rows {
+        let _ = write!(h, "<tr><td>{}</td>", escape(name));
+        if let Some(k) = kind {
+            let _ = write!(h, "<td>{}</td>", k.label());
+        }
+        let abandoned = match kind {
+            Some(KindGroup::Written) => "—".to_string(),
+            _ => metric(m, Metric::AbandonRate, Fmt::Percent),
+        };
+        let _ = writeln!(
+            h,
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{abandoned}</td><td>{}</td></tr>",
+            metric(m, Metric::OfferedPerDay, Fmt::Count),
+            metric(m, Metric::ServiceLevel, Fmt::Percent),
+            metric(m, Metric::AsaSeconds, Fmt::Duration),
+            metric(m, Metric::FrtP90Seconds, Fmt::Duration),
             metric(m, Metric::Csat, Fmt::Percent),
         );
     }

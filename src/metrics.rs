@@ -407,12 +407,12 @@ pub struct RepResult {
     pub channels: Vec<Tally>,
     /// FRT (wait to first answer) of answered contacts per channel.
     pub channel_frt: Vec<FrtSummary>,
-    /// Per topic.
+    /// Per topic and kind group: index `topic · 2 + kind group` (see [`crate::model::KindGroup`]).
     pub topics: Vec<Tally>,
-    /// FRT per topic.
+    /// FRT per topic and kind group, indexed like `topics`.
     pub topic_frt: Vec<FrtSummary>,
-    /// First-response times of every channel together.
-    pub overall_frt: FrtSummary,
+    /// First-response times per kind group (calls and chats; written work).
+    pub kind_frt: Vec<FrtSummary>,
     /// Contacts handled per group (with waits and handle times).
     pub group_tally: Vec<Tally>,
     /// Agent time per group.

@@ -39,6 +39,53 @@ impl ChannelKind {
     }
 }
 
+/// Channels whose figures can be read together: calls and chats are answered while the
+/// customer waits (seconds to minutes); written work waits in a backlog (hours to days). A
+/// figure never blends the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindGroup {
+    /// Calls and chats.
+    Live = 0,
+    /// Email, web forms: async channels.
+    Written = 1,
+}
+
+impl KindGroup {
+    /// Both groups, in report order.
+    pub const ALL: [KindGroup; 2] = [KindGroup::Live, KindGroup::Written];
+
+    /// Key in `summary.json` and in metric names (`live.service_level`).
+    pub fn key(self) -> &'static str {
+        match self {
+            KindGroup::Live => "live",
+            KindGroup::Written => "written",
+        }
+    }
+
+    /// The group whose [`KindGroup::key`] is `key`.
+    pub fn from_key(key: &str) -> Option<KindGroup> {
+        KindGroup::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// Words for tables and the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            KindGroup::Live => "calls and chats",
+            KindGroup::Written => "written work",
+        }
+    }
+}
+
+impl ChannelKind {
+    /// The group of channels this kind is read with.
+    pub fn group(self) -> KindGroup {
+        match self {
+            ChannelKind::Call | ChannelKind::Chat => KindGroup::Live,
+            ChannelKind::Async => KindGroup::Written,
+        }
+    }
+}
+
 /// A channel of contact.
 #[derive(Debug, Clone)]
 pub struct Channel {
@@ -362,6 +409,33 @@ pub struct TraceArrival {
 }
 
 impl Model {
+    /// The kind groups the scenario's channels fall in, in report order.
+    pub fn kind_groups(&self) -> Vec<KindGroup> {
+        KindGroup::ALL
+            .into_iter()
+            .filter(|k| self.channels.iter().any(|c| c.kind.group() == *k))
+            .collect()
+    }
+
+    /// Whether the channels mix calls or chats with written work (figures then come per kind).
+    pub fn mixes_kinds(&self) -> bool {
+        self.kind_groups().len() > 1
+    }
+
+    /// The kind groups topic `t` reaches (through channels with a share of it).
+    pub fn topic_kind_groups(&self, t: usize) -> Vec<KindGroup> {
+        let mix = &self.topics[t].channel_mix;
+        KindGroup::ALL
+            .into_iter()
+            .filter(|k| {
+                self.channels
+                    .iter()
+                    .zip(mix)
+                    .any(|(c, w)| c.kind.group() == *k && *w > 0.0)
+            })
+            .collect()
+    }
+
     /// End of the simulated horizon, seconds.
     pub fn horizon(&self) -> f64 {
         f64::from(self.days) * crate::duration::DAY

@@ -46,7 +46,8 @@ pub struct SweepPoint {
     summary: report::Summary,
 }
 
-/// Finds a metric of a summary: `key` (overall) or `name.key` (channel, topic or group).
+/// Finds a metric of a summary: `key` (overall), `name.key` (channel, topic or group) or
+/// `live.key` / `written.key` (a kind group: calls and chats; written work).
 pub fn find_metric<'a>(s: &'a report::Summary, spec: &str) -> Option<&'a report::Stat> {
     match spec.rsplit_once('.') {
         None => s.overall.named(spec),
@@ -55,6 +56,7 @@ pub fn find_metric<'a>(s: &'a report::Summary, spec: &str) -> Option<&'a report:
             .get(name)
             .or_else(|| s.topics.get(name))
             .or_else(|| s.agents.get(name))
+            .or_else(|| s.kinds.get(name))
             .and_then(|m| m.named(key)),
     }
 }
@@ -101,16 +103,23 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         base.replications
     );
     let metrics = if args.metrics.is_empty() {
-        let mut v: Vec<String> = [
-            "service_level",
-            "asa_seconds",
-            "abandon_rate",
-            "occupancy",
-            "csat",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        // Waits and service levels per kind group when the channels mix calls or chats with
+        // written work, so that no column blends seconds with hours.
+        let kinds = base.kind_groups();
+        let mut v: Vec<String> = Vec::new();
+        for k in &kinds {
+            let prefix = if kinds.len() > 1 {
+                format!("{}.", k.key())
+            } else {
+                String::new()
+            };
+            v.push(format!("{prefix}service_level"));
+            v.push(format!("{prefix}asa_seconds"));
+            if *k == supportsim::model::KindGroup::Live {
+                v.push(format!("{prefix}abandon_rate"));
+            }
+        }
+        v.extend(["occupancy".to_string(), "csat".to_string()]);
         v.extend(
             base.channels
                 .iter()
@@ -135,7 +144,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .find(|k| find_metric(&points[0].summary, k).is_none())
     {
         return Err(flag_error(format!(
-            "no metric `{bad}`: give a key such as service_level (overall) or NAME.service_level for a channel, topic or agent group"
+            "no metric `{bad}`: give a key such as occupancy (overall), NAME.service_level for a channel, topic or agent group, or live.service_level / written.service_level for calls and chats / written work"
         )));
     }
     let json = json(args, &base, &settings, &points, &metrics);
@@ -350,27 +359,7 @@ pub fn sweep_chart(
     } else {
         plot::YUnit::Count
     };
-    // The target line where the metric has one: a channel's service-level target, or the
-    // one all channels share for the overall service level.
-    let target = match (metric.rsplit_once('.'), key) {
-        (Some((name, _)), "service_level") => base
-            .channels
-            .iter()
-            .find(|c| c.name == name)
-            .and_then(|c| c.service_level_target),
-        (None, "service_level") => {
-            let all: Vec<Option<f64>> = base
-                .channels
-                .iter()
-                .map(|c| c.service_level_target)
-                .collect();
-            all.first()
-                .copied()
-                .flatten()
-                .filter(|t| all.iter().all(|x| *x == Some(*t)))
-        }
-        _ => None,
-    };
+    let target = service_level_target(base, metric, key);
     let durations = first.points.iter().any(|p| p.text.parse::<f64>().is_err());
     plot::Chart::Time(plot::TimeChart {
         title: format!("{metric} against {} (95% interval shaded)", first.path_text),
@@ -400,4 +389,30 @@ pub fn sweep_chart(
             },
         }),
     })
+}
+
+/// The target line of a swept metric, where it has one: a channel's service-level target, or
+/// the one all channels of a kind group (or all channels) share.
+fn service_level_target(base: &supportsim::model::Model, metric: &str, key: &str) -> Option<f64> {
+    let shared = |of: &dyn Fn(&supportsim::model::Channel) -> bool| {
+        let all: Vec<Option<f64>> = base
+            .channels
+            .iter()
+            .filter(|c| of(c))
+            .map(|c| c.service_level_target)
+            .collect();
+        all.first()
+            .copied()
+            .flatten()
+            .filter(|t| all.iter().all(|x| *x == Some(*t)))
+    };
+    match (metric.rsplit_once('.'), key) {
+        (Some((name, _)), "service_level") => match base.channels.iter().find(|c| c.name == name) {
+            Some(c) => c.service_level_target,
+            None => supportsim::model::KindGroup::from_key(name)
+                .and_then(|k| shared(&|c| c.kind.group() == k)),
+        },
+        (None, "service_level") => shared(&|_| true),
+        _ => None,
+    }
 }

@@ -309,7 +309,10 @@ struct Engine<'m> {
     interval_frt: Vec<Histogram>,
     /// First-response times per channel and per topic over the statistics window.
     channel_frt: Vec<Histogram>,
+    /// Per (topic, kind group): index `topic · 2 + kind group` (see [`Engine::topic_slot`]).
     topic_frt: Vec<Histogram>,
+    /// Kind group of each channel (0 calls and chats, 1 written work).
+    kind_of: Vec<usize>,
     /// Reporting intervals in the statistics window.
     ni: usize,
     /// Sequence numbers reserved for interval ends start after this one.
@@ -384,7 +387,8 @@ impl<'m> Engine<'m> {
             group_last: vec![0.0; ng],
             interval_frt: vec![Histogram::default(); nc],
             channel_frt: vec![Histogram::default(); nc],
-            topic_frt: vec![Histogram::default(); nt],
+            topic_frt: vec![Histogram::default(); nt * 2],
+            kind_of: m.channels.iter().map(|c| c.kind.group() as usize).collect(),
             ni: m.stat_intervals(),
             interval_seq: 0,
             scratch: Tally::default(),

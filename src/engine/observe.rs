@@ -84,8 +84,8 @@ pub(super) fn empty_result(m: &Model, ni: usize, active0: f64) -> RepResult {
     RepResult {
         channels: vec![Tally::default(); nc],
         channel_frt: Vec::new(),
-        overall_frt: FrtSummary::default(),
-        topics: vec![Tally::default(); nt],
+        kind_frt: Vec::new(),
+        topics: vec![Tally::default(); nt * 2],
         topic_frt: Vec::new(),
         group_tally: vec![Tally::default(); ng],
         groups: vec![Staffing::default(); ng],
@@ -122,6 +122,12 @@ impl Engine<'_> {
         i.min(self.ni.saturating_sub(1))
     }
 
+    /// Index of topic `t` on channel `c` in the per-(topic, kind group) tallies.
+    #[inline]
+    pub(super) fn topic_slot(&self, c: usize, t: usize) -> usize {
+        t * 2 + self.kind_of[c]
+    }
+
     /// Applies `f` to the channel, topic and interval tallies of a contact counted at `at`.
     #[inline]
     pub(super) fn tally(&mut self, c: usize, t: usize, at: f64, f: impl Fn(&mut Tally)) {
@@ -129,8 +135,9 @@ impl Engine<'_> {
             return;
         }
         let i = self.interval_of(at);
+        let ts = self.topic_slot(c, t);
         f(&mut self.r.channels[c]);
-        f(&mut self.r.topics[t]);
+        f(&mut self.r.topics[ts]);
         if let Some(row) = self.r.channel_intervals.get_mut(i) {
             f(&mut row[c].tally);
         }
@@ -192,6 +199,7 @@ impl Engine<'_> {
             return;
         };
         let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let ts = self.topic_slot(c, t);
         let resolution_time = if d.resolved {
             end - contact.origin
         } else {
@@ -204,7 +212,7 @@ impl Engine<'_> {
         };
         for tally in [
             &mut self.r.channels[c],
-            &mut self.r.topics[t],
+            &mut self.r.topics[ts],
             interval,
             &mut self.r.group_tally[g],
         ] {
@@ -229,6 +237,7 @@ impl Engine<'_> {
         end: f64,
     ) {
         let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let ts = self.topic_slot(c, t);
         let within = wait <= self.m.channels[c].answer_within;
         let i = self.interval_of(contact.counted_at);
         let resolution_time = if d.resolved {
@@ -242,7 +251,7 @@ impl Engine<'_> {
         };
         for tally in [
             &mut self.r.channels[c],
-            &mut self.r.topics[t],
+            &mut self.r.topics[ts],
             &mut self.r.group_tally[g],
             interval,
         ] {
@@ -254,7 +263,7 @@ impl Engine<'_> {
             d.count_tier1(tally, resolution_time);
         }
         self.channel_frt[c].record(wait);
-        self.topic_frt[t].record(wait);
+        self.topic_frt[ts].record(wait);
     }
 
     /// Records a satisfaction draw of a contact no agent answered (contained by the bot).
@@ -361,11 +370,11 @@ impl Engine<'_> {
             c.active_end = self.active;
         }
         // Only what the reports need of the histograms outlives the replication.
-        let mut all = Histogram::default();
-        for h in &self.channel_frt {
-            all.add(h);
+        let mut kinds = [Histogram::default(), Histogram::default()];
+        for (c, h) in self.channel_frt.iter().enumerate() {
+            kinds[self.kind_of[c]].add(h);
         }
-        self.r.overall_frt = FrtSummary::of(&all);
+        self.r.kind_frt = kinds.iter().map(FrtSummary::of).collect();
         self.r.channel_frt = self.channel_frt.iter().map(FrtSummary::of).collect();
         self.r.topic_frt = self.topic_frt.iter().map(FrtSummary::of).collect();
         self.r.events = self.events;
@@ -403,7 +412,8 @@ impl Engine<'_> {
                 x.wait_open += age;
             });
             self.channel_frt[c].record(age);
-            self.topic_frt[t].record(age);
+            let ts = self.topic_slot(c, t);
+            self.topic_frt[ts].record(age);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The summary as text tables for a terminal, and the number formats they use.
 
 use crate::duration::format_duration;
+use crate::model::KindGroup;
 use crate::numbers::group_thousands;
 use crate::report::Metric;
 use crate::report::{Metrics, Stat, Summary};
@@ -233,36 +234,49 @@ fn channel_table(s: &Summary, out: &mut String) {
     out.push('\n');
 }
 
-/// One row per topic, when there are several.
+/// One row per topic, when there are several; per topic and kind group when the scenario
+/// mixes calls or chats with written work.
 fn topic_table(s: &Summary, out: &mut String) {
-    if s.topics.0.len() > 1 {
-        let rows: Vec<Vec<String>> = s
-            .topics
+    let row = |name: &str, kind: Option<KindGroup>, m: &Metrics| {
+        let mut row = vec![name.to_string()];
+        if let Some(k) = kind {
+            row.push(k.label().to_string());
+        }
+        row.extend([
+            cell(m, Metric::OfferedPerDay, Unit::Count),
+            cell(m, Metric::ServiceLevel, Unit::Percent),
+            cell(m, Metric::AsaSeconds, Unit::Seconds),
+            cell(m, Metric::FrtP90Seconds, Unit::Seconds),
+        ]);
+        row.push(match kind {
+            Some(KindGroup::Written) => String::new(),
+            _ => cell(m, Metric::AbandonRate, Unit::Percent),
+        });
+        row
+    };
+    let mut head = vec!["topic"];
+    let rows: Vec<Vec<String>> = if s.topics_by_kind.is_empty() {
+        s.topics.0.iter().map(|(n, m)| row(n, None, m)).collect()
+    } else {
+        head.push("kind");
+        s.topics_by_kind
             .0
             .iter()
-            .map(|(name, m)| {
-                vec![
-                    name.clone(),
-                    cell(m, Metric::OfferedPerDay, Unit::Count),
-                    cell(m, Metric::ServiceLevel, Unit::Percent),
-                    cell(m, Metric::AsaSeconds, Unit::Seconds),
-                    cell(m, Metric::FrtP90Seconds, Unit::Seconds),
-                    cell(m, Metric::AbandonRate, Unit::Percent),
-                ]
+            .flat_map(|(k, list)| {
+                let k = KindGroup::from_key(k);
+                list.0.iter().map(move |(n, m)| row(n, k, m))
             })
-            .collect();
-        render_table(
-            out,
-            &[
-                "topic",
-                "offered/day",
-                "service level",
-                "ASA",
-                "FRT P90",
-                "abandoned",
-            ],
-            &rows,
-        );
+            .collect()
+    };
+    if s.topics.0.len() > 1 {
+        head.extend([
+            "offered/day",
+            "service level",
+            "ASA",
+            "FRT P90",
+            "abandoned",
+        ]);
+        render_table(out, &head, &rows);
         out.push('\n');
     }
 }
@@ -306,17 +320,51 @@ fn agent_table(s: &Summary, out: &mut String) {
     out.push('\n');
 }
 
+/// The headline of each kind group: calls and chats by their answers and abandonment, written
+/// work by its first responses and backlog.
+fn kind_lines(s: &Summary, out: &mut String) {
+    for (key, m) in &s.kinds.0 {
+        let line = match KindGroup::from_key(key) {
+            Some(KindGroup::Written) => format!(
+                "written work: {} contacts/day, service level {}, first response {} (P90 {}), open at end {}\n",
+                cell(m, Metric::OfferedPerDay, Unit::Count),
+                cell(m, Metric::ServiceLevel, Unit::Percent),
+                cell(m, Metric::FrtMeanSeconds, Unit::Seconds),
+                cell(m, Metric::FrtP90Seconds, Unit::Seconds),
+                cell(m, Metric::OpenAtEnd, Unit::Count),
+            ),
+            _ => format!(
+                "calls and chats: {} contacts/day, service level {}, ASA {}, abandoned {}\n",
+                cell(m, Metric::OfferedPerDay, Unit::Count),
+                cell(m, Metric::ServiceLevel, Unit::Percent),
+                cell(m, Metric::AsaSeconds, Unit::Seconds),
+                cell(m, Metric::AbandonRate, Unit::Percent),
+            ),
+        };
+        out.push_str(&line);
+    }
+}
+
 /// The whole operation: contacts, experience, automation, customers and money.
 fn overall_lines(s: &Summary, out: &mut String) {
     let o = &s.overall;
-    out.push_str(&format!(
-        "overall: {} contacts/day, service level {}, ASA {}, abandoned {}, occupancy {}\n",
-        cell(o, Metric::OfferedPerDay, Unit::Count),
-        cell(o, Metric::ServiceLevel, Unit::Percent),
-        cell(o, Metric::AsaSeconds, Unit::Seconds),
-        cell(o, Metric::AbandonRate, Unit::Percent),
-        cell(o, Metric::Occupancy, Unit::Percent),
-    ));
+    if s.kinds.0.len() > 1 {
+        kind_lines(s, out);
+        out.push_str(&format!(
+            "overall: {} contacts/day, occupancy {}\n",
+            cell(o, Metric::OfferedPerDay, Unit::Count),
+            cell(o, Metric::Occupancy, Unit::Percent),
+        ));
+    } else {
+        out.push_str(&format!(
+            "overall: {} contacts/day, service level {}, ASA {}, abandoned {}, occupancy {}\n",
+            cell(o, Metric::OfferedPerDay, Unit::Count),
+            cell(o, Metric::ServiceLevel, Unit::Percent),
+            cell(o, Metric::AsaSeconds, Unit::Seconds),
+            cell(o, Metric::AbandonRate, Unit::Percent),
+            cell(o, Metric::Occupancy, Unit::Percent),
+        ));
+    }
     let mean = |key: Metric| o.get(key).and_then(|x| x.mean);
     let mut experience = format!(
         "experience: CSAT {} from {} surveys",
@@ -326,11 +374,26 @@ fn overall_lines(s: &Summary, out: &mut String) {
     if mean(Metric::Fcr).is_some_and(|x| x < 1.0) || mean(Metric::Repeats).is_some_and(|x| x > 0.0)
     {
         experience.push_str(&format!(
-            ", FCR {}, repeat contacts {}, resolution time {}",
+            ", FCR {}, repeat contacts {}, resolution time ",
             cell(o, Metric::Fcr, Unit::Percent),
             cell(o, Metric::RepeatRate, Unit::Percent),
-            cell(o, Metric::ResolutionTimeSeconds, Unit::Seconds)
         ));
+        let times: Vec<String> = if o.get(Metric::ResolutionTimeSeconds).is_some() {
+            vec![cell(o, Metric::ResolutionTimeSeconds, Unit::Seconds)]
+        } else {
+            s.kinds
+                .0
+                .iter()
+                .map(|(k, m)| {
+                    let label = KindGroup::from_key(k).map_or(k.as_str(), |k| k.label());
+                    format!(
+                        "{} ({label})",
+                        cell(m, Metric::ResolutionTimeSeconds, Unit::Seconds)
+                    )
+                })
+                .collect()
+        };
+        experience.push_str(&times.join(", "));
     }
     out.push_str(&experience);
     out.push('\n');

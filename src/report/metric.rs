@@ -177,6 +177,29 @@ impl Metric {
     }
 }
 
+impl Metric {
+    /// Whether the metric means something different for calls and chats (seconds against a
+    /// target in seconds; contacts that abandon) than for written work (hours against a target
+    /// in hours; no abandonment), so that a figure over both would blend unlike things. Such
+    /// metrics are reported per kind group, never over both.
+    pub const fn blends_kinds(self) -> bool {
+        matches!(
+            self,
+            Metric::ServiceLevel
+                | Metric::AsaSeconds
+                | Metric::MeanWaitSeconds
+                | Metric::PWait
+                | Metric::AbandonRate
+                | Metric::BlockedRate
+                | Metric::FrtMeanSeconds
+                | Metric::FrtP50Seconds
+                | Metric::FrtP90Seconds
+                | Metric::FrtP95Seconds
+                | Metric::ResolutionTimeSeconds
+        )
+    }
+}
+
 impl std::fmt::Display for Metric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())

@@ -3,6 +3,7 @@
 //! per-interval time series with P10–P90 bands.
 
 mod figures;
+mod kinds;
 mod metric;
 mod series;
 mod warnings;
@@ -119,6 +120,15 @@ impl Metrics {
         self.1.get(i).map(|v| v.as_slice())
     }
 
+    /// Drops the metrics that would blend calls and chats with written work.
+    pub(crate) fn drop_blends(&mut self) {
+        let keep: Vec<bool> = self.0.iter().map(|(k, _)| !k.blends_kinds()).collect();
+        let mut i = keep.iter();
+        self.0.retain(|_| *i.next().unwrap_or(&true));
+        let mut i = keep.iter();
+        self.1.retain(|_| *i.next().unwrap_or(&true));
+    }
+
     pub(crate) fn push(&mut self, metric: Metric, values: Vec<Option<f64>>) {
         // Every metric is a count, a duration, money or a share: none is below 0.
         let hi = if metric.is_share() {
@@ -147,6 +157,11 @@ impl Serialize for Metrics {
 pub struct Named<T>(pub Vec<(String, T)>);
 
 impl<T> Named<T> {
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The entry called `name`.
     pub fn get(&self, name: &str) -> Option<&T> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
@@ -206,8 +221,16 @@ pub struct Summary {
     pub topics: Named<Metrics>,
     /// Per agent group.
     pub agents: Named<Metrics>,
-    /// All channels together.
+    /// All channels together: counts, agent time, satisfaction and money; the figures that
+    /// would blend calls and chats with written work (service level, waits, abandonment) only
+    /// when every channel is of one kind group.
     pub overall: Metrics,
+    /// Per kind group (`live`: calls and chats; `written`: async channels), the contact figures
+    /// of its channels together.
+    pub kinds: Named<Metrics>,
+    /// Per kind group, each topic's figures on its channels (only when the scenario mixes kinds).
+    #[serde(skip_serializing_if = "Named::is_empty")]
+    pub topics_by_kind: Named<Named<Metrics>>,
     /// Kind and answer target of each channel.
     pub channel_settings: Named<ChannelSettings>,
 }
@@ -216,14 +239,7 @@ pub struct Summary {
 pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
     let stat_days = f64::from(model.days - model.warmup_days);
     let (channels, settings) = channel_metrics(model, reps, stat_days);
-    let mut topics = Vec::new();
-    for (t, topic) in model.topics.iter().enumerate() {
-        let mut m = Metrics::default();
-        let tallies: Vec<&Tally> = reps.iter().map(|r| &r.topics[t]).collect();
-        let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.topic_frt[t]).collect();
-        contact_metrics(&mut m, &tallies, &frt, stat_days);
-        topics.push((topic.name.clone(), m));
-    }
+    let (topics, topics_by_kind) = kinds::topic_metrics(model, reps, stat_days);
     Summary {
         schema: SCHEMA,
         scenario: ScenarioRef {
@@ -236,9 +252,11 @@ pub fn summarize(model: &Model, file: &str, reps: &[RepResult]) -> Summary {
         warmup_days: model.warmup_days,
         interval_minutes: (model.interval / 60.0).round() as u32,
         channels: Named(channels),
-        topics: Named(topics),
+        topics,
         agents: Named(group_metrics(model, reps)),
         overall: overall_metrics(model, reps, stat_days),
+        kinds: kinds::kind_metrics(model, reps, stat_days),
+        topics_by_kind,
         channel_settings: Named(settings),
     }
 }
@@ -385,13 +403,15 @@ fn overall_metrics(model: &Model, reps: &[RepResult], stat_days: f64) -> Metrics
             t
         })
         .collect();
-    let hists: Vec<&FrtSummary> = reps.iter().map(|r| &r.overall_frt).collect();
     contact_metrics(
         &mut overall,
         &totals.iter().collect::<Vec<_>>(),
-        &hists,
+        &kinds::overall_frt(model, reps),
         stat_days,
     );
+    if model.mixes_kinds() {
+        overall.drop_blends();
+    }
     let staff: Vec<Staffing> = reps
         .iter()
         .map(|r| {

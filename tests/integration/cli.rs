@@ -84,14 +84,45 @@ fn json_follows_the_summary_schema() {
             assert_metric(&ch[k], &format!("channels.{name}.{k}"));
         }
     }
-    for k in CONTRACT_KEYS {
+    // Calls and chats beside email: figures that would blend seconds with hours come per kind
+    // group, and the overall figures keep only what adds up.
+    for kind in ["live", "written"] {
+        for k in CONTRACT_KEYS {
+            assert_metric(&v["kinds"][kind][k], &format!("kinds.{kind}.{k}"));
+        }
+    }
+    for k in [
+        "offered",
+        "handled",
+        "abandoned",
+        "blocked",
+        "aht_seconds",
+        "occupancy",
+    ] {
         assert_metric(&v["overall"][k], &format!("overall.{k}"));
     }
-    assert_metric(&v["overall"]["occupancy"], "overall.occupancy");
+    for k in [
+        "service_level",
+        "asa_seconds",
+        "abandon_rate",
+        "frt_p90_seconds",
+    ] {
+        assert!(
+            v["overall"].get(k).is_none(),
+            "overall.{k} would blend kinds"
+        );
+    }
+    let offered = |x: &Value| x["offered"]["mean"].as_f64().expect("offered");
+    let by_kind = offered(&v["kinds"]["live"]) + offered(&v["kinds"]["written"]);
+    assert!((by_kind - offered(&v["overall"])).abs() < 1e-6 * by_kind);
     let topics = v["topics"].as_object().expect("topics map");
     assert_eq!(topics.len(), 4);
     for (name, t) in topics {
-        assert_metric(&t["service_level"], &format!("topics.{name}.service_level"));
+        assert_metric(&t["offered"], &format!("topics.{name}.offered"));
+        for kind in ["live", "written"] {
+            let path = format!("topics_by_kind.{kind}.{name}.service_level");
+            assert_metric(&v["topics_by_kind"][kind][name]["service_level"], &path);
+        }
     }
     let agents = v["agents"].as_object().expect("agents map");
     assert_eq!(agents.len(), 2);

@@ -63,7 +63,7 @@ fn paired_intervals_are_at_least_three_times_narrower() {
     std::fs::write(&plus_one, more).expect("write");
     let v = compare(&[&base, &plus_one], &["--replications", "20"]);
     for (scope, name, metric) in [
-        ("overall", "", "service_level"),
+        ("kind", "live", "service_level"),
         ("channel", "phone", "service_level"),
         ("channel", "phone", "asa_seconds"),
         ("channel", "phone", "abandon_rate"),
@@ -80,7 +80,7 @@ fn paired_intervals_are_at_least_three_times_narrower() {
             "{metric}: paired {paired} vs unpaired {unpaired}"
         );
     }
-    let sl = diff(&v, "overall", "", "service_level");
+    let sl = diff(&v, "kind", "live", "service_level");
     assert!(
         sl["ci_low"].as_f64().expect("low") > 0.0,
         "one more agent improves the service level, significantly"

@@ -16,6 +16,7 @@ mod hardness;
 mod history;
 mod house;
 mod interrupt;
+mod kinds;
 mod mappings;
 mod outputs;
 mod properties;
