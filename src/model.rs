@@ -182,6 +182,10 @@ pub struct Group {
     pub name: String,
     /// Channels the group works, indexed by [`ChannelId`].
     pub channels: Vec<bool>,
+    /// Rank of each channel in the group's `channel_order` (0 first), indexed by
+    /// [`ChannelId`]; all 0 without an order. An agent who frees up serves the lowest rank
+    /// with contacts waiting.
+    pub channel_rank: Vec<u32>,
     /// Proficiency per topic, indexed by [`TopicId`]; `None` when the group lacks the skill.
     /// Handle time is divided by the proficiency.
     pub proficiency: Vec<Option<f64>>,

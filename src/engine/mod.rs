@@ -296,7 +296,8 @@ struct Engine<'m> {
     idle: Vec<VecDeque<(u32, u32)>>,
     /// Eligible groups per queue.
     eligible_groups: Vec<Vec<u32>>,
-    /// Eligible queues per group, as (queue index, priority, 1 / answer_within, is_chat).
+    /// Eligible queues per group, as (queue index, channel order and topic priority,
+    /// 1 / answer_within, is_chat).
     group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
     /// Handle-time multiplier (1 / proficiency) per (group, topic).
     slowness: Vec<f64>,

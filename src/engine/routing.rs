@@ -4,10 +4,11 @@
 //!   longest — or for chat to an eligible agent with a free chat slot (fewest chats first);
 //!   otherwise it waits in its queue (one per tier, channel and topic) or, when the channel's
 //!   queue is full, is blocked.
-//! - An agent who frees up takes the most urgent eligible waiting contact: the lowest priority
-//!   number first, then the largest ratio of time waited to the channel's answer target, so that
-//!   calls and chats come before e-mail that still has hours. An agent holding chats takes only
-//!   more chats.
+//! - An agent who frees up takes the most urgent eligible waiting contact: the first channel in
+//!   its group's `channel_order` with contacts waiting (strict, non-preemptive priority), then
+//!   the lowest topic priority number, then the largest ratio of time waited to the channel's
+//!   answer target, so that calls and chats come before e-mail that still has hours. An agent
+//!   holding chats takes only more chats.
 
 use super::event::Kind;
 use super::observe::ContactOutcome;
@@ -20,7 +21,9 @@ use crate::rng::Purpose;
 pub(super) struct Eligibility {
     /// Eligible groups per queue (tier, channel, topic).
     pub(super) eligible_groups: Vec<Vec<u32>>,
-    /// Eligible queues per group, as (queue index, priority, 1 / answer_within, is_chat).
+    /// Eligible queues per group, as (queue index, order, 1 / answer_within, is_chat), where
+    /// order is the channel's rank in the group's `channel_order` (high 16 bits) and the topic
+    /// priority (low 16 bits): lower is served first.
     pub(super) group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
     /// Handle-time multiplier (1 / proficiency) per (group, topic).
     pub(super) slowness: Vec<f64>,
@@ -44,9 +47,11 @@ impl Eligibility {
                     {
                         let q = (tier * nc + ci) * nt + ti;
                         eligible_groups[q].push(gi as u32);
+                        // The group's channel order comes first, then topic priority.
+                        let order = (g.channel_rank[ci] << 16) | t.priority.min(0xFFFF);
                         group_queues[gi].push((
                             q as u32,
-                            t.priority,
+                            order,
                             1.0 / ch.answer_within,
                             ch.kind == ChannelKind::Chat,
                         ));

@@ -88,6 +88,7 @@ pub fn warnings(
         }
     }
     occupancy(model, groups, &mut out);
+    shared_groups(model, summary, &mut out);
     let open: f64 = summary
         .channels
         .0
@@ -106,6 +107,70 @@ pub fn warnings(
         ));
     }
     out
+}
+
+/// Points below its target at which a channel misses it badly.
+const MISSES_BADLY: f64 = 0.10;
+
+/// Groups shared by channels where one channel meets its service-level target and another
+/// misses it badly: the shared agents favour one, and nothing may say which should come first.
+fn shared_groups(model: &Model, summary: &Summary, out: &mut Vec<String>) {
+    let sl = |c: &crate::model::Channel| {
+        summary
+            .channels
+            .get(&c.name)
+            .and_then(|m| m.get(Metric::ServiceLevel))
+            .and_then(|s| s.mean)
+            .zip(c.service_level_target)
+    };
+    for g in &model.groups {
+        let worked: Vec<(&crate::model::Channel, u32, f64, f64)> = model
+            .channels
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| g.channels[*c])
+            .filter_map(|(c, ch)| sl(ch).map(|(x, t)| (ch, g.channel_rank[c], x, t)))
+            .collect();
+        let Some(met) = worked
+            .iter()
+            .filter(|w| w.2 >= w.3)
+            .max_by(|a, b| a.2.total_cmp(&b.2))
+        else {
+            continue;
+        };
+        let Some(missed) = worked
+            .iter()
+            .filter(|w| w.2 < w.3 - MISSES_BADLY)
+            .min_by(|a, b| (a.2 - a.3).total_cmp(&(b.2 - b.3)))
+        else {
+            continue;
+        };
+        let fix = if g.channel_rank.iter().all(|r| *r == 0) {
+            format!(
+                "nothing says which comes first: give the group channel_order = [\"{}\", \"{}\"], or more agents",
+                missed.0.name, met.0.name
+            )
+        } else if missed.1 > met.1 {
+            format!(
+                "its channel_order serves {} first: put {} first, or add agents",
+                met.0.name, missed.0.name
+            )
+        } else {
+            "add agents, or a group of its own for the channel that misses".to_string()
+        };
+        out.push(format!(
+            "{} serve {} and {}: {} meets its {:.0}% target ({:.0}%) while {} misses its {:.0}% target badly ({:.0}%); {fix}.",
+            g.name,
+            met.0.name,
+            missed.0.name,
+            met.0.name,
+            met.3 * 100.0,
+            met.2 * 100.0,
+            missed.0.name,
+            missed.3 * 100.0,
+            missed.2 * 100.0,
+        ));
+    }
 }
 
 /// Groups whose occupancy is above 90% on some weekday.

@@ -104,6 +104,7 @@ fn read_one(
         "a group needs agents: give at least 1, or remove the group",
     );
     let chans = works(cx, t, item, &ctx, r);
+    let channel_rank = channel_order(cx, t, &ctx, r, &chans);
     let prof = skills(cx, t, &ctx, r);
     let concurrency = cx
         .int(
@@ -155,6 +156,7 @@ fn read_one(
     Some(Group {
         name: gname.unwrap_or_else(|| format!("group{}", i + 1)),
         channels: chans,
+        channel_rank,
         proficiency: prof,
         concurrency: concurrency.or(chat_conc).unwrap_or(1),
         around_the_clock: if t.contains_key("shifts") {
@@ -239,6 +241,63 @@ fn works(cx: &mut Cx, t: &Table<'_>, item: &Value<'_>, ctx: &str, r: &Refs<'_>) 
         },
     }
     chans
+}
+
+/// `channel_order`: the rank of each channel (0 first) for an agent who frees up; channels the
+/// group works but does not list come after the listed ones. All 0 without it.
+fn channel_order(cx: &mut Cx, t: &Table<'_>, ctx: &str, r: &Refs<'_>, works: &[bool]) -> Vec<u32> {
+    let mut rank = vec![0u32; works.len()];
+    let Some(v) = t.get("channel_order") else {
+        return rank;
+    };
+    let DeValue::Array(list) = v.get_ref() else {
+        cx.err(
+            format!(
+                "`channel_order` of {ctx} must be a list of channel names, not {}",
+                type_name(v.get_ref())
+            ),
+            span_of(v),
+            "write e.g. channel_order = [\"phone\", \"chat\"]: phone first",
+        );
+        return rank;
+    };
+    let mut listed: Vec<usize> = Vec::new();
+    for c in list.iter() {
+        let Some(name) = cx.string_value(c, "channel_order", ctx, "[\"phone\", \"chat\"]") else {
+            continue;
+        };
+        match r.names.index(name) {
+            None => r.names.unknown(cx, name, span_of(c), ctx),
+            Some(ci) if !works[ci] => cx.err(
+                format!(
+                    "`channel_order` of {ctx} lists `{name}`, a channel the group does not work"
+                ),
+                span_of(c),
+                format!("add \"{name}\" to its `channels`, or remove it from `channel_order`"),
+            ),
+            Some(ci) if listed.contains(&ci) => cx.err(
+                format!("`channel_order` of {ctx} lists `{name}` twice"),
+                span_of(c),
+                "list each channel once, the one to serve first at the front",
+            ),
+            Some(ci) => listed.push(ci),
+        }
+    }
+    if works.iter().filter(|w| **w).count() < 2 {
+        cx.warn(
+            format!("`channel_order` of {ctx} has no effect: the group works one channel"),
+            span_of(v),
+            "remove it, or add the channels it should order to `channels`",
+        );
+    }
+    let last = listed.len() as u32;
+    for (ci, r) in rank.iter_mut().enumerate() {
+        *r = listed
+            .iter()
+            .position(|x| *x == ci)
+            .map_or(last, |p| p as u32);
+    }
+    rank
 }
 
 /// `skills`: proficiency per topic (every topic at 1 without it; none without the skill).

@@ -80,6 +80,7 @@ pub(crate) const AGENT_GROUP: &[&str] = &[
     "name",
     "count",
     "channels",
+    "channel_order",
     "skills",
     "concurrency",
     "shifts",

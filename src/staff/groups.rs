@@ -130,6 +130,7 @@ fn profiles(model: &Model, reqs: &[Requirement]) -> Vec<Vec<Vec<u32>>> {
 fn plain_group(name: String, channels: Vec<bool>, concurrency: u32, m: &Model) -> Group {
     Group {
         name,
+        channel_rank: vec![0; channels.len()],
         channels,
         proficiency: vec![Some(1.0); m.topics.len()],
         concurrency,

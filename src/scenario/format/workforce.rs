@@ -19,6 +19,11 @@ pub struct AgentGroup {
     pub count: Option<u32>,
     /// Channels the group works, by name.
     pub channels: Vec<String>,
+    /// Which of its channels an agent who frees up serves first, e.g. ["phone", "chat"]: strict,
+    /// non-preemptive priority between channels, before topic priority. Channels not listed
+    /// come after the listed ones. Default: no order (topic priority, then wait ÷ target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_order: Option<Vec<String>>,
     /// Proficiency per skill (more than 0, at most 2), e.g. { billing = 1.0, technical = 0.7 };
     /// handle time is divided by it; topics whose skill is missing are not served. Default:
     /// every topic at 1.
