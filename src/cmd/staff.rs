@@ -8,7 +8,7 @@ use anyhow::Context;
 use supportsim::duration::{WEEKDAY_LABELS, format_duration, hhmm};
 use supportsim::model::Model;
 use supportsim::scenario::format;
-use supportsim::staff::{self, Plan, PlanOptions, Team};
+use supportsim::staff::{self, Plan, PlanOptions, ShiftLimits, Team};
 use supportsim::{charts, plot};
 
 use super::{
@@ -42,6 +42,10 @@ pub struct StaffArgs {
     /// Shortest shift an agent works: shorter pieces of the stacked plan are lengthened to it.
     #[arg(long, default_value = "4h", value_name = "DURATION")]
     min_shift: String,
+    /// Longest shift an agent works: longer runs of the stacked plan are cut into consecutive
+    /// shifts (at least twice --min-shift).
+    #[arg(long, default_value = "10h", value_name = "DURATION")]
+    max_shift: String,
     /// Hours of a full-time week.
     #[arg(long, default_value_t = 37.5)]
     fte_hours: f64,
@@ -62,13 +66,14 @@ pub struct StaffArgs {
 
 /// What the command reports: the plans and their full-time equivalents.
 struct Outcome {
-    /// Shortest shift, seconds.
-    min_shift: f64,
+    /// Shortest and longest shift.
+    limits: ShiftLimits,
     /// Stacked pieces shorter than `min_shift`, and the agent-hours a week lengthening adds.
     short: (u32, f64),
     plan: Plan,
     team: Option<Team>,
-    shrinkage: f64,
+    /// Scheduled agent-hours a week per group of the dedicated plan, and its people.
+    groups: Vec<(String, f64, u32)>,
     fte: f64,
     team_fte: Option<f64>,
 }
@@ -91,29 +96,21 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
     if !(args.fte_hours.is_finite() && args.fte_hours > 0.0) {
         return Err(flag_error("--fte-hours must be above 0".into()));
     }
-    let shrinkage = match args.shrinkage {
-        Some(x) => flag_share("shrinkage", x, false, true)?,
-        None => {
-            let n = base.groups.len().max(1) as f64;
-            base.groups
-                .iter()
-                .map(|g| 1.0 - (1.0 - g.planned_shrinkage) * (1.0 - g.absence))
-                .sum::<f64>()
-                / n
+    // `--shrinkage` replaces every tier-1 group's planned shrinkage and absence: the plan,
+    // its full-time equivalents and staffed.toml then all use it.
+    if let Some(x) = args.shrinkage {
+        let x = flag_share("shrinkage", x, false, true)?;
+        for g in base.groups.iter_mut().filter(|g| g.tier == 1) {
+            g.planned_shrinkage = x;
+            g.absence = 0.0;
         }
-    };
-    typical_week(&mut base);
-    let min_shift = flag_duration("min-shift", &args.min_shift)?;
-    if min_shift > 12.0 * 3600.0 {
-        return Err(flag_error(format!(
-            "--min-shift {} is longer than 12 hours\n  = help: give the shortest shift agents work, e.g. 4h",
-            args.min_shift
-        )));
     }
+    typical_week(&mut base);
+    let limits = shift_limits(args)?;
     let options = PlanOptions {
         rounds: args.rounds,
         goal: args.goal,
-        min_shift,
+        limits,
     };
     let bar = progress_bar(u64::from(base.replications) * u64::from(args.rounds + 1));
     let mut simulate = |m: &Model| replicate(m, &bar, true);
@@ -132,15 +129,24 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
     };
     bar.finish_and_clear();
     let outcome = Outcome {
-        min_shift,
-        short: staff::short_pieces(&base, &plan.reqs, min_shift),
-        fte: staff::fte(&base, &plan.reqs, shrinkage, args.fte_hours, min_shift),
+        limits,
+        short: staff::short_pieces(&base, &plan.reqs, limits),
+        fte: staff::fte(&base, &plan.reqs, args.fte_hours, limits),
         team_fte: team
             .as_ref()
-            .map(|t| staff::team_fte(&base, &t.agents, shrinkage, args.fte_hours, min_shift)),
+            .map(|t| staff::team_fte(&base, &t.agents, args.fte_hours, limits)),
+        groups: {
+            let staffed = staff::staffed_model(&base, &plan.reqs, limits);
+            staff::group_hours(&base, &plan.reqs, limits)
+                .into_iter()
+                .map(|(name, hours)| {
+                    let people = staffed.groups.iter().find(|g| g.name == name);
+                    (name, hours, people.map_or(0, |g| g.headcount()))
+                })
+                .collect()
+        },
         plan,
         team,
-        shrinkage,
     };
     if let Some(dir) = &args.out {
         write_all(dir, &files(args, &base, &outcome)?, &inputs)?;
@@ -154,6 +160,26 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         write!(out, "{}", table(args, &base, &outcome)).context("writing to standard output")?;
     }
     Ok(())
+}
+
+/// `--min-shift` and `--max-shift`, checked: a long run must cut into shifts no shorter than
+/// the shortest.
+fn shift_limits(args: &StaffArgs) -> Result<ShiftLimits, Failure> {
+    let min = flag_duration("min-shift", &args.min_shift)?;
+    if min > 12.0 * 3600.0 {
+        return Err(flag_error(format!(
+            "--min-shift {} is longer than 12 hours\n  = help: give the shortest shift agents work, e.g. 4h",
+            args.min_shift
+        )));
+    }
+    let max = flag_duration("max-shift", &args.max_shift)?;
+    if max > 24.0 * 3600.0 || max < 2.0 * min {
+        return Err(flag_error(format!(
+            "--max-shift {} must be at most 24 hours and at least twice --min-shift ({})\n  = help: a run longer than the longest shift is cut into shifts of at least half of it, e.g. --min-shift 4h --max-shift 10h",
+            args.max_shift, args.min_shift
+        )));
+    }
+    Ok(ShiftLimits { min, max })
 }
 
 /// Requirements are per weekday and time of day: a typical week, without one-off surges or a
@@ -188,13 +214,17 @@ fn files(args: &StaffArgs, base: &Model, o: &Outcome) -> Result<Vec<(String, Vec
     let header = |what: &str| {
         vec![
             format!(
-                "{} staffed by `supportsim {what}`: agents on the floor per weekday and",
-                base.name
+                "{} staffed by `supportsim {what}`: shifts of {} to {} (--min-shift,",
+                base.name,
+                format_duration(o.limits.min),
+                format_duration(o.limits.max)
             ),
-            "interval (before shrinkage). Run it with `supportsim run`.".to_string(),
+            "--max-shift) scheduling each group for its share of the work, grossed up for its"
+                .to_string(),
+            "shrinkage and absence. Run it with `supportsim run`.".to_string(),
         ]
     };
-    let staffed = staff::staffed_file(&file, base, &o.plan.reqs, o.min_shift);
+    let staffed = staff::staffed_file(&file, base, &o.plan.reqs, o.limits);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("staffing.csv".into(), requirements_csv(base, &o.plan)?),
         (
@@ -220,7 +250,7 @@ fn files(args: &StaffArgs, base: &Model, o: &Outcome) -> Result<Vec<(String, Vec
         ));
     }
     if let Some(team) = &o.team {
-        let blended = staff::blended_file(&file, base, &team.agents, o.min_shift);
+        let blended = staff::blended_file(&file, base, &team.agents, o.limits);
         files.push((
             "staffed-blended.toml".into(),
             format::to_toml(&blended, &header("staff --blend"), &[])
@@ -305,13 +335,24 @@ fn team_csv(base: &Model, team: &Team) -> Result<Vec<u8>, Failure> {
 fn json(args: &StaffArgs, base: &Model, o: &Outcome) -> serde_json::Value {
     let hhmm = |slot: usize| hhmm(slot as f64 * base.interval);
     serde_json::json!({
-        "schema": "supportsim.staff/1",
+        "schema": "supportsim.staff/2",
         "scenario": args.scenario.display().to_string(),
         "interval_minutes": (base.interval / 60.0).round(),
         "rounds": o.plan.rounds,
         "intervals_meeting_target": o.plan.met_share,
-        "shrinkage": o.shrinkage,
         "fte": o.fte,
+        "groups": o.groups.iter().map(|(name, hours, people)| {
+            let g = base.groups.iter().find(|g| &g.name == name);
+            serde_json::json!({
+                "name": name,
+                "scheduled_hours_per_week": hours,
+                "headcount": people,
+                "fte": hours / args.fte_hours,
+                "planned_shrinkage": g.map_or(0.0, |g| g.planned_shrinkage),
+                "absence": g.map_or(0.0, |g| g.absence),
+                "cost_per_week": g.filter(|g| !g.billed_by_handle_time).map(|g| g.cost_per_hour * hours),
+            })
+        }).collect::<Vec<_>>(),
         "blended": o.team.as_ref().map(|team| serde_json::json!({
             "fte": o.team_fte,
             "intervals_meeting_target": team.met_share,
@@ -385,22 +426,21 @@ fn table(args: &StaffArgs, base: &Model, o: &Outcome) -> String {
         }
     }
     t += &format!(
-        "\nfull-time equivalents: {:.1} ({}-hour weeks, {:.0}% shrinkage)\n",
-        o.fte,
-        args.fte_hours,
-        o.shrinkage * 100.0
+        "\nfull-time equivalents: {:.1} ({}-hour weeks; each group scheduled for its share of the work, grossed up for its own shrinkage and absence)\n",
+        o.fte, args.fte_hours,
     );
+    t += &group_lines(args, base, o);
     let (pieces, added) = o.short;
     if pieces > 0 {
         t += &format!(
             "shifts of at least {}: {pieces} shorter piece{} of the stacked plan lengthened, adding {added:.1} agent-hours a week (counted above)\n",
-            format_duration(o.min_shift),
+            format_duration(o.limits.min),
             if pieces == 1 { "" } else { "s" },
         );
     }
     if let (Some(team), Some(fte)) = (&o.team, o.team_fte) {
         t += &format!(
-            "shared team, every agent on every channel: {:.1} full-time equivalents ({:+.1}% against one team per channel); {:.1}% of intervals with traffic meet their target\n",
+            "shared team, every agent on every channel: {:.1} full-time equivalents ({:+.1}% against the scenario's groups); {:.1}% of intervals with traffic meet their target\n",
             fte,
             if o.fte > 0.0 {
                 100.0 * (fte / o.fte - 1.0)
@@ -408,6 +448,35 @@ fn table(args: &StaffArgs, base: &Model, o: &Outcome) -> String {
                 0.0
             },
             team.met_share * 100.0
+        );
+    }
+    t
+}
+
+/// One line per group of the dedicated plan: its full-time equivalents, what they allow for and
+/// what they cost.
+fn group_lines(args: &StaffArgs, base: &Model, o: &Outcome) -> String {
+    let mut t = String::new();
+    for (name, hours, people) in &o.groups {
+        let g = base.groups.iter().find(|g| &g.name == name);
+        let terms = g.map_or("no shrinkage or absence (a group of its own: no group of the scenario takes this channel's work)".to_string(), |g| {
+            format!(
+                "{:.0}% shrinkage, {:.0}% absence",
+                g.planned_shrinkage * 100.0,
+                g.absence * 100.0
+            )
+        });
+        let cost = match g {
+            Some(g) if g.cost_per_hour > 0.0 && !g.billed_by_handle_time => format!(
+                ", {} a week",
+                supportsim::numbers::group_thousands((g.cost_per_hour * hours).round())
+            ),
+            _ => String::new(),
+        };
+        t += &format!(
+            "  {name}: {people} people, {:.1} FTE, {:.0} agent-hours a week scheduled ({terms}){cost}\n",
+            hours / args.fte_hours,
+            hours,
         );
     }
     t

@@ -4,17 +4,20 @@
 //! then corrected by simulation, where transients between intervals, abandonment and
 //! agents finishing contacts past their interval make the formulas miss.
 //!
-//! `plan` holds the rounds of simulation (for one team per channel, or one shared team);
+//! `plan` holds the rounds of simulation (for the scenario's groups, or one shared team);
 //! `groups` turns a profile of agents per interval into shifts, as a model's agent groups and as
 //! the scenario file a planner keeps.
 
 mod groups;
 mod plan;
+mod shifts;
+mod split;
 
 pub use groups::{
-    blended_file, blended_model, lengthen, short_pieces, stack, staffed_file, staffed_model,
+    blended_file, blended_model, group_hours, short_pieces, staffed_file, staffed_model, team_hours,
 };
 pub use plan::{Evaluation, Plan, PlanOptions, Team, blend, evaluate, plan};
+pub use shifts::{ShiftLimits, lengthen, split_long, stack};
 
 use crate::duration::DAY;
 use crate::model::{ChannelId, ChannelKind, Model, TopicId};
@@ -193,32 +196,18 @@ pub fn analytic(model: &Model) -> Vec<Requirement> {
     out
 }
 
-/// Full-time equivalents: agent-hours a week on the floor, grossed up for shrinkage, divided
-/// by the hours of a full-time week.
-pub fn fte(
-    model: &Model,
-    reqs: &[Requirement],
-    shrinkage: f64,
-    week_hours: f64,
-    min_shift: f64,
-) -> f64 {
-    let hours: f64 = groups::channel_profiles(model, reqs)
-        .iter()
-        .map(|p| groups::scheduled_hours(p, model.interval, min_shift))
-        .sum();
-    hours / (1.0 - shrinkage) / week_hours
+/// Full-time equivalents of the dedicated plan: the agent-hours a week its groups are
+/// scheduled (each grossed up for its own shrinkage and absence) ÷ the hours of a full-time
+/// week.
+pub fn fte(model: &Model, reqs: &[Requirement], week_hours: f64, limits: ShiftLimits) -> f64 {
+    let hours: f64 = group_hours(model, reqs, limits).iter().map(|g| g.1).sum();
+    hours / week_hours
 }
 
-/// Full-time equivalents of a team profile (agents per weekday and interval), worked in
-/// shifts of at least `min_shift`.
-pub fn team_fte(
-    model: &Model,
-    team: &[Vec<u32>],
-    shrinkage: f64,
-    week_hours: f64,
-    min_shift: f64,
-) -> f64 {
-    groups::scheduled_hours(team, model.interval, min_shift) / (1.0 - shrinkage) / week_hours
+/// Full-time equivalents of a shared team of `team[wd][slot]` agents on the floor, scheduled
+/// in shifts of at least `limits` with the groups' shrinkage and absence.
+pub fn team_fte(model: &Model, team: &[Vec<u32>], week_hours: f64, limits: ShiftLimits) -> f64 {
+    team_hours(model, team, limits) / week_hours
 }
 
 #[cfg(test)]

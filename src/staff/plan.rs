@@ -3,7 +3,7 @@
 //! meeting their target reaches the goal or the rounds run out. For a shared team the rounds
 //! also trim intervals that meet every target, keeping the smallest team that reaches the goal.
 
-use super::{Requirement, analytic, blended_model, staffed_model, target};
+use super::{Requirement, ShiftLimits, analytic, blended_model, staffed_model, target};
 use crate::duration::DAY;
 use crate::metrics::RepResult;
 use crate::model::Model;
@@ -17,11 +17,11 @@ pub struct PlanOptions {
     pub rounds: u32,
     /// Share of intervals with traffic that must meet their target.
     pub goal: f64,
-    /// Shortest shift, seconds: shorter stacked pieces are lengthened to it.
-    pub min_shift: f64,
+    /// Shortest and longest shift.
+    pub limits: ShiftLimits,
 }
 
-/// The dedicated plan: one team per channel.
+/// The dedicated plan: each channel's requirement, carried by the scenario's groups.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// Agents needed per channel, weekday and interval, after the rounds.
@@ -122,7 +122,7 @@ fn raise(n: u32) -> u32 {
     n + (f64::from(n) * 0.1).ceil().max(1.0) as u32
 }
 
-/// Plans one team per channel of `base`: the analytic guess, then rounds of `simulate` (which
+/// Plans each channel of `base` (carried by the scenario's groups): the analytic guess, then rounds of `simulate` (which
 /// runs a model's replications) raising every requirement that misses its target.
 pub fn plan<E>(
     base: &Model,
@@ -134,7 +134,7 @@ pub fn plan<E>(
     let mut met_share = 0.0;
     let mut rounds = 0;
     for round in 0..=options.rounds {
-        let m = staffed_model(base, &reqs, options.min_shift);
+        let m = staffed_model(base, &reqs, options.limits);
         let e = evaluate(&m, &simulate(&m)?);
         simulated_sl = e.sl;
         met_share = e.met_share;
@@ -180,7 +180,7 @@ pub fn blend<E>(
     let mut best: Option<Team> = None;
     let hours = |t: &[Vec<u32>]| t.iter().flatten().map(|&n| u64::from(n)).sum::<u64>();
     for _ in 0..=options.rounds {
-        let m = blended_model(base, &team, options.min_shift);
+        let m = blended_model(base, &team, options.limits);
         let e = evaluate(&m, &simulate(&m)?);
         if e.met_share >= options.goal
             && best
@@ -225,7 +225,7 @@ mod tests {
             .expect("valid")
             .model;
         let options = PlanOptions {
-            min_shift: 4.0 * 3600.0,
+            limits: ShiftLimits::default(),
             rounds: 6,
             goal: 0.95,
         };

@@ -286,3 +286,119 @@ fn a_bot_that_contains_everything_needs_no_agents() {
     assert_eq!(agents("email"), 0, "every email is contained");
     assert!(agents("phone") > 0);
 }
+
+#[test]
+fn a_staffed_plan_keeps_the_groups_and_has_shifts_people_can_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let original = std::fs::read_to_string(root().join("scenarios/mid-size.toml"))
+        .expect("scenario")
+        .replace(
+            "name = \"generalists\"\n",
+            "name = \"generalists\"\ncost_per_hour = 28.5\nchannel_order = [\"phone\", \"chat\"]\n",
+        );
+    let scenario = dir.path().join("mid.toml");
+    std::fs::write(&scenario, &original).expect("write");
+    let plan = dir.path().join("plan");
+    let table = succeed(&[
+        "staff".as_ref(),
+        scenario.as_os_str(),
+        "--replications".as_ref(),
+        "4".as_ref(),
+        "--out".as_ref(),
+        plan.as_os_str(),
+    ]);
+    // Each group keeps what the planner wrote; only its shifts are planned.
+    let before: toml::Table = toml::from_str(&original).expect("scenario");
+    let text = std::fs::read_to_string(plan.join("staffed.toml")).expect("staffed.toml");
+    let after: toml::Table = toml::from_str(&text).expect("staffed.toml");
+    let groups = |t: &toml::Table| t["agents"].as_array().expect("agents").clone();
+    let (before, after) = (groups(&before), groups(&after));
+    assert_eq!(before.len(), after.len(), "{text}");
+    for (b, a) in before.iter().zip(&after) {
+        for key in [
+            "name",
+            "channels",
+            "skills",
+            "planned_shrinkage",
+            "absence",
+            "cost_per_hour",
+            "channel_order",
+        ] {
+            assert_eq!(b.get(key), a.get(key), "{key} of {}", b["name"]);
+        }
+        let shifts = a["shifts"].as_array().expect("planned shifts");
+        let minutes = |v: &toml::Value| {
+            let (h, m) = v.as_str().expect("time").split_once(':').expect("HH:MM");
+            h.parse::<i64>().expect("h") * 60 + m.parse::<i64>().expect("m")
+        };
+        for s in shifts {
+            let length = minutes(&s["end"]) - minutes(&s["start"]);
+            assert!(
+                (240..=600).contains(&length),
+                "a shift of {length} minutes: {s}"
+            );
+        }
+    }
+    // The table counts people, full-time equivalents and money per group, with its shrinkage.
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("  generalists: "))
+        .unwrap_or_else(|| panic!("{table}"));
+    let (people, rest) = line["  generalists: ".len()..]
+        .split_once(" people, ")
+        .unwrap_or_else(|| panic!("{line}"));
+    let people: u32 = people.parse().expect("people");
+    let (fte, rest) = rest.split_once(" FTE, ").expect("FTE");
+    let (hours, rest) = rest
+        .split_once(" agent-hours a week scheduled (15% shrinkage, 5% absence), ")
+        .unwrap_or_else(|| panic!("{line}"));
+    let hours: f64 = hours.parse().expect("hours");
+    assert!(
+        (fte.parse::<f64>().expect("fte") - hours / 37.5).abs() < 0.06,
+        "{line}"
+    );
+    let cost: f64 = rest
+        .strip_suffix(" a week")
+        .expect("cost")
+        .replace(',', "")
+        .parse()
+        .expect("cost");
+    assert!((cost - 28.5 * hours).abs() <= 28.5, "{line}");
+    // At most 10 hours a day, at most five days a week: people work at least hours ÷ 50.
+    assert!(f64::from(people) >= hours / 50.0, "{line}");
+    // The plan's shrinkage is simulated: agents on the floor are fewer than scheduled.
+    let out = succeed(&[
+        "run".as_ref(),
+        plan.join("staffed.toml").as_os_str(),
+        "--replications".as_ref(),
+        "2".as_ref(),
+        "--json".as_ref(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let shrinkage = v["agents"]["generalists"]["shrinkage"]["mean"]
+        .as_f64()
+        .expect("shrinkage");
+    assert!(shrinkage > 0.15, "planned 15% and 5% absence: {shrinkage}");
+}
+
+#[test]
+fn shift_limits_that_cannot_hold_are_refused() {
+    let out = Command::cargo_bin("supportsim")
+        .expect("binary")
+        .current_dir(root())
+        .args([
+            "staff",
+            "scenarios/quick-start.toml",
+            "--min-shift",
+            "4h",
+            "--max-shift",
+            "6h",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --max-shift 6h must be at most 24 hours and at least twice --min-shift (4h)\n  = help: a run longer than the longest shift is cut into shifts of at least half of it, e.g. --min-shift 4h --max-shift 10h\n"
+    );
+}
