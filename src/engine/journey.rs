@@ -374,6 +374,7 @@ impl Engine<'_> {
     }
 
     /// Draws satisfaction and the survey answer.
+    #[inline]
     pub(super) fn satisfaction(&self, contact: &Contact, outcome: &Outcome) -> Sat {
         let p = self.m.csat.p_satisfied(outcome);
         Sat {
