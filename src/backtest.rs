@@ -171,7 +171,7 @@ fn actuals(
     // Which model topic each logged contact is: by the fitted topic's name, else the model's
     // largest topic of the same priority, else the first.
     let topic_index = |c: &crate::contact_log::LoggedContact| -> u32 {
-        let by_name = fit::topic_of(topics, c)
+        let by_name = fit::topic_of(topics, c.priority, log.topic_name(c))
             .and_then(|t| base.topics.iter().position(|m| m.name == topics[t].name));
         let by_priority = || {
             base.topics

@@ -102,6 +102,7 @@ pub fn read_log(args: &LogArgs) -> Result<LogRead, Failure> {
             (m, Some(text))
         }
     };
+    super::output::log_fit(&args.log, super::output::available_memory())?;
     let file = std::fs::File::open(&args.log)
         .map_err(|e| flag_error(format!("cannot read log {}: {e}", args.log.display())))?;
     contact_log::read(

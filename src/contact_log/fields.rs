@@ -125,7 +125,7 @@ no_agent = ["NO_SERVER"]
         let log = read(std::io::Cursor::new(text), &m, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(log.contacts.len(), 2);
         assert_eq!(log.start_weekday, 0);
-        assert_eq!(log.contacts[0].agent.as_deref(), Some("DORIT"));
+        assert_eq!(log.agent_name(&log.contacts[0]), Some("DORIT"));
         assert_eq!(log.contacts[1].fate, Fate::Abandoned);
         assert_eq!(log.contacts[1].agent, None);
         assert_eq!(

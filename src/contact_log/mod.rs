@@ -47,12 +47,12 @@ pub struct LoggedContact {
     pub wait: f64,
     /// Seconds of agent time (answered contacts; `None` when the log has none).
     pub handle: Option<f64>,
-    /// Topic (or call type); "all" when the log has none.
-    pub topic: String,
+    /// Topic (or call type): its index in [`LogRead::topics`] ("all" when the log has none).
+    pub topic: u32,
     /// Priority rank, 1 = most urgent.
     pub priority: u32,
-    /// The agent who answered, when named.
-    pub agent: Option<String>,
+    /// The agent who answered, when named: an index in [`LogRead::agents`].
+    pub agent: Option<u32>,
 }
 
 /// Why a row of a log was not read as a contact offered to the queue.
@@ -140,9 +140,26 @@ pub struct LogRead {
     /// Agents' contacts on the log's other channels: (start, end) in seconds from 00:00 of
     /// day 0, per agent. Agents busy there were not available here.
     pub other_work: BTreeMap<String, Vec<(f64, f64)>>,
+    /// The topics the contacts name, each once (a contact holds its index: a log of millions
+    /// of rows keeps a few bytes per contact, not its strings).
+    pub topics: Vec<String>,
+    /// The agents the contacts name, each once.
+    pub agents: Vec<String>,
 }
 
 impl LogRead {
+    /// The topic of contact `c`.
+    pub fn topic_name(&self, c: &LoggedContact) -> &str {
+        self.topics.get(c.topic as usize).map_or("", String::as_str)
+    }
+
+    /// The agent who answered contact `c`, when named.
+    pub fn agent_name(&self, c: &LoggedContact) -> Option<&str> {
+        c.agent
+            .and_then(|a| self.agents.get(a as usize))
+            .map(String::as_str)
+    }
+
     /// Rows skipped for `reason`.
     pub fn skipped_rows(&self, reason: &Skip) -> u64 {
         self.skipped.get(reason).map_or(0, |s| s.rows)

@@ -1,7 +1,7 @@
 //! Reading a log through a mapping into contacts offered to the queue, counting every row left
 //! out by reason.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Seek, SeekFrom};
 
 use super::fields::{parse_clock, parse_date, parse_seconds};
@@ -85,6 +85,24 @@ struct Row {
     topic: String,
     priority: u32,
     agent: Option<String>,
+}
+
+/// Days either side of the first row's day that a row may be while reading (far more than a
+/// log may span: `finish` refuses spans over `MAX_DAYS`).
+const OFFSET: i64 = 1 << 31;
+
+/// `LoggedContact::weekday` while reading, when the log has no weekday column.
+const NO_WEEKDAY: usize = usize::MAX;
+
+/// The index of `name` in `list`, added when new.
+fn intern(ids: &mut HashMap<String, u32>, list: &mut Vec<String>, name: String) -> u32 {
+    if let Some(i) = ids.get(&name) {
+        return *i;
+    }
+    let i = list.len() as u32;
+    list.push(name.clone());
+    ids.insert(name, i);
+    i
 }
 
 /// Field `i` of a record, empty when the record is short.
@@ -302,8 +320,15 @@ fn each_record<R: Read>(
 /// midnight, handle, agent).
 struct Rows {
     out: LogRead,
-    parsed: Vec<Row>,
-    other: Vec<(i64, f64, f64, String)>,
+    /// Contacts as read: `day` counts from `anchor` − 2³¹ (the first row's day, so that days
+    /// before it fit), `weekday` is the weekday column's or `NO_WEEKDAY`; `finish` counts days
+    /// from the log's first day in place.
+    parsed: Vec<LoggedContact>,
+    anchor: Option<i64>,
+    other: Vec<(i64, f64, f64, u32)>,
+    /// Index of each topic and agent name in `out.topics` and `out.agents`.
+    topic_ids: HashMap<String, u32>,
+    agent_ids: HashMap<String, u32>,
     /// The earliest day read so far.
     first_day: Option<i64>,
 }
@@ -339,7 +364,10 @@ pub fn read<R: Read + Seek>(
             ..LogRead::default()
         },
         parsed: Vec::new(),
+        anchor: None,
         other: Vec::new(),
+        topic_ids: HashMap::new(),
+        agent_ids: HashMap::new(),
         first_day: None,
     };
     each_record(&mut rdr, |line, r| {
@@ -406,6 +434,7 @@ impl Rows {
             Ok(x) if other_channel => {
                 out.skip(Skip::OtherChannel, line, None);
                 if let (Some(agent), Some(handle)) = (x.agent, x.handle) {
+                    let agent = intern(&mut self.agent_ids, &mut out.agents, agent);
                     self.other.push((x.day, x.time + x.wait, handle, agent));
                 }
                 return;
@@ -428,7 +457,21 @@ impl Rows {
             self.first_day = Some(x.day);
             out.first_date = x.date_text.clone();
         }
-        self.parsed.push(x);
+        let anchor = *self.anchor.get_or_insert(x.day);
+        let day = (x.day - anchor).clamp(-OFFSET, OFFSET - 1) + OFFSET;
+        self.parsed.push(LoggedContact {
+            day: day as u32,
+            weekday: x.weekday.unwrap_or(NO_WEEKDAY),
+            time: x.time,
+            fate: x.fate,
+            wait: x.wait,
+            handle: x.handle,
+            topic: intern(&mut self.topic_ids, &mut out.topics, x.topic),
+            priority: x.priority,
+            agent: x
+                .agent
+                .map(|a| intern(&mut self.agent_ids, &mut out.agents, a)),
+        });
     }
 
     /// Checks what was read and counts days from the log's first: a few damaged rows are left
@@ -436,10 +479,13 @@ impl Rows {
     fn finish(self, mapping: &Mapping) -> Result<LogRead, LogError> {
         let Rows {
             mut out,
-            parsed,
+            mut parsed,
             other,
+            anchor,
             ..
         } = self;
+        // Days as read (since 1970-01-01, or the log's day numbers).
+        let read_day = |c: &LoggedContact| i64::from(c.day) - OFFSET + anchor.unwrap_or(0);
         let (unreadable, first_problem) = out.unreadable();
         if unreadable > 0 && unreadable * 20 > out.rows {
             return Err(LogError::Io(format!(
@@ -450,8 +496,8 @@ impl Rows {
         }
         // A stray date must not make every per-day table huge.
         if let (Some(lo), Some(hi)) = (
-            parsed.iter().map(|p| p.day).min(),
-            parsed.iter().map(|p| p.day).max(),
+            parsed.iter().map(read_day).min(),
+            parsed.iter().map(read_day).max(),
         ) && hi - lo >= i64::from(MAX_DAYS)
         {
             return Err(LogError::Io(format!(
@@ -459,7 +505,7 @@ impl Rows {
                 hi - lo + 1
             )));
         }
-        let Some(first) = parsed.iter().map(|p| p.day).min() else {
+        let Some(first) = parsed.iter().map(read_day).min() else {
             return Err(LogError::Empty(format!(
                 " ({} rows read; outcomes seen: {})\n  = help: check the [values] of the mapping",
                 out.rows,
@@ -478,8 +524,8 @@ impl Rows {
             parsed
                 .iter()
                 .find_map(|p| {
-                    p.weekday
-                        .map(|w| (w + 7 - ((p.day - first) % 7) as usize) % 7)
+                    (p.weekday != NO_WEEKDAY)
+                        .then(|| (p.weekday + 7 - ((read_day(p) - first) % 7) as usize) % 7)
                 })
                 .unwrap_or(0)
         } else {
@@ -487,31 +533,24 @@ impl Rows {
             (first + 3).rem_euclid(7) as usize
         };
         out.start_weekday = start_weekday;
-        for p in parsed {
-            let mut day = p.day - first;
-            let mut time = p.time;
+        for c in parsed.iter_mut() {
+            let mut day = read_day(c) - first;
             // An offset past midnight carries the arrival into the next day.
-            while time >= crate::duration::DAY {
-                time -= crate::duration::DAY;
+            while c.time >= crate::duration::DAY {
+                c.time -= crate::duration::DAY;
                 day += 1;
             }
-            out.contacts.push(LoggedContact {
-                day: day as u32,
-                weekday: (start_weekday + day as usize) % 7,
-                time,
-                fate: p.fate,
-                wait: p.wait,
-                handle: p.handle,
-                topic: p.topic,
-                priority: p.priority,
-                agent: p.agent,
-            });
+            c.day = day as u32;
+            c.weekday = (start_weekday + day as usize) % 7;
         }
+        parsed.shrink_to_fit();
+        out.contacts = parsed;
         for (d, start, handle, agent) in other {
             if d >= first && d - first < i64::from(MAX_DAYS) {
                 let start = (d - first) as f64 * crate::duration::DAY + start;
+                let name = out.agents[agent as usize].clone();
                 out.other_work
-                    .entry(agent)
+                    .entry(name)
                     .or_default()
                     .push((start, start + handle));
             }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Fit, Staffing};
-use crate::contact_log::{Fate, LoggedContact};
+use crate::contact_log::{Fate, LogRead};
 use crate::duration::DAY;
 
 /// Gaps between the end of an agent's contact and the start of their next one, when callers
@@ -13,11 +13,8 @@ use crate::duration::DAY;
 /// gap is shorter than `max_gap`. In a queue that never leaves an agent idle while callers
 /// wait, these gaps are the agent's after-call work and other short unavailability. A gap in
 /// which the agent handled a contact of another channel (`other`) is work there, not a gap.
-pub fn busy_gaps(
-    contacts: &[LoggedContact],
-    other: &BTreeMap<String, Vec<(f64, f64)>>,
-    max_gap: f64,
-) -> Vec<f64> {
+pub fn busy_gaps(log: &LogRead, max_gap: f64) -> Vec<f64> {
+    let (contacts, other) = (&log.contacts, &log.other_work);
     let mut starts = Vec::new();
     let mut ends = Vec::new();
     let mut by_agent: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
@@ -27,7 +24,7 @@ pub fn busy_gaps(
             starts.push(arrival);
             ends.push(arrival + c.wait);
         }
-        if let (Fate::Answered, Some(a), Some(h)) = (c.fate, &c.agent, c.handle) {
+        if let (Fate::Answered, Some(a), Some(h)) = (c.fate, log.agent_name(c), c.handle) {
             let s = arrival + c.wait;
             by_agent.entry(a).or_default().push((s, s + h));
         }
@@ -67,20 +64,15 @@ pub fn busy_gaps(
 /// service to the end of the last one that follows with gaps shorter than `gap`; time-weighted.
 /// Time an agent spent on another channel's contacts (`other`) keeps them on duty but not
 /// available here, so it is taken out.
-pub fn staffing(
-    contacts: &[LoggedContact],
-    other: &BTreeMap<String, Vec<(f64, f64)>>,
-    days: u32,
-    slot: f64,
-    gap: f64,
-) -> Staffing {
+pub fn staffing(log: &LogRead, days: u32, slot: f64, gap: f64) -> Staffing {
+    let (contacts, other) = (&log.contacts, &log.other_work);
     let per_day = ((DAY / slot).round() as usize).max(1);
     let total = days as usize * per_day;
     let mut on = vec![0.0; total + per_day];
     let mut busy = vec![0.0; total + per_day];
     let mut by_agent: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     for c in contacts {
-        if let (Fate::Answered, Some(a), Some(h)) = (c.fate, &c.agent, c.handle) {
+        if let (Fate::Answered, Some(a), Some(h)) = (c.fate, log.agent_name(c), c.handle) {
             let start = f64::from(c.day) * DAY + c.time + c.wait;
             by_agent.entry(a).or_default().push((start, start + h));
         }
@@ -176,6 +168,7 @@ pub fn weekday_staffing(fit: &Fit, s: &Staffing) -> [Vec<u32>; 7] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contact_log::LoggedContact;
 
     #[test]
     fn staffing_bridges_short_gaps_only() {
@@ -186,13 +179,18 @@ mod tests {
             fate: Fate::Answered,
             wait: 0.0,
             handle: Some(handle),
-            topic: "all".into(),
+            topic: 0,
             priority: 1,
-            agent: Some("ann".into()),
+            agent: Some(0),
         };
         // 08:00–08:10 and 08:20–08:30 (one stretch), then 12:00–12:05 alone.
-        let log = [c(28_800.0, 600.0), c(30_000.0, 600.0), c(43_200.0, 300.0)];
-        let s = staffing(&log, &BTreeMap::new(), 1, 300.0, 1800.0);
+        let log = LogRead {
+            contacts: vec![c(28_800.0, 600.0), c(30_000.0, 600.0), c(43_200.0, 300.0)],
+            topics: vec!["all".into()],
+            agents: vec!["ann".into()],
+            ..LogRead::default()
+        };
+        let s = staffing(&log, 1, 300.0, 1800.0);
         let on: f64 = s.on_duty[0].iter().sum::<f64>() * 300.0;
         assert!((on - (1800.0 + 300.0)).abs() < 1e-6);
         let busy: f64 = s.busy[0].iter().sum();

@@ -133,15 +133,16 @@ pub struct Fit {
     pub counts: Vec<Vec<u32>>,
 }
 
-/// Name of the topic a logged contact belongs to, given the fitted topics.
-pub fn topic_of(topics: &[TopicFit], c: &LoggedContact) -> Option<usize> {
+/// Which of the fitted topics a logged contact of `priority` about the log's topic `name`
+/// belongs to.
+pub fn topic_of(topics: &[TopicFit], priority: u32, name: &str) -> Option<usize> {
     topics
         .iter()
-        .position(|t| t.priority == c.priority && t.values.contains(&c.topic))
+        .position(|t| t.priority == priority && t.values.iter().any(|v| v == name))
         .or_else(|| {
             topics
                 .iter()
-                .position(|t| t.priority == c.priority && t.values.is_empty())
+                .position(|t| t.priority == priority && t.values.is_empty())
         })
 }
 
@@ -272,12 +273,18 @@ fn arrivals(log: &LogRead, opts: &FitOptions) -> Arrivals {
 
 /// Topics: the log's topic × priority values with their shares, small ones pooled per
 /// priority into "other"; largest first within each priority.
-fn topics(contacts: &[LoggedContact], opts: &FitOptions) -> Vec<TopicFit> {
+fn topics(log: &LogRead, opts: &FitOptions) -> Vec<TopicFit> {
     // Topics: the log's topic × priority, small ones pooled per priority.
-    let n = contacts.len().max(1) as f64;
+    let n = log.contacts.len().max(1) as f64;
+    let mut by_id: BTreeMap<(u32, u32), usize> = BTreeMap::new();
+    for c in &log.contacts {
+        *by_id.entry((c.priority, c.topic)).or_default() += 1;
+    }
     let mut groups_tp: BTreeMap<(u32, String), usize> = BTreeMap::new();
-    for c in contacts {
-        *groups_tp.entry((c.priority, c.topic.clone())).or_default() += 1;
+    for ((p, t), k) in by_id {
+        *groups_tp
+            .entry((p, log.topics[t as usize].clone()))
+            .or_default() += k;
     }
     let ranks_of = |v: &str| groups_tp.keys().filter(|(_, t)| t == v).count();
     let mut topics: Vec<TopicFit> = Vec::new();
@@ -347,7 +354,8 @@ struct Service {
 }
 
 /// Fits the service of `contacts`, and each topic's handle time into `topics`.
-fn service(contacts: &[LoggedContact], topics: &mut [TopicFit], opts: &FitOptions) -> Service {
+fn service(log: &LogRead, topics: &mut [TopicFit], opts: &FitOptions) -> Service {
+    let contacts = &log.contacts;
     // Handle times: answered contacts with a named agent when the log names agents (rows
     // without one are system hand-offs of a few seconds, not agent work).
     let names_agents = contacts.iter().any(|c| c.agent.is_some());
@@ -358,7 +366,7 @@ fn service(contacts: &[LoggedContact], topics: &mut [TopicFit], opts: &FitOption
     for c in contacts.iter().filter(handled) {
         if let Some(h) = c.handle {
             all_handle.push(h);
-            if let Some(t) = topic_of(topics, c) {
+            if let Some(t) = topic_of(topics, c.priority, log.topic_name(c)) {
                 per_topic[t].push(h);
             }
         }
@@ -433,10 +441,9 @@ struct Agents {
 fn agents_of(log: &LogRead, days: u32, opts: &FitOptions) -> Agents {
     let contacts = &log.contacts;
     let names_agents = contacts.iter().any(|c| c.agent.is_some());
-    let staffing =
-        names_agents.then(|| staffing(contacts, &log.other_work, days, 300.0, opts.session_gap));
+    let staffing = names_agents.then(|| staffing(log, days, 300.0, opts.session_gap));
     let gaps = if names_agents {
-        busy_gaps(contacts, &log.other_work, opts.session_gap)
+        busy_gaps(log, opts.session_gap)
     } else {
         Vec::new()
     };
@@ -474,8 +481,8 @@ fn agents_of(log: &LogRead, days: u32, opts: &FitOptions) -> Agents {
 pub fn fit(log: &LogRead, opts: &FitOptions) -> Fit {
     let contacts = &log.contacts;
     let a = arrivals(log, opts);
-    let mut topics = topics(contacts, opts);
-    let s = service(contacts, &mut topics, opts);
+    let mut topics = topics(log, opts);
+    let s = service(log, &mut topics, opts);
     let g = agents_of(log, a.days, opts);
     let answered = contacts.iter().filter(|c| c.fate == Fate::Answered).count();
     Fit {
