@@ -186,19 +186,19 @@ fn actuals(
     let mut actual = vec![vec![Actual::default(); hours]; days as usize];
     let mut traces: Vec<Vec<TraceArrival>> = vec![Vec::new(); days as usize];
     for c in &log.contacts {
-        let h = ((c.time / 3600.0) as usize).min(hours - 1);
+        let h = ((c.time_of_day() / 3600.0) as usize).min(hours - 1);
         let a = &mut actual[c.day as usize][h];
         a.offered += 1.0;
         match c.fate {
             Fate::Answered => {
                 a.answered += 1.0;
-                a.wait += c.wait;
-                a.within += f64::from(u8::from(c.wait <= opts.answer_within));
+                a.wait += c.waited();
+                a.within += f64::from(u8::from(c.waited() <= opts.answer_within));
             }
             Fate::Abandoned => a.abandoned += 1.0,
         }
         traces[c.day as usize].push(TraceArrival {
-            time: c.time,
+            time: c.time_of_day(),
             channel: ChannelId(0),
             topic: TopicId(topic_index(c)),
         });

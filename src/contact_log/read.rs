@@ -92,7 +92,7 @@ struct Row {
 const OFFSET: i64 = 1 << 31;
 
 /// `LoggedContact::weekday` while reading, when the log has no weekday column.
-const NO_WEEKDAY: usize = usize::MAX;
+const NO_WEEKDAY: u8 = u8::MAX;
 
 /// The index of `name` in `list`, added when new.
 fn intern(ids: &mut HashMap<String, u32>, list: &mut Vec<String>, name: String) -> u32 {
@@ -293,6 +293,19 @@ fn reader<R: Read + Seek>(
     Ok((rdr, headers))
 }
 
+/// Rows in `input` estimated from its length and its first 64 KB (the position is kept).
+fn estimated_rows<R: Read + Seek>(input: &mut R) -> Option<u64> {
+    let at = input.stream_position().ok()?;
+    let len = input.seek(SeekFrom::End(0)).ok()?;
+    input.seek(SeekFrom::Start(0)).ok()?;
+    let mut head = Vec::new();
+    let read = input.by_ref().take(1 << 16).read_to_end(&mut head);
+    input.seek(SeekFrom::Start(at)).ok()?;
+    read.ok()?;
+    let lines = head.iter().filter(|b| **b == b'\n').count() as u64;
+    Some(len * lines / (head.len() as u64).max(1))
+}
+
 /// Streams the records of delimited text (blank lines left out) to `f`, each with its line in
 /// the file; the whole log is never held at once.
 fn each_record<R: Read>(
@@ -341,6 +354,7 @@ pub fn read<R: Read + Seek>(
     mapping: &Mapping,
     channel: Option<&str>,
 ) -> Result<LogRead, LogError> {
+    let estimate = estimated_rows(&mut input);
     let (mut rdr, headers) = reader(&mut input, mapping)?;
     let ix = Index::new(&headers, mapping)?;
     let counts = match ix.channel {
@@ -357,6 +371,13 @@ pub fn read<R: Read + Seek>(
         }
         None => None,
     };
+    // Room for every contact up front, so that the list never doubles past what it needs:
+    // the chosen channel's rows, or the rows the file's size suggests.
+    let expected = match (&counts, channel) {
+        (Some(counts), Some(ch)) => counts.get(ch).copied(),
+        (Some(counts), None) => counts.values().max().copied(),
+        (None, _) => estimate,
+    };
     let chosen = choose_channel(counts, channel)?;
     let mut rows = Rows {
         out: LogRead {
@@ -370,6 +391,8 @@ pub fn read<R: Read + Seek>(
         agent_ids: HashMap::new(),
         first_day: None,
     };
+    let expected = expected.unwrap_or(0).min(1 << 27) as usize;
+    rows.parsed.reserve_exact(expected + expected / 16);
     each_record(&mut rdr, |line, r| {
         rows.take(line, r, &ix, mapping, chosen.as_deref());
     })?;
@@ -461,11 +484,11 @@ impl Rows {
         let day = (x.day - anchor).clamp(-OFFSET, OFFSET - 1) + OFFSET;
         self.parsed.push(LoggedContact {
             day: day as u32,
-            weekday: x.weekday.unwrap_or(NO_WEEKDAY),
-            time: x.time,
+            weekday: x.weekday.map_or(NO_WEEKDAY, |w| w as u8),
+            time: x.time as f32,
             fate: x.fate,
-            wait: x.wait,
-            handle: x.handle,
+            wait: x.wait as f32,
+            handle: x.handle.map(|h| h as f32),
             topic: intern(&mut self.topic_ids, &mut out.topics, x.topic),
             priority: x.priority,
             agent: x
@@ -525,7 +548,7 @@ impl Rows {
                 .iter()
                 .find_map(|p| {
                     (p.weekday != NO_WEEKDAY)
-                        .then(|| (p.weekday + 7 - ((read_day(p) - first) % 7) as usize) % 7)
+                        .then(|| (p.weekday() + 7 - ((read_day(p) - first) % 7) as usize) % 7)
                 })
                 .unwrap_or(0)
         } else {
@@ -536,12 +559,14 @@ impl Rows {
         for c in parsed.iter_mut() {
             let mut day = read_day(c) - first;
             // An offset past midnight carries the arrival into the next day.
-            while c.time >= crate::duration::DAY {
-                c.time -= crate::duration::DAY;
+            let mut time = c.time_of_day();
+            while time >= crate::duration::DAY {
+                time -= crate::duration::DAY;
                 day += 1;
             }
+            c.time = time as f32;
             c.day = day as u32;
-            c.weekday = (start_weekday + day as usize) % 7;
+            c.weekday = ((start_weekday + day as usize) % 7) as u8;
         }
         parsed.shrink_to_fit();
         out.contacts = parsed;

@@ -19,13 +19,13 @@ pub fn busy_gaps(log: &LogRead, max_gap: f64) -> Vec<f64> {
     let mut ends = Vec::new();
     let mut by_agent: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     for c in contacts {
-        let arrival = f64::from(c.day) * DAY + c.time;
-        if c.wait > 0.0 {
+        let arrival = f64::from(c.day) * DAY + c.time_of_day();
+        if c.waited() > 0.0 {
             starts.push(arrival);
-            ends.push(arrival + c.wait);
+            ends.push(arrival + c.waited());
         }
-        if let (Fate::Answered, Some(a), Some(h)) = (c.fate, log.agent_name(c), c.handle) {
-            let s = arrival + c.wait;
+        if let (Fate::Answered, Some(a), Some(h)) = (c.fate, log.agent_name(c), c.handled()) {
+            let s = arrival + c.waited();
             by_agent.entry(a).or_default().push((s, s + h));
         }
     }
@@ -72,8 +72,8 @@ pub fn staffing(log: &LogRead, days: u32, slot: f64, gap: f64) -> Staffing {
     let mut busy = vec![0.0; total + per_day];
     let mut by_agent: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     for c in contacts {
-        if let (Fate::Answered, Some(a), Some(h)) = (c.fate, log.agent_name(c), c.handle) {
-            let start = f64::from(c.day) * DAY + c.time + c.wait;
+        if let (Fate::Answered, Some(a), Some(h)) = (c.fate, log.agent_name(c), c.handled()) {
+            let start = f64::from(c.day) * DAY + c.time_of_day() + c.waited();
             by_agent.entry(a).or_default().push((start, start + h));
         }
     }
@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn staffing_bridges_short_gaps_only() {
-        let c = |time: f64, handle: f64| LoggedContact {
+        let c = |time: f32, handle: f32| LoggedContact {
             day: 0,
             weekday: 0,
             time,

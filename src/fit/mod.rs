@@ -178,7 +178,7 @@ fn arrivals(log: &LogRead, opts: &FitOptions) -> Arrivals {
     let per_slot = ((DAY / opts.interval).round() as usize).max(1);
     let mut counts = vec![vec![0u32; per_slot]; days as usize];
     for c in contacts {
-        let s = ((c.time / opts.interval) as usize).min(per_slot - 1);
+        let s = ((c.time_of_day() / opts.interval) as usize).min(per_slot - 1);
         counts[c.day as usize][s] += 1;
     }
     let weekday_of = |d: usize| (log.start_weekday + d) % 7;
@@ -364,7 +364,7 @@ fn service(log: &LogRead, topics: &mut [TopicFit], opts: &FitOptions) -> Service
     let mut per_topic: Vec<Vec<f64>> = vec![Vec::new(); topics.len()];
     let mut all_handle = Vec::new();
     for c in contacts.iter().filter(handled) {
-        if let Some(h) = c.handle {
+        if let Some(h) = c.handled() {
             all_handle.push(h);
             if let Some(t) = topic_of(topics, c.priority, log.topic_name(c)) {
                 per_topic[t].push(h);
@@ -381,8 +381,8 @@ fn service(log: &LogRead, topics: &mut [TopicFit], opts: &FitOptions) -> Service
     let (mut ev, mut ce) = (Vec::new(), Vec::new());
     for c in contacts {
         match c.fate {
-            Fate::Abandoned => ev.push(c.wait),
-            Fate::Answered => ce.push(c.wait),
+            Fate::Abandoned => ev.push(c.waited()),
+            Fate::Answered => ce.push(c.waited()),
         }
     }
     let patience = mle::fit_best(&ev, &ce);
@@ -390,8 +390,8 @@ fn service(log: &LogRead, topics: &mut [TopicFit], opts: &FitOptions) -> Service
     for c in contacts {
         let e = classes.entry(c.priority).or_default();
         match c.fate {
-            Fate::Abandoned => e.0.push(c.wait),
-            Fate::Answered => e.1.push(c.wait),
+            Fate::Abandoned => e.0.push(c.waited()),
+            Fate::Answered => e.1.push(c.waited()),
         }
     }
     let priority_asa: BTreeMap<u32, (f64, usize)> = classes
