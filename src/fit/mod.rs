@@ -361,22 +361,25 @@ fn service(log: &LogRead, topics: &mut [TopicFit], opts: &FitOptions) -> Service
     let names_agents = contacts.iter().any(|c| c.agent.is_some());
     let handled =
         |c: &&LoggedContact| c.fate == Fate::Answered && (!names_agents || c.agent.is_some());
-    let mut per_topic: Vec<Vec<f64>> = vec![Vec::new(); topics.len()];
-    let mut all_handle = Vec::new();
-    for c in contacts.iter().filter(handled) {
-        if let Some(h) = c.handled() {
-            all_handle.push(h);
-            if let Some(t) = topic_of(topics, c.priority, log.topic_name(c)) {
-                per_topic[t].push(h);
+    // Each pass keeps only what it fits, and lets it go before the next.
+    let handle = {
+        let mut per_topic: Vec<Vec<f64>> = vec![Vec::new(); topics.len()];
+        let mut all_handle = Vec::new();
+        for c in contacts.iter().filter(handled) {
+            if let Some(h) = c.handled() {
+                all_handle.push(h);
+                if let Some(t) = topic_of(topics, c.priority, log.topic_name(c)) {
+                    per_topic[t].push(h);
+                }
             }
         }
-    }
-    for (t, h) in topics.iter_mut().zip(&per_topic) {
-        if h.len() >= opts.min_handled {
-            t.handle = mle::fit_best(h, &[]);
+        for (t, h) in topics.iter_mut().zip(&per_topic) {
+            if h.len() >= opts.min_handled {
+                t.handle = mle::fit_best(h, &[]);
+            }
         }
-    }
-    let handle = mle::fit_best(&all_handle, &[]);
+        mle::fit_best(&all_handle, &[])
+    };
     // Patience: abandoned waits are observed, answered waits censored.
     let (mut ev, mut ce) = (Vec::new(), Vec::new());
     for c in contacts {
@@ -386,13 +389,28 @@ fn service(log: &LogRead, topics: &mut [TopicFit], opts: &FitOptions) -> Service
         }
     }
     let patience = mle::fit_best(&ev, &ce);
+    let patience_km = mle::kaplan_meier(
+        &ev.iter().map(|x| x.max(mle::FLOOR)).collect::<Vec<_>>(),
+        &ce.iter()
+            .copied()
+            .filter(|x| *x > mle::FLOOR)
+            .collect::<Vec<_>>(),
+    );
+    // Per priority class; with one class, the waits above are its waits.
     let mut classes: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    for c in contacts {
-        let e = classes.entry(c.priority).or_default();
-        match c.fate {
-            Fate::Abandoned => e.0.push(c.waited()),
-            Fate::Answered => e.1.push(c.waited()),
+    if contacts.iter().any(|c| c.priority != contacts[0].priority) {
+        for c in contacts {
+            let e = classes.entry(c.priority).or_default();
+            match c.fate {
+                Fate::Abandoned => e.0.push(c.waited()),
+                Fate::Answered => e.1.push(c.waited()),
+            }
         }
+    } else if let Some(c) = contacts.first() {
+        classes.insert(
+            c.priority,
+            (std::mem::take(&mut ev), std::mem::take(&mut ce)),
+        );
     }
     let priority_asa: BTreeMap<u32, (f64, usize)> = classes
         .iter()
@@ -412,13 +430,6 @@ fn service(log: &LogRead, topics: &mut [TopicFit], opts: &FitOptions) -> Service
         } else {
             BTreeMap::new()
         };
-    let patience_km = mle::kaplan_meier(
-        &ev.iter().map(|x| x.max(mle::FLOOR)).collect::<Vec<_>>(),
-        &ce.iter()
-            .copied()
-            .filter(|x| *x > mle::FLOOR)
-            .collect::<Vec<_>>(),
-    );
     Service {
         handle,
         patience,
