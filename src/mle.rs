@@ -247,7 +247,8 @@ pub fn kaplan_meier(events: &[f64], censored: &[f64]) -> Vec<KmPoint> {
         .map(|&t| (t, true))
         .chain(censored.iter().map(|&t| (t, false)))
         .collect();
-    all.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    // A total order (time, then events first): an in-place sort gives the same sequence.
+    all.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut at_risk = all.len();
     let (mut s, mut g) = (1.0, 0.0);
     let mut out = Vec::new();

@@ -341,8 +341,8 @@ pub fn series_fit(m: &supportsim::model::Model, available: Option<u64>) -> Resul
 
 /// Peak bytes `fit` and `backtest` hold per row of a log: the contact itself (40 bytes: names
 /// are kept once, contacts hold their index; times in single precision) and the passes over it
-/// (waits, services per agent, handle times). Measured: 53 MB at peak for 533,504 rows of the
-/// Feb-1999 bank log repeated 16 times (98 bytes a row), with room to spare.
+/// (waits, services per agent, handle times). Measured: 44 MB at peak for 533,504 rows of the
+/// Feb-1999 bank log repeated 16 times (83 bytes a row), with room to spare.
 const LOG_BYTES_PER_ROW: u64 = 112;
 
 /// Refuses (exit 2), before reading it, a log whose contacts would not fit in the memory the
