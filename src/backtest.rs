@@ -153,6 +153,7 @@ fn day_shifts(staffing: &Staffing, day: usize, slot_len: f64) -> Vec<Shift> {
             start: a as f64 * len,
             end: b as f64 * len,
             count,
+            breaks: Vec::new(),
         })
         .collect()
 }
@@ -252,6 +253,7 @@ fn day_model(
                 start: 0.0,
                 end: 1.0,
                 count: 0,
+                breaks: Vec::new(),
             });
         }
     }

@@ -173,6 +173,17 @@ pub struct Shift {
     pub end: f64,
     /// Agents working this shift.
     pub count: u32,
+    /// Breaks at set times, in time order: off the floor, after the contact in hand.
+    pub breaks: Vec<Break>,
+}
+
+/// A break of a shift.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    /// Start, seconds after the shift's start.
+    pub start: f64,
+    /// Length, seconds.
+    pub length: f64,
 }
 
 /// A group of agents who share channels, skills and schedule rules.

@@ -1,8 +1,9 @@
 //! The roster: agents, when they are on the floor, and the time they spend there.
 //!
 //! Agents belong to groups and work shifts (or around the clock). Each day an agent on shift may
-//! be absent (unplanned shrinkage) or take a block of planned shrinkage (meetings, training) at
-//! a time drawn from the operation's own stream. An agent whose shift ends or whose break is due
+//! be absent (unplanned shrinkage) and takes its shift's breaks at their set times or, for a
+//! shift without breaks, a block of planned shrinkage (meetings, training) at a time drawn from
+//! the operation's own stream. An agent whose shift ends or whose break is due
 //! finishes the contact in hand first. On-floor, busy and scheduled agent time is integrated per
 //! group and interval for occupancy and cost.
 
@@ -286,7 +287,20 @@ impl Engine<'_> {
             if absent {
                 continue;
             }
-            if planned > 0.0 {
+            // Breaks at set times replace the random block of planned shrinkage.
+            let m = self.m;
+            let breaks = self.agents[a].shift.map_or(&[][..], |si| {
+                &m.groups[self.agents[a].group as usize].shifts[si as usize].breaks[..]
+            });
+            if !breaks.is_empty() {
+                for b in breaks {
+                    self.schedule(from + b.start, Kind::BreakStart { agent: a as u32 });
+                    self.schedule(
+                        from + b.start + b.length,
+                        Kind::BreakEnd { agent: a as u32 },
+                    );
+                }
+            } else if planned > 0.0 {
                 let len = (to - from) * planned;
                 let u = key.unit(Purpose::BreakTime);
                 let start = from + u * (to - from - len);

@@ -440,6 +440,7 @@ fn agents(fit: &Fit, spec: &ChannelSpec) -> (Vec<AgentGroup>, Vec<Note>) {
                         end: TimeOfDay(hhmm(b as f64 * fit.interval)),
                         count: Some(count),
                         overnight: None,
+                        breaks: None,
                     });
                 }
             }

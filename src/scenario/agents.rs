@@ -123,15 +123,14 @@ fn read_one(
         .filter(|(c, on)| **on && c.kind == Some(ChannelKind::Chat))
         .map(|(c, _)| c.concurrency)
         .max();
-    let planned = cx
-        .num(
-            t,
-            "planned_shrinkage",
-            &ctx,
-            Bounds::new(0.0, false, 0.95),
-            "the share of scheduled time off the phones, e.g. 0.15 for 15%",
-        )
-        .map_or(0.0, |x| x.0);
+    let planned_read = cx.num(
+        t,
+        "planned_shrinkage",
+        &ctx,
+        Bounds::new(0.0, false, 0.95),
+        "the share of scheduled time off the phones, e.g. 0.15 for 15%",
+    );
+    let planned = planned_read.as_ref().map_or(0.0, |x| x.0);
     let absence = cx
         .num(
             t,
@@ -153,6 +152,7 @@ fn read_one(
         .map_or(1, |x| x.0 as u8);
     let (cost_per_hour, billed_by_handle_time) = cost(cx, t, &ctx);
     let shifts = shifts(cx, t, item, &ctx, count.as_ref().map(|c| c.0 as u32));
+    shrinkage_beside_breaks(cx, planned_read, &shifts, &ctx);
     Some(Group {
         name: gname.unwrap_or_else(|| format!("group{}", i + 1)),
         channels: chans,
@@ -171,6 +171,37 @@ fn read_one(
         cost_per_hour,
         billed_by_handle_time,
     })
+}
+
+/// Warns when a group's `planned_shrinkage` meets shifts with breaks at set times, which take
+/// no random block of it.
+fn shrinkage_beside_breaks(
+    cx: &mut Cx,
+    planned: Option<(f64, std::ops::Range<usize>)>,
+    shifts: &[Shift],
+    ctx: &str,
+) {
+    if let Some((p, span)) = planned.filter(|p| p.0 > 0.0) {
+        let with_breaks = shifts.iter().filter(|s| !s.breaks.is_empty()).count();
+        if with_breaks > 0 {
+            let (what, fix) = if with_breaks == shifts.len() {
+                (
+                    "has no effect: every shift of the group has breaks at set times",
+                    "remove it: the breaks are the shifts' time off the floor",
+                )
+            } else {
+                (
+                    "applies only to the group's shifts without breaks",
+                    "give every shift its breaks, or none",
+                )
+            };
+            cx.warn(
+                format!("`planned_shrinkage = {p}` of {ctx} {what}"),
+                span,
+                fix,
+            );
+        }
+    }
 }
 
 /// `cost_per_hour` and `cost_basis`: what an agent-hour costs, and whether the group is paid

@@ -249,11 +249,13 @@ pub(super) fn shift(
         );
         return None;
     }
+    let breaks = super::breaks::read(cx, t, ctx, start, end);
     Some(Shift {
         days,
         start,
         end,
         count: count.or(group_count)?,
+        breaks,
     })
 }
 

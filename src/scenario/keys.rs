@@ -92,7 +92,10 @@ pub(crate) const AGENT_GROUP: &[&str] = &[
 ];
 
 /// A shift of an agent group.
-pub(crate) const SHIFT: &[&str] = &["days", "start", "end", "count", "overnight"];
+pub(crate) const SHIFT: &[&str] = &["days", "start", "end", "count", "overnight", "breaks"];
+
+/// A break of a shift.
+pub(crate) const BREAK: &[&str] = &["start", "length"];
 
 /// A distribution of a family (`exponential`, `lognormal`, `gamma`, `fixed`).
 pub(crate) const DIST: &[&str] = &["dist", "mean", "cv"];

@@ -25,6 +25,7 @@
 
 mod agents;
 mod automation;
+mod breaks;
 mod calendar;
 mod channels;
 mod checks;

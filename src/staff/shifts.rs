@@ -141,6 +141,7 @@ pub(super) fn model_shifts(stacked: &[(usize, f64, f64, u32)]) -> Vec<Shift> {
                 start,
                 end,
                 count,
+                breaks: Vec::new(),
             }
         })
         .collect()
@@ -156,6 +157,7 @@ pub(super) fn file_shifts(stacked: &[(usize, f64, f64, u32)]) -> Vec<format::Shi
             end: TimeOfDay(hhmm(end)),
             count: Some(count),
             overnight: None,
+            breaks: None,
         })
         .collect()
 }

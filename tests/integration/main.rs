@@ -2,6 +2,7 @@
 //! diagnostics, determinism and invariants.
 
 mod backlog;
+mod breaks;
 mod channels;
 mod cli;
 mod compare;

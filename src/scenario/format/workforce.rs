@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CostBasis, Days, TimeOfDay};
+use super::{CostBasis, Days, Duration, TimeOfDay};
 
 /// `[[agents]]`: a group of agents who share channels, skills and schedule rules.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -80,4 +80,19 @@ pub struct Shift {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = false))]
     pub overnight: Option<bool>,
+    /// Breaks at set times of day, within the shift and not overlapping. A shift with breaks
+    /// takes no random block of its group's `planned_shrinkage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaks: Option<Vec<ShiftBreak>>,
+}
+
+/// A break of a shift: its agents leave the floor at `start` (after the contact in hand) and
+/// return at `start` + `length`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftBreak {
+    /// Start, a time of day.
+    pub start: TimeOfDay,
+    /// Length, e.g. "30m".
+    pub length: Duration,
 }
