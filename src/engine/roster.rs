@@ -254,6 +254,14 @@ impl Engine<'_> {
                             },
                         );
                         self.schedule(end - DAY, Kind::ShiftEnd { agent: a as u32 });
+                        // Its breaks after midnight.
+                        for b in &s.breaks {
+                            let at = start + b.start - DAY;
+                            if at >= 0.0 {
+                                self.schedule(at, Kind::BreakStart { agent: a as u32 });
+                                self.schedule(at + b.length, Kind::BreakEnd { agent: a as u32 });
+                            }
+                        }
                     }
                     if days[weekday] {
                         Some((d0 + start, d0 + end))

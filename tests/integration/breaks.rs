@@ -144,3 +144,24 @@ fn planned_shrinkage_beside_breaks_is_a_warning() {
         "{err}"
     );
 }
+
+#[test]
+fn a_night_shift_takes_its_break_after_midnight_from_the_first_day() {
+    // The shift that began the evening before the horizon takes its 02:00 break on day 0 too.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = "[simulation]\ndays = 2\nwarmup_days = 0\ninterval = \"15m\"\nreplications = 1\nseed = 3\n[volume]\nper_day = 2000\n[channels.phone]\nkind = \"call\"\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\n[[agents]]\nname = \"night\"\nchannels = [\"phone\"]\nshifts = [\n  { start = \"22:00\", end = \"06:00\", overnight = true, count = 6, breaks = [ { start = \"02:00\", length = \"30m\" } ] },\n]\n";
+    run(dir.path(), text, &["--contacts-log", "log.csv"]);
+    let log = std::fs::read_to_string(dir.path().join("log.csv")).expect("log");
+    let (mut answered, mut during_break) = (0, 0);
+    for line in log.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[9] == "answered" {
+            answered += 1;
+            let start = f[3].parse::<f64>().expect("arrival") + f[10].parse::<f64>().expect("wait");
+            let clock = start % 86_400.0;
+            during_break += usize::from(clock > 7_200.0 + 1e-6 && clock < 9_000.0 - 1e-6);
+        }
+    }
+    assert!(answered > 500, "{answered}");
+    assert_eq!(during_break, 0);
+}
