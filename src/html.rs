@@ -310,15 +310,7 @@ fn topics(h: &mut String, summary: &Summary) {
         return;
     }
     let mixed = !summary.topics_by_kind.is_empty();
-    let mut rows: Vec<(&str, Option<KindGroup>, &Metrics)> = Vec::new();
-    if mixed {
-        for (k, list) in &summary.topics_by_kind.0 {
-            let k = KindGroup::from_key(k);
-            rows.extend(list.0.iter().map(|(n, m)| (n.as_str(), k, m)));
-        }
-    } else {
-        rows.extend(summary.topics.0.iter().map(|(n, m)| (n.as_str(), None, m)));
-    }
+    let rows = summary.topic_rows();
     h.push_str("<h2>Topics</h2>\n<table>\n<tr><th>topic</th>");
     if mixed {
         h.push_str("<th>kind</th>");

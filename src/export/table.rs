@@ -255,19 +255,14 @@ fn topic_table(s: &Summary, out: &mut String) {
         row
     };
     let mut head = vec!["topic"];
-    let rows: Vec<Vec<String>> = if s.topics_by_kind.is_empty() {
-        s.topics.0.iter().map(|(n, m)| row(n, None, m)).collect()
-    } else {
+    if !s.topics_by_kind.is_empty() {
         head.push("kind");
-        s.topics_by_kind
-            .0
-            .iter()
-            .flat_map(|(k, list)| {
-                let k = KindGroup::from_key(k);
-                list.0.iter().map(move |(n, m)| row(n, k, m))
-            })
-            .collect()
-    };
+    }
+    let rows: Vec<Vec<String>> = s
+        .topic_rows()
+        .into_iter()
+        .map(|(n, k, m)| row(n, k, m))
+        .collect();
     if s.topics.0.len() > 1 {
         head.extend([
             "offered/day",

@@ -19,7 +19,7 @@ pub use series::{
 pub use warnings::warnings;
 
 use crate::metrics::{FrtSummary, RepResult, Staffing, Tally};
-use crate::model::{MONTH_DAYS, Model};
+use crate::model::{KindGroup, MONTH_DAYS, Model};
 use figures::{contact_metrics, group_cost, money_metrics, ratio, staffing_metrics};
 
 /// Schema tag of `summary.json`.
@@ -233,6 +233,29 @@ pub struct Summary {
     pub topics_by_kind: Named<Named<Metrics>>,
     /// Kind and answer target of each channel.
     pub channel_settings: Named<ChannelSettings>,
+}
+
+impl Summary {
+    /// The topic rows to show: each topic's, or, when the scenario mixes calls or chats with
+    /// written work, each topic's per kind group (with its group).
+    pub fn topic_rows(&self) -> Vec<(&str, Option<KindGroup>, &Metrics)> {
+        if self.topics_by_kind.is_empty() {
+            return self
+                .topics
+                .0
+                .iter()
+                .map(|(n, m)| (n.as_str(), None, m))
+                .collect();
+        }
+        self.topics_by_kind
+            .0
+            .iter()
+            .flat_map(|(k, list)| {
+                let k = KindGroup::from_key(k);
+                list.0.iter().map(move |(n, m)| (n.as_str(), k, m))
+            })
+            .collect()
+    }
 }
 
 /// Builds the summary of replications `reps` (in replication order) of `model`.
