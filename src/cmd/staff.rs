@@ -35,8 +35,8 @@ pub struct StaffArgs {
     /// Share of intervals with traffic that must meet their target before stopping.
     #[arg(long, default_value_t = 0.97)]
     goal: f64,
-    /// Shrinkage for full-time equivalents (default: the scenario's groups' planned shrinkage
-    /// and absence).
+    /// Share of scheduled time off the floor for every group planned, in place of its
+    /// planned shrinkage, absence and breaks (default: each group's own).
     #[arg(long, value_name = "SHARE")]
     shrinkage: Option<f64>,
     /// Shortest shift an agent works: shorter pieces of the stacked plan are lengthened to it.
@@ -96,6 +96,7 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
     if !(args.fte_hours.is_finite() && args.fte_hours > 0.0) {
         return Err(flag_error("--fte-hours must be above 0".into()));
     }
+    breaks_as_shrinkage(&mut base);
     // `--shrinkage` replaces every tier-1 group's planned shrinkage and absence: the plan,
     // its full-time equivalents and staffed.toml then all use it.
     if let Some(x) = args.shrinkage {
@@ -160,6 +161,30 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         write!(out, "{}", table(args, &base, &outcome)).context("writing to standard output")?;
     }
     Ok(())
+}
+
+/// The plan's shifts are new and carry no breaks: a group whose shifts have breaks at set times
+/// plans their share of its time off the floor as planned shrinkage instead, and says so.
+fn breaks_as_shrinkage(base: &mut Model) {
+    for g in base.groups.iter_mut().filter(|g| g.tier == 1) {
+        let with_breaks = g.shifts.iter().filter(|s| !s.breaks.is_empty());
+        let (off, on) = with_breaks.fold((0.0, 0.0), |(off, on), s| {
+            let n = f64::from(s.count);
+            let breaks: f64 = s.breaks.iter().map(|b| b.length).sum();
+            (off + n * breaks, on + n * (s.end - s.start))
+        });
+        if on > 0.0 {
+            let share = off / on;
+            let planned = g.planned_shrinkage.max(share);
+            eprintln!(
+                "note: the planned shifts of `{}` carry no breaks: their breaks ({:.1}% of its shifts' time) are planned as {:.1}% planned shrinkage",
+                g.name,
+                share * 100.0,
+                planned * 100.0
+            );
+            g.planned_shrinkage = planned;
+        }
+    }
 }
 
 /// `--min-shift` and `--max-shift`, checked: a long run must cut into shifts no shorter than

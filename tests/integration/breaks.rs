@@ -165,3 +165,44 @@ fn a_night_shift_takes_its_break_after_midnight_from_the_first_day() {
     assert!(answered > 500, "{answered}");
     assert_eq!(during_break, 0);
 }
+
+#[test]
+fn staff_plans_a_groups_breaks_as_its_shrinkage() {
+    // The planned shifts are new and carry no breaks: their eighth of the shift off the floor
+    // becomes planned shrinkage, in the plan and in staffed.toml.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = scenario(700, "{ dist = \"exponential\", mean = \"4m\" }", "");
+    std::fs::write(dir.path().join("s.toml"), text).expect("write");
+    let out = supportsim()
+        .current_dir(dir.path())
+        .args([
+            "staff",
+            "s.toml",
+            "--replications",
+            "2",
+            "--rounds",
+            "0",
+            "--out",
+            "plan",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("note: the planned shifts of `team` carry no breaks: their breaks (12.5% of its shifts' time) are planned as 12.5% planned shrinkage\n"),
+        "{err}"
+    );
+    let staffed = std::fs::read_to_string(dir.path().join("plan/staffed.toml")).expect("plan");
+    let v: toml::Table = toml::from_str(&staffed).expect("toml");
+    let team = &v["agents"].as_array().expect("agents")[0];
+    assert_eq!(
+        team["planned_shrinkage"].as_float(),
+        Some(0.125),
+        "{staffed}"
+    );
+}
