@@ -71,6 +71,7 @@ pub mod plot;
 pub mod queueing;
 pub mod report;
 pub mod rng;
+pub mod roster;
 pub mod scenario;
 pub mod staff;
 pub mod stats;

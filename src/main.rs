@@ -45,6 +45,10 @@ enum Command {
     /// Agents needed per weekday and interval for each channel to meet its target: Erlang
     /// first, then corrected by simulation.
     Staff(StaffArgs),
+    /// A weekly roster within each group's work rules (shift lengths, start window, breaks,
+    /// days off, hours): chosen by a mixed-integer program (HiGHS), checked by simulation and
+    /// raised where intervals miss their target.
+    Roster(cmd::roster::RosterArgs),
     /// Fit a scenario to a contact log: arrival profile, topics, handle times, patience and
     /// agents on duty, each with its uncertainty.
     Fit(history::FitArgs),
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => cmd::compare::compare(&args),
         Command::Sweep(args) => cmd::sweep::sweep(&args),
         Command::Staff(args) => cmd::staff::staff(&args),
+        Command::Roster(args) => cmd::roster::roster(&args),
         Command::Fit(args) => history::fit_command(&args),
         Command::Backtest(args) => history::backtest_command(&args),
         Command::Schema => cmd::editor::schema(),

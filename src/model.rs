@@ -217,6 +217,58 @@ pub struct Group {
     pub cost_per_hour: f64,
     /// Whether the group is paid for time busy on contacts instead of scheduled time.
     pub billed_by_handle_time: bool,
+    /// The rules its schedules follow, when the scenario gives them (`supportsim roster`).
+    pub rules: Option<WorkRules>,
+}
+
+/// Work rules of a group: the shifts a roster may give its people. Read by `supportsim
+/// roster`; a simulation runs the shifts as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkRules {
+    /// Allowed shift lengths on site, breaks included, seconds.
+    pub lengths: Vec<f64>,
+    /// Earliest and latest start, seconds after midnight, and the step between starts.
+    pub starts: (f64, f64, f64),
+    /// Breaks, in time order; each applies to the shifts its window fits in.
+    pub breaks: Vec<BreakRule>,
+    /// Days worked in a week (the same shift on each).
+    pub days_per_week: u32,
+    /// Whether the days off of a week come together (e.g. two in a row).
+    pub days_off_together: bool,
+    /// Paid hours a week, least and most.
+    pub week_hours: (f64, f64),
+    /// Most people the group can have.
+    pub max_people: Option<u32>,
+}
+
+/// A break a shift must carry, somewhere within its window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BreakRule {
+    /// Length, seconds.
+    pub length: f64,
+    /// Whether the break is paid (a meal break is not).
+    pub paid: bool,
+    /// Whether it is the meal break.
+    pub meal: bool,
+    /// Earliest start and latest end, seconds after the shift's start.
+    pub window: (f64, f64),
+}
+
+impl WorkRules {
+    /// The breaks that apply to a shift of `length` seconds: those whose window fits in it.
+    pub fn breaks_for(&self, length: f64) -> impl Iterator<Item = &BreakRule> {
+        self.breaks.iter().filter(move |b| b.window.1 <= length)
+    }
+
+    /// Paid hours of a shift of `length` seconds.
+    pub fn paid_hours(&self, length: f64) -> f64 {
+        let unpaid: f64 = self
+            .breaks_for(length)
+            .filter(|b| !b.paid)
+            .map(|b| b.length)
+            .sum();
+        (length - unpaid) / 3600.0
+    }
 }
 
 impl Group {

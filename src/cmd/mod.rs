@@ -9,6 +9,7 @@ pub mod fit_report;
 pub mod history;
 pub mod interrupt;
 pub mod output;
+pub mod roster;
 pub mod run;
 pub mod staff;
 pub mod sweep;

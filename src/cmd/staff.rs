@@ -209,7 +209,7 @@ fn shift_limits(args: &StaffArgs) -> Result<ShiftLimits, Failure> {
 
 /// Requirements are per weekday and time of day: a typical week, without one-off surges or a
 /// trend. Says so when the scenario has them.
-fn typical_week(base: &mut Model) {
+pub(super) fn typical_week(base: &mut Model) {
     let surges = !base.surges.is_empty();
     let growth = base.demand.growth_per_month != 0.0;
     if surges || growth {

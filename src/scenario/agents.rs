@@ -153,6 +153,7 @@ fn read_one(
     let (cost_per_hour, billed_by_handle_time) = cost(cx, t, &ctx);
     let shifts = shifts(cx, t, item, &ctx, count.as_ref().map(|c| c.0 as u32));
     shrinkage_beside_breaks(cx, planned_read, &shifts, &ctx);
+    let rules = super::rules::read(cx, t, &ctx);
     Some(Group {
         name: gname.unwrap_or_else(|| format!("group{}", i + 1)),
         channels: chans,
@@ -170,6 +171,7 @@ fn read_one(
         tier,
         cost_per_hour,
         billed_by_handle_time,
+        rules,
     })
 }
 

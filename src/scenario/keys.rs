@@ -89,7 +89,28 @@ pub(crate) const AGENT_GROUP: &[&str] = &[
     "tier",
     "cost_per_hour",
     "cost_basis",
+    "rules",
 ];
+
+/// `rules` of an agent group: what shifts a roster may give its people.
+pub(crate) const RULES: &[&str] = &[
+    "shift_lengths",
+    "starts",
+    "breaks",
+    "days_per_week",
+    "days_off_together",
+    "week_hours",
+    "max_people",
+];
+
+/// `starts` of a group's rules.
+pub(crate) const RULE_STARTS: &[&str] = &["from", "to", "step"];
+
+/// `week_hours` of a group's rules.
+pub(crate) const RULE_WEEK_HOURS: &[&str] = &["min", "max"];
+
+/// A break of a group's rules.
+pub(crate) const RULE_BREAK: &[&str] = &["kind", "length", "window"];
 
 /// A shift of an agent group.
 pub(crate) const SHIFT: &[&str] = &["days", "start", "end", "count", "overnight", "breaks"];

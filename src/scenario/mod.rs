@@ -36,6 +36,7 @@ pub mod format;
 pub(crate) mod keys;
 mod overrides;
 mod reader;
+mod rules;
 mod simulation;
 mod surges;
 mod topics;

@@ -84,6 +84,7 @@ fn plain_group(name: String, channels: Vec<bool>, concurrency: u32, m: &Model) -
         tier: 1,
         cost_per_hour: 0.0,
         billed_by_handle_time: false,
+        rules: None,
     }
 }
 

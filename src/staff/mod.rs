@@ -16,8 +16,9 @@ mod split;
 pub use groups::{
     blended_file, blended_model, group_hours, short_pieces, staffed_file, staffed_model, team_hours,
 };
-pub use plan::{Evaluation, Plan, PlanOptions, Team, blend, evaluate, plan};
+pub use plan::{Evaluation, Plan, PlanOptions, Team, blend, evaluate, plan, raise};
 pub use shifts::{ShiftLimits, lengthen, split_long, stack};
+pub use split::{gross_up, orphans, takes, work_shares};
 
 use crate::duration::DAY;
 use crate::model::{ChannelId, ChannelKind, Model, TopicId};

@@ -118,7 +118,7 @@ pub fn evaluate(m: &Model, reps: &[RepResult]) -> Evaluation {
 }
 
 /// One more agent in ten (at least one): larger shortfalls in larger teams.
-fn raise(n: u32) -> u32 {
+pub fn raise(n: u32) -> u32 {
     n + (f64::from(n) * 0.1).ceil().max(1.0) as u32
 }
 

@@ -37,8 +37,28 @@ pub fn shares(model: &Model) -> Vec<Vec<f64>> {
     out
 }
 
+/// Per channel and topic, the share of the channel's agent work (time, after deflection and
+/// the bot) that the topic brings, `[channel][topic]`; all 0 for a channel no work reaches.
+pub fn work_shares(model: &Model) -> Vec<Vec<f64>> {
+    (0..model.channels.len())
+        .map(|c| {
+            let nt = model.topics.len();
+            let Some(reach) = reaching(model, c) else {
+                return vec![0.0; nt];
+            };
+            let work: Vec<f64> = (0..nt)
+                .map(|t| reach[t] * model.mean_work(ChannelId(c as u32), TopicId(t as u32)))
+                .collect();
+            let total: f64 = work.iter().sum();
+            work.iter()
+                .map(|w| if total > 0.0 { w / total } else { 0.0 })
+                .collect()
+        })
+        .collect()
+}
+
 /// Whether tier-1 group `g` takes topic `t` on channel `c`.
-fn takes(g: &Group, c: usize, t: usize) -> bool {
+pub fn takes(g: &Group, c: usize, t: usize) -> bool {
     g.tier == 1 && g.channels[c] && g.proficiency[t].is_some()
 }
 

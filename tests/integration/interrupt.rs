@@ -1,5 +1,5 @@
-//! Ctrl-C stops every long command — many replications, compare, sweep, staff, fit on a big
-//! log, backtest — with exit code 130, a message, and nothing written. The goal is half a
+//! Ctrl-C stops every long command — many replications, compare, sweep, staff, roster, fit on
+//! a big log, backtest — with exit code 130, a message, and nothing written. The goal is half a
 //! second (measured figures are in the README); the bound here only catches a command that
 //! does not stop.
 
@@ -76,6 +76,7 @@ fn ctrl_c_stops_every_long_command_with_nothing_written() {
         .output()
         .expect("runs");
     assert!(log.status.success());
+    let mid = scen("scenarios/mid-size.toml");
     let before = listing(d);
     let cases: Vec<Vec<&str>> = vec![
         vec![
@@ -118,6 +119,8 @@ fn ctrl_c_stops_every_long_command_with_nothing_written() {
             "r4",
         ],
         vec!["staff", &large, "--replications", "200", "--out", "r5"],
+        // In the middle of the solver's first schedule.
+        vec!["roster", &mid, "--out", "r7", "--people"],
         vec!["fit", "big.csv", "--out", "fitted.toml"],
         vec![
             "backtest",

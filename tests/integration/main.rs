@@ -22,6 +22,7 @@ mod kinds;
 mod mappings;
 mod outputs;
 mod properties;
+mod roster;
 mod staff;
 mod sweep;
 mod util;

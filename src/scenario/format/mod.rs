@@ -26,7 +26,9 @@ pub use service::{Channel, Topic};
 pub use values::{
     CostBasis, Days, Distribution, Duration, Intraday, Kind, Shape, TimeOfDay, Weekday,
 };
-pub use workforce::{AgentGroup, Shift};
+pub use workforce::{
+    AgentGroup, BreakKind, BreakRule, Shift, ShiftBreak, StartWindow, WeekHours, WorkRules,
+};
 pub use write::{Note, WriteError, to_toml};
 
 /// A support operation to simulate (scenario format v1).

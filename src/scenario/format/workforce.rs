@@ -58,6 +58,93 @@ pub struct AgentGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "scheduled"))]
     pub cost_basis: Option<CostBasis>,
+    /// Work rules for `supportsim roster`: the shifts its people may work. A simulation runs
+    /// the shifts as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<WorkRules>,
+}
+
+/// A group's work rules: what shifts a roster may give its people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkRules {
+    /// Allowed shift lengths on site, breaks included (1h to 16h), e.g. ["8h30m", "4h"].
+    pub shift_lengths: Vec<Duration>,
+    /// The window and step of start times.
+    pub starts: StartWindow,
+    /// Breaks each shift carries, in time order; a break applies to the shifts its window
+    /// fits in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaks: Option<Vec<BreakRule>>,
+    /// Days worked a week (1 to 7), each on the same shift. Default 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 5), range(min = 1, max = 7))]
+    pub days_per_week: Option<u32>,
+    /// Whether a week's days off come together (two in a row for five days). Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = true))]
+    pub days_off_together: Option<bool>,
+    /// Paid hours a week, least and most. Default 0 to 40.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_hours: Option<WeekHours>,
+    /// Most people the group can have. Default: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1_000_000))]
+    pub max_people: Option<u32>,
+}
+
+/// Start times: every `step` from `from` to `to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartWindow {
+    /// Earliest start.
+    pub from: TimeOfDay,
+    /// Latest start.
+    pub to: TimeOfDay,
+    /// Between starts (at least 5m). Default 30m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "30m"))]
+    pub step: Option<Duration>,
+}
+
+/// Paid hours a week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeekHours {
+    /// Least (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 168))]
+    pub min: Option<f64>,
+    /// Most (default 40).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 168))]
+    pub max: Option<f64>,
+}
+
+/// A break of the rules, placed by the roster within its window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BreakRule {
+    /// "paid" (default), "unpaid" or "meal" (an unpaid meal break).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "paid"))]
+    pub kind: Option<BreakKind>,
+    /// Length, e.g. "15m".
+    pub length: Duration,
+    /// Earliest start and latest end after the shift's start, e.g. ["1h30m", "3h"].
+    pub window: [Duration; 2],
+}
+
+/// Whether a break is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BreakKind {
+    /// Paid.
+    Paid,
+    /// Unpaid.
+    Unpaid,
+    /// An unpaid meal break.
+    Meal,
 }
 
 /// A shift pattern: agents working from `start` to `end` on the days it starts.
