@@ -51,7 +51,8 @@ pub struct RosterArgs {
     /// Hours of a full-time week, for full-time equivalents.
     #[arg(long, default_value_t = 37.5)]
     fte_hours: f64,
-    /// Write roster.csv, coverage.csv, rostered.toml and a heatmap per group.
+    /// Write roster.csv, coverage.csv, roster.xlsx (the same sheets), rostered.toml and a
+    /// heatmap per group.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Also write people.csv: one row per person-week, to publish.
@@ -213,15 +214,21 @@ fn outputs(args: &RosterArgs, base: &Model, r: &Roster) -> Result<Vec<(String, V
         "groups' time off the floor. Run it with `supportsim run`.".to_string(),
     ];
     let rostered = files::rostered_file(&file, r);
+    let (shifts, coverage) = (
+        files::roster_rows(base, &r.rows),
+        files::coverage_rows(base, r),
+    );
+    let people = args.people.then(|| files::people_rows(base, r));
+    let mut sheets: Vec<(&str, &[Vec<String>])> = vec![("roster", &shifts)];
+    if let Some(p) = &people {
+        sheets.push(("people", p));
+    }
+    sheets.push(("coverage", &coverage));
+    let book = supportsim::export::xlsx_bytes(&sheets).context("writing roster.xlsx")?;
     let mut out = vec![
-        (
-            "roster.csv".to_string(),
-            csv_bytes(&files::roster_rows(base, &r.rows))?,
-        ),
-        (
-            "coverage.csv".to_string(),
-            csv_bytes(&files::coverage_rows(base, r))?,
-        ),
+        ("roster.csv".to_string(), csv_bytes(&shifts)?),
+        ("coverage.csv".to_string(), csv_bytes(&coverage)?),
+        ("roster.xlsx".to_string(), book),
         (
             "rostered.toml".to_string(),
             format::to_toml(&rostered, &header, &[])
@@ -229,11 +236,8 @@ fn outputs(args: &RosterArgs, base: &Model, r: &Roster) -> Result<Vec<(String, V
                 .into_bytes(),
         ),
     ];
-    if args.people {
-        out.push((
-            "people.csv".to_string(),
-            csv_bytes(&files::people_rows(base, r))?,
-        ));
+    if let Some(p) = &people {
+        out.push(("people.csv".to_string(), csv_bytes(p)?));
     }
     for (gi, c) in r.choices.iter().enumerate() {
         let g = c.group;

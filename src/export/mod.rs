@@ -5,11 +5,13 @@
 
 mod csv;
 mod table;
+mod xlsx;
 
 use std::io::{self, Write};
 
 pub use self::csv::{csv_bytes, group_intervals_csv, intervals_csv, io_error, number};
 pub use table::{render_pairs, render_table, render_table_text};
+pub use xlsx::xlsx_bytes;
 
 use crate::charts::NamedChart;
 use crate::html::{self, Figure};

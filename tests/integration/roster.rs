@@ -178,7 +178,7 @@ fn a_cross_skilled_team_is_rostered_within_its_rules_and_meets_its_targets() {
 }
 
 #[test]
-fn the_same_roster_comes_out_twice() {
+fn the_same_roster_and_spreadsheet_come_out_twice() {
     let scenario = root().join("tests/data/cross-skilled.toml");
     let args = [
         "--gap",
@@ -193,9 +193,12 @@ fn the_same_roster_comes_out_twice() {
     let [a, b] = [0, 1].map(|_| {
         let dir = tempfile::tempdir().expect("tempdir");
         roster(dir.path(), &scenario, &args);
-        std::fs::read(dir.path().join("out/roster.csv")).expect("roster.csv")
+        ["roster.csv", "roster.xlsx", "people.csv", "rostered.toml"]
+            .map(|f| std::fs::read(dir.path().join("out").join(f)).expect("written"))
     });
     assert_eq!(a, b);
+    // The spreadsheet is a real workbook (a zip) with the same sheets.
+    assert!(a[1].starts_with(b"PK"));
 }
 
 #[test]
