@@ -184,23 +184,7 @@ pub(super) fn shift(
             );
         }
     }
-    let overnight = match t.get("overnight") {
-        None => false,
-        Some(ov) => match ov.get_ref() {
-            DeValue::Boolean(b) => *b,
-            other => {
-                cx.err(
-                    format!(
-                        "`overnight` of {ctx} must be true or false, not {}",
-                        type_name(other)
-                    ),
-                    span_of(ov),
-                    "write overnight = true",
-                );
-                false
-            }
-        },
-    };
+    let overnight = cx.boolean(t, "overnight", ctx, false, "write overnight = true");
     let count = cx.int(
         t,
         "count",

@@ -255,6 +255,35 @@ impl Cx {
         Some(x)
     }
 
+    /// `true` or `false` at `key` of `t`, or `default` when absent (an error, then `default`,
+    /// when it is something else).
+    pub(super) fn boolean(
+        &mut self,
+        t: &Table<'_>,
+        key: &str,
+        ctx: &str,
+        default: bool,
+        help: &str,
+    ) -> bool {
+        match t.get(key) {
+            None => default,
+            Some(v) => match v.get_ref() {
+                DeValue::Boolean(b) => *b,
+                other => {
+                    self.err(
+                        format!(
+                            "`{key}` of {ctx} must be true or false, not {}",
+                            type_name(other)
+                        ),
+                        span_of(v),
+                        help,
+                    );
+                    default
+                }
+            },
+        }
+    }
+
     pub(super) fn string<'t>(
         &mut self,
         t: &'t Table<'_>,

@@ -32,23 +32,13 @@ pub(super) fn read(cx: &mut Cx, group: &Table<'_>, ctx: &str) -> Option<WorkRule
             "people work at least one day a week",
         )
         .map_or(5, |x| x.0 as u32);
-    let days_off_together = match t.get("days_off_together") {
-        None => true,
-        Some(b) => match b.get_ref() {
-            DeValue::Boolean(b) => *b,
-            other => {
-                cx.err(
-                    format!(
-                        "`days_off_together` in {what} must be true or false, not {}",
-                        type_name(other)
-                    ),
-                    span_of(b),
-                    "write days_off_together = true (days off in a row) or false",
-                );
-                true
-            }
-        },
-    };
+    let days_off_together = cx.boolean(
+        t,
+        "days_off_together",
+        &what,
+        true,
+        "write days_off_together = true (days off in a row) or false",
+    );
     let week_hours = week_hours(cx, t, &what);
     let max_people = cx
         .int(
