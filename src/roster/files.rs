@@ -68,12 +68,10 @@ pub fn people_rows(model: &Model, roster: &Roster) -> Rows {
     let mut left: Vec<u32> = roster.rows.iter().map(|r| r.count).collect();
     let mut serial = vec![0usize; model.groups.len()];
     for t in schedule::tours(&roster.choices, &roster.solution) {
-        let cand = &roster
-            .choices
-            .iter()
-            .find(|c| c.group == t.group)
-            .map(|c| &c.candidates[t.candidate]);
-        let Some(cand) = cand else { continue };
+        let group = roster.choices.iter().find(|c| c.group == t.group);
+        let Some(cand) = group.map(|c| &c.candidates[t.candidate]) else {
+            continue;
+        };
         for _ in 0..t.count {
             serial[t.group] += 1;
             let mut line = vec![

@@ -1,9 +1,10 @@
 //! The weekly schedule as a mixed-integer program, solved by HiGHS.
 //!
 //! Variables: people per group, shift and weekly day pattern (integer); per group, shift, day
-//! and break, people taking the break at each allowed offset (integer; as many as work that
-//! shift that day — the implicit break placement of Bechtold & Jacobs, Management Science
-//! 36(11), 1990); per interval, the agents of each group given to each (channel, topic) it
+//! and break, people taking the break at each allowed offset (as many as work that shift that
+//! day — the implicit break placement of Bechtold & Jacobs, Management Science 36(11), 1990;
+//! continuous, then rounded to whole people by largest remainder: breaks cost nothing, so the
+//! cost and its bound are those of the integer program); per interval, the agents of each group given to each (channel, topic) it
 //! takes (continuous: how a cross-skilled group is split between channels interval by
 //! interval); and per (channel, topic, interval) the agents short (continuous, penalised).
 //!
@@ -165,7 +166,7 @@ pub fn solve(p: &Problem, o: SolveOptions) -> Result<Solution, SolveError> {
             "the time limit passed before any schedule was found; allow more time".into(),
         ));
     }
-    let int = |c: highs::Col| v[col_index(c)].round().max(0.0) as u32;
+    let int = |c: highs::Col| v[c.index()].round().max(0.0) as u32;
     let people: Vec<Vec<Vec<u32>>> = cols
         .iter()
         .map(|c| {
@@ -196,8 +197,7 @@ pub fn solve(p: &Problem, o: SolveOptions) -> Result<Solution, SolveError> {
                             per_break
                                 .iter()
                                 .map(|offs| {
-                                    let x: Vec<f64> =
-                                        offs.iter().map(|c| v[col_index(*c)]).collect();
+                                    let x: Vec<f64> = offs.iter().map(|c| v[c.index()]).collect();
                                     largest_remainder(&x, n)
                                 })
                                 .collect()
@@ -211,7 +211,7 @@ pub fn solve(p: &Problem, o: SolveOptions) -> Result<Solution, SolveError> {
         .iter()
         .map(|c| {
             c.a.iter()
-                .map(|a| a.map_or(0.0, |a| v[col_index(a)]))
+                .map(|a| a.map_or(0.0, |a| v[a.index()]))
                 .collect()
         })
         .collect();
@@ -223,7 +223,7 @@ pub fn solve(p: &Problem, o: SolveOptions) -> Result<Solution, SolveError> {
         people,
         breaks,
         given,
-        short: u.iter().map(|c| v[col_index(*c)].max(0.0)).collect(),
+        short: u.iter().map(|c| v[c.index()].max(0.0)).collect(),
         objective,
         bound,
         gap: solved.mip_gap().clamp(0.0, 1.0),
@@ -285,11 +285,6 @@ fn cost_step(p: &Problem) -> Option<f64> {
         }
     }
     (g > 0).then(|| g as f64 / 100.0)
-}
-
-/// The column's position among the columns.
-fn col_index(c: highs::Col) -> usize {
-    c.index()
 }
 
 /// One group's columns: people per shift and pattern, break placements, agents given.
