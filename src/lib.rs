@@ -61,6 +61,7 @@ pub mod erlang;
 pub mod experience;
 pub mod export;
 pub mod fit;
+pub mod forecast;
 pub mod gaps;
 pub mod html;
 pub mod metrics;

@@ -52,6 +52,9 @@ enum Command {
     /// Fit a scenario to a contact log: arrival profile, topics, handle times, patience and
     /// agents on duty, each with its uncertainty.
     Fit(history::FitArgs),
+    /// Forecast contacts per date and interval from interval counts (or a contact log), with
+    /// predictive quantiles; --evaluate scores the model on the history at rolling origins.
+    Forecast(cmd::forecast::ForecastArgs),
     /// Replay a contact log's arrivals and agents on duty through the model and set the
     /// actual waits, service level, abandonment and occupancy against the simulated spread.
     Backtest(history::BacktestArgs),
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Command::Staff(args) => cmd::staff::staff(&args),
         Command::Roster(args) => cmd::roster::roster(&args),
         Command::Fit(args) => history::fit_command(&args),
+        Command::Forecast(args) => cmd::forecast::forecast(&args),
         Command::Backtest(args) => history::backtest_command(&args),
         Command::Schema => cmd::editor::schema(),
         Command::Completions { shell } => cmd::editor::completions::<Cli>(shell),

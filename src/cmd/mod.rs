@@ -6,6 +6,8 @@ pub mod compare;
 pub mod editor;
 pub mod erlang;
 pub mod fit_report;
+pub mod forecast;
+pub mod forecast_report;
 pub mod history;
 pub mod interrupt;
 pub mod output;

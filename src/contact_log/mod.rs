@@ -164,6 +164,8 @@ pub struct LogRead {
     pub start_weekday: usize,
     /// Label of day 0 as the log writes it (a date or a day number).
     pub first_date: String,
+    /// Day 0 as days since 1970-01-01, when the log writes calendar dates (not day numbers).
+    pub first_epoch_day: Option<i64>,
     /// Channel read (when the log has a channel column).
     pub channel: Option<String>,
     /// Agents' contacts on the log's other channels: (start, end) in seconds from 00:00 of

@@ -556,6 +556,9 @@ impl Rows {
             (first + 3).rem_euclid(7) as usize
         };
         out.start_weekday = start_weekday;
+        if mapping.formats.date != "day" {
+            out.first_epoch_day = Some(first);
+        }
         for c in parsed.iter_mut() {
             let mut day = read_day(c) - first;
             // An offset past midnight carries the arrival into the next day.

@@ -12,6 +12,7 @@ mod diagnostics;
 mod erlang;
 mod experience;
 mod files;
+mod forecast;
 mod format;
 mod gaps;
 mod hardness;
