@@ -3,7 +3,9 @@
 //! A [`Model`] is built from a scenario file by [`crate::scenario::load`] and can be trusted by
 //! the engine: every share sums to one, every id is in range, every duration is positive.
 
+mod dated;
 use crate::dist::Dist;
+pub use dated::{DatedDemand, WithinDay};
 
 /// Index of a channel in [`Model::channels`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -307,6 +309,10 @@ pub struct Demand {
     pub start_weekday: usize,
     /// Growth of volume per month (0.02 = +2% a month), compounding day by day.
     pub growth_per_month: f64,
+    /// Demand by date from a forecast (`[volume] forecast`): the engine draws arrivals from it
+    /// instead of `per_day` × weekday × intraday, which then hold the forecast's typical week
+    /// (for staffing and reports).
+    pub dated: Option<DatedDemand>,
 }
 
 impl Demand {

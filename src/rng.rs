@@ -25,6 +25,8 @@ pub enum Stream {
     Experience(u32),
     /// Baseline churn and acquisitions of the customer base.
     Customers,
+    /// The within-day rate process of a forecast's demand, per day.
+    Within,
     /// The extra contacts of surge `surge` on channel `channel`: their arrival times (part 0),
     /// customer draws (part 1) and experience seeds (part 2).
     Surge {
@@ -46,6 +48,7 @@ impl Stream {
             Stream::Callers(c) => 0x2_0000 + u64::from(c),
             Stream::Experience(c) => 0x3_0000 + u64::from(c),
             Stream::Customers => 3,
+            Stream::Within => 4,
             Stream::Surge {
                 surge,
                 channel,

@@ -176,6 +176,7 @@ pub fn forecast_files(
             "mean".into(),
         ];
         h.extend(QUANTILE_HEADER.map(String::from));
+        h.extend(["log_sd", "within_sd", "within_rho", "within_step_seconds"].map(String::from));
         h
     }];
     for d in &f.days {
@@ -194,6 +195,12 @@ pub fn forecast_files(
             number(d.factor),
         ];
         r.extend(band_fields(&d.total));
+        r.extend([
+            number(Some(d.log_sd)),
+            number(Some(m.within.sigma)),
+            number(Some(m.within.rho)),
+            m.step.to_string(),
+        ]);
         days.push(r);
     }
     let charts = [

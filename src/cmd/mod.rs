@@ -246,6 +246,16 @@ pub fn prepared(
                 model.warmup_days + 1
             )));
         }
+        if let Some(dated) = &model.demand.dated
+            && d as usize > dated.days.len()
+        {
+            return Err(Failure::input(anyhow::anyhow!(
+                "error: --days {d}: the forecast of {} covers {} days from its start_date\n  = help: give --days {} or less, or forecast further",
+                path.display(),
+                dated.days.len(),
+                dated.days.len()
+            )));
+        }
         model.days = d;
     }
     Ok(model)

@@ -8,7 +8,7 @@
 //! on the same seed see the same customers (common random numbers).
 
 use rand::RngExt;
-use rand_distr::{Distribution, Exp1, Gamma};
+use rand_distr::{Distribution, Exp1, Gamma, StandardNormal};
 
 use super::event::Kind;
 use super::journey::attributes;
@@ -57,6 +57,7 @@ pub(super) struct SurgeGen {
 /// surges' generators and dips, and the topic and repeat-channel mixes as cumulative shares.
 pub(super) struct Parts {
     pub(super) day_factor: Vec<f64>,
+    pub(super) within: Vec<Vec<f64>>,
     pub(super) arrivals: Vec<ArrivalGen>,
     pub(super) surge_gens: Vec<SurgeGen>,
     pub(super) dips: Vec<crate::model::Surge>,
@@ -84,6 +85,11 @@ impl Parts {
         let (surge_gens, dips) = surges(m, rep, horizon);
         Parts {
             day_factor: day_factors(m, rep),
+            within: m
+                .demand
+                .dated
+                .as_ref()
+                .map_or_else(Vec::new, |d| within_factors(d, m.seed, rep)),
             arrivals: m
                 .channels
                 .iter()
@@ -125,9 +131,20 @@ fn cdf(w: Vec<f64>) -> Vec<f64> {
 }
 
 /// Each day's volume factor: a gamma draw of mean 1 and the scenario's `day_cv` (forecast
-/// error), times the growth trend.
+/// error), times the growth trend; with a forecast's demand, a log-normal draw of mean 1 and
+/// the date's spread.
 fn day_factors(m: &Model, rep: u32) -> Vec<f64> {
     let mut day_rng = rng::stream(m.seed, rep, Stream::Days);
+    if let Some(d) = &m.demand.dated {
+        return d
+            .log_sd
+            .iter()
+            .map(|sd| {
+                let z: f64 = StandardNormal.sample(&mut day_rng);
+                (sd * z - sd * sd / 2.0).exp()
+            })
+            .collect();
+    }
     (0..m.days)
         .map(|d| {
             let random = if m.demand.day_cv > 0.0 {
@@ -140,6 +157,42 @@ fn day_factors(m: &Model, rep: u32) -> Vec<f64> {
                 1.0
             };
             random * m.demand.growth(d)
+        })
+        .collect()
+}
+
+/// Each day's within-day factors per slot of a forecast's demand: a log-Gaussian AR(1) path at
+/// the process's step, averaged over each slot, scaled so that the day's expected volume is
+/// kept (the process moves contacts between intervals; the day factor varies the day).
+fn within_factors(d: &crate::model::DatedDemand, seed: u64, rep: u32) -> Vec<Vec<f64>> {
+    let Some(w) = d.within.filter(|w| w.sigma > 0.0) else {
+        return Vec::new();
+    };
+    let mut rng = rng::stream(seed, rep, Stream::Within);
+    let per_slot = (d.slot_len / w.step).round().max(1.0) as usize;
+    let innov = (1.0 - w.rho * w.rho).max(0.0).sqrt();
+    d.days
+        .iter()
+        .map(|day| {
+            let mut u: f64 = StandardNormal.sample(&mut rng);
+            let mut f: Vec<f64> = day
+                .iter()
+                .map(|_| {
+                    let mut z = 0.0;
+                    for _ in 0..per_slot {
+                        z += (w.sigma * u).exp();
+                        let e: f64 = StandardNormal.sample(&mut rng);
+                        u = w.rho * u + innov * e;
+                    }
+                    z / per_slot as f64
+                })
+                .collect();
+            let total: f64 = day.iter().sum();
+            let moved: f64 = day.iter().zip(&f).map(|(x, z)| x * z).sum();
+            if total > 0.0 && moved > 0.0 {
+                f.iter_mut().for_each(|z| *z *= total / moved);
+            }
+            f
         })
         .collect()
 }
@@ -233,7 +286,25 @@ impl Engine<'_> {
         } else {
             1.0
         };
-        g.base[weekday][(slot % per_day) as usize] * self.m.demand.weekday[weekday] * factor * base
+        let s = (slot % per_day) as usize;
+        if let Some(d) = &self.m.demand.dated {
+            // A forecast's demand: the date's own volume per slot, its day factor, and the
+            // within-day process.
+            let mean = d
+                .days
+                .get(day)
+                .and_then(|v| v.get(s))
+                .copied()
+                .unwrap_or(0.0);
+            let within = self
+                .within
+                .get(day)
+                .and_then(|v| v.get(s))
+                .copied()
+                .unwrap_or(1.0);
+            return mean * self.m.channels[c].share / d.slot_len * factor * within * base;
+        }
+        g.base[weekday][s] * self.m.demand.weekday[weekday] * factor * base
     }
 
     fn start_channel(&mut self, c: usize) {

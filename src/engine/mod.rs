@@ -274,6 +274,8 @@ struct Engine<'m> {
     base_rng: Rng,
     // arrivals
     day_factor: Vec<f64>,
+    /// With a forecast's demand: each day's within-day factors per slot (empty otherwise).
+    within: Vec<Vec<f64>>,
     arrivals: Vec<ArrivalGen>,
     surge_gens: Vec<SurgeGen>,
     /// Whether some channel's tickets take several touches (a fast path when none does).
@@ -363,6 +365,7 @@ impl<'m> Engine<'m> {
             staffing_seed: rng::stream_seed(m.seed, rep, Stream::Staffing),
             base_rng: rng::stream(m.seed, rep, Stream::Customers),
             day_factor: demand.day_factor,
+            within: demand.within,
             arrivals: demand.arrivals,
             surge_gens: demand.surge_gens,
             multi_touch: m

@@ -158,6 +158,7 @@ pub fn scenario(
             replications: Some(20),
             seed: Some(1),
             start_weekday: Some(Weekday::of(fit.start_weekday)),
+            start_date: None,
         },
         volume: volume(fit, &mut notes),
         channels: IndexMap::from([(
@@ -234,6 +235,7 @@ fn volume(fit: &Fit, notes: &mut Vec<Note>) -> Volume {
         weekday_intraday: Some(per_weekday),
         day_cv: Some(rounded(fit.day_cv.value.min(5.0), 3)),
         growth_per_month: None,
+        forecast: None,
     }
 }
 

@@ -66,6 +66,8 @@ pub struct DayForecast {
     pub factor: Option<f64>,
     /// Open days ahead of the history's end (0 when closed).
     pub horizon: usize,
+    /// Standard deviation of the day's log total (0 when closed).
+    pub log_sd: f64,
     /// The day's total.
     pub total: Band,
     /// Per interval.
@@ -175,6 +177,7 @@ impl Model {
                 closed: true,
                 factor: None,
                 horizon: 0,
+                log_sd: 0.0,
                 total: zero,
                 intervals: vec![zero; slots],
             };
@@ -197,6 +200,7 @@ impl Model {
             closed: false,
             factor,
             horizon: self.steps_to(date).unwrap_or(0),
+            log_sd: v.sqrt(),
             total: Band::of(&mut totals, mean_total),
             intervals,
         }

@@ -26,6 +26,7 @@ pub(crate) const SIMULATION: &[&str] = &[
     "replications",
     "seed",
     "start_weekday",
+    "start_date",
 ];
 
 /// `[volume]`.
@@ -36,6 +37,7 @@ pub(crate) const VOLUME: &[&str] = &[
     "weekday_intraday",
     "day_cv",
     "growth_per_month",
+    "forecast",
 ];
 
 /// `[channels.NAME]`.

@@ -30,6 +30,7 @@ mod calendar;
 mod channels;
 mod checks;
 mod customers;
+mod dated;
 mod dists;
 mod experience;
 pub mod format;
@@ -112,7 +113,7 @@ pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, Loa
         None
     } else {
         match DeTable::parse(source) {
-            Ok(doc) => build(&mut cx, doc.get_ref(), default_name),
+            Ok(doc) => build(&mut cx, doc.get_ref(), file, default_name),
             Err(e) => {
                 let msg = e.message().trim().to_string();
                 cx.diags.push(
@@ -149,7 +150,7 @@ pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, Loa
 
 /// Builds the model from the document, reading its sections in a fixed order so that problems
 /// are reported in the order of the file's concerns; `None` when any error was found.
-fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
+fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option<Model> {
     cx.check_keys(doc, keys::SCENARIO, "the scenario");
     let sim = simulation::read(cx, doc, default_name);
     let volume = volume::read(cx, doc);
@@ -182,7 +183,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
     if cx.has_errors() {
         return None;
     }
-    let days = sim.days?.0 as u32;
+    let days = sim.days.as_ref()?.0 as u32;
     let per_day = match &customers {
         Some((c, Some(cpm))) => {
             let mean_weight = volume.weekday.iter().sum::<f64>() / 7.0;
@@ -192,8 +193,11 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
                 0.0
             }
         }
+        _ if volume.forecast.is_some() => 0.0,
         _ => volume.per_day.as_ref()?.0,
     };
+    let from_customers = matches!(customers, Some((_, Some(_))));
+    let dated = forecast(cx, file, &sim, &volume, &raw_channels, days, from_customers);
     let customers = customers.map(|c| c.0);
     // Topics without their own containment or deflection take the bot's and the knowledge
     // base's.
@@ -241,6 +245,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
             day_cv: volume.day_cv,
             start_weekday: sim.start_weekday,
             growth_per_month: volume.growth_per_month,
+            dated: None,
         },
         channels: model_ch,
         topics,
@@ -253,6 +258,98 @@ fn build(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Option<Model> {
         trace: None,
         surges,
     };
+    let mut model = model;
+    if let Some(d) = dated {
+        typical_week(&mut model, d);
+    }
     checks::load_warnings(cx, &model, &spans);
     Some(model)
+}
+
+/// Reads `[volume] forecast` for the run's days; `None` without one or when it cannot be used
+/// (each reason reported at the key).
+fn forecast(
+    cx: &mut Cx,
+    file: &str,
+    sim: &simulation::Simulation,
+    volume: &volume::Volume,
+    raw_channels: &[channels::RawChannel],
+    days: u32,
+    customers: bool,
+) -> Option<crate::model::DatedDemand> {
+    let (name, span) = volume.forecast.as_ref()?;
+    let help = "see docs/scenario-format.md, `forecast` in [volume]";
+    if customers {
+        cx.err(
+            "a forecast and a customer base both set the volume",
+            span.clone(),
+            "remove `forecast`, or [customers] contacts_per_month",
+        );
+        return None;
+    }
+    if let Some(c) = raw_channels.iter().find(|c| c.intraday.is_some()) {
+        cx.err(
+            format!(
+                "channel `{}` has its own intraday profile, which a forecast replaces",
+                c.name
+            ),
+            span.clone(),
+            "remove the channel's `intraday`: the forecast gives each date's profile",
+        );
+        return None;
+    }
+    let Some((start, _)) = sim.start_date else {
+        cx.err(
+            "a forecast needs the date of day 0",
+            span.clone(),
+            "add start_date = \"YYYY-MM-DD\" to [simulation]",
+        );
+        return None;
+    };
+    match dated::read(&dated::path_of(file, name), start, days) {
+        Ok(r) => {
+            if let Some(w) = r.warning {
+                cx.warn(w, span.clone(), help);
+            }
+            Some(r.demand)
+        }
+        Err(e) => {
+            cx.err(e, span.clone(), help);
+            None
+        }
+    }
+}
+
+/// With a forecast, `per_day`, the weekday weights and every channel's profile hold the
+/// forecast's typical week (the mean of each weekday over the run), which staffing reads; the
+/// engine draws from the dates themselves.
+fn typical_week(model: &mut Model, dated: crate::model::DatedDemand) {
+    let slots = dated.days.first().map_or(1, Vec::len).max(1);
+    let mut sums = [(); 7].map(|_| vec![0.0; slots]);
+    let mut count = [0usize; 7];
+    for (d, v) in dated.days.iter().enumerate().take(model.days as usize) {
+        let w = (model.demand.start_weekday + d) % 7;
+        count[w] += 1;
+        for (s, x) in sums[w].iter_mut().zip(v) {
+            *s += x;
+        }
+    }
+    let totals: [f64; 7] =
+        std::array::from_fn(|w| sums[w].iter().sum::<f64>() / count[w].max(1) as f64);
+    let open: Vec<f64> = totals.iter().copied().filter(|t| *t > 0.0).collect();
+    let per_day = open.iter().sum::<f64>() / open.len().max(1) as f64;
+    let profile: [Vec<f64>; 7] = std::array::from_fn(|w| {
+        let t: f64 = sums[w].iter().sum();
+        if t > 0.0 {
+            sums[w].iter().map(|x| x / t).collect()
+        } else {
+            vec![1.0 / slots as f64; slots]
+        }
+    });
+    model.demand.per_day = per_day;
+    model.demand.weekday = totals.map(|t| if per_day > 0.0 { t / per_day } else { 0.0 });
+    for c in &mut model.channels {
+        c.intraday = profile.clone();
+    }
+    model.demand.dated = Some(dated);
 }

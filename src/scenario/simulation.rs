@@ -23,6 +23,8 @@ pub(super) struct Simulation {
     pub(super) seed: u64,
     /// Monday 0.
     pub(super) start_weekday: usize,
+    /// The date of day 0, with where it is written.
+    pub(super) start_date: Option<(chrono::NaiveDate, Range<usize>)>,
 }
 
 /// Reads `[simulation]`; `default_name` names the scenario when the section does not.
@@ -35,6 +37,7 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Simulati
         replications: 10,
         seed: 1,
         start_weekday: 0,
+        start_date: None,
     };
     let Some(v) = doc.get("simulation") else {
         cx.diags.push(
@@ -112,7 +115,37 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>, default_name: &str) -> Simulati
             ),
         }
     }
+    start_date(cx, t, ctx, &mut sim);
     sim
+}
+
+/// `start_date = "2003-10-27"`: the date of day 0, which sets its weekday.
+fn start_date(cx: &mut Cx, t: &Table<'_>, ctx: &str, sim: &mut Simulation) {
+    let Some((text, span)) = cx.string(t, "start_date", ctx, "\"2024-03-04\"") else {
+        return;
+    };
+    let Ok(date) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") else {
+        cx.err(
+            format!("`{text}` is not a date"),
+            span,
+            "write the date of the first day as YYYY-MM-DD, e.g. start_date = \"2024-03-04\"",
+        );
+        return;
+    };
+    let weekday = chrono::Datelike::weekday(&date).num_days_from_monday() as usize;
+    if t.contains_key("start_weekday") && weekday != sim.start_weekday {
+        cx.err(
+            format!(
+                "start_date {date} is a {}, but start_weekday says {}",
+                crate::duration::WEEKDAYS[weekday],
+                crate::duration::WEEKDAYS[sim.start_weekday]
+            ),
+            span.clone(),
+            "remove start_weekday: the date sets the weekday",
+        );
+    }
+    sim.start_weekday = weekday;
+    sim.start_date = Some((date, span));
 }
 
 /// `days`: whole days, at least one.

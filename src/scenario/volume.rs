@@ -23,6 +23,8 @@ pub(super) struct Volume {
     pub(super) intraday_weekday: [Option<Vec<f64>>; 7],
     pub(super) day_cv: f64,
     pub(super) growth_per_month: f64,
+    /// `forecast`: a forecast file, with where it is written.
+    pub(super) forecast: Option<(String, Range<usize>)>,
 }
 
 /// Reads `[volume]`.
@@ -34,6 +36,7 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>) -> Volume {
         intraday_weekday: Default::default(),
         day_cv: 0.0,
         growth_per_month: 0.0,
+        forecast: None,
     };
     let Some(v) = doc.get("volume") else {
         cx.diags.push(
@@ -47,6 +50,27 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>) -> Volume {
     };
     let ctx = "[volume]";
     cx.check_keys(t, keys::VOLUME, ctx);
+    if let Some((f, span)) = cx.string(t, "forecast", ctx, "\"forecast/forecast.csv\"") {
+        vol.forecast = Some((f.to_string(), span));
+        // The forecast gives volume, weekdays, profile, spread and trend: nothing else may.
+        for key in [
+            "per_day",
+            "weekday",
+            "intraday",
+            "weekday_intraday",
+            "day_cv",
+            "growth_per_month",
+        ] {
+            if let Some(v) = t.get(key) {
+                cx.err(
+                    format!("`{key}` is not used with a forecast"),
+                    span_of(v),
+                    "the forecast gives each date's volume, profile and spread: remove this key, or remove `forecast`",
+                );
+            }
+        }
+        return vol;
+    }
     vol.per_day = cx.num(
         t,
         "per_day",

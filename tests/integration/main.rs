@@ -7,6 +7,7 @@ mod channels;
 mod cli;
 mod compare;
 mod conformance;
+mod dated;
 mod demand;
 mod diagnostics;
 mod erlang;

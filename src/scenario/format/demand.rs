@@ -36,6 +36,12 @@ pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 0), range(min = -0.5, max = 1))]
     pub growth_per_month: Option<f64>,
+    /// A forecast written by `supportsim forecast` (its `forecast.csv`, relative to the
+    /// scenario's folder): each date's volume and profile, and, from `forecast-days.csv`
+    /// beside it, each date's spread and the within-day process, drawn per replication.
+    /// Replaces every other key of `[volume]`; needs `[simulation] start_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<String>,
 }
 
 /// A weight per weekday (relative volumes, 0 closes a day).

@@ -97,4 +97,8 @@ pub struct Simulation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "mon"))]
     pub start_weekday: Option<Weekday>,
+    /// Date of day 0 (YYYY-MM-DD); sets the weekday. Needed with `[volume] forecast`, whose
+    /// dates it maps onto the run's days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
 }
