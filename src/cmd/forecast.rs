@@ -192,12 +192,25 @@ fn interval(args: &ForecastArgs, history: &Counts) -> Result<u32, Failure> {
     Ok(whole)
 }
 
-/// Refuses an evaluation whose first origin leaves too little history.
+/// Most scored intervals an evaluation keeps (about 150 bytes each).
+const MAX_POINTS: u64 = 5_000_000;
+
+/// Refuses an evaluation whose first origin leaves too little history, or whose scored
+/// intervals would not fit in memory.
 fn check_span(history: &Counts, plan: &Plan) -> Result<(), Failure> {
     let (Some(first), Some(last)) = (history.days.keys().next(), history.days.keys().next_back())
     else {
         return Err(flag_error("the history holds no days".into()));
     };
+    // Every scored interval is kept (evaluation.csv): bound them before the work starts.
+    let slots = (history.slots as u64 * u64::from(history.step)).div_ceil(u64::from(plan.step));
+    let points = plan.origins as u64 * u64::from(plan.horizon) * slots;
+    if points > MAX_POINTS {
+        return Err(flag_error(format!(
+            "--origins {} × --horizon {} × {slots} intervals a day is {points} scored intervals; supportsim keeps at most {MAX_POINTS}\n  = help: fewer origins, a shorter horizon or a longer --interval",
+            plan.origins, plan.horizon
+        )));
+    }
     let back = u64::from(plan.every) * plan.origins as u64;
     let earliest = *last - chrono::Days::new(back);
     if (earliest - *first).num_days() < 28 {

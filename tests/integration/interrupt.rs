@@ -77,8 +77,9 @@ fn ctrl_c_stops_every_long_command_with_nothing_written() {
         .expect("runs");
     assert!(log.status.success());
     let mid = scen("scenarios/mid-size.toml");
+    let counts = scen("../shared/data/us-bank-calls-2003/bank_calls_5min_2003.csv");
     let before = listing(d);
-    let cases: Vec<Vec<&str>> = vec![
+    let mut cases: Vec<Vec<&str>> = vec![
         vec![
             "run",
             &quick,
@@ -131,6 +132,24 @@ fn ctrl_c_stops_every_long_command_with_nothing_written() {
             "r6",
         ],
     ];
+    // A long evaluation of a forecast (the shared 2003 counts, when present).
+    if Path::new(&counts).is_file() {
+        cases.push(vec![
+            "forecast",
+            &counts,
+            "--evaluate",
+            "--origins",
+            "30",
+            "--every",
+            "3",
+            "--draws",
+            "20000",
+            "--out",
+            "r8",
+        ]);
+    } else {
+        eprintln!("SKIPPED: the forecast case (no 2003 counts at {counts})");
+    }
     for args in cases {
         let (code, took, err) = interrupt(d, &args, Duration::from_millis(700));
         assert_eq!(code, Some(130), "{args:?}: {err}");
