@@ -356,6 +356,8 @@ pub fn read(
     input
         .read_to_string(&mut text)
         .map_err(|e| CountsError::Io(format!("not readable text: {e}")))?;
+    // A byte-order mark (spreadsheets write one) is not part of the first column's name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     let header = text.lines().next().unwrap_or("");
     let delim = delimiter(mapping.delimiter.as_deref(), header)?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -489,7 +491,18 @@ fn grid(rows: Vec<Row>) -> Result<Counts, CountsError> {
     };
     let hi = rows.iter().map(|r| r.1).max().unwrap_or(lo);
     let step = rows.iter().fold(0, |g, r| gcd(g, r.1 - lo));
-    let step = if step == 0 { 86_400 - lo } else { step };
+    // Every row at one time of day: daily totals when that is midnight.
+    let step = match (step, lo) {
+        (0, 0) => 86_400,
+        (0, _) => {
+            return Err(CountsError::Shape(format!(
+                "every row starts at {:02}:{:02}, so the length of an interval cannot be told\n  = help: give the counts of every interval of the day, or daily totals at 00:00",
+                lo / 3600,
+                lo % 3600 / 60
+            )));
+        }
+        (g, _) => g,
+    };
     if step < 60 {
         return Err(CountsError::Shape(format!(
             "the intervals' start times are {step} s apart at the finest; counts come in intervals of a minute or more\n  = help: check the time column"
@@ -524,7 +537,8 @@ mod tests {
 
     #[test]
     fn tells_day_first_dates_by_their_values() {
-        let text = "date;time;n;queue\n13/01/2024;08:00;4;a\n13/01/2024;08:30;3;b\n";
+        let text =
+            "date;time;n;queue\n13/01/2024;08:00;4;a\n13/01/2024;08:00;1;b\n13/01/2024;08:30;3;b\n";
         let m = CountsMapping {
             columns: CountsColumns {
                 channel: Some("queue".into()),
@@ -534,7 +548,7 @@ mod tests {
         };
         let c = read(text.as_bytes(), &m, Some("b")).expect("reads");
         let d = NaiveDate::from_ymd_opt(2024, 1, 13).expect("date");
-        assert_eq!(c.days[&d], vec![3.0]);
+        assert_eq!(c.days[&d], vec![1.0, 3.0]);
         let e = read(text.as_bytes(), &m, None).expect_err("two queues");
         assert!(e.to_string().contains("--channel"), "{e}");
     }

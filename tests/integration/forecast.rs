@@ -330,7 +330,11 @@ fn bad_counts_and_flags_are_named_and_nothing_is_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let history = dir.path().join("h.csv");
-    std::fs::write(&history, "when,amount\n2024-01-01 08:00,3\n").expect("write");
+    std::fs::write(
+        &history,
+        "when,amount\n2024-01-01 08:00,3\n2024-01-01 08:05,1\n",
+    )
+    .expect("write");
     let err = supportsim()
         .arg("forecast")
         .arg(&history)
