@@ -13,7 +13,7 @@ use supportsim::forecast::evaluate::{Evaluation, Plan, Scored, Scores};
 use supportsim::forecast::predict::{Band, Forecast, LEVELS};
 use supportsim::forecast::{DispersionCheck, Model, yearly};
 use supportsim::numbers::group_thousands;
-use supportsim::plot::{self, Chart, Line, Target, TimeChart, XAxis, YUnit};
+use supportsim::plot::{self, Chart, Line, Series, Target, TimeChart, XAxis, YUnit};
 
 use super::{Failure, csv_bytes};
 
@@ -244,27 +244,15 @@ fn days_chart(history: &supportsim::forecast::counts::Counts, m: &Model, f: &For
         unit: YUnit::Count,
         x: (0..dates.len()).map(|i| i as f64).collect(),
         lines: vec![
-            Line {
-                label: "actual".into(),
-                values: actual,
-                band: None,
-                color: 6,
-                dashed: false,
-            },
-            Line {
-                label: "forecast, 90% band".into(),
-                values: mean.clone(),
-                band: Some((pick(0), pick(6))),
-                color: 0,
-                dashed: false,
-            },
-            Line {
-                label: "50% band".into(),
-                values: mean,
-                band: Some((pick(2), pick(4))),
-                color: 0,
-                dashed: true,
-            },
+            line("actual", actual, None, 6, false),
+            line(
+                "forecast, 90% band",
+                mean.clone(),
+                Some((pick(0), pick(6))),
+                0,
+                false,
+            ),
+            line("50% band", mean, Some((pick(2), pick(4))), 0, true),
         ],
         targets: vec![],
         start_weekday: first.weekday().num_days_from_monday() as usize,
@@ -301,25 +289,30 @@ fn week_chart(history: &supportsim::forecast::counts::Counts, m: &Model, f: &For
         unit: YUnit::Count,
         x,
         lines: vec![
-            Line {
-                label: "actual".into(),
-                values: actual,
-                band: None,
-                color: 6,
-                dashed: false,
-            },
-            Line {
-                label: "forecast, 90% band".into(),
-                values: mean,
-                band: Some((lo, hi)),
-                color: 0,
-                dashed: false,
-            },
+            line("actual", actual, None, 6, false),
+            line("forecast, 90% band", mean, Some((lo, hi)), 0, false),
         ],
         targets: vec![],
         start_weekday: first.weekday().num_days_from_monday() as usize,
         x_axis: None,
     })
+}
+
+/// A line of a time chart.
+fn line(
+    label: &str,
+    values: Vec<Option<f64>>,
+    band: Option<(Series, Series)>,
+    color: usize,
+    dashed: bool,
+) -> Line {
+    Line {
+        label: label.into(),
+        values,
+        band,
+        color,
+        dashed,
+    }
 }
 
 fn band_json(b: &Band) -> serde_json::Value {
@@ -458,23 +451,28 @@ fn coverage_chart(ev: &Evaluation) -> Chart {
             })
             .collect()
     };
-    let line = |label: &str, values, color, dashed| Line {
-        label: label.into(),
-        values,
-        band: None,
-        color,
-        dashed,
-    };
     Chart::Time(TimeChart {
         title: "Out-of-sample coverage of the forecast bands, by days ahead".into(),
         y_label: "actuals inside the band".into(),
         unit: YUnit::Percent,
         x: ahead.iter().map(|a| f64::from(*a)).collect(),
         lines: vec![
-            line("90% band, intervals", cov(&ev.intervals, 0.9), 0, false),
-            line("90% band, days", cov(&ev.days, 0.9), 0, true),
-            line("50% band, intervals", cov(&ev.intervals, 0.5), 1, false),
-            line("50% band, days", cov(&ev.days, 0.5), 1, true),
+            line(
+                "90% band, intervals",
+                cov(&ev.intervals, 0.9),
+                None,
+                0,
+                false,
+            ),
+            line("90% band, days", cov(&ev.days, 0.9), None, 0, true),
+            line(
+                "50% band, intervals",
+                cov(&ev.intervals, 0.5),
+                None,
+                1,
+                false,
+            ),
+            line("50% band, days", cov(&ev.days, 0.5), None, 1, true),
         ],
         targets: vec![
             Target {

@@ -52,17 +52,21 @@ count = 200
 channels = ["phone"]
 "#;
 
-/// Each replication's arrivals per day, per half-hour (08:00–18:00).
-fn simulate(dir: &Path) -> Vec<Vec<f64>> {
-    let path = dir.join("s.toml");
-    std::fs::write(&path, SCENARIO).expect("write");
-    let loaded = supportsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+/// Every replication of the scenario at `path`, with its interval series.
+fn replications(path: &Path) -> Vec<supportsim::metrics::RepResult> {
+    let loaded = supportsim::scenario::load(path).unwrap_or_else(|e| panic!("{e}"));
     let options = supportsim::RunOptions {
         series: true,
         ..Default::default()
     };
-    let reps = supportsim::run_replications(&loaded.model, &|| {}, options)
-        .unwrap_or_else(|e| panic!("{e}"));
+    supportsim::run_replications(&loaded.model, &|| {}, options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Each replication's arrivals per day, per half-hour (08:00–18:00).
+fn simulate(dir: &Path) -> Vec<Vec<f64>> {
+    let path = dir.join("s.toml");
+    std::fs::write(&path, SCENARIO).expect("write");
+    let reps = replications(&path);
     reps.iter()
         .flat_map(|r| {
             (0..2).map(move |day| {
@@ -278,13 +282,7 @@ fn a_forecast_of_the_2003_counts_drives_a_run_with_its_spread() {
         .replace("count = 200", "count = 400");
     let path = dir.path().join("s.toml");
     std::fs::write(&path, scenario).expect("write");
-    let loaded = supportsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let options = supportsim::RunOptions {
-        series: true,
-        ..Default::default()
-    };
-    let reps = supportsim::run_replications(&loaded.model, &|| {}, options)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let reps = replications(&path);
     let bands: Vec<(f64, f64)> = std::fs::read_to_string(dir.path().join("fc/forecast-days.csv"))
         .expect("days")
         .lines()

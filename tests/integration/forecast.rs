@@ -3,7 +3,7 @@
 //! estimates' standard errors) and on a US bank's 2003 counts (Weinberg, Brown & Stroud, JASA
 //! 2007, via fpp3), read from the shared data folder beside the repository.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal, Poisson};
@@ -19,6 +19,19 @@ fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
         .fold(v, |v, k| &v[*k])
         .as_f64()
         .unwrap_or_else(|| panic!("no number at {path:?} in {v}"))
+}
+
+/// Runs `forecast` with `args` on `file`; it must succeed: its standard output.
+fn succeeds(args: &[&str], file: &Path) -> Vec<u8> {
+    supportsim()
+        .arg("forecast")
+        .args(args)
+        .arg(file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
 }
 
 /// The 2003 counts, or `None` (said plainly) when the shared data folder is absent.
@@ -41,14 +54,7 @@ fn bank_counts() -> Option<PathBuf> {
 #[test]
 fn the_2003_counts_are_forecast_out_of_sample_as_promised() {
     let Some(counts) = bank_counts() else { return };
-    let out = supportsim()
-        .args(["forecast", "--evaluate", "--json"])
-        .arg(&counts)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = succeeds(&["--evaluate", "--json"], &counts);
     let ev = json_of(&out);
     for scored in ["intervals", "days"] {
         let c90 = num(&ev, &["scores", scored, "coverage_90"]);
@@ -75,14 +81,7 @@ fn the_2003_counts_are_forecast_out_of_sample_as_promised() {
 #[test]
 fn drawn_counts_vary_within_the_day_as_the_2003_counts_do() {
     let Some(counts) = bank_counts() else { return };
-    let out = supportsim()
-        .args(["forecast", "--days", "7", "--json"])
-        .arg(&counts)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = succeeds(&["--days", "7", "--json"], &counts);
     let f = json_of(&out);
     let checks = f["model"]["dispersion"].as_array().expect("checks");
     for minutes in [5, 30, 60] {
@@ -171,14 +170,7 @@ fn a_known_demand_model_is_fitted_back() {
     for seed in 0..6 {
         let path = dir.path().join(format!("h{seed}.csv"));
         std::fs::write(&path, draw_history(100 + seed, 40)).expect("write");
-        let out = supportsim()
-            .args(["forecast", "--days", "7", "--interval", "15m", "--json"])
-            .arg(&path)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let out = succeeds(&["--days", "7", "--interval", "15m", "--json"], &path);
         let f = json_of(&out);
         let m = &f["model"];
         // Monday's forecast total against the truth (2024-10-07 is a Monday, 40 weeks on).
@@ -234,14 +226,7 @@ fn forecast_files_have_the_documented_columns_and_calendar_days_apply() {
     )
     .expect("write");
     let out = dir.path().join("out");
-    let plain = supportsim()
-        .args(["forecast", "--days", "7", "--json"])
-        .arg(&history)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let plain = succeeds(&["--days", "7", "--json"], &history);
     let special = supportsim()
         .args(["forecast", "--days", "7", "--json", "--calendar"])
         .arg(&calendar)
@@ -325,91 +310,64 @@ fn a_missing_day_is_missing_not_zero() {
     );
 }
 
+/// Runs `forecast` with `args` and the file `history`: it must exit 2; its message.
+fn refused(history: &Path, args: &[&std::ffi::OsStr]) -> String {
+    let out = supportsim()
+        .arg("forecast")
+        .arg(history)
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[test]
 fn bad_counts_and_flags_are_named_and_nothing_is_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let history = dir.path().join("h.csv");
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    let to_out = [os("--out"), out.as_os_str()];
     std::fs::write(
         &history,
         "when,amount\n2024-01-01 08:00,3\n2024-01-01 08:05,1\n",
     )
     .expect("write");
-    let err = supportsim()
-        .arg("forecast")
-        .arg(&history)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8_lossy(&err);
+    let err = refused(&history, &to_out);
     assert!(
         err.contains("--timestamp-column") && err.contains("when, amount"),
         "{err}"
     );
-    let err = supportsim()
-        .args([
-            "forecast",
-            "--timestamp-column",
-            "when",
-            "--count-column",
-            "amount",
-            "--interval",
-            "7m",
-        ])
-        .arg(&history)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(
-        String::from_utf8_lossy(&err).contains("not a multiple"),
-        "{}",
-        String::from_utf8_lossy(&err)
-    );
+    let named = [
+        "--timestamp-column",
+        "when",
+        "--count-column",
+        "amount",
+        "--interval",
+        "7m",
+    ]
+    .map(os);
+    let err = refused(&history, &named);
+    assert!(err.contains("not a multiple"), "{err}");
     std::fs::write(
         &history,
         "date,time,calls\n2024-01-01,08:00,3\n2024-01-01,08:30,-1\n",
     )
     .expect("write");
-    let err = supportsim()
-        .arg("forecast")
-        .arg(&history)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(
-        String::from_utf8_lossy(&err).contains("line 3: column `calls`"),
-        "{}",
-        String::from_utf8_lossy(&err)
-    );
+    let err = refused(&history, &to_out);
+    assert!(err.contains("line 3: column `calls`"), "{err}");
     let good = dir.path().join("g.csv");
     std::fs::write(&good, draw_history(3, 6)).expect("write");
     let calendar = dir.path().join("cal.csv");
     std::fs::write(&calendar, "date,factor\n2024-02-30,closed\n").expect("write");
-    let err = supportsim()
-        .arg("forecast")
-        .arg(&good)
-        .arg("--calendar")
-        .arg(&calendar)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(
-        String::from_utf8_lossy(&err).contains("line 2"),
-        "{}",
-        String::from_utf8_lossy(&err)
+    let err = refused(
+        &good,
+        &[os("--calendar"), calendar.as_os_str(), to_out[0], to_out[1]],
     );
+    assert!(err.contains("line 2"), "{err}");
     assert!(!out.exists(), "nothing is written on bad input");
 }
 
