@@ -77,5 +77,6 @@ pub mod scenario;
 pub mod staff;
 pub mod stats;
 pub mod sweep;
+pub mod tickets;
 
 pub use engine::{RunOptions, run_replications};

@@ -192,3 +192,48 @@ fn a_mapping_missing_a_column_says_which_and_where() {
 "#
     );
 }
+
+/// The ServiceNow incident log (Amaral, Fantinato & Peres 2018, UCI data set 498, CC BY 4.0),
+/// read from the shared data folder: every row and incident accounted for.
+#[test]
+fn the_servicenow_event_log_becomes_ticket_lifecycles() {
+    let p = crate::util::root()
+        .join("../shared/data/servicenow-incidents-2016/incidents_to_2016-04-15.csv");
+    if !p.is_file() {
+        eprintln!(
+            "SKIPPED: the ServiceNow log is not at {}; the real-data check did not run",
+            p.display()
+        );
+        return;
+    }
+    let text =
+        std::fs::read_to_string(crate::util::root().join("mappings/servicenow-incidents.toml"))
+            .expect("mapping");
+    let mapping = supportsim::tickets::EventMapping::parse(&text).expect("valid mapping");
+    let log =
+        supportsim::tickets::read(std::fs::File::open(&p).expect("log"), &mapping).expect("reads");
+    // The data set's documented size: 83,526 rows, 13,698 incidents.
+    assert_eq!(log.rows, 83_526);
+    let skipped: u64 = log.skipped.values().map(|s| s.0).sum();
+    assert_eq!(
+        log.tickets.len() as u64
+            + log
+                .skipped
+                .get(&supportsim::tickets::Skip::NoOpened)
+                .map_or(0, |s| s.0),
+        13_698,
+        "{:?}",
+        log.skipped
+    );
+    assert_eq!(skipped, 0, "{:?}", log.skipped);
+    let responded = log
+        .tickets
+        .iter()
+        .filter(|t| t.first_response.is_some())
+        .count();
+    let resolved = log.tickets.iter().filter(|t| t.resolved.is_some()).count();
+    assert!(
+        responded > 13_000 && resolved > 13_000,
+        "{responded} responded, {resolved} resolved"
+    );
+}

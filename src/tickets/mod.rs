@@ -1,0 +1,114 @@
+//! Ticket lifecycles from a service desk's event log (one row per update of a ticket: state
+//! changes, reassignments, resolution, reopening), read through a mapping of its columns and
+//! state names. Each ticket becomes a timeline: opened, first response (the first update that
+//! leaves the new states), spans waiting on the customer or a third party (no agent work),
+//! reassignments between groups, resolution, reopenings and closing. Every row or ticket left
+//! out is counted by reason.
+//!
+//! This is the reading half of fitting written work from a service desk; `fit --kind async`
+//! does not use it yet.
+
+mod mapping;
+mod read;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+
+pub use mapping::EventMapping;
+pub use read::read;
+
+/// Whom a pending ticket waits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Waiting {
+    /// The customer (e.g. "Awaiting User Info").
+    Customer,
+    /// A vendor, another team's problem record, evidence from elsewhere.
+    ThirdParty,
+}
+
+/// A stretch of time a ticket waited with no agent work.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pending {
+    /// On whom.
+    pub on: Waiting,
+    /// From.
+    pub start: NaiveDateTime,
+    /// To (the next update that leaves the pending state; `None` if none does).
+    pub end: Option<NaiveDateTime>,
+}
+
+/// One ticket's timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lifecycle {
+    /// Its id.
+    pub id: String,
+    /// When it was opened.
+    pub opened: NaiveDateTime,
+    /// The first update that left the new states.
+    pub first_response: Option<NaiveDateTime>,
+    /// Waiting spans.
+    pub pending: Vec<Pending>,
+    /// Changes of assignment group between consecutive updates.
+    pub reassignments: u32,
+    /// The group it was first assigned to.
+    pub group: Option<String>,
+    /// First resolution.
+    pub resolved: Option<NaiveDateTime>,
+    /// Times it went from resolved back to work.
+    pub reopened: u32,
+    /// Closing.
+    pub closed: Option<NaiveDateTime>,
+    /// Priority as written.
+    pub priority: Option<String>,
+    /// Category as written.
+    pub category: Option<String>,
+    /// Channel (contact type) as written.
+    pub channel: Option<String>,
+    /// Updates read.
+    pub updates: u32,
+}
+
+/// Why a row or a ticket was left out.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Skip {
+    /// A row without a ticket id.
+    NoTicket,
+    /// A row whose update time could not be read.
+    BadUpdateTime,
+    /// A row whose state the mapping does not list.
+    UnknownState(String),
+    /// A ticket whose opening time could not be read on any row.
+    NoOpened,
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::NoTicket => write!(f, "rows without a ticket id"),
+            Skip::BadUpdateTime => write!(f, "rows whose update time could not be read"),
+            Skip::UnknownState(s) => {
+                write!(f, "rows in state `{s}`, which the mapping does not list")
+            }
+            Skip::NoOpened => write!(f, "tickets whose opening time could not be read"),
+        }
+    }
+}
+
+/// What an event log held.
+#[derive(Debug, Clone, Default)]
+pub struct EventLog {
+    /// Tickets, by id order.
+    pub tickets: Vec<Lifecycle>,
+    /// Rows read.
+    pub rows: u64,
+    /// Rows (or, for [`Skip::NoOpened`], tickets) left out, by reason, with the first line.
+    pub skipped: BTreeMap<Skip, (u64, u64)>,
+}
+
+impl EventLog {
+    pub(crate) fn skip(&mut self, reason: Skip, line: u64) {
+        let e = self.skipped.entry(reason).or_insert((0, line));
+        e.0 += 1;
+    }
+}

@@ -1,0 +1,233 @@
+//! Reading an event log into ticket lifecycles.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use chrono::NaiveDateTime;
+
+use super::mapping::State;
+use super::{EventLog, EventMapping, Lifecycle, Pending, Skip};
+
+/// One update as read.
+struct Update {
+    line: u64,
+    sequence: i64,
+    at: NaiveDateTime,
+    state: State,
+    opened: Option<NaiveDateTime>,
+    group: Option<String>,
+    priority: Option<String>,
+    category: Option<String>,
+    channel: Option<String>,
+}
+
+fn column(headers: &[String], name: &str, key: &str) -> Result<usize, String> {
+    headers.iter().position(|h| h == name).ok_or_else(|| {
+        format!(
+            "the log has no column `{name}` (mapping key `columns.{key}`)\n  = help: columns in the file: {}",
+            headers.join(", ")
+        )
+    })
+}
+
+/// Reads an event log through `mapping`.
+pub fn read(input: impl Read, mapping: &EventMapping) -> Result<EventLog, String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(match mapping.delimiter.as_deref() {
+            Some("tab") => b'\t',
+            Some("semicolon") => b';',
+            Some(c) if c.len() == 1 => c.as_bytes()[0],
+            _ => b',',
+        })
+        .flexible(true)
+        .from_reader(input);
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let c = &mapping.columns;
+    let (ticket, state, updated, opened) = (
+        column(&headers, &c.ticket, "ticket")?,
+        column(&headers, &c.state, "state")?,
+        column(&headers, &c.updated_at, "updated_at")?,
+        column(&headers, &c.opened_at, "opened_at")?,
+    );
+    let optional = |name: &Option<String>, key: &str| -> Result<Option<usize>, String> {
+        name.as_ref().map(|n| column(&headers, n, key)).transpose()
+    };
+    let (seq, group, priority, category, channel) = (
+        optional(&c.sequence, "sequence")?,
+        optional(&c.group, "group")?,
+        optional(&c.priority, "priority")?,
+        optional(&c.category, "category")?,
+        optional(&c.channel, "channel")?,
+    );
+    let missing = mapping.missing.as_deref();
+    let value = |r: &csv::StringRecord, i: Option<usize>| -> Option<String> {
+        let v = r.get(i?)?.trim();
+        (!v.is_empty() && Some(v) != missing).then(|| v.to_string())
+    };
+    let mut log = EventLog::default();
+    let mut by_ticket: BTreeMap<String, Vec<Update>> = BTreeMap::new();
+    for r in rdr.records() {
+        let r = r.map_err(|e| e.to_string())?;
+        let line = r.position().map_or(0, |p| p.line());
+        log.rows += 1;
+        let Some(id) = value(&r, Some(ticket)) else {
+            log.skip(Skip::NoTicket, line);
+            continue;
+        };
+        let Some(at) = value(&r, Some(updated)).and_then(|t| mapping.datetime(&t)) else {
+            log.skip(Skip::BadUpdateTime, line);
+            continue;
+        };
+        let name = r.get(state).unwrap_or("").trim().to_string();
+        let Some(st) = mapping.state(&name) else {
+            log.skip(Skip::UnknownState(name), line);
+            continue;
+        };
+        by_ticket.entry(id).or_default().push(Update {
+            line,
+            sequence: value(&r, seq).and_then(|s| s.parse().ok()).unwrap_or(0),
+            at,
+            state: st,
+            opened: value(&r, Some(opened)).and_then(|t| mapping.datetime(&t)),
+            group: value(&r, group),
+            priority: value(&r, priority),
+            category: value(&r, category),
+            channel: value(&r, channel),
+        });
+    }
+    for (id, mut updates) in by_ticket {
+        updates.sort_by(|a, b| {
+            a.at.cmp(&b.at)
+                .then(a.sequence.cmp(&b.sequence))
+                .then(a.line.cmp(&b.line))
+        });
+        match lifecycle(id, &updates) {
+            Some(l) => log.tickets.push(l),
+            None => log.skip(Skip::NoOpened, updates.first().map_or(0, |u| u.line)),
+        }
+    }
+    Ok(log)
+}
+
+/// A ticket's timeline from its updates in time order.
+fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
+    let opened = updates.iter().find_map(|u| u.opened)?;
+    let first = |f: fn(&Update) -> Option<String>| updates.iter().find_map(f);
+    let mut l = Lifecycle {
+        id,
+        opened,
+        first_response: None,
+        pending: Vec::new(),
+        reassignments: 0,
+        group: first(|u| u.group.clone()),
+        resolved: None,
+        reopened: 0,
+        closed: None,
+        priority: first(|u| u.priority.clone()),
+        category: first(|u| u.category.clone()),
+        channel: first(|u| u.channel.clone()),
+        updates: updates.len() as u32,
+    };
+    let mut previous: Option<&Update> = None;
+    for u in updates {
+        if l.first_response.is_none() && u.state != State::New {
+            l.first_response = Some(u.at.max(opened));
+        }
+        if let Some(p) = previous {
+            if p.group.is_some() && u.group.is_some() && p.group != u.group {
+                l.reassignments += 1;
+            }
+            if p.state == State::Resolved
+                && matches!(u.state, State::New | State::Active | State::Pending(_))
+            {
+                l.reopened += 1;
+            }
+            // A pending span ends at the first update in another state.
+            if let State::Pending(_) = p.state
+                && u.state != p.state
+                && let Some(last) = l.pending.last_mut()
+                && last.end.is_none()
+            {
+                last.end = Some(u.at);
+            }
+        }
+        if let State::Pending(on) = u.state
+            && previous.is_none_or(|p| p.state != u.state)
+        {
+            l.pending.push(Pending {
+                on,
+                start: u.at,
+                end: None,
+            });
+        }
+        if u.state == State::Resolved && l.resolved.is_none() {
+            l.resolved = Some(u.at);
+        }
+        if u.state == State::Closed && l.closed.is_none() {
+            l.closed = Some(u.at);
+        }
+        previous = Some(u);
+    }
+    Some(l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAPPING: &str = r#"
+missing = "?"
+date_format = "d/m/yyyy"
+[columns]
+ticket = "number"
+state = "state"
+updated_at = "updated"
+opened_at = "opened"
+sequence = "seq"
+group = "group"
+[states]
+new = ["New"]
+active = ["Active"]
+pending_customer = ["Awaiting User Info"]
+resolved = ["Resolved"]
+closed = ["Closed"]
+"#;
+
+    #[test]
+    fn builds_a_timeline_and_counts_what_it_leaves_out() {
+        let m = EventMapping::parse(MAPPING).expect("mapping");
+        let log = "number,state,updated,opened,seq,group\n\
+            INC1,New,1/3/2016 09:00,1/3/2016 08:55,0,G1\n\
+            INC1,Active,1/3/2016 09:30,1/3/2016 08:55,1,G1\n\
+            INC1,Awaiting User Info,1/3/2016 10:00,1/3/2016 08:55,2,G2\n\
+            INC1,Active,2/3/2016 10:00,1/3/2016 08:55,3,G2\n\
+            INC1,Resolved,2/3/2016 11:00,1/3/2016 08:55,4,G2\n\
+            INC1,Active,3/3/2016 08:00,1/3/2016 08:55,5,G2\n\
+            INC1,Resolved,3/3/2016 09:00,1/3/2016 08:55,6,G2\n\
+            INC1,Closed,8/3/2016 09:00,1/3/2016 08:55,7,G2\n\
+            INC2,Weird,1/3/2016 09:00,1/3/2016 08:00,0,G1\n\
+            INC3,New,?,1/3/2016 08:00,0,G1\n\
+            ,New,1/3/2016 09:00,1/3/2016 08:00,0,G1\n\
+            INC4,New,1/3/2016 09:00,?,0,G1\n";
+        let r = read(log.as_bytes(), &m).expect("reads");
+        assert_eq!(r.rows, 12);
+        assert_eq!(r.tickets.len(), 1);
+        let t = &r.tickets[0];
+        let at = |s: &str| m.datetime(s).expect("date");
+        assert_eq!(t.first_response, Some(at("1/3/2016 09:30")));
+        assert_eq!(t.pending.len(), 1);
+        assert_eq!(t.pending[0].end, Some(at("2/3/2016 10:00")));
+        assert_eq!((t.reassignments, t.reopened), (1, 1));
+        assert_eq!(t.resolved, Some(at("2/3/2016 11:00")));
+        assert_eq!(t.closed, Some(at("8/3/2016 09:00")));
+        assert_eq!(r.skipped[&Skip::UnknownState("Weird".into())], (1, 10));
+        assert_eq!(r.skipped[&Skip::BadUpdateTime].0, 1);
+        assert_eq!(r.skipped[&Skip::NoTicket].0, 1);
+        assert_eq!(r.skipped[&Skip::NoOpened].0, 1);
+    }
+}
