@@ -21,10 +21,10 @@ pub struct ForecastArgs {
     /// column), or a contact log with --log-mapping.
     history: PathBuf,
     /// Last date of the history to fit on (YYYY-MM-DD; default: the history's last date).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", conflicts_with = "evaluate")]
     until: Option<String>,
-    /// Days to forecast after --until.
-    #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..=731))]
+    /// Days to forecast after --until (with --evaluate, see --horizon).
+    #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..=731), conflicts_with = "evaluate")]
     days: u32,
     /// Interval of the forecast (a multiple of the history's).
     #[arg(long, default_value = "30m", value_name = "DURATION")]
@@ -60,7 +60,7 @@ pub struct ForecastArgs {
     channel: Option<String>,
     /// The history is a contact log (one row per contact) read through this mapping (as for
     /// `fit`); arrivals are counted per 5 minutes.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["date_column", "time_column", "timestamp_column", "count_column", "channel_column", "date_format"])]
     log_mapping: Option<PathBuf>,
     /// Seed of the predictive draws.
     #[arg(long, default_value_t = 1)]

@@ -352,6 +352,11 @@ fn bad_counts_and_flags_are_named_and_nothing_is_written() {
     .map(os);
     let err = refused(&history, &named);
     assert!(err.contains("not a multiple"), "{err}");
+    // An evaluation has origins and a horizon; --until and --days would be ignored.
+    for flag in [["--until", "2024-01-01"], ["--days", "3"]] {
+        let err = refused(&history, &[os("--evaluate"), os(flag[0]), os(flag[1])]);
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
     std::fs::write(
         &history,
         "date,time,calls\n2024-01-01,08:00,3\n2024-01-01,08:30,-1\n",
