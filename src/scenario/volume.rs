@@ -52,16 +52,10 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>) -> Volume {
     cx.check_keys(t, keys::VOLUME, ctx);
     if let Some((f, span)) = cx.string(t, "forecast", ctx, "\"forecast/forecast.csv\"") {
         vol.forecast = Some((f.to_string(), span));
-        // The forecast gives volume, weekdays, profile, spread and trend: nothing else may.
-        for key in [
-            "per_day",
-            "weekday",
-            "intraday",
-            "weekday_intraday",
-            "day_cv",
-            "growth_per_month",
-        ] {
-            if let Some(v) = t.get(key) {
+        // The forecast gives volume, weekdays, profile, spread and trend: no other key of
+        // [volume] may be set beside it (a key added to the section later included).
+        for key in keys::VOLUME.iter().filter(|k| **k != "forecast") {
+            if let Some(v) = t.get(*key) {
                 cx.err(
                     format!("`{key}` is not used with a forecast"),
                     span_of(v),
