@@ -165,7 +165,9 @@ pub(super) fn report(fit: &Fit, log: &LogRead, path: &Path) -> impl Serialize + 
     }
 }
 
-pub(super) fn summary_text(fit: &Fit, log: &LogRead) -> String {
+/// The fit in a few lines; `written` for async work, where patience and after-call work are
+/// not fitted.
+pub(super) fn summary_text(fit: &Fit, log: &LogRead, written: bool) -> String {
     let skipped: u64 = log.skipped.values().map(|s| s.rows).sum();
     let mut rows = vec![vec![
         "rows read".to_string(),
@@ -212,10 +214,19 @@ pub(super) fn summary_text(fit: &Fit, log: &LogRead) -> String {
             },
         ],
         vec!["handle time".to_string(), fit::dist_note(&fit.handle)],
-        vec!["patience".to_string(), fit::dist_note(&fit.patience)],
+        vec![
+            "patience".to_string(),
+            if written {
+                "not fitted: written contacts do not abandon".to_string()
+            } else {
+                fit::dist_note(&fit.patience)
+            },
+        ],
         vec![
             "patience by priority".to_string(),
-            if fit.patience_by_priority.is_empty() {
+            if written {
+                "not fitted".to_string()
+            } else if fit.patience_by_priority.is_empty() {
                 "one class".to_string()
             } else {
                 fit.patience_by_priority
@@ -227,7 +238,9 @@ pub(super) fn summary_text(fit: &Fit, log: &LogRead) -> String {
         ],
         vec![
             "after-call work".to_string(),
-            if fit.after_call.is_empty() {
+            if written {
+                "not fitted: gaps between an agent's tickets are not wrap-up of a call".to_string()
+            } else if fit.after_call.is_empty() {
                 format!(
                     "none seen ({} gaps while callers waited, median {:.1}s)",
                     fit.after_call_gaps.1, fit.after_call_gaps.0

@@ -7,6 +7,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use supportsim::contact_log::{self, LogRead, Mapping};
+use supportsim::duration::DAY;
 use supportsim::fit::{self, Fit, FitOptions};
 use supportsim::report::Metric;
 
@@ -39,7 +40,7 @@ pub enum Kind {
 }
 
 /// The channel a fitted scenario gets: named as in the log, else after its kind.
-fn channel_spec(log: &LogRead, kind: Kind, answer_within: f64) -> fit::ChannelSpec {
+pub(super) fn channel_spec(log: &LogRead, kind: Kind, answer_within: f64) -> fit::ChannelSpec {
     use supportsim::model::ChannelKind;
     let (kind, default) = match kind {
         Kind::Call => (ChannelKind::Call, "phone"),
@@ -64,13 +65,32 @@ pub struct FitArgs {
     /// Interval of the arrival profile, e.g. 30m.
     #[arg(long, default_value = "30m", value_name = "DURATION")]
     pub interval: String,
-    /// Service-level threshold written into the scenario.
-    #[arg(long, default_value = "20s", value_name = "DURATION")]
-    pub answer_within: String,
+    /// Service-level threshold written into the scenario (default: 20s for calls and chats;
+    /// for async work, the time within which 80% of the log's tickets got a first answer).
+    #[arg(long, value_name = "DURATION")]
+    pub answer_within: Option<String>,
     /// What the log's contacts are: calls, chats or async tickets (emails, forms; no patience
-    /// is fitted for them).
-    #[arg(long, value_enum, default_value_t = Kind::Call)]
-    pub kind: Kind,
+    /// or after-call work is fitted for them). Default: call, or async with --events.
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// The log is a service desk's event log (one row per update of a ticket), read through
+    /// this mapping (see mappings/servicenow-incidents.toml).
+    #[arg(long, value_name = "MAPPING", conflicts_with_all = ["mapping", "channel"])]
+    pub events: Option<PathBuf>,
+    /// Agent effort per touch of a ticket, e.g. 20m (with --events: an event log does not
+    /// record how long anyone worked).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        requires = "events",
+        conflicts_with = "agents"
+    )]
+    pub effort: Option<String>,
+    /// Agents working the desk on a weekday, from which the effort per touch is estimated
+    /// (with --events, instead of --effort; labelled an estimate in the scenario).
+    #[arg(long, value_name = "N", requires = "events",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub agents: Option<u32>,
     /// Topics with a smaller share of contacts are pooled (per priority).
     #[arg(long, default_value_t = 0.01, value_name = "SHARE")]
     pub min_topic_share: f64,
@@ -135,8 +155,8 @@ fn needs_handle_times(fit: &Fit, path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Checks the fit flags and returns the options.
-fn fit_options(args: &FitArgs) -> Result<(FitOptions, f64), Failure> {
+/// Checks the fit flags and returns the options and the --answer-within given, if any.
+fn fit_options(args: &FitArgs) -> Result<(FitOptions, Option<f64>), Failure> {
     let interval = flag_duration("interval", &args.interval)?;
     if !(60.0..=86_400.0).contains(&interval) || (86_400.0 % interval).abs() > 1e-9 {
         return Err(flag_error(format!(
@@ -155,11 +175,40 @@ fn fit_options(args: &FitArgs) -> Result<(FitOptions, f64), Failure> {
         session_gap: flag_duration("session-gap", &args.session_gap)?,
         ..FitOptions::default()
     };
-    Ok((opts, flag_duration("answer-within", &args.answer_within)?))
+    let answer_within = args
+        .answer_within
+        .as_deref()
+        .map(|a| flag_duration("answer-within", a))
+        .transpose()?;
+    Ok((opts, answer_within))
+}
+
+/// The answer target of a contact log's channel: the one given; for async work the time
+/// within which 80% of answered contacts were answered (rounded up to the minute), never a
+/// call's default; else 20 s.
+fn log_answer_target(log: &LogRead, kind: Kind, given: Option<f64>) -> f64 {
+    if let Some(g) = given {
+        return g;
+    }
+    if !matches!(kind, Kind::Async) {
+        return 20.0;
+    }
+    let mut waits: Vec<f64> = log
+        .contacts
+        .iter()
+        .filter(|c| c.fate == contact_log::Fate::Answered)
+        .map(|c| c.waited())
+        .collect();
+    supportsim::tickets::Spread::of(&mut waits)
+        .map_or(DAY, |s| ((s.p80 / 60.0).ceil() * 60.0).max(60.0))
 }
 
 pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     let (opts, answer_within) = fit_options(args)?;
+    if let Some(events) = &args.events {
+        return super::fit_tickets::fit_events(args, events, &opts, answer_within);
+    }
+    let kind = args.kind.unwrap_or(Kind::Call);
     if let Some(out) = &args.out {
         let mut inputs = vec![args.input.log.as_path()];
         inputs.extend(args.input.mapping.as_deref());
@@ -168,11 +217,12 @@ pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     let log = read_log(&args.input)?;
     let fit = fit::fit(&log, &opts);
     needs_handle_times(&fit, &args.input.log)?;
+    let answer_within = log_answer_target(&log, kind, answer_within);
     let source = args.input.log.file_name().map_or_else(
         || args.input.log.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let text = fit::scenario_text(&fit, &source, &channel_spec(&log, args.kind, answer_within))
+    let text = fit::scenario_text(&fit, &source, &channel_spec(&log, kind, answer_within))
         .context("writing the fitted scenario")?;
     // The fitted scenario must load: a failure here is a bug, reported as such.
     supportsim::scenario::parse("fitted.toml", &text, "fitted")
@@ -189,7 +239,12 @@ pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     } else if args.out.is_none() {
         write!(stdout, "{text}").context("writing to standard output")?;
     } else {
-        write!(stdout, "{}", summary_text(&fit, &log)).context("writing to standard output")?;
+        write!(
+            stdout,
+            "{}",
+            summary_text(&fit, &log, matches!(kind, Kind::Async))
+        )
+        .context("writing to standard output")?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod editor;
 pub mod erlang;
 pub mod fit_report;
+pub mod fit_tickets;
 pub mod forecast;
 pub mod forecast_report;
 pub mod history;

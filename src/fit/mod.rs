@@ -531,6 +531,8 @@ pub(crate) const EMPIRICAL_MIN: usize = 500;
 
 mod agents;
 mod scenario;
+mod tickets;
 
 pub use agents::{busy_gaps, staffing, weekday_staffing};
 pub use scenario::{ChannelSpec, ScenarioError, dist_note, scenario, scenario_text};
+pub use tickets::{AGENT_DAY_HOURS, ASSUMED_OCCUPANCY, Effort, answer_target, ticket_scenario};

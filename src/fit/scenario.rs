@@ -29,7 +29,7 @@ fn rounded(x: f64, decimals: usize) -> f64 {
 }
 
 /// Seconds for people and scenarios: whole seconds from 100 s, else to a tenth.
-fn secs(x: f64) -> String {
+pub(super) fn secs(x: f64) -> String {
     if x >= 100.0 {
         format!("{x:.0}s")
     } else {
@@ -39,7 +39,7 @@ fn secs(x: f64) -> String {
 
 /// A fitted distribution in the scenario format: the mean to a tenth of a second (whole
 /// seconds from 100 s), the cv to three decimals.
-fn dist(d: &DistFit) -> Distribution {
+pub(super) fn dist(d: &DistFit) -> Distribution {
     let mean = Duration(secs(d.mean));
     let cv = rounded(d.cv, 3);
     match d.family {
@@ -180,7 +180,7 @@ pub fn scenario(
 }
 
 /// Arrivals: contacts a day, weekday weights, the intraday profile overall and per weekday.
-fn volume(fit: &Fit, notes: &mut Vec<Note>) -> Volume {
+pub(super) fn volume(fit: &Fit, notes: &mut Vec<Note>) -> Volume {
     notes.push(Note::after(
         &["volume", "per_day"],
         format!(
@@ -275,6 +275,11 @@ fn channel(fit: &Fit, spec: &ChannelSpec, handle: Distribution, notes: &mut Vec<
             ),
         );
     }
+    if !waits {
+        // Written work: gaps between an agent's tickets are not wrap-up after a call.
+        ch.answer_within = Some(Duration(secs(spec.answer_within)));
+        return ch;
+    }
     let empirical = fit
         .after_call
         .first()
@@ -311,7 +316,7 @@ fn channel(fit: &Fit, spec: &ChannelSpec, handle: Distribution, notes: &mut Vec<
 
 /// Topics with their shares (rounded; the largest takes up the rounding so that they add to
 /// 1), priorities, patience per priority class and handle times.
-fn topics(fit: &Fit, spec: &ChannelSpec) -> (Vec<Topic>, Vec<Note>) {
+pub(super) fn topics(fit: &Fit, spec: &ChannelSpec) -> (Vec<Topic>, Vec<Note>) {
     let waits = spec.kind != ChannelKind::Async;
     let mut shares: Vec<f64> = fit
         .topics
@@ -387,7 +392,19 @@ fn topics(fit: &Fit, spec: &ChannelSpec) -> (Vec<Topic>, Vec<Note>) {
                 after: false,
             });
         }
-        notes.push(topic_handle(t, &mut topic, &at));
+        if fit.handle.is_empty() {
+            // The log records no agent time at all (an event log): the channel's effort is
+            // the only one.
+            if t.values.is_empty() {
+                notes.push(Note {
+                    at: at("priority"),
+                    text: "pools the topics each under the minimum share".into(),
+                    after: false,
+                });
+            }
+        } else {
+            notes.push(topic_handle(t, &mut topic, &at));
+        }
         topics.push(topic);
     }
     (topics, notes)

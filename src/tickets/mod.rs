@@ -5,10 +5,10 @@
 //! reassignments between groups, resolution, reopenings and closing. Every row or ticket left
 //! out is counted by reason.
 //!
-//! This is the reading half of fitting written work from a service desk; `fit --kind async`
-//! does not use it yet.
+//! [`measure`] turns the lifecycles into what `fit --events` writes into a scenario.
 
 mod mapping;
+mod measure;
 mod read;
 
 use std::collections::BTreeMap;
@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 pub use mapping::EventMapping;
+pub use measure::{
+    PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, priority_ranks,
+};
 pub use read::read;
 
 /// Whom a pending ticket waits on.

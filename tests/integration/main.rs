@@ -27,4 +27,5 @@ mod properties;
 mod roster;
 mod staff;
 mod sweep;
+mod tickets;
 mod util;

@@ -1,0 +1,293 @@
+//! `supportsim fit LOG --events MAPPING`: a scenario of written work from a service desk's
+//! event log, with what the log shows and what it cannot (agent effort) said plainly.
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use supportsim::duration::format_duration;
+use supportsim::fit::{self, Effort, Est, FitOptions};
+use supportsim::numbers::group_thousands;
+use supportsim::tickets::{self, EventLog, EventMapping, PriorityMeasures, Spread, TicketMeasures};
+
+use super::history::{FitArgs, Kind};
+use super::{Failure, flag_duration, flag_error};
+
+/// Reads an event log through the mapping at `mapping_path`; every problem is an input error
+/// naming the file.
+pub fn read_events(log: &Path, mapping_path: &Path) -> Result<EventLog, Failure> {
+    let text = std::fs::read_to_string(mapping_path).map_err(|e| {
+        flag_error(format!(
+            "cannot read mapping {}: {e}",
+            mapping_path.display()
+        ))
+    })?;
+    let mapping = EventMapping::parse(&text)
+        .map_err(|e| flag_error(format!("in mapping {}: {e}", mapping_path.display())))?;
+    super::output::log_fit(log, super::output::available_memory())?;
+    let file = std::fs::File::open(log)
+        .map_err(|e| flag_error(format!("cannot read log {}: {e}", log.display())))?;
+    let events = tickets::read(std::io::BufReader::new(file), &mapping)
+        .map_err(|e| flag_error(format!("in event log {}: {e}", log.display())))?;
+    if events.tickets.is_empty() {
+        return Err(flag_error(format!(
+            "the event log {} holds no ticket that could be read ({} rows)\n  = help: check the mapping's [columns] and [states] against the log's header and state names",
+            log.display(),
+            events.rows
+        )));
+    }
+    Ok(events)
+}
+
+/// The effort per touch: from --effort or --agents; the log cannot give it.
+fn effort(args: &FitArgs, log: &Path) -> Result<Effort, Failure> {
+    match (&args.effort, args.agents) {
+        (Some(e), _) => Ok(Effort::Given(flag_duration("effort", e)?)),
+        (None, Some(n)) => Ok(Effort::FromAgents(n)),
+        (None, None) => Err(flag_error(format!(
+            "the event log {} records when tickets changed state, not how long anyone worked on them, so agent effort cannot be fitted from it\n  = help: give the effort per touch (--effort 20m), or the agents working the desk on a weekday (--agents 40) to estimate it from the tickets they resolve",
+            log.display()
+        ))),
+    }
+}
+
+pub fn fit_events(
+    args: &FitArgs,
+    mapping: &Path,
+    opts: &FitOptions,
+    answer_within: Option<f64>,
+) -> Result<(), Failure> {
+    if matches!(args.kind, Some(Kind::Call | Kind::Chat)) {
+        return Err(flag_error(
+            "--events reads tickets, which are written work: use --kind async (the default with --events)".into(),
+        ));
+    }
+    let path = &args.input.log;
+    let effort = effort(args, path)?;
+    if let Some(out) = &args.out {
+        super::output::check_file("--out", out, &[path.as_path(), mapping])?;
+    }
+    let events = read_events(path, mapping)?;
+    let m = tickets::measure(&events);
+    let as_log = tickets::as_contact_log(&events, &m);
+    let fitted = fit::fit(&as_log, opts);
+    let target = fit::answer_target(&m, answer_within).unwrap_or(f64::NAN);
+    let spec = fit::ChannelSpec {
+        name: "tickets".into(),
+        kind: supportsim::model::ChannelKind::Async,
+        answer_within: target,
+    };
+    let source = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let (file, header, notes) = fit::ticket_scenario(&fitted, &m, &source, &spec, effort);
+    let text = supportsim::scenario::format::to_toml(&file, &header, &notes)
+        .context("writing the fitted scenario")?;
+    supportsim::scenario::parse("fitted.toml", &text, "fitted")
+        .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?;
+    if m.reassigned.0 > 0.0 {
+        eprintln!(
+            "warning: {:.1}% of tickets were reassigned to another group (mean {:.2} times); the scenario has one group and does not model reassignment yet: their waits and touches are in its figures, their hand-offs are not",
+            100.0 * m.reassigned.0,
+            m.reassigned.1
+        );
+    }
+    if let Some(out) = &args.out {
+        super::output::write_file(out, text.as_bytes())?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    use std::io::Write;
+    if args.json {
+        let report = report(&events, &m, &fitted, path, effort.seconds(&m), target);
+        serde_json::to_writer_pretty(&mut stdout, &report).context("writing to standard output")?;
+        writeln!(stdout).context("writing to standard output")?;
+    } else if args.out.is_none() {
+        write!(stdout, "{text}").context("writing to standard output")?;
+    } else {
+        write!(stdout, "{}", summary(&events, &m, &fitted, effort, target))
+            .context("writing to standard output")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SkipReport {
+    reason: String,
+    count: u64,
+    first_line: u64,
+}
+
+#[derive(Serialize)]
+struct TicketReport<'a> {
+    schema: &'static str,
+    log: String,
+    rows: u64,
+    skipped: Vec<SkipReport>,
+    tickets: usize,
+    responded: usize,
+    resolved: usize,
+    days: u32,
+    per_day: Est,
+    day_cv: Est,
+    first_response_seconds: Option<Spread>,
+    resolution_seconds: Option<Spread>,
+    touches: Est,
+    pending_spans_customer: (usize, usize),
+    pending_spans_third_party: (usize, usize),
+    reassigned_share: f64,
+    reassignments_mean: f64,
+    reopened_share: f64,
+    opened_per_day: f64,
+    priorities: &'a [PriorityMeasures],
+    effort_seconds: f64,
+    answer_within_seconds: f64,
+}
+
+fn report<'a>(
+    events: &EventLog,
+    m: &'a TicketMeasures,
+    fitted: &fit::Fit,
+    path: &Path,
+    effort_s: f64,
+    target: f64,
+) -> TicketReport<'a> {
+    let spans = |w| {
+        m.pending
+            .get(&w)
+            .map_or((0, 0), |(e, c)| (e.len(), c.len()))
+    };
+    TicketReport {
+        schema: "supportsim.fit-events/1",
+        log: path.display().to_string(),
+        rows: events.rows,
+        skipped: events
+            .skipped
+            .iter()
+            .map(|(k, (n, l))| SkipReport {
+                reason: k.to_string(),
+                count: *n,
+                first_line: *l,
+            })
+            .collect(),
+        tickets: m.tickets,
+        responded: m.responded,
+        resolved: m.resolved,
+        days: fitted.days,
+        per_day: fitted.per_day,
+        day_cv: fitted.day_cv,
+        first_response_seconds: m.first_response,
+        resolution_seconds: m.resolution,
+        touches: Est {
+            value: m.touches.0,
+            se: m.touches.1,
+        },
+        pending_spans_customer: spans(tickets::Waiting::Customer),
+        pending_spans_third_party: spans(tickets::Waiting::ThirdParty),
+        reassigned_share: m.reassigned.0,
+        reassignments_mean: m.reassigned.1,
+        reopened_share: m.reopened,
+        opened_per_day: m.opened_per_day,
+        priorities: &m.priorities,
+        effort_seconds: effort_s,
+        answer_within_seconds: target,
+    }
+}
+
+fn spread_text(s: Option<Spread>) -> String {
+    s.map_or("none".into(), |s| {
+        format!(
+            "median {}, 80% within {}, 90% within {} (n = {})",
+            format_duration(s.p50),
+            format_duration(s.p80),
+            format_duration(s.p90),
+            group_thousands(s.n as f64)
+        )
+    })
+}
+
+fn summary(
+    events: &EventLog,
+    m: &TicketMeasures,
+    fitted: &fit::Fit,
+    effort: Effort,
+    target: f64,
+) -> String {
+    let skipped: u64 = events.skipped.values().map(|s| s.0).sum();
+    let mut rows = vec![vec![
+        "rows read".to_string(),
+        format!(
+            "{} ({} tickets; {} rows or tickets left out)",
+            group_thousands(events.rows as f64),
+            group_thousands(m.tickets as f64),
+            group_thousands(skipped as f64)
+        ),
+    ]];
+    for (reason, (n, line)) in &events.skipped {
+        rows.push(vec![
+            format!("  left out {}", group_thousands(*n as f64)),
+            format!("{reason}; first at line {line}"),
+        ]);
+    }
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    rows.extend([
+        vec![
+            "days".into(),
+            format!("{} from {}", fitted.days, fitted.first_date),
+        ],
+        vec![
+            "opened per day".into(),
+            format!("{:.1} ± {:.1}", fitted.per_day.value, fitted.per_day.se),
+        ],
+        vec!["first response".into(), spread_text(m.first_response)],
+        vec!["resolution (elapsed)".into(), spread_text(m.resolution)],
+        vec![
+            "touches".into(),
+            format!(
+                "{:.3} ± {:.3} per resolved ticket",
+                m.touches.0, m.touches.1
+            ),
+        ],
+        vec![
+            "reassigned".into(),
+            format!("{} of tickets (not modelled yet)", pct(m.reassigned.0)),
+        ],
+        vec![
+            "reopened".into(),
+            format!(
+                "{} of resolved tickets (as a further touch)",
+                pct(m.reopened)
+            ),
+        ],
+        vec![
+            "effort per touch".into(),
+            match effort {
+                Effort::Given(s) => format!("{} (--effort)", format_duration(s)),
+                Effort::FromAgents(n) => format!(
+                    "{} — an ESTIMATE from {n} agents (--agents)",
+                    format_duration(effort.seconds(m))
+                ),
+            },
+        ],
+        vec!["answer target".into(), format_duration(target)],
+    ]);
+    for p in &m.priorities {
+        rows.push(vec![
+            format!("priority {}", p.name),
+            format!(
+                "{} tickets; first response median {}, 90% {}; resolution median {}, 90% {}",
+                group_thousands(p.tickets as f64),
+                p.first_response
+                    .map_or("—".into(), |s| format_duration(s.p50)),
+                p.first_response
+                    .map_or("—".into(), |s| format_duration(s.p90)),
+                p.resolution.map_or("—".into(), |s| format_duration(s.p50)),
+                p.resolution.map_or("—".into(), |s| format_duration(s.p90)),
+            ),
+        ]);
+    }
+    let mut out = String::new();
+    supportsim::export::render_table(&mut out, &["", ""], &rows);
+    out
+}

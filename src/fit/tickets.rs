@@ -1,0 +1,292 @@
+//! The scenario of written work fitted from a service desk's event log: arrivals, topics and
+//! priorities as for any log; an async channel whose tickets take the touches the log shows,
+//! wait between them as its pending spans did, and carry the agent effort per touch that the
+//! user gives (an event log records state changes, not how long anyone worked); an answer
+//! target read from the first responses the desk achieved; agents on duty as a labelled
+//! estimate, in the hours the log shows the desk at work.
+
+use indexmap::IndexMap;
+
+use super::Fit;
+use super::scenario::{ChannelSpec, dist, dist_note, secs, topics, volume};
+use crate::duration::{DAY, WEEKDAYS, format_duration, hhmm};
+use crate::mle::DistFit;
+use crate::scenario::format::{
+    AgentGroup, Channel, Days, Distribution, Duration, Note, ScenarioFile, Shift, Simulation,
+    TimeOfDay, Weekday,
+};
+use crate::tickets::TicketMeasures;
+
+/// Occupancy assumed when effort or staffing is estimated from the other (the usual planning
+/// ceiling for written work).
+pub const ASSUMED_OCCUPANCY: f64 = 0.85;
+
+/// Hours of work an agent on duty gives in a weekday, when effort is estimated from a head
+/// count.
+pub const AGENT_DAY_HOURS: f64 = 8.0;
+
+/// Where the agent effort per touch comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Effort {
+    /// Given by the user, seconds.
+    Given(f64),
+    /// Estimated from the head count working Monday to Friday: their hours at
+    /// [`ASSUMED_OCCUPANCY`] carry the log's touches.
+    FromAgents(u32),
+}
+
+impl Effort {
+    /// Agent seconds per touch.
+    pub fn seconds(self, m: &TicketMeasures) -> f64 {
+        match self {
+            Effort::Given(s) => s,
+            Effort::FromAgents(n) => {
+                let week = f64::from(n) * 5.0 * AGENT_DAY_HOURS * 3600.0 * ASSUMED_OCCUPANCY;
+                week / (touches_per_day(m) * 7.0).max(1.0)
+            }
+        }
+    }
+}
+
+/// Touches a day: tickets a day (opened; in a steady state, resolved) times touches per
+/// resolved ticket.
+fn touches_per_day(m: &TicketMeasures) -> f64 {
+    m.opened_per_day * m.touches.0.max(1.0)
+}
+
+/// The answer target: the user's, or the time within which 80% of the log's tickets got a
+/// first response, rounded up to the minute.
+pub fn answer_target(m: &TicketMeasures, given: Option<f64>) -> Option<f64> {
+    given.or_else(|| {
+        m.first_response
+            .map(|s| ((s.p80 / 60.0).ceil() * 60.0).max(60.0))
+    })
+}
+
+/// The fitted scenario of an event log, with its header and notes.
+pub fn ticket_scenario(
+    fit: &Fit,
+    m: &TicketMeasures,
+    source: &str,
+    spec: &ChannelSpec,
+    effort: Effort,
+) -> (ScenarioFile, Vec<String>, Vec<Note>) {
+    let source = source.replace(['\n', '\r'], " ");
+    let header = vec![
+        format!("Fitted by `supportsim fit --events` from {source}"),
+        format!(
+            "{} days from {} ({}): {} tickets, {} with a first response, {} resolved.",
+            fit.days,
+            fit.first_date,
+            WEEKDAYS[fit.start_weekday],
+            m.tickets,
+            m.responded,
+            m.resolved
+        ),
+        "Every fitted value is followed by its standard error (±) in a comment.".into(),
+    ];
+    let mut notes = Vec::new();
+    let effort_s = effort.seconds(m);
+    let (topic_list, topic_notes) = topics(fit, spec);
+    let file = ScenarioFile {
+        simulation: Simulation {
+            name: Some(format!("fitted from {source}")),
+            days: fit.days.max(1),
+            warmup_days: None,
+            interval: Some(Duration(format!("{}m", (fit.interval / 60.0).round()))),
+            replications: Some(20),
+            seed: Some(1),
+            start_weekday: Some(Weekday::of(fit.start_weekday)),
+            start_date: None,
+        },
+        volume: volume(fit, &mut notes),
+        channels: IndexMap::from([(
+            spec.name.clone(),
+            channel(m, spec, effort, effort_s, &mut notes),
+        )]),
+        topics: topic_list,
+        agents: vec![agents(m, spec, effort_s, &mut notes)],
+        automation: None,
+        knowledge_base: None,
+        resolution: None,
+        csat: None,
+        customers: None,
+        surges: Vec::new(),
+    };
+    notes.extend(topic_notes);
+    (file, header, notes)
+}
+
+/// A fit as a scenario distribution, its cv held to what a scenario accepts (at most 20).
+fn bounded(d: &DistFit) -> Distribution {
+    let mut d = d.clone();
+    d.cv = d.cv.min(20.0);
+    dist(&d)
+}
+
+fn channel(
+    m: &TicketMeasures,
+    spec: &ChannelSpec,
+    effort: Effort,
+    effort_s: f64,
+    notes: &mut Vec<Note>,
+) -> Channel {
+    let at = |key: &str| vec!["channels".to_string(), spec.name.clone(), key.to_string()];
+    let mut note = |key: &str, text: String| {
+        notes.push(Note {
+            at: at(key),
+            text,
+            after: false,
+        })
+    };
+    let mut ch = Channel::new(
+        spec.kind.into(),
+        Distribution::Exponential {
+            mean: Duration(secs(effort_s)),
+            cv: None,
+        },
+    );
+    note(
+        "handle_time",
+        match effort {
+            Effort::Given(_) => {
+                "Agent effort per touch, as given with --effort: the log records state changes,\n\
+                 not how long anyone worked. Exponential: the log cannot say how it varies."
+                    .to_string()
+            }
+            Effort::FromAgents(n) => format!(
+                "ESTIMATE of agent effort per touch: the log records state changes, not work. {n} agents\n\
+                 (--agents) working {AGENT_DAY_HOURS} h a weekday at {:.0}% occupancy carry the log's {:.0} touches\n\
+                 a day ({:.1} opened, in a steady state resolved, a day × {:.2} touches). Exponential: the log cannot say how it varies.",
+                100.0 * ASSUMED_OCCUPANCY,
+                touches_per_day(m),
+                m.opened_per_day,
+                m.touches.0
+            ),
+        },
+    );
+    let touches = (m.touches.0 * 1000.0).round() / 1000.0;
+    if touches > 1.0
+        && let Some(best) = m.between_touches.first()
+    {
+        ch.touches = Some(touches.min(50.0));
+        note(
+            "touches",
+            format!(
+                "± {:.3}: agent touches per resolved ticket (the first response, one after each\n\
+                 pending span, one after each reopening)",
+                m.touches.1
+            ),
+        );
+        ch.reply_delay = Some(bounded(best));
+        let count = |w| {
+            m.pending
+                .get(&w)
+                .map_or((0, 0), |(e, c)| (e.len(), c.len()))
+        };
+        let (cu, tp) = (
+            count(crate::tickets::Waiting::Customer),
+            count(crate::tickets::Waiting::ThirdParty),
+        );
+        note(
+            "reply_delay",
+            format!(
+                "The wait between two touches, from every pending span: {} on the customer (+{} still\n\
+                 open at the log's end), {} on a third party (+{} open). {}",
+                cu.0,
+                cu.1,
+                tp.0,
+                tp.1,
+                dist_note(&m.between_touches)
+            ),
+        );
+    }
+    if let Some(target) = spec.answer_within.is_finite().then_some(spec.answer_within) {
+        ch.answer_within = Some(Duration(secs(target)));
+        note(
+            "answer_within",
+            match m.first_response {
+                Some(s) if (target - ((s.p80 / 60.0).ceil() * 60.0).max(60.0)).abs() < 1e-6 => {
+                    format!(
+                        "Read from the log: 80% of its {} first responses came within {} (median {},\n\
+                         90% within {}). A measure of what the desk did, not a policy: set your own.",
+                        s.n,
+                        format_duration(s.p80),
+                        format_duration(s.p50),
+                        format_duration(s.p90)
+                    )
+                }
+                _ => "As given with --answer-within.".to_string(),
+            },
+        );
+    }
+    ch
+}
+
+/// One group on the channel: agents on duty in the hours the log shows the desk acting (first
+/// responses and resolutions at 20% or more of the weekday's busiest hour), on each weekday in
+/// proportion to its actions, so many that the log's touches at `effort_s` each keep them
+/// [`ASSUMED_OCCUPANCY`] busy. An estimate, and said so.
+fn agents(
+    m: &TicketMeasures,
+    spec: &ChannelSpec,
+    effort_s: f64,
+    notes: &mut Vec<Note>,
+) -> AgentGroup {
+    let mut group = AgentGroup {
+        name: "agents".into(),
+        channels: vec![spec.name.clone()],
+        ..AgentGroup::default()
+    };
+    let week_work = touches_per_day(m) * 7.0 * effort_s / ASSUMED_OCCUPANCY;
+    let total: u32 = m.activity.iter().flatten().sum();
+    let mut shifts = Vec::new();
+    for (w, hours) in m.activity.iter().enumerate() {
+        let peak = hours.iter().copied().max().unwrap_or(0);
+        let day: u32 = hours.iter().sum();
+        if peak == 0 || total == 0 {
+            continue;
+        }
+        let on = |h: usize| f64::from(hours[h]) >= 0.2 * f64::from(peak);
+        let (Some(a), Some(b)) = ((0..24).find(|&h| on(h)), (0..24).rev().find(|&h| on(h))) else {
+            continue;
+        };
+        let span = (b + 1 - a) as f64 * 3600.0;
+        let count = (week_work * f64::from(day) / f64::from(total) / span).ceil();
+        if count < 1.0 {
+            continue;
+        }
+        shifts.push(Shift {
+            days: Some(Days::Named(WEEKDAYS[w].to_string())),
+            start: TimeOfDay(hhmm(a as f64 * 3600.0)),
+            end: TimeOfDay(if b + 1 == 24 {
+                "24:00".to_string()
+            } else {
+                hhmm((b + 1) as f64 * 3600.0)
+            }),
+            count: Some(count.min(1_000_000.0) as u32),
+            overnight: None,
+            breaks: None,
+        });
+    }
+    let key = if shifts.is_empty() {
+        group.count = Some((week_work / (7.0 * DAY)).ceil().clamp(1.0, 1_000_000.0) as u32);
+        "count"
+    } else {
+        group.shifts = Some(shifts);
+        "shifts"
+    };
+    notes.push(Note::before(
+        &["agents", "0", key],
+        format!(
+            "ESTIMATE, not a schedule read from the log (it names no one on duty): agents in the hours\n\
+             the log shows first responses and resolutions (20% of each weekday's busiest hour or\n\
+             more), each weekday in proportion to its actions, enough for {:.0} touches a day at\n\
+             {} each at {:.0}% occupancy. Replace with the desk's real rota.",
+            touches_per_day(m),
+            format_duration(effort_s),
+            100.0 * ASSUMED_OCCUPANCY
+        ),
+    ));
+    group
+}

@@ -1,0 +1,326 @@
+//! What an event log's lifecycles show about written work: first-response and resolution
+//! times per priority, the agent touches a ticket takes, the spans it waits on the customer or
+//! a third party, and how often it is reassigned or reopened. Also the log as a contact log
+//! (one contact per ticket, arriving when it was opened, waiting until its first response),
+//! so that arrivals, topics and priorities are fitted by the same code as a call log's.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use serde::Serialize;
+
+use super::{EventLog, Lifecycle, Waiting};
+use crate::contact_log::{Fate, LogRead, LoggedContact};
+use crate::mle::{self, DistFit};
+
+/// Percentiles of a sample of durations, seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Spread {
+    /// How many.
+    pub n: usize,
+    /// Median.
+    pub p50: f64,
+    /// 80th percentile.
+    pub p80: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+impl Spread {
+    /// Percentiles of `x` (type 1: the smallest value with at least that share at or below);
+    /// `None` when empty.
+    pub fn of(x: &mut [f64]) -> Option<Self> {
+        if x.is_empty() {
+            return None;
+        }
+        x.sort_by(f64::total_cmp);
+        let q = |p: f64| x[((p * x.len() as f64).ceil() as usize).clamp(1, x.len()) - 1];
+        Some(Self {
+            n: x.len(),
+            p50: q(0.5),
+            p80: q(0.8),
+            p90: q(0.9),
+        })
+    }
+}
+
+/// One priority class as the log shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriorityMeasures {
+    /// The priority as written.
+    pub name: String,
+    /// Its rank (1 most urgent).
+    pub rank: u32,
+    /// Tickets opened.
+    pub tickets: usize,
+    /// Opened to first response.
+    pub first_response: Option<Spread>,
+    /// Opened to first resolution.
+    pub resolution: Option<Spread>,
+    /// Share of tickets reassigned to another group at least once.
+    pub reassigned: f64,
+    /// Share of resolved tickets reopened at least once.
+    pub reopened: f64,
+}
+
+/// What the log shows, over all tickets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketMeasures {
+    /// Tickets read.
+    pub tickets: usize,
+    /// Tickets with a first response.
+    pub responded: usize,
+    /// Tickets resolved.
+    pub resolved: usize,
+    /// Opened to first response, all tickets.
+    pub first_response: Option<Spread>,
+    /// Opened to first resolution, all tickets.
+    pub resolution: Option<Spread>,
+    /// Mean agent touches per resolved ticket (the first response, one more after each
+    /// pending span and each reopening), with its standard error.
+    pub touches: (f64, f64),
+    /// Pending spans that ended (events) and that had not ended at the log's end (censored),
+    /// seconds, on the customer and on a third party.
+    pub pending: BTreeMap<Waiting, (Vec<f64>, Vec<f64>)>,
+    /// Fits to all pending spans (the wait between two touches), best first.
+    pub between_touches: Vec<DistFit>,
+    /// Share of tickets reassigned at least once, and the mean number of reassignments.
+    pub reassigned: (f64, f64),
+    /// Share of resolved tickets reopened at least once.
+    pub reopened: f64,
+    /// Tickets opened per calendar day over the log's window (in a steady state, the tickets
+    /// resolved a day).
+    pub opened_per_day: f64,
+    /// Per priority, most urgent first.
+    pub priorities: Vec<PriorityMeasures>,
+    /// Agent actions seen (first responses and resolutions) per weekday (0 = Monday) and
+    /// hour of the day: when the desk works.
+    pub activity: [[u32; 24]; 7],
+    /// The last update in the log.
+    pub end: Option<NaiveDateTime>,
+}
+
+/// The rank of each priority as written: its leading number when every priority starts with
+/// one ("1 - Critical"), else its place in sorted order.
+pub fn priority_ranks(log: &EventLog) -> BTreeMap<String, u32> {
+    let mut names: Vec<String> = log
+        .tickets
+        .iter()
+        .map(|t| t.priority.clone().unwrap_or_default())
+        .collect();
+    names.sort();
+    names.dedup();
+    let lead = |s: &str| -> Option<u32> {
+        let d: String = s.trim().chars().take_while(char::is_ascii_digit).collect();
+        d.parse().ok().filter(|&n| (1..=1000).contains(&n))
+    };
+    if names.iter().all(|n| lead(n).is_some()) {
+        names
+            .iter()
+            .map(|n| (n.clone(), lead(n).unwrap_or(1)))
+            .collect()
+    } else {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32 + 1))
+            .collect()
+    }
+}
+
+fn seconds(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
+    (b - a).num_seconds() as f64
+}
+
+/// Agent touches of a ticket: the first response, one after each ended pending span and one
+/// after each reopening.
+fn touches(t: &Lifecycle) -> u32 {
+    u32::from(t.first_response.is_some())
+        + t.pending.iter().filter(|p| p.end.is_some()).count() as u32
+        + t.reopened
+}
+
+/// Measures the log.
+pub fn measure(log: &EventLog) -> TicketMeasures {
+    let end = log
+        .tickets
+        .iter()
+        .flat_map(|t| [Some(t.opened), t.first_response, t.resolved, t.closed])
+        .chain(
+            log.tickets
+                .iter()
+                .flat_map(|t| t.pending.iter().flat_map(|p| [Some(p.start), p.end])),
+        )
+        .flatten()
+        .max();
+    let ranks = priority_ranks(log);
+    let mut pending: BTreeMap<Waiting, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for t in &log.tickets {
+        for p in &t.pending {
+            let e = pending.entry(p.on).or_default();
+            match (p.end, end) {
+                (Some(b), _) => e.0.push(seconds(p.start, b).max(0.0)),
+                (None, Some(b)) => e.1.push(seconds(p.start, b).max(0.0)),
+                (None, None) => {}
+            }
+        }
+    }
+    let (all_ev, all_ce): (Vec<f64>, Vec<f64>) =
+        pending
+            .values()
+            .fold((Vec::new(), Vec::new()), |(mut a, mut b), (e, c)| {
+                a.extend(e);
+                b.extend(c);
+                (a, b)
+            });
+    let between_touches = if all_ev.is_empty() {
+        Vec::new()
+    } else {
+        mle::fit_best(&all_ev, &all_ce)
+    };
+    let resolved: Vec<&Lifecycle> = log
+        .tickets
+        .iter()
+        .filter(|t| t.resolved.is_some())
+        .collect();
+    let touch_counts: Vec<f64> = resolved.iter().map(|t| f64::from(touches(t))).collect();
+    let touches = crate::stats::mean_se(&touch_counts)
+        .map_or((1.0, f64::NAN), |m| (m.mean, m.std_err.unwrap_or(f64::NAN)));
+    let n = log.tickets.len().max(1) as f64;
+    let reassigned = (
+        log.tickets.iter().filter(|t| t.reassignments > 0).count() as f64 / n,
+        log.tickets
+            .iter()
+            .map(|t| f64::from(t.reassignments))
+            .sum::<f64>()
+            / n,
+    );
+    let reopened =
+        resolved.iter().filter(|t| t.reopened > 0).count() as f64 / resolved.len().max(1) as f64;
+    TicketMeasures {
+        tickets: log.tickets.len(),
+        responded: log
+            .tickets
+            .iter()
+            .filter(|t| t.first_response.is_some())
+            .count(),
+        resolved: resolved.len(),
+        first_response: Spread::of(&mut first_responses(log.tickets.iter())),
+        resolution: Spread::of(&mut resolutions(log.tickets.iter())),
+        touches,
+        pending,
+        between_touches,
+        reassigned,
+        reopened,
+        opened_per_day: opened_per_day(log),
+        priorities: priorities(log, &ranks),
+        activity: activity(log),
+        end,
+    }
+}
+
+fn activity(log: &EventLog) -> [[u32; 24]; 7] {
+    let mut a = [[0u32; 24]; 7];
+    for t in &log.tickets {
+        for at in [t.first_response, t.resolved].into_iter().flatten() {
+            a[at.weekday().num_days_from_monday() as usize][at.hour() as usize] += 1;
+        }
+    }
+    a
+}
+
+fn first_responses<'a>(t: impl Iterator<Item = &'a Lifecycle>) -> Vec<f64> {
+    t.filter_map(|t| t.first_response.map(|f| seconds(t.opened, f).max(0.0)))
+        .collect()
+}
+
+fn resolutions<'a>(t: impl Iterator<Item = &'a Lifecycle>) -> Vec<f64> {
+    t.filter_map(|t| t.resolved.map(|r| seconds(t.opened, r).max(0.0)))
+        .collect()
+}
+
+/// Tickets opened per calendar day from the first opening to the last: in a steady state,
+/// the tickets resolved a day too (resolutions counted inside the log's window would be too
+/// few, as the tickets open before it are not in the log).
+fn opened_per_day(log: &EventLog) -> f64 {
+    let dates = log.tickets.iter().map(|t| t.opened.date());
+    let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+        return 0.0;
+    };
+    log.tickets.len() as f64 / ((last - first).num_days() + 1).max(1) as f64
+}
+
+fn priorities(log: &EventLog, ranks: &BTreeMap<String, u32>) -> Vec<PriorityMeasures> {
+    let mut out: Vec<PriorityMeasures> = ranks
+        .iter()
+        .map(|(name, &rank)| {
+            let of = || {
+                log.tickets
+                    .iter()
+                    .filter(move |t| t.priority.as_deref().unwrap_or("") == name)
+            };
+            let tickets = of().count();
+            let resolved = of().filter(|t| t.resolved.is_some()).count();
+            PriorityMeasures {
+                name: if name.is_empty() {
+                    "(none)".into()
+                } else {
+                    name.clone()
+                },
+                rank,
+                tickets,
+                first_response: Spread::of(&mut first_responses(of())),
+                resolution: Spread::of(&mut resolutions(of())),
+                reassigned: of().filter(|t| t.reassignments > 0).count() as f64
+                    / tickets.max(1) as f64,
+                reopened: of().filter(|t| t.reopened > 0).count() as f64 / resolved.max(1) as f64,
+            }
+        })
+        .collect();
+    out.sort_by_key(|p| p.rank);
+    out
+}
+
+/// The log as a contact log: one answered contact per ticket, arriving when it was opened and
+/// waiting until its first response (a ticket without one waits until the log's last update),
+/// about its category, at its priority's rank. No handle time: the log records none.
+pub fn as_contact_log(log: &EventLog, measures: &TicketMeasures) -> LogRead {
+    let mut out = LogRead {
+        rows: log.rows,
+        ..LogRead::default()
+    };
+    let Some(first) = log.tickets.iter().map(|t| t.opened.date()).min() else {
+        return out;
+    };
+    out.start_weekday = first.weekday().num_days_from_monday() as usize;
+    out.first_date = first.format("%Y-%m-%d").to_string();
+    out.first_epoch_day =
+        Some((first - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(first)).num_days());
+    let ranks = priority_ranks(log);
+    let mut topic_index: BTreeMap<String, u32> = BTreeMap::new();
+    for t in &log.tickets {
+        let topic = t.category.clone().unwrap_or_else(|| "all".into());
+        let next = topic_index.len() as u32;
+        let idx = *topic_index.entry(topic.clone()).or_insert_with(|| {
+            out.topics.push(topic);
+            next
+        });
+        let day = (t.opened.date() - first).num_days().max(0) as u32;
+        let responded = t.first_response.or(measures.end).unwrap_or(t.opened);
+        out.contacts.push(LoggedContact {
+            day,
+            time: t.opened.num_seconds_from_midnight() as f32,
+            wait: seconds(t.opened, responded).max(0.0) as f32,
+            handle: None,
+            topic: idx,
+            priority: ranks
+                .get(t.priority.as_deref().unwrap_or(""))
+                .copied()
+                .unwrap_or(1),
+            agent: None,
+            weekday: t.opened.weekday().num_days_from_monday() as u8,
+            fate: Fate::Answered,
+        });
+    }
+    out
+}

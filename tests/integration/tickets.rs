@@ -1,0 +1,269 @@
+//! `fit --events`: a service desk's event log becomes a scenario of written work. A small log
+//! whose every figure is known by hand checks the measures; the ServiceNow log (Amaral,
+//! Fantinato & Peres 2018, UCI data set 498, CC BY 4.0) is fitted into a scenario that runs,
+//! when it is present beside the repository.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{root, supportsim};
+
+const MAPPING: &str = r#"
+missing = "?"
+date_format = "d/m/yyyy"
+[columns]
+ticket = "number"
+state = "state"
+updated_at = "updated"
+opened_at = "opened"
+sequence = "seq"
+group = "group"
+priority = "priority"
+category = "category"
+[states]
+new = ["New"]
+active = ["Active"]
+pending_customer = ["Awaiting User Info"]
+pending_third_party = ["Awaiting Vendor"]
+resolved = ["Resolved"]
+closed = ["Closed"]
+"#;
+
+/// Four tickets over two days whose every figure is known:
+/// - A: opened Mon 09:00, answered 09:30, resolved 10:00 (1 touch, first response 30 min);
+/// - B: opened Mon 10:00, answered 12:00, waits on the customer 12:00–Tue 12:00 (24 h),
+///   resolved Tue 13:00, reopened Tue 14:00, resolved Tue 15:00 (3 touches: answer, after
+///   the wait, after the reopening), reassigned once (G1 → G2), first response 2 h;
+/// - C: opened Tue 09:00, answered 09:10, waits on a vendor 10:00–14:00 (4 h), resolved
+///   15:00 (2 touches), first response 10 min;
+/// - D: opened Tue 11:00, answered 15:00, resolved 16:00 (1 touch), first response 4 h.
+const LOG: &str = "\
+number,state,updated,opened,seq,group,priority,category
+A,New,7/3/2016 09:00,7/3/2016 09:00,0,G1,3 - Moderate,Mail
+A,Active,7/3/2016 09:30,7/3/2016 09:00,1,G1,3 - Moderate,Mail
+A,Resolved,7/3/2016 10:00,7/3/2016 09:00,2,G1,3 - Moderate,Mail
+B,New,7/3/2016 10:00,7/3/2016 10:00,0,G1,1 - Critical,Network
+B,Active,7/3/2016 12:00,7/3/2016 10:00,1,G2,1 - Critical,Network
+B,Awaiting User Info,7/3/2016 12:00,7/3/2016 10:00,2,G2,1 - Critical,Network
+B,Active,8/3/2016 12:00,7/3/2016 10:00,3,G2,1 - Critical,Network
+B,Resolved,8/3/2016 13:00,7/3/2016 10:00,4,G2,1 - Critical,Network
+B,Active,8/3/2016 14:00,7/3/2016 10:00,5,G2,1 - Critical,Network
+B,Resolved,8/3/2016 15:00,7/3/2016 10:00,6,G2,1 - Critical,Network
+C,New,8/3/2016 09:00,8/3/2016 09:00,0,G1,3 - Moderate,Mail
+C,Active,8/3/2016 09:10,8/3/2016 09:00,1,G1,3 - Moderate,Mail
+C,Awaiting Vendor,8/3/2016 10:00,8/3/2016 09:00,2,G1,3 - Moderate,Mail
+C,Active,8/3/2016 14:00,8/3/2016 09:00,3,G1,3 - Moderate,Mail
+C,Resolved,8/3/2016 15:00,8/3/2016 09:00,4,G1,3 - Moderate,Mail
+D,New,8/3/2016 11:00,8/3/2016 11:00,0,G1,3 - Moderate,Mail
+D,Active,8/3/2016 15:00,8/3/2016 11:00,1,G1,3 - Moderate,Mail
+D,Resolved,8/3/2016 16:00,8/3/2016 11:00,2,G1,3 - Moderate,Mail
+";
+
+fn write(dir: &Path) -> (PathBuf, PathBuf) {
+    let (log, mapping) = (dir.join("events.csv"), dir.join("mapping.toml"));
+    std::fs::write(&log, LOG).expect("log");
+    std::fs::write(&mapping, MAPPING).expect("mapping");
+    (log, mapping)
+}
+
+fn fit_json(log: &Path, mapping: &Path, extra: &[&str]) -> Value {
+    let out = supportsim()
+        .arg("fit")
+        .arg(log)
+        .arg("--events")
+        .arg(mapping)
+        .args(extra)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn an_event_log_is_measured_as_written_by_hand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (log, mapping) = write(dir.path());
+    let v = fit_json(&log, &mapping, &["--effort", "10m"]);
+    assert_eq!(v["tickets"], 4);
+    assert_eq!(v["resolved"], 4);
+    assert_eq!(v["skipped"].as_array().map(Vec::len), Some(0));
+    // Touches 1, 3, 2, 1: mean 7/4.
+    assert!(
+        (v["touches"]["value"].as_f64().expect("number") - 1.75).abs() < 1e-12,
+        "{v}"
+    );
+    // One ticket of four reassigned; one of four reopened.
+    assert!((v["reassigned_share"].as_f64().expect("number") - 0.25).abs() < 1e-12);
+    assert!((v["reopened_share"].as_f64().expect("number") - 0.25).abs() < 1e-12);
+    // First responses 10 min, 30 min, 2 h, 4 h: median (type 1) 30 min, 80% and 90% 4 h.
+    let frt = &v["first_response_seconds"];
+    assert_eq!(frt["p50"], 1800.0);
+    assert_eq!(frt["p90"], 14_400.0);
+    // Pending spans: one on the customer (24 h), one on a third party (4 h), none open.
+    assert_eq!(v["pending_spans_customer"], serde_json::json!([1, 0]));
+    assert_eq!(v["pending_spans_third_party"], serde_json::json!([1, 0]));
+    // The answer target is what 80% of tickets got, not a call's 20 seconds.
+    assert_eq!(v["answer_within_seconds"], 14_400.0);
+    assert_eq!(v["effort_seconds"], 600.0);
+    // Priorities by their leading number, most urgent first.
+    assert_eq!(v["priorities"][0]["name"], "1 - Critical");
+    assert_eq!(v["priorities"][0]["first_response"]["p50"], 7200.0);
+}
+
+#[test]
+fn the_scenario_of_an_event_log_loads_and_runs_with_no_call_figures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (log, mapping) = write(dir.path());
+    let scenario = dir.path().join("fitted.toml");
+    supportsim()
+        .arg("fit")
+        .arg(&log)
+        .arg("--events")
+        .arg(&mapping)
+        .args(["--agents", "2", "--out"])
+        .arg(&scenario)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&scenario).expect("scenario");
+    assert!(text.contains("kind = \"async\""), "{text}");
+    assert!(text.contains("touches = 1.75"), "{text}");
+    assert!(text.contains("reply_delay"), "{text}");
+    assert!(text.contains("ESTIMATE"), "{text}");
+    for absent in ["patience", "after_call_work", "\"20.0s\""] {
+        assert!(!text.contains(absent), "`{absent}` in\n{text}");
+    }
+    supportsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--replications", "2", "--json"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_event_log_without_effort_or_with_a_bad_mapping_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (log, mapping) = write(dir.path());
+    let out = supportsim()
+        .arg("fit")
+        .arg(&log)
+        .arg("--events")
+        .arg(&mapping)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--effort") && err.contains("--agents"),
+        "{err}"
+    );
+    let out = supportsim()
+        .arg("fit")
+        .arg(&log)
+        .arg("--events")
+        .arg(&mapping)
+        .args(["--effort", "10m", "--kind", "call"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, MAPPING.replace("\"updated\"", "\"changed\"")).expect("write");
+    let out = supportsim()
+        .arg("fit")
+        .arg(&log)
+        .arg("--events")
+        .arg(&bad)
+        .args(["--effort", "10m"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("changed") && err.contains("columns.updated_at"),
+        "{err}"
+    );
+}
+
+/// The ServiceNow incident log (Amaral, Fantinato & Peres 2018, UCI data set 498, CC BY 4.0):
+/// every incident is read, and its fitted scenario runs.
+#[test]
+fn the_servicenow_log_is_fitted_into_a_scenario_that_runs() {
+    let p = root().join("../shared/data/servicenow-incidents-2016/incidents_to_2016-04-15.csv");
+    if !p.is_file() {
+        eprintln!(
+            "SKIPPED: the ServiceNow log is not at {}; the real-data check did not run",
+            p.display()
+        );
+        return;
+    }
+    let mapping = root().join("mappings/servicenow-incidents.toml");
+    let v = fit_json(&p, &mapping, &["--effort", "20m"]);
+    assert_eq!(v["tickets"], 13_698);
+    assert_eq!(v["skipped"].as_array().map(Vec::len), Some(0));
+    // The answer target comes from the data: far from a call's seconds.
+    assert!(
+        v["answer_within_seconds"].as_f64().expect("number") > 3600.0,
+        "{v}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("fitted.toml");
+    supportsim()
+        .arg("fit")
+        .arg(&p)
+        .arg("--events")
+        .arg(&mapping)
+        .args(["--effort", "20m", "--out"])
+        .arg(&scenario)
+        .assert()
+        .success();
+    supportsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--replications", "2", "--days", "14", "--json"])
+        .assert()
+        .success();
+}
+
+/// `fit --kind async` on a contact log: no patience, no after-call work, and an answer target
+/// read from the log's own waits rather than a call's 20 seconds.
+#[test]
+fn an_async_fit_of_a_contact_log_has_no_call_figures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("contacts.csv");
+    supportsim()
+        .arg("run")
+        .arg(root().join("tests/data/round-trip.toml"))
+        .args([
+            "--json",
+            "--replications",
+            "1",
+            "--days",
+            "7",
+            "--contacts-log",
+        ])
+        .arg(&log)
+        .assert()
+        .success();
+    let out = supportsim()
+        .arg("fit")
+        .arg(&log)
+        .args(["--kind", "async"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for absent in ["patience =", "after_call_work", "\"20.0s\""] {
+        assert!(!text.contains(absent), "`{absent}` in\n{text}");
+    }
+    assert!(text.contains("answer_within"), "{text}");
+}
