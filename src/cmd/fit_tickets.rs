@@ -120,6 +120,15 @@ struct SkipReport {
 }
 
 #[derive(Serialize)]
+struct BetweenTouches {
+    family: &'static str,
+    mean_seconds: Est,
+    cv: Est,
+    events: usize,
+    censored: usize,
+}
+
+#[derive(Serialize)]
 struct TicketReport<'a> {
     schema: &'static str,
     log: String,
@@ -131,9 +140,14 @@ struct TicketReport<'a> {
     days: u32,
     per_day: Est,
     day_cv: Est,
+    /// Topics (categories × priority, small ones pooled) and their shares.
+    topics: Vec<(String, Est)>,
     first_response_seconds: Option<Spread>,
     resolution_seconds: Option<Spread>,
     touches: Est,
+    /// The wait between two touches: mean and cv (seconds) with standard errors, by the
+    /// family that fits best.
+    between_touches: Option<BetweenTouches>,
     pending_spans_customer: (usize, usize),
     pending_spans_third_party: (usize, usize),
     reassigned_share: f64,
@@ -177,12 +191,30 @@ fn report<'a>(
         days: fitted.days,
         per_day: fitted.per_day,
         day_cv: fitted.day_cv,
+        topics: fitted
+            .topics
+            .iter()
+            .map(|t| (t.name.clone(), t.share))
+            .collect(),
         first_response_seconds: m.first_response,
         resolution_seconds: m.resolution,
         touches: Est {
             value: m.touches.0,
             se: m.touches.1,
         },
+        between_touches: m.between_touches.first().map(|d| BetweenTouches {
+            family: supportsim::dist::Family::NAMES[d.family as usize],
+            mean_seconds: Est {
+                value: d.mean,
+                se: d.mean_se,
+            },
+            cv: Est {
+                value: d.cv,
+                se: d.cv_se,
+            },
+            events: d.events,
+            censored: d.censored,
+        }),
         pending_spans_customer: spans(tickets::Waiting::Customer),
         pending_spans_third_party: spans(tickets::Waiting::ThirdParty),
         reassigned_share: m.reassigned.0,

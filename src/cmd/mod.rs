@@ -99,6 +99,39 @@ pub fn stopped(e: supportsim::engine::Stopped, scenario: &str, bar: &ProgressBar
     }
 }
 
+/// Which log a run streams from its first replication.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    /// One row per contact leg (`--contacts-log`).
+    Contacts,
+    /// One row per update of an async ticket (`--ticket-events`).
+    TicketEvents,
+}
+
+/// The writer of either log.
+enum LogWriter<'m, W: std::io::Write> {
+    Contacts(supportsim::contact_log::ContactLogWriter<'m, W>),
+    Events(supportsim::tickets::TicketEventWriter<'m, W>),
+}
+
+impl<W: std::io::Write> LogWriter<'_, W> {
+    fn finish(self) -> std::io::Result<(W, u64)> {
+        match self {
+            Self::Contacts(w) => w.finish(),
+            Self::Events(w) => w.finish(),
+        }
+    }
+}
+
+impl<W: std::io::Write> supportsim::engine::ContactSink for LogWriter<'_, W> {
+    fn contact(&mut self, r: &supportsim::engine::ContactRecord) -> std::io::Result<()> {
+        match self {
+            Self::Contacts(w) => w.contact(r),
+            Self::Events(w) => w.contact(r),
+        }
+    }
+}
+
 /// Runs the replications and streams the first one's contacts to a temporary file beside
 /// `path` (checked by [`output::check_file`]), which the caller moves into place once
 /// everything else is written; a device or FIFO is written through as the run goes.
@@ -107,6 +140,7 @@ pub fn replicate_logged(
     bar: &ProgressBar,
     series: bool,
     path: &Path,
+    kind: LogKind,
 ) -> Result<
     (
         Vec<supportsim::metrics::RepResult>,
@@ -135,8 +169,15 @@ pub fn replicate_logged(
         (f, Some(tmp))
     };
     let file = std::io::BufWriter::with_capacity(1 << 20, file);
-    let mut writer = supportsim::contact_log::ContactLogWriter::new(model, file)
-        .context("writing the contact log")?;
+    let mut writer = match kind {
+        LogKind::Contacts => {
+            supportsim::contact_log::ContactLogWriter::new(model, file).map(LogWriter::Contacts)
+        }
+        LogKind::TicketEvents => {
+            supportsim::tickets::TicketEventWriter::new(model, file).map(LogWriter::Events)
+        }
+    }
+    .context("writing the log")?;
     let options = supportsim::RunOptions {
         cancel: Some(&INTERRUPTED),
         series,

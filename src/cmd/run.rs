@@ -32,6 +32,11 @@ pub struct RunArgs {
     /// `supportsim fit` reads by default).
     #[arg(long, value_name = "FILE")]
     contacts_log: Option<PathBuf>,
+    /// Write the first replication's tickets of the async channels to FILE as a service desk's
+    /// event log, one row per update (streamed; read it back with `supportsim fit FILE
+    /// --events mappings/supportsim-events.toml`).
+    #[arg(long, value_name = "FILE", conflicts_with = "contacts_log")]
+    ticket_events: Option<PathBuf>,
     /// Write into an --out folder that holds files supportsim did not write there.
     #[arg(long, requires = "out")]
     force: bool,
@@ -42,8 +47,24 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let model = prepared(&args.scenario, o.replications, o.seed, o.days)?;
     let inputs = [args.scenario.as_path()];
     check_out(args.out.as_ref(), args.force, &inputs)?;
-    if let Some(path) = &args.contacts_log {
-        super::output::check_file("--contacts-log", path, &inputs)?;
+    let log_path = match (&args.contacts_log, &args.ticket_events) {
+        (Some(p), _) => Some((p, "--contacts-log", super::LogKind::Contacts)),
+        (None, Some(p)) => Some((p, "--ticket-events", super::LogKind::TicketEvents)),
+        (None, None) => None,
+    };
+    if let Some((path, flag, _)) = log_path {
+        super::output::check_file(flag, path, &inputs)?;
+    }
+    if args.ticket_events.is_some()
+        && !model
+            .channels
+            .iter()
+            .any(|c| c.kind == supportsim::model::ChannelKind::Async)
+    {
+        return Err(super::flag_error(format!(
+            "--ticket-events writes the tickets of async channels, and {} has none\n  = help: use --contacts-log for calls and chats",
+            args.scenario.display()
+        )));
     }
 
     let file = args.scenario.display().to_string();
@@ -54,10 +75,10 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     if series {
         super::output::series_fit(&model, super::output::available_memory())?;
     }
-    let (reps, log) = match &args.contacts_log {
+    let (reps, log) = match log_path {
         None => (replicate(&model, &bar, series)?, None),
-        Some(path) => {
-            let (reps, log) = replicate_logged(&model, &bar, series, path)?;
+        Some((path, _, kind)) => {
+            let (reps, log) = replicate_logged(&model, &bar, series, path, kind)?;
             (reps, Some(log))
         }
     };
@@ -89,7 +110,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         write_all(dir, &files, &inputs)?;
         written = files.into_iter().map(|(n, _)| n).collect();
     }
-    if let (Some(log), Some(path)) = (log.flatten(), &args.contacts_log) {
+    if let (Some(log), Some((path, _, _))) = (log.flatten(), log_path) {
         let path = super::output::resolved(path);
         log.persist(&path).map_err(|e| {
             anyhow::Error::new(e.error).context(format!("saving {}", path.display()))

@@ -228,7 +228,7 @@ impl Engine<'_> {
     /// Whether the ticket just answered needs another agent touch (async tier-1 tickets of a
     /// channel with `touches` above 1: another with probability 1 − 1/touches, so that the
     /// number of touches is geometric with that mean).
-    fn another_touch(&self, contact: &Contact) -> bool {
+    pub(super) fn another_touch(&self, contact: &Contact) -> bool {
         let ch = &self.m.channels[contact.channel as usize];
         ch.touches > 1.0
             && ch.kind == ChannelKind::Async

@@ -69,6 +69,16 @@ pub struct ContactRecord {
     pub group: Option<u32>,
     /// The answering agent, numbered from 0 within its group.
     pub agent: Option<u32>,
+    /// When the customer first contacted about this issue (the same for every touch of a
+    /// ticket), seconds from 00:00 of day 0.
+    pub origin: f64,
+    /// Agent touches of the ticket before this leg (0 for its first answer).
+    pub touch: u16,
+    /// Whether another touch follows this answered leg (the ticket goes back to the customer).
+    pub more_touches: bool,
+    /// For a leg still open at the horizon: waiting in a queue (rather than with the customer,
+    /// the bot, or on its way to tier 2).
+    pub queued: bool,
 }
 
 /// Receives every contact leg as it ends (see [`super::RunOptions::sink`]).
@@ -152,9 +162,23 @@ impl Engine<'_> {
         wait: f64,
         handled: Option<(usize, f64)>,
     ) {
+        self.log_leg(contact, outcome, wait, handled, false);
+    }
+
+    /// [`Self::log`], saying whether a leg open at the horizon waits in a queue.
+    #[inline]
+    pub(super) fn log_leg(
+        &mut self,
+        contact: &Contact,
+        outcome: ContactOutcome,
+        wait: f64,
+        handled: Option<(usize, f64)>,
+        queued: bool,
+    ) {
         if self.sink.is_none() {
             return;
         }
+        let more_touches = handled.is_some() && self.multi_touch && self.another_touch(contact);
         let agent = handled.map(|(a, _)| &self.agents[a]);
         let record = ContactRecord {
             arrival: contact.arrival,
@@ -168,6 +192,10 @@ impl Engine<'_> {
             handle: handled.map_or(0.0, |(_, h)| h),
             group: agent.map(|a| a.group),
             agent: agent.map(|a| a.number),
+            origin: contact.origin,
+            touch: contact.touch,
+            more_touches,
+            queued,
         };
         if let Some(sink) = self.sink.as_deref_mut()
             && let Err(e) = sink.contact(&record)
@@ -344,15 +372,15 @@ impl Engine<'_> {
             self.r.conservation.open_end += u64::from(*n);
         }
         if self.sink.is_some() {
-            let open: Vec<Contact> = self
+            let open: Vec<(Contact, bool)> = self
                 .slab
                 .iter()
                 .filter(|s| matches!(s.state, State::Waiting | State::Passing))
-                .map(|s| s.contact)
+                .map(|s| (s.contact, s.state == State::Waiting))
                 .collect();
-            for contact in open {
+            for (contact, queued) in open {
                 let wait = (self.horizon - contact.arrival).max(0.0);
-                self.log(&contact, ContactOutcome::Open, wait, None);
+                self.log_leg(&contact, ContactOutcome::Open, wait, None, queued);
             }
         }
         for s in &self.slab {

@@ -76,8 +76,8 @@ pub struct TicketMeasures {
     pub first_response: Option<Spread>,
     /// Opened to first resolution, all tickets.
     pub resolution: Option<Spread>,
-    /// Mean agent touches per resolved ticket (the first response, one more after each
-    /// pending span and each reopening), with its standard error.
+    /// Mean agent touches per ticket (the first response, one more after each pending span
+    /// and each reopening), with its standard error.
     pub touches: (f64, f64),
     /// Pending spans that ended (events) and that had not ended at the log's end (censored),
     /// seconds, on the customer and on a third party.
@@ -132,12 +132,25 @@ fn seconds(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
     (b - a).num_seconds() as f64
 }
 
-/// Agent touches of a ticket: the first response, one after each ended pending span and one
-/// after each reopening.
-fn touches(t: &Lifecycle) -> u32 {
-    u32::from(t.first_response.is_some())
-        + t.pending.iter().filter(|p| p.end.is_some()).count() as u32
-        + t.reopened
+/// Mean agent touches per ticket, with its standard error. Each touch ends either with the
+/// ticket going back to someone (a pending span starts, or a resolution is reopened: another
+/// touch follows) or with its resolution; the share `p` that another follows is estimated from
+/// every touch whose end the log shows, so tickets still open at its end count for what they
+/// show. Touches are then geometric with mean 1 / (1 − p) (the model's), and the standard
+/// error follows by the delta method.
+fn touches(log: &EventLog) -> (f64, f64) {
+    let (mut again, mut done) = (0.0, 0.0);
+    for t in &log.tickets {
+        again += t.pending.len() as f64 + f64::from(t.reopened);
+        done += f64::from(u8::from(t.resolved.is_some()));
+    }
+    let n = again + done;
+    if done == 0.0 {
+        return (1.0, f64::NAN);
+    }
+    let p = again / n;
+    let se_p = (p * (1.0 - p) / n).sqrt();
+    (1.0 / (1.0 - p), se_p / (1.0 - p).powi(2))
 }
 
 /// Measures the log.
@@ -183,9 +196,7 @@ pub fn measure(log: &EventLog) -> TicketMeasures {
         .iter()
         .filter(|t| t.resolved.is_some())
         .collect();
-    let touch_counts: Vec<f64> = resolved.iter().map(|t| f64::from(touches(t))).collect();
-    let touches = crate::stats::mean_se(&touch_counts)
-        .map_or((1.0, f64::NAN), |m| (m.mean, m.std_err.unwrap_or(f64::NAN)));
+    let touches = touches(log);
     let n = log.tickets.len().max(1) as f64;
     let reassigned = (
         log.tickets.iter().filter(|t| t.reassignments > 0).count() as f64 / n,

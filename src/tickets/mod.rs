@@ -5,11 +5,13 @@
 //! reassignments between groups, resolution, reopenings and closing. Every row or ticket left
 //! out is counted by reason.
 //!
-//! [`measure`] turns the lifecycles into what `fit --events` writes into a scenario.
+//! [`measure`] turns the lifecycles into what `fit --events` writes into a scenario;
+//! [`TicketEventWriter`] writes a simulation's tickets as such a log (`run --ticket-events`).
 
 mod mapping;
 mod measure;
 mod read;
+mod writer;
 
 use std::collections::BTreeMap;
 
@@ -20,6 +22,7 @@ pub use measure::{
     PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, priority_ranks,
 };
 pub use read::read;
+pub use writer::{EVENTS_HEADER, TicketEventWriter};
 
 /// Whom a pending ticket waits on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -267,3 +267,64 @@ fn an_async_fit_of_a_contact_log_has_no_call_figures() {
     }
     assert!(text.contains("answer_within"), "{text}");
 }
+
+/// Checks `estimate ± k·se` covers `truth`.
+fn covers(what: &str, est: &Value, truth: f64) {
+    let (value, se) = (
+        est["value"].as_f64().expect("value"),
+        est["se"].as_f64().expect("se"),
+    );
+    assert!(
+        se > 0.0 && (value - truth).abs() <= 4.0 * se,
+        "{what}: fitted {value} ± {se}, true value {truth} is more than 4 standard errors away"
+    );
+}
+
+/// A round trip: the tickets of a known scenario, written as an event log by `run
+/// --ticket-events`, are fitted back to its parameters within four standard errors — volume,
+/// topic shares, touches (geometric, mean 1.8), and the customer's reply delay (lognormal,
+/// mean 6 h, cv 1.2, with the replies still awaited at the end as censored).
+#[test]
+fn a_ticket_event_log_written_by_run_is_fitted_back_to_its_scenario() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("events.csv");
+    supportsim()
+        .arg("run")
+        .arg(root().join("tests/data/tickets-round-trip.toml"))
+        .arg("--json")
+        .arg("--ticket-events")
+        .arg(&log)
+        .assert()
+        .success();
+    let v = fit_json(
+        &log,
+        &root().join("mappings/supportsim-events.toml"),
+        &["--effort", "12m"],
+    );
+    assert_eq!(v["skipped"].as_array().map(Vec::len), Some(0), "{v}");
+    // 400 a day on weekday weights that average 5.7 / 7.
+    covers("tickets a day", &v["per_day"], 400.0 * 5.7 / 7.0);
+    covers("touches", &v["touches"], 1.8);
+    let between = &v["between_touches"];
+    assert_eq!(between["family"], "lognormal", "{v}");
+    covers("reply delay mean", &between["mean_seconds"], 6.0 * 3600.0);
+    covers("reply delay cv", &between["cv"], 1.2);
+    let topics = v["topics"].as_array().expect("topics");
+    for (name, share) in [("access", 0.7), ("hardware", 0.3)] {
+        let t = topics
+            .iter()
+            .find(|t| t[0] == name)
+            .unwrap_or_else(|| panic!("no topic {name} in {v}"));
+        covers(name, &t[1], share);
+    }
+    // Calls and chats have no tickets.
+    let out = supportsim()
+        .arg("run")
+        .arg(root().join("tests/data/round-trip.toml"))
+        .arg("--ticket-events")
+        .arg(dir.path().join("none.csv"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("none.csv").exists());
+}

@@ -1,0 +1,154 @@
+//! The streamed ticket event log: the async channels' tickets of a simulation written as a
+//! service desk's event log (one row per update: new, active, awaiting the customer, resolved),
+//! in the layout `mappings/supportsim-events.toml` reads. Only open tickets are kept in memory.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
+use crate::engine::{ContactOutcome, ContactRecord, ContactSink};
+use crate::model::{ChannelKind, Model};
+
+/// The header of a ticket event log written by supportsim.
+pub const EVENTS_HEADER: &str =
+    "ticket,state,updated_at,opened_at,sequence,channel,category,priority,group";
+
+/// An open ticket: its number, its opening and the updates written so far.
+struct Open {
+    number: u64,
+    opened: f64,
+    sequence: u32,
+}
+
+/// Writes the tickets of the async channels as an event log as the engine reports their legs.
+pub struct TicketEventWriter<'m, W: Write> {
+    model: &'m Model,
+    out: csv::Writer<W>,
+    /// Day 0 of the simulation as a date (its start date, else a Monday-based date of the
+    /// scenario's first weekday).
+    day0: NaiveDate,
+    open: HashMap<(u64, u32, u32), Open>,
+    next: u64,
+    rows: u64,
+}
+
+impl<'m, W: Write> TicketEventWriter<'m, W> {
+    /// Starts a log on `out` with its header line.
+    pub fn new(model: &'m Model, out: W) -> io::Result<Self> {
+        let mut out = csv::Writer::from_writer(out);
+        out.write_record(EVENTS_HEADER.split(','))
+            .map_err(crate::export::io_error)?;
+        let monday = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+        let day0 = model.demand.dated.as_ref().map_or_else(
+            || monday + chrono::Days::new(model.demand.start_weekday as u64),
+            |d| d.start_date,
+        );
+        debug_assert_eq!(
+            day0.weekday().num_days_from_monday() as usize,
+            model.demand.start_weekday
+        );
+        Ok(Self {
+            model,
+            out,
+            day0,
+            open: HashMap::new(),
+            next: 0,
+            rows: 0,
+        })
+    }
+
+    /// Flushes and returns the writer and the number of rows.
+    pub fn finish(self) -> io::Result<(W, u64)> {
+        let out = self.out.into_inner().map_err(|e| e.into_error())?;
+        Ok((out, self.rows))
+    }
+
+    fn time(&self, seconds: f64) -> String {
+        let t: NaiveDateTime = self.day0.and_hms_opt(0, 0, 0).unwrap_or_default()
+            + chrono::TimeDelta::seconds(seconds.max(0.0).floor() as i64);
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+
+    fn row(
+        &mut self,
+        r: &ContactRecord,
+        key: (u64, u32, u32),
+        state: &str,
+        at: f64,
+    ) -> io::Result<()> {
+        let Some(t) = self.open.get_mut(&key) else {
+            return Ok(());
+        };
+        let (number, opened, sequence) = (t.number, t.opened, t.sequence);
+        t.sequence += 1;
+        let m = self.model;
+        let group = r
+            .group
+            .and_then(|g| m.groups.get(g as usize))
+            .map_or("", |g| g.name.as_str());
+        self.out
+            .write_record([
+                format!("T{number:07}").as_str(),
+                state,
+                &self.time(at),
+                &self.time(opened),
+                &sequence.to_string(),
+                &m.channels[r.channel as usize].name,
+                &m.topics[r.topic as usize].name,
+                &r.priority.to_string(),
+                group,
+            ])
+            .map_err(crate::export::io_error)?;
+        self.rows += 1;
+        Ok(())
+    }
+}
+
+impl<W: Write> ContactSink for TicketEventWriter<'_, W> {
+    fn contact(&mut self, r: &ContactRecord) -> io::Result<()> {
+        let async_channel = self.model.channels[r.channel as usize].kind == ChannelKind::Async;
+        if !async_channel || r.tier > 0 {
+            return Ok(());
+        }
+        let key = (r.origin.to_bits(), r.channel, r.attempt);
+        let answered = matches!(
+            r.outcome,
+            ContactOutcome::Answered | ContactOutcome::FollowUp
+        );
+        match r.outcome {
+            ContactOutcome::Answered | ContactOutcome::Open if r.touch == 0 => {
+                self.open.insert(
+                    key,
+                    Open {
+                        number: self.next,
+                        opened: r.arrival,
+                        sequence: 0,
+                    },
+                );
+                self.next += 1;
+                self.row(r, key, "New", r.arrival)?;
+                if answered {
+                    self.row(r, key, "Active", r.arrival + r.wait)?;
+                }
+            }
+            // The customer replied: the ticket is back in the agents' queue.
+            ContactOutcome::FollowUp => self.row(r, key, "Active", r.arrival)?,
+            ContactOutcome::Open if r.queued => self.row(r, key, "Active", r.arrival)?,
+            _ => return Ok(()),
+        }
+        if answered {
+            let end = r.arrival + r.wait + r.handle;
+            if r.more_touches {
+                self.row(r, key, "Awaiting User Info", end)?;
+            } else {
+                self.row(r, key, "Resolved", end)?;
+                self.open.remove(&key);
+            }
+        } else {
+            // Open at the horizon: nothing more will be written about it.
+            self.open.remove(&key);
+        }
+        Ok(())
+    }
+}
