@@ -479,6 +479,13 @@ pub struct TraceArrival {
     pub channel: ChannelId,
     /// Topic.
     pub topic: TopicId,
+    /// Seconds the ticket had already been open before `time` (0 for a new contact): a
+    /// backtest's open tickets at its start, whose first response and resolution times count
+    /// from their real opening.
+    pub age: f64,
+    /// Agent touches the ticket had before `time` (0 for a new contact; 1 or more for an open
+    /// ticket already answered, which comes back for a later touch).
+    pub touch: u16,
 }
 
 impl Model {

@@ -41,8 +41,12 @@ pub fn read_events(log: &Path, mapping_path: &Path) -> Result<EventLog, Failure>
 }
 
 /// The effort per touch: from --effort or --agents; the log cannot give it.
-fn effort(args: &FitArgs, log: &Path) -> Result<Effort, Failure> {
-    match (&args.effort, args.agents) {
+pub(super) fn effort(
+    effort: Option<&str>,
+    agents: Option<u32>,
+    log: &Path,
+) -> Result<Effort, Failure> {
+    match (effort, agents) {
         (Some(e), _) => Ok(Effort::Given(flag_duration("effort", e)?)),
         (None, Some(n)) => Ok(Effort::FromAgents(n)),
         (None, None) => Err(flag_error(format!(
@@ -64,7 +68,7 @@ pub fn fit_events(
         ));
     }
     let path = &args.input.log;
-    let effort = effort(args, path)?;
+    let effort = effort(args.effort.as_deref(), args.agents, path)?;
     if let Some(out) = &args.out {
         super::output::check_file("--out", out, &[path.as_path(), mapping])?;
     }

@@ -263,13 +263,31 @@ pub struct BacktestArgs {
     /// Seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Service-level threshold.
-    #[arg(long, default_value = "20s", value_name = "DURATION")]
-    pub answer_within: String,
+    /// Service-level threshold of a call log's backtest (default 20s).
+    #[arg(long, value_name = "DURATION", conflicts_with = "events")]
+    pub answer_within: Option<String>,
     /// An agent's contacts closer together than this count as one stretch on duty (a longer
     /// gap while callers wait is time off the phones).
     #[arg(long, default_value = "15m", value_name = "DURATION")]
     pub session_gap: String,
+    /// The log is a service desk's event log (one row per update of a ticket), read through
+    /// this mapping: a backtest of written work from --from on.
+    #[arg(long, value_name = "MAPPING", conflicts_with_all = ["mapping", "channel"], requires = "from")]
+    pub events: Option<PathBuf>,
+    /// First day scored (YYYY-MM-DD); the model is fitted on what the log shows before it, and
+    /// the tickets open then are carried in as the starting backlog.
+    #[arg(long, value_name = "DATE", requires = "events")]
+    pub from: Option<String>,
+    /// Last day scored (YYYY-MM-DD; default: the last day a ticket was opened).
+    #[arg(long, value_name = "DATE", requires = "events")]
+    pub until: Option<String>,
+    /// Agent effort per touch of a ticket, e.g. 20m (the event log does not record it).
+    #[arg(long, value_name = "DURATION", requires = "events", conflicts_with_all = ["agents", "scenario"])]
+    pub effort: Option<String>,
+    /// Agents working the desk on a weekday, from which the effort per touch is estimated.
+    #[arg(long, value_name = "N", requires = "events", conflicts_with = "scenario",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub agents: Option<u32>,
     /// Write backtest.csv, backtest.json and a chart per metric into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -334,7 +352,13 @@ fn scores_table(scores: &[supportsim::backtest::Score]) -> String {
 }
 
 pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
-    let answer_within = flag_duration("answer-within", &args.answer_within)?;
+    if let Some(events) = &args.events {
+        return super::backtest_tickets::backtest_events(args, events);
+    }
+    let answer_within = flag_duration(
+        "answer-within",
+        args.answer_within.as_deref().unwrap_or("20s"),
+    )?;
     let session_gap = flag_duration("session-gap", &args.session_gap)?;
     let mut inputs = vec![args.input.log.as_path()];
     inputs.extend(args.input.mapping.as_deref());

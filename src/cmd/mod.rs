@@ -2,6 +2,7 @@
 //! overriding a scenario, loading, running replications with progress and Ctrl-C, and writing
 //! output files whole or not at all.
 
+pub mod backtest_tickets;
 pub mod compare;
 pub mod editor;
 pub mod erlang;

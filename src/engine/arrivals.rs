@@ -369,12 +369,12 @@ impl Engine<'_> {
         }
         let c = (a.channel.0 as usize).min(self.nc.saturating_sub(1));
         let t = (a.topic.0 as usize).min(self.nt.saturating_sub(1));
-        self.arrival(c, Some(t));
+        self.first_contact(c, Some(t), None, (a.age.max(0.0), a.touch));
     }
 
     /// A first contact on channel `c`, about `topic` when it is known (replayed), else drawn.
     pub(super) fn arrival(&mut self, c: usize, topic: Option<usize>) {
-        self.first_contact(c, topic, None);
+        self.first_contact(c, topic, None, (0.0, 0));
     }
 
     /// The start of a surge's extra contacts on a channel, or one of them arriving.
@@ -382,7 +382,7 @@ impl Engine<'_> {
         let c = self.surge_gens[g].channel as usize;
         if self.surge_gens[g].started {
             let topic = self.surge_gens[g].topic.map(|t| t as usize);
-            self.first_contact(c, topic, Some(g));
+            self.first_contact(c, topic, Some(g), (0.0, 0));
         } else {
             // The first piece of constant rate: from the start to the next slot boundary.
             let slot_len = self.arrivals[c].slot_len;
@@ -434,7 +434,15 @@ impl Engine<'_> {
 
     /// A first contact on channel `c`; from surge generator `surge` when given (its own
     /// streams), else from the channel's.
-    fn first_contact(&mut self, c: usize, topic: Option<usize>, surge: Option<usize>) {
+    /// `past`: seconds the ticket was already open and touches it already had (a replayed
+    /// open ticket; (0, 0) for a new contact).
+    fn first_contact(
+        &mut self,
+        c: usize,
+        topic: Option<usize>,
+        surge: Option<usize>,
+        past: (f64, u16),
+    ) {
         let now = self.now;
         // Customer-side draws, always in the same order, whatever happens next.
         let rng = match surge {
@@ -452,7 +460,7 @@ impl Engine<'_> {
         };
         let contact = Contact {
             arrival: now,
-            origin: now,
+            origin: now - past.0,
             counted_at: now,
             handle,
             patience,
@@ -464,7 +472,7 @@ impl Engine<'_> {
                 tier: 0,
             },
             failed_bot: false,
-            touch: 0,
+            touch: past.1,
             frt: 0.0,
         };
         // A dip in demand: only a share `factor` of the contacts it concerns come at all.

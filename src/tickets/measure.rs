@@ -141,7 +141,7 @@ fn seconds(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
 fn touches(log: &EventLog) -> (f64, f64) {
     let (mut again, mut done) = (0.0, 0.0);
     for t in &log.tickets {
-        again += t.pending.len() as f64 + f64::from(t.reopened);
+        again += (t.pending.len() + t.reopens.len()) as f64;
         done += f64::from(u8::from(t.resolved.is_some()));
     }
     let n = again + done;
@@ -153,19 +153,23 @@ fn touches(log: &EventLog) -> (f64, f64) {
     (1.0 / (1.0 - p), se_p / (1.0 - p).powi(2))
 }
 
-/// Measures the log.
-pub fn measure(log: &EventLog) -> TicketMeasures {
-    let end = log
+/// The last update a log shows.
+fn last_update(log: &EventLog) -> Option<NaiveDateTime> {
+    let spans = log
         .tickets
         .iter()
+        .flat_map(|t| t.pending.iter().flat_map(|p| [Some(p.start), p.end]));
+    log.tickets
+        .iter()
         .flat_map(|t| [Some(t.opened), t.first_response, t.resolved, t.closed])
-        .chain(
-            log.tickets
-                .iter()
-                .flat_map(|t| t.pending.iter().flat_map(|p| [Some(p.start), p.end])),
-        )
+        .chain(spans)
         .flatten()
-        .max();
+        .max()
+}
+
+/// Measures the log.
+pub fn measure(log: &EventLog) -> TicketMeasures {
+    let end = log.until.or_else(|| last_update(log));
     let ranks = priority_ranks(log);
     let mut pending: BTreeMap<Waiting, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     for t in &log.tickets {
@@ -206,8 +210,8 @@ pub fn measure(log: &EventLog) -> TicketMeasures {
             .sum::<f64>()
             / n,
     );
-    let reopened =
-        resolved.iter().filter(|t| t.reopened > 0).count() as f64 / resolved.len().max(1) as f64;
+    let reopened = resolved.iter().filter(|t| !t.reopens.is_empty()).count() as f64
+        / resolved.len().max(1) as f64;
     TicketMeasures {
         tickets: log.tickets.len(),
         responded: log
@@ -284,7 +288,8 @@ fn priorities(log: &EventLog, ranks: &BTreeMap<String, u32>) -> Vec<PriorityMeas
                 resolution: Spread::of(&mut resolutions(of())),
                 reassigned: of().filter(|t| t.reassignments > 0).count() as f64
                     / tickets.max(1) as f64,
-                reopened: of().filter(|t| t.reopened > 0).count() as f64 / resolved.max(1) as f64,
+                reopened: of().filter(|t| !t.reopens.is_empty()).count() as f64
+                    / resolved.max(1) as f64,
             }
         })
         .collect();

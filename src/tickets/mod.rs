@@ -61,8 +61,8 @@ pub struct Lifecycle {
     pub group: Option<String>,
     /// First resolution.
     pub resolved: Option<NaiveDateTime>,
-    /// Times it went from resolved back to work.
-    pub reopened: u32,
+    /// When it went from resolved back to work, each time.
+    pub reopens: Vec<NaiveDateTime>,
     /// Closing.
     pub closed: Option<NaiveDateTime>,
     /// Priority as written.
@@ -73,6 +73,11 @@ pub struct Lifecycle {
     pub channel: Option<String>,
     /// Updates read.
     pub updates: u32,
+    /// Its first update was already past the new states: the ticket was created by an agent
+    /// handling the customer elsewhere (on the phone, say), its first response given there.
+    pub opened_in_work: bool,
+    /// Its first update was a resolution: resolved where it was created.
+    pub opened_resolved: bool,
 }
 
 /// Why a row or a ticket was left out.
@@ -110,9 +115,47 @@ pub struct EventLog {
     pub rows: u64,
     /// Rows (or, for [`Skip::NoOpened`], tickets) left out, by reason, with the first line.
     pub skipped: BTreeMap<Skip, (u64, u64)>,
+    /// The moment the log was cut at ([`EventLog::as_of`]): what was still waiting then is
+    /// censored there. `None` for a whole log (censored at its last update).
+    pub until: Option<NaiveDateTime>,
 }
 
 impl EventLog {
+    /// The log as it stood at `t`: the tickets opened before it, with only what had happened
+    /// by then (a first response, pending spans, resolution, reopenings and closing after `t`
+    /// are dropped; a span still waiting at `t` is open). Reassignment counts, which the log
+    /// does not time, are kept whole.
+    pub fn as_of(&self, t: NaiveDateTime) -> EventLog {
+        let before = |x: Option<NaiveDateTime>| x.filter(|x| *x < t);
+        let tickets = self
+            .tickets
+            .iter()
+            .filter(|l| l.opened < t)
+            .map(|l| Lifecycle {
+                first_response: before(l.first_response),
+                pending: l
+                    .pending
+                    .iter()
+                    .filter(|p| p.start < t)
+                    .map(|p| Pending {
+                        end: before(p.end),
+                        ..*p
+                    })
+                    .collect(),
+                resolved: before(l.resolved),
+                reopens: l.reopens.iter().copied().filter(|r| *r < t).collect(),
+                closed: before(l.closed),
+                ..l.clone()
+            })
+            .collect();
+        EventLog {
+            tickets,
+            rows: self.rows,
+            skipped: self.skipped.clone(),
+            until: Some(t),
+        }
+    }
+
     pub(crate) fn skip(&mut self, reason: Skip, line: u64) {
         let e = self.skipped.entry(reason).or_insert((0, line));
         e.0 += 1;

@@ -126,12 +126,16 @@ fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
         reassignments: 0,
         group: first(|u| u.group.clone()),
         resolved: None,
-        reopened: 0,
+        reopens: Vec::new(),
         closed: None,
         priority: first(|u| u.priority.clone()),
         category: first(|u| u.category.clone()),
         channel: first(|u| u.channel.clone()),
         updates: updates.len() as u32,
+        opened_in_work: updates.first().is_some_and(|u| u.state != State::New),
+        opened_resolved: updates
+            .first()
+            .is_some_and(|u| matches!(u.state, State::Resolved | State::Closed)),
     };
     let mut previous: Option<&Update> = None;
     for u in updates {
@@ -145,7 +149,7 @@ fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
             if p.state == State::Resolved
                 && matches!(u.state, State::New | State::Active | State::Pending(_))
             {
-                l.reopened += 1;
+                l.reopens.push(u.at);
             }
             // A pending span ends at the first update in another state.
             if let State::Pending(_) = p.state
@@ -222,7 +226,7 @@ closed = ["Closed"]
         assert_eq!(t.first_response, Some(at("1/3/2016 09:30")));
         assert_eq!(t.pending.len(), 1);
         assert_eq!(t.pending[0].end, Some(at("2/3/2016 10:00")));
-        assert_eq!((t.reassignments, t.reopened), (1, 1));
+        assert_eq!((t.reassignments, t.reopens.len()), (1, 1));
         assert_eq!(t.resolved, Some(at("2/3/2016 11:00")));
         assert_eq!(t.closed, Some(at("8/3/2016 09:00")));
         assert_eq!(r.skipped[&Skip::UnknownState("Weird".into())], (1, 10));

@@ -328,3 +328,89 @@ fn a_ticket_event_log_written_by_run_is_fitted_back_to_its_scenario() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("none.csv").exists());
 }
+
+/// A backtest of written work against the scenario that wrote the log: from day 15 on, the
+/// log's own tickets are replayed with the backlog carried in, and the actual days fall inside
+/// the simulated 90% bands about as often as they should. With 94 day-figures at a nominal 90%
+/// the binomial standard deviation is 3 points (about twice that with the days' figures
+/// correlated through the backlog); 75% pooled is more than two such deviations below.
+#[test]
+fn a_ticket_backtest_against_its_own_scenario_covers_the_actual_days() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("events.csv");
+    let scenario = root().join("tests/data/tickets-round-trip.toml");
+    supportsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--json")
+        .arg("--ticket-events")
+        .arg(&log)
+        .assert()
+        .success();
+    let out_dir = dir.path().join("bt");
+    let out = supportsim()
+        .arg("backtest")
+        .arg(&log)
+        .arg("--events")
+        .arg(root().join("mappings/supportsim-events.toml"))
+        .args([
+            "--from",
+            "2024-01-15",
+            "--replications",
+            "200",
+            "--json",
+            "--scenario",
+        ])
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["schema"], "supportsim.backtest-tickets/1");
+    assert_eq!(v["days"], 14);
+    assert!(v["open_at_start"].as_u64().expect("open") > 0, "{v}");
+    let figures = v["figures"].as_array().expect("figures");
+    let inside = figures
+        .iter()
+        .filter(|f| {
+            let a = f["actual"].as_f64().expect("actual");
+            a >= f["p05"].as_f64().expect("p05") - 1e-9
+                && a <= f["p95"].as_f64().expect("p95") + 1e-9
+        })
+        .count();
+    assert!(
+        inside as f64 >= 0.75 * figures.len() as f64,
+        "{inside} of {} day-figures inside the band",
+        figures.len()
+    );
+    for name in [
+        "backtest.csv",
+        "backtest.json",
+        "backtest-frt-p90.svg",
+        "backtest-backlog.svg",
+    ] {
+        assert!(out_dir.join(name).is_file(), "{name} not written");
+    }
+    // Refusals: a start before any ticket, and no effort for a fitted model.
+    for args in [
+        vec!["--from", "2023-01-01", "--effort", "10m"],
+        vec!["--from", "2024-01-15"],
+        vec!["--from", "15/01/2024", "--effort", "10m"],
+    ] {
+        let out = supportsim()
+            .arg("backtest")
+            .arg(&log)
+            .arg("--events")
+            .arg(root().join("mappings/supportsim-events.toml"))
+            .args(&args)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}

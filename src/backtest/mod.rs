@@ -2,6 +2,13 @@
 //! service model, day by day and many times, and set what really happened against the spread
 //! of what the simulation says could have happened.
 
+mod tickets;
+
+pub use tickets::{
+    DayFigure, TicketBacktest, TicketBacktestOptions, TicketMetric, TicketScore, ticket_backtest,
+    ticket_charts, ticket_csv,
+};
+
 use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
@@ -202,6 +209,8 @@ fn actuals(
             time: c.time_of_day(),
             channel: ChannelId(0),
             topic: TopicId(topic_index(c)),
+            age: 0.0,
+            touch: 0,
         });
     }
     let per_hour = (3600.0 / staffing.slot).round() as usize;

@@ -1,0 +1,215 @@
+//! `supportsim backtest LOG --events MAPPING --from DATE`: written work replayed from a date on,
+//! with the model fitted on what precedes it and the backlog carried in.
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use supportsim::backtest::{self, TicketBacktest, TicketBacktestOptions, TicketScore};
+use supportsim::duration::format_duration;
+use supportsim::fit::{self, FitOptions};
+use supportsim::tickets;
+
+use super::fit_tickets::{effort, read_events};
+use super::history::BacktestArgs;
+use super::{Failure, flag_error, write_all};
+
+fn date_flag(flag: &str, text: &str) -> Result<chrono::NaiveDate, Failure> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        flag_error(format!(
+            "--{flag} {text} is not a date\n  = help: write it as YYYY-MM-DD, e.g. 2016-04-01"
+        ))
+    })
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    log: String,
+    scenario: Option<String>,
+    from: String,
+    until: String,
+    /// Tickets opened before `from`, on which the model was fitted.
+    history_tickets: usize,
+    /// Agent effort per touch in the fitted scenario, seconds (`None` with --scenario).
+    effort_seconds: Option<f64>,
+    #[serde(flatten)]
+    backtest: &'a TicketBacktest,
+}
+
+fn bias_text(s: &TicketScore) -> String {
+    let sign = if s.bias < 0.0 { "−" } else { "+" };
+    if s.metric.is_time() {
+        format!("{sign}{}", format_duration(s.bias.abs()))
+    } else {
+        format!("{sign}{:.1}", s.bias.abs())
+    }
+}
+
+fn table(b: &TicketBacktest) -> String {
+    let rows: Vec<Vec<String>> = b
+        .scores
+        .iter()
+        .map(|s| {
+            vec![
+                s.metric.words().to_string(),
+                s.days.to_string(),
+                format!("{:.1}%", 100.0 * s.coverage),
+                bias_text(s),
+                s.mape
+                    .map_or("—".to_string(), |m| format!("{:.1}%", 100.0 * m)),
+            ]
+        })
+        .collect();
+    let mut out = String::new();
+    supportsim::export::render_table(
+        &mut out,
+        &[
+            "metric",
+            "days",
+            "inside 90% band",
+            "bias (sim − actual)",
+            "MAPE",
+        ],
+        &rows,
+    );
+    out
+}
+
+/// The scenario `fit --events` makes of the history, loaded; `effort` is `None` only with a
+/// --scenario, which this is not called for.
+fn fitted_model(
+    fitted: &fit::Fit,
+    m: &tickets::TicketMeasures,
+    effort: Option<fit::Effort>,
+) -> Result<supportsim::model::Model, Failure> {
+    let Some(effort) = effort else {
+        return Err(flag_error(
+            "give --effort, --agents or --scenario: the event log does not record agent effort"
+                .into(),
+        ));
+    };
+    let spec = fit::ChannelSpec {
+        name: "tickets".into(),
+        kind: supportsim::model::ChannelKind::Async,
+        answer_within: fit::answer_target(m, None).unwrap_or(f64::NAN),
+    };
+    let (file, header, notes) = fit::ticket_scenario(fitted, m, "the log's history", &spec, effort);
+    let text = supportsim::scenario::format::to_toml(&file, &header, &notes)
+        .context("writing the fitted scenario")?;
+    Ok(supportsim::scenario::parse("fitted.toml", &text, "fitted")
+        .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?
+        .model)
+}
+
+pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failure> {
+    let path = &args.input.log;
+    let from_date = date_flag("from", args.from.as_deref().unwrap_or(""))?;
+    let effort = match &args.scenario {
+        Some(_) => None,
+        None => Some(effort(args.effort.as_deref(), args.agents, path)?),
+    };
+    let mut inputs = vec![path.as_path(), mapping];
+    inputs.extend(args.scenario.as_deref());
+    super::check_out(args.out.as_ref(), args.force, &inputs)?;
+    let events = read_events(path, mapping)?;
+    let last_opened = events.tickets.iter().map(|t| t.opened.date()).max();
+    let until = match &args.until {
+        Some(u) => date_flag("until", u)?,
+        None => last_opened.unwrap_or(from_date),
+    };
+    let from = from_date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let history = events.as_of(from);
+    if history.tickets.is_empty() || until < from_date {
+        return Err(flag_error(format!(
+            "--from {from_date} leaves {} tickets before it to fit on and {} days to score\n  = help: choose a date after the log's first tickets ({}) and not after --until",
+            history.tickets.len(),
+            (until - from_date).num_days() + 1,
+            events
+                .tickets
+                .iter()
+                .map(|t| t.opened.date())
+                .min()
+                .map_or("none".into(), |d| d.to_string())
+        )));
+    }
+    let days = u32::try_from((until - from_date).num_days() + 1).unwrap_or(u32::MAX);
+    if days > 3660 {
+        return Err(flag_error(format!(
+            "--from {from_date} to {until} is {days} days; a backtest scores at most ten years"
+        )));
+    }
+    let m = tickets::measure(&history);
+    let as_log = tickets::as_contact_log(&history, &m);
+    let fitted = fit::fit(&as_log, &FitOptions::default());
+    let model = match (&args.scenario, effort) {
+        (Some(p), _) => super::load(p)?.model,
+        (None, effort) => fitted_model(&fitted, &m, effort)?,
+    };
+    if model.channels.first().map(|c| c.kind) != Some(supportsim::model::ChannelKind::Async) {
+        return Err(flag_error(
+            "a backtest of written work replays tickets into the scenario's first channel, which must be async\n  = help: put the async channel first in the --scenario".into(),
+        ));
+    }
+    let opts = TicketBacktestOptions {
+        from,
+        days,
+        replications: args.replications,
+        seed: args.seed,
+    };
+    let bar = super::progress_bar(u64::from(args.replications));
+    let result = backtest::ticket_backtest(
+        &events,
+        &model,
+        &fitted.topics,
+        &opts,
+        &super::INTERRUPTED,
+        &|| bar.inc(1),
+    )
+    .map_err(|e| super::stopped(e, &model.name, &bar))?;
+    bar.finish_and_clear();
+    let report = Report {
+        schema: "supportsim.backtest-tickets/1",
+        log: path.display().to_string(),
+        scenario: args.scenario.as_ref().map(|p| p.display().to_string()),
+        from: from_date.to_string(),
+        until: until.to_string(),
+        history_tickets: history.tickets.len(),
+        effort_seconds: effort.map(|e| e.seconds(&m)),
+        backtest: &result,
+    };
+    if let Some(dir) = &args.out {
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let csv = backtest::ticket_csv(&result).context("rendering backtest.csv")?;
+        files.push(("backtest.csv".into(), csv));
+        let json = serde_json::to_vec_pretty(&report).context("rendering backtest.json")?;
+        files.push(("backtest.json".into(), json));
+        for (name, chart) in backtest::ticket_charts(&result) {
+            let svg = supportsim::plot::svg(&chart).context("drawing the charts")?;
+            files.push((format!("{name}.svg"), svg.into_bytes()));
+        }
+        write_all(dir, &files, &inputs)?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    use std::io::Write;
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &report).context("writing to standard output")?;
+        writeln!(stdout).context("writing to standard output")?;
+        return Ok(());
+    }
+    writeln!(
+        stdout,
+        "backtest of written work in {}: fitted on {} tickets before {from_date}; {} days to {until}, {} tickets open at the start carried in ({} waiting on someone past the horizon), {} opened and replayed; {} simulations",
+        path.display(),
+        history.tickets.len(),
+        result.days,
+        result.open_at_start,
+        result.open_and_waiting,
+        result.replayed,
+        result.replications
+    )
+    .context("writing to standard output")?;
+    write!(stdout, "{}", table(&result)).context("writing to standard output")?;
+    Ok(())
+}
