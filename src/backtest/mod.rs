@@ -103,6 +103,10 @@ pub struct Backtest {
     pub contacts: usize,
     /// Simulations of each day.
     pub replications: u32,
+    /// Actual figures that cannot be right (an occupancy above 100%: agents busier than the
+    /// agents on duty the log shows), flagged and left out of the scores: (day, hour or
+    /// `None` for the whole day, value).
+    pub flagged: Vec<(u32, Option<u32>, f64)>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -308,11 +312,21 @@ fn simulated(reps: &[RepResult], k: Metric, h: Option<usize>) -> Vec<f64> {
 
 /// The cells of day `d`: each hour's and the whole day's actual figures against the
 /// simulated band.
-fn day_cells(reps: &[RepResult], d: usize, hours: &[Actual], cells: &mut Vec<Cell>) {
+fn day_cells(
+    reps: &[RepResult],
+    d: usize,
+    hours: &[Actual],
+    cells: &mut Vec<Cell>,
+    flagged: &mut Vec<(u32, Option<u32>, f64)>,
+) {
     let mut push = |k: Metric, h: Option<usize>, a: &Actual| {
         let Some((value, weight)) = a.metric(k) else {
             return;
         };
+        if k == Metric::Occupancy && value > 1.0 + 1e-9 {
+            flagged.push((d as u32, h.map(|h| h as u32), value));
+            return;
+        }
         let v = simulated(reps, k, h);
         // A band needs most simulations to have the figure at all.
         if v.len() * 2 < reps.len() {
@@ -393,7 +407,7 @@ pub fn backtest(
     cancel: &AtomicBool,
 ) -> Result<Backtest, crate::engine::Stopped> {
     let (actual, traces) = actuals(log, base, topics, staffing, opts);
-    let mut cells = Vec::new();
+    let (mut cells, mut flagged) = (Vec::new(), Vec::new());
     for (d, trace) in traces.into_iter().enumerate() {
         let m = day_model(base, log, staffing, opts, d, trace);
         let options = crate::RunOptions {
@@ -402,7 +416,7 @@ pub fn backtest(
             sink: None,
         };
         let reps = crate::run_replications(&m, &|| {}, options)?;
-        day_cells(&reps, d, &actual[d], &mut cells);
+        day_cells(&reps, d, &actual[d], &mut cells, &mut flagged);
     }
     Ok(Backtest {
         scores: scores(&cells),
@@ -411,6 +425,7 @@ pub fn backtest(
         start_weekday: log.start_weekday,
         contacts: log.contacts.len(),
         replications: opts.replications,
+        flagged,
     })
 }
 

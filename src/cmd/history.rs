@@ -309,6 +309,9 @@ struct BacktestReport<'a> {
     replications: u32,
     answer_within_seconds: f64,
     scores: &'a [supportsim::backtest::Score],
+    /// Actual occupancies above 100% (day from 1, hour or null for the day, value): they
+    /// cannot be right, and are not scored.
+    flagged_occupancy: Vec<(u32, Option<u32>, f64)>,
 }
 
 /// The backtest's scores as a table.
@@ -417,6 +420,11 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         replications: result.replications,
         answer_within_seconds: answer_within,
         scores: &result.scores,
+        flagged_occupancy: result
+            .flagged
+            .iter()
+            .map(|&(d, h, v)| (d + 1, h, v))
+            .collect(),
     };
     if let Some(dir) = &args.out {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -448,5 +456,14 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     )
     .context("writing to standard output")?;
     write!(stdout, "{out}").context("writing to standard output")?;
+    if let Some(worst) = result.flagged.iter().map(|f| f.2).reduce(f64::max) {
+        writeln!(
+            stdout,
+            "{} actual occupancies above 100% (up to {:.0}%) cannot be right and are not scored: the log shows agents busier than the agents on duty it names (check --session-gap, or the agent column of the mapping)",
+            result.flagged.len(),
+            100.0 * worst
+        )
+        .context("writing to standard output")?;
+    }
     Ok(())
 }

@@ -414,3 +414,40 @@ fn a_ticket_backtest_against_its_own_scenario_covers_the_actual_days() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+/// An actual occupancy above 100% (a log whose agent works ten calls at once) cannot be right:
+/// the backtest flags it and leaves it out of the scores instead of reporting it.
+#[test]
+fn an_impossible_actual_occupancy_is_flagged_not_scored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("contacts.csv");
+    let mut text = String::from(supportsim::contact_log::HEADER);
+    text.push('\n');
+    for i in 0..60 {
+        let t = 9.0 * 3600.0 + 60.0 * f64::from(i);
+        let clock = format!(
+            "{:02}:{:02}:00",
+            (t / 3600.0) as u32,
+            ((t % 3600.0) / 60.0) as u32
+        );
+        text.push_str(&format!(
+            "1,mon,{clock},{t},phone,all,1,0,0,answered,0,600,team,team-1\n"
+        ));
+    }
+    std::fs::write(&log, text).expect("log");
+    let out = supportsim()
+        .arg("backtest")
+        .arg(&log)
+        .args(["--replications", "20", "--json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let flagged = v["flagged_occupancy"].as_array().expect("flagged");
+    assert!(!flagged.is_empty(), "{v}");
+    assert!(flagged.iter().all(|f| f[2].as_f64().expect("value") > 1.0));
+}
