@@ -110,6 +110,9 @@ pub struct Channel {
     pub service_level_target: Option<f64>,
     /// Waiting places; a contact that finds them all taken is blocked. `None`: unlimited.
     pub queue_capacity: Option<u32>,
+    /// Agents take this channel's newest waiting contact first (`queue_order =
+    /// "newest_first"`); by default the oldest.
+    pub newest_first: bool,
     /// Chats an agent holds at once by default (1 for call and async).
     pub concurrency: u32,
     /// Handle-time stretch per extra concurrent chat: a chat taken while holding `k` others

@@ -156,6 +156,8 @@ struct TicketReport<'a> {
     pending_spans_third_party: (usize, usize),
     reassigned_share: f64,
     reassignments_mean: f64,
+    /// Share of first responses given while an older ticket of the group still waited.
+    out_of_order_share: Option<f64>,
     reopened_share: f64,
     opened_per_day: f64,
     priorities: &'a [PriorityMeasures],
@@ -221,6 +223,7 @@ fn report<'a>(
         }),
         pending_spans_customer: spans(tickets::Waiting::Customer),
         pending_spans_third_party: spans(tickets::Waiting::ThirdParty),
+        out_of_order_share: m.out_of_order,
         reassigned_share: m.reassigned.0,
         reassignments_mean: m.reassigned.1,
         reopened_share: m.reopened,
@@ -284,6 +287,20 @@ fn summary(
                 "{:.3} ± {:.3} per resolved ticket",
                 m.touches.0, m.touches.1
             ),
+        ],
+        vec![
+            "answered out of order".into(),
+            m.out_of_order.map_or("—".into(), |s| {
+                format!(
+                    "{} of first responses came while an older ticket of the group waited{}",
+                    pct(s),
+                    if s > 0.5 {
+                        " (queue_order = \"newest_first\")"
+                    } else {
+                        ""
+                    }
+                )
+            }),
         ],
         vec![
             "reassigned".into(),

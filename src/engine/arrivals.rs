@@ -369,12 +369,12 @@ impl Engine<'_> {
         }
         let c = (a.channel.0 as usize).min(self.nc.saturating_sub(1));
         let t = (a.topic.0 as usize).min(self.nt.saturating_sub(1));
-        self.first_contact(c, Some(t), None, (a.age.max(0.0), a.touch));
+        self.contact_with_past(c, Some(t), None, (a.age.max(0.0), a.touch));
     }
 
     /// A first contact on channel `c`, about `topic` when it is known (replayed), else drawn.
     pub(super) fn arrival(&mut self, c: usize, topic: Option<usize>) {
-        self.first_contact(c, topic, None, (0.0, 0));
+        self.first_contact(c, topic, None);
     }
 
     /// The start of a surge's extra contacts on a channel, or one of them arriving.
@@ -382,7 +382,7 @@ impl Engine<'_> {
         let c = self.surge_gens[g].channel as usize;
         if self.surge_gens[g].started {
             let topic = self.surge_gens[g].topic.map(|t| t as usize);
-            self.first_contact(c, topic, Some(g), (0.0, 0));
+            self.first_contact(c, topic, Some(g));
         } else {
             // The first piece of constant rate: from the start to the next slot boundary.
             let slot_len = self.arrivals[c].slot_len;
@@ -434,9 +434,15 @@ impl Engine<'_> {
 
     /// A first contact on channel `c`; from surge generator `surge` when given (its own
     /// streams), else from the channel's.
-    /// `past`: seconds the ticket was already open and touches it already had (a replayed
-    /// open ticket; (0, 0) for a new contact).
-    fn first_contact(
+    fn first_contact(&mut self, c: usize, topic: Option<usize>, surge: Option<usize>) {
+        self.contact_with_past(c, topic, surge, (0.0, 0));
+    }
+
+    /// [`Self::first_contact`] of a ticket that was already open `past.0` seconds and had
+    /// `past.1` touches (a replayed open ticket; (0, 0) for a new contact). Inlined into both
+    /// callers, so that new contacts pay nothing for it.
+    #[inline(always)]
+    fn contact_with_past(
         &mut self,
         c: usize,
         topic: Option<usize>,

@@ -301,6 +301,10 @@ struct Engine<'m> {
     /// Eligible queues per group, as (queue index, channel order and topic priority,
     /// 1 / answer_within, is_chat).
     group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
+    /// Whether each queue is taken newest first.
+    newest_first: Vec<bool>,
+    /// Whether each group works a newest-first queue.
+    group_newest: Vec<bool>,
     /// Handle-time multiplier (1 / proficiency) per (group, topic).
     slowness: Vec<f64>,
     group_on_floor: Vec<f64>,
@@ -384,6 +388,8 @@ impl<'m> Engine<'m> {
             idle: vec![VecDeque::new(); ng],
             eligible_groups: routes.eligible_groups,
             group_queues: routes.group_queues,
+            newest_first: routes.newest_first,
+            group_newest: routes.group_newest,
             slowness: routes.slowness,
             group_on_floor: vec![0.0; ng],
             group_busy: vec![0.0; ng],

@@ -162,11 +162,14 @@ impl Engine<'_> {
         wait: f64,
         handled: Option<(usize, f64)>,
     ) {
-        self.log_leg(contact, outcome, wait, handled, false);
+        if self.sink.is_some() {
+            self.log_leg(contact, outcome, wait, handled, false);
+        }
     }
 
-    /// [`Self::log`], saying whether a leg open at the horizon waits in a queue.
-    #[inline]
+    /// [`Self::log`], saying whether a leg open at the horizon waits in a queue (out of line:
+    /// only runs that keep a log pay for it).
+    #[inline(never)]
     pub(super) fn log_leg(
         &mut self,
         contact: &Contact,

@@ -25,6 +25,10 @@ pub(super) struct Eligibility {
     /// order is the channel's rank in the group's `channel_order` (high 16 bits) and the topic
     /// priority (low 16 bits): lower is served first.
     pub(super) group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
+    /// Whether each queue is taken newest first (its channel's `queue_order`).
+    pub(super) newest_first: Vec<bool>,
+    /// Whether each group works some newest-first queue.
+    pub(super) group_newest: Vec<bool>,
     /// Handle-time multiplier (1 / proficiency) per (group, topic).
     pub(super) slowness: Vec<f64>,
 }
@@ -38,6 +42,8 @@ impl Eligibility {
         let mut eligible_groups = vec![Vec::new(); nq];
         let mut group_queues = vec![Vec::new(); ng];
         let mut slowness = vec![1.0; ng * nt];
+        let mut newest_first = vec![false; nq];
+        let mut group_newest = vec![false; ng];
         for (gi, g) in m.groups.iter().enumerate() {
             let tier = usize::from(g.tier.saturating_sub(1)).min(1);
             for (ci, ch) in m.channels.iter().enumerate() {
@@ -55,6 +61,8 @@ impl Eligibility {
                             1.0 / ch.answer_within,
                             ch.kind == ChannelKind::Chat,
                         ));
+                        newest_first[q] = ch.newest_first;
+                        group_newest[gi] |= ch.newest_first;
                         slowness[gi * nt + ti] = 1.0 / p;
                     }
                 }
@@ -63,6 +71,8 @@ impl Eligibility {
         Eligibility {
             eligible_groups,
             group_queues,
+            newest_first,
+            group_newest,
             slowness,
         }
     }
@@ -174,6 +184,9 @@ impl Engine<'_> {
     /// the largest wait ÷ answer target. Chats only when the agent already holds chats.
     fn pick(&mut self, a: usize) -> Option<(Contact, bool)> {
         let g = self.agents[a].group as usize;
+        if self.group_newest[g] {
+            return self.pick_mixed(a);
+        }
         let only_chat = self.agents[a].load > 0;
         let mut best: Option<(u32, f64, usize)> = None;
         for k in 0..self.group_queues[g].len() {
@@ -190,16 +203,57 @@ impl Engine<'_> {
         }
         let (_, _, q) = best?;
         let s = self.queues[q].pop_front()?;
+        Some(self.take(s))
+    }
+
+    /// [`Self::pick`] for a group that works a newest-first channel: such a queue offers its
+    /// newest contact, whose urgency counts as minus its wait ÷ target, so the newest of such
+    /// queues goes first, after any oldest-first queue of the same priority. (Apart, so that
+    /// scenarios without newest-first channels pay nothing for them.)
+    #[inline(never)]
+    fn pick_mixed(&mut self, a: usize) -> Option<(Contact, bool)> {
+        let g = self.agents[a].group as usize;
+        let only_chat = self.agents[a].load > 0;
+        let mut best: Option<(u32, f64, usize, bool)> = None;
+        for k in 0..self.group_queues[g].len() {
+            let (q, prio, inv_target, is_chat) = self.group_queues[g][k];
+            if only_chat && !is_chat {
+                continue;
+            }
+            let q = q as usize;
+            let newest = self.newest_first[q];
+            let candidate = if newest { self.tail(q) } else { self.head(q) };
+            let Some(s) = candidate else { continue };
+            let wait = (self.now - self.slab[s as usize].contact.arrival) * inv_target;
+            let urgency = if newest { -wait } else { wait };
+            if best.is_none_or(|(p, u, _, _)| prio < p || (prio == p && urgency > u)) {
+                best = Some((prio, urgency, q, newest));
+            }
+        }
+        let (_, _, q, newest) = best?;
+        let s = if newest {
+            self.queues[q].pop_back()?
+        } else {
+            self.queues[q].pop_front()?
+        };
+        Some(self.take(s))
+    }
+
+    /// Takes the contact in slot `s` out of its queue: the contact, and whether it is a chat
+    /// whose customer has gone.
+    #[inline(always)]
+    fn take(&mut self, s: u32) -> (Contact, bool) {
         let contact = self.slab[s as usize].contact;
         let ghost = self.slab[s as usize].state == State::Ghost;
         if !ghost {
             self.channel_waiting[contact.channel as usize] -= 1;
         }
         self.release_slot(s);
-        Some((contact, ghost))
+        (contact, ghost)
     }
 
     /// The first contact still waiting in queue `q`, dropping those that left from its head.
+    #[inline(always)]
     pub(super) fn head(&mut self, q: usize) -> Option<u32> {
         while let Some(&s) = self.queues[q].front() {
             let slot = &self.slab[s as usize];
@@ -207,6 +261,21 @@ impl Engine<'_> {
                 return Some(s);
             }
             self.queues[q].pop_front();
+            if slot.state == State::Gone {
+                self.release_slot(s);
+            }
+        }
+        None
+    }
+
+    /// The last contact still waiting in queue `q`, dropping those that left from its back.
+    fn tail(&mut self, q: usize) -> Option<u32> {
+        while let Some(&s) = self.queues[q].back() {
+            let slot = &self.slab[s as usize];
+            if matches!(slot.state, State::Waiting | State::Ghost) {
+                return Some(s);
+            }
+            self.queues[q].pop_back();
             if slot.state == State::Gone {
                 self.release_slot(s);
             }

@@ -201,6 +201,17 @@ fn channel(
             ),
         );
     }
+    if let Some(share) = m.out_of_order.filter(|s| *s > 0.5) {
+        ch.queue_order = Some(crate::scenario::format::QueueOrder::NewestFirst);
+        note(
+            "queue_order",
+            format!(
+                "The desk does not answer first come, first served: {:.0}% of the first responses to\n\
+                 tickets created new came while an older ticket of the same group still waited.",
+                100.0 * share
+            ),
+        );
+    }
     if let Some(target) = spec.answer_within.is_finite().then_some(spec.answer_within) {
         ch.answer_within = Some(Duration(secs(target)));
         note(

@@ -34,6 +34,7 @@ pub(super) struct RawChannel {
     pub(super) answer_within: Option<f64>,
     pub(super) target: Option<f64>,
     pub(super) queue_capacity: Option<u32>,
+    pub(super) newest_first: bool,
     pub(super) concurrency: u32,
     pub(super) stretch: f64,
     pub(super) intraday: Option<Vec<f64>>,
@@ -162,6 +163,7 @@ fn read_one(
         answer_within: None,
         target: None,
         queue_capacity: None,
+        newest_first: false,
         concurrency: 1,
         stretch: 0.25,
         intraday: None,
@@ -170,6 +172,25 @@ fn read_one(
     };
     service(cx, ct, &ctx, &mut raw);
     Some(raw)
+}
+
+/// `queue_order`: "oldest_first" (the default) or "newest_first".
+fn queue_order(cx: &mut Cx, ct: &Table<'_>, ctx: &str) -> bool {
+    let Some((order, span)) = cx.string(ct, "queue_order", ctx, "\"newest_first\"") else {
+        return false;
+    };
+    match order {
+        "oldest_first" => false,
+        "newest_first" => true,
+        other => {
+            cx.err(
+                format!("`queue_order` in {ctx} is `{other}`, which is not a queue order"),
+                span,
+                "use \"oldest_first\" (first come, first served) or \"newest_first\" (the latest contact is taken first)",
+            );
+            false
+        }
+    }
 }
 
 /// `kind`: call, chat or async.
@@ -240,6 +261,7 @@ fn service(cx: &mut Cx, ct: &Table<'_>, ctx: &str, raw: &mut RawChannel) {
             "remove queue_capacity",
         );
     }
+    let newest_first = queue_order(cx, ct, &ctx);
     let concurrency = cx.int(
         ct,
         "concurrency",
@@ -304,6 +326,7 @@ fn service(cx: &mut Cx, ct: &Table<'_>, ctx: &str, raw: &mut RawChannel) {
     raw.answer_within = answer_within;
     raw.target = target;
     raw.queue_capacity = queue_capacity;
+    raw.newest_first = newest_first;
     raw.concurrency = concurrency.map_or(
         if kind == Some(ChannelKind::Chat) {
             3
@@ -471,6 +494,7 @@ pub(super) fn build(
                 answer_within: within,
                 service_level_target: c.target,
                 queue_capacity: c.queue_capacity,
+                newest_first: c.newest_first,
                 concurrency: if kind == ChannelKind::Chat {
                     c.concurrency
                 } else {

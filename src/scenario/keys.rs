@@ -50,6 +50,7 @@ pub(crate) const CHANNEL: &[&str] = &[
     "answer_within",
     "service_level_target",
     "queue_capacity",
+    "queue_order",
     "concurrency",
     "concurrency_stretch",
     "intraday",

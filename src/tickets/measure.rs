@@ -93,6 +93,10 @@ pub struct TicketMeasures {
     pub opened_per_day: f64,
     /// Per priority, most urgent first.
     pub priorities: Vec<PriorityMeasures>,
+    /// Of the first responses to tickets created new, the share given while an older ticket
+    /// of the same group (the group it was first assigned to) was still unanswered: near 0
+    /// for a desk that answers first come, first served; `None` without such tickets.
+    pub out_of_order: Option<f64>,
     /// Agent actions seen (first responses and resolutions) per weekday (0 = Monday) and
     /// hour of the day: when the desk works.
     pub activity: [[u32; 24]; 7],
@@ -230,8 +234,34 @@ pub fn measure(log: &EventLog) -> TicketMeasures {
         opened_per_day: opened_per_day(log),
         priorities: priorities(log, &ranks),
         activity: activity(log),
+        out_of_order: out_of_order(log),
         end,
     }
+}
+
+fn out_of_order(log: &EventLog) -> Option<f64> {
+    let mut by_group: BTreeMap<&str, Vec<(NaiveDateTime, NaiveDateTime)>> = BTreeMap::new();
+    for t in log.tickets.iter().filter(|t| !t.opened_in_work) {
+        if let Some(f) = t.first_response {
+            by_group
+                .entry(t.group.as_deref().unwrap_or(""))
+                .or_default()
+                .push((t.opened, f));
+        }
+    }
+    let (mut overtook, mut n) = (0usize, 0usize);
+    for list in by_group.values_mut() {
+        list.sort();
+        // The latest first response among the tickets opened earlier: a ticket answered
+        // before it overtook one that was still waiting.
+        let mut latest: Option<NaiveDateTime> = None;
+        for &(_, f) in list.iter() {
+            overtook += usize::from(latest.is_some_and(|l| f < l));
+            n += 1;
+            latest = Some(latest.map_or(f, |l| l.max(f)));
+        }
+    }
+    (n > 0).then(|| overtook as f64 / n as f64)
 }
 
 fn activity(log: &EventLog) -> [[u32; 24]; 7] {

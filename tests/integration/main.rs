@@ -22,6 +22,7 @@ mod house;
 mod interrupt;
 mod kinds;
 mod mappings;
+mod order;
 mod outputs;
 mod properties;
 mod roster;

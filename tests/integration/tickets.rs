@@ -305,6 +305,11 @@ fn a_ticket_event_log_written_by_run_is_fitted_back_to_its_scenario() {
     // 400 a day on weekday weights that average 5.7 / 7.
     covers("tickets a day", &v["per_day"], 400.0 * 5.7 / 7.0);
     covers("touches", &v["touches"], 1.8);
+    // The scenario serves first come, first served, and the log shows it.
+    assert!(
+        v["out_of_order_share"].as_f64().expect("share") < 0.05,
+        "{v}"
+    );
     let between = &v["between_touches"];
     assert_eq!(between["family"], "lognormal", "{v}");
     covers("reply delay mean", &between["mean_seconds"], 6.0 * 3600.0);

@@ -24,7 +24,7 @@ pub use experience::{Automation, Csat, Customers, KnowledgeBase, Ramp, Resolutio
 pub use schema::schema;
 pub use service::{Channel, Topic};
 pub use values::{
-    CostBasis, Days, Distribution, Duration, Intraday, Kind, Shape, TimeOfDay, Weekday,
+    CostBasis, Days, Distribution, Duration, Intraday, Kind, QueueOrder, Shape, TimeOfDay, Weekday,
 };
 pub use workforce::{
     AgentGroup, BreakKind, BreakRule, Shift, ShiftBreak, StartWindow, WeekHours, WorkRules,

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Distribution, Duration, Intraday, Kind};
+use super::{Distribution, Duration, Intraday, Kind, QueueOrder};
 
 /// `[channels.NAME]`: a channel of contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -39,6 +39,12 @@ pub struct Channel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(max = 10_000_000))]
     pub queue_capacity: Option<u32>,
+    /// Which waiting contact an agent takes next: "oldest_first" (first come, first served)
+    /// or "newest_first" (the latest first, as desks that work their newest tickets do).
+    /// Across channels of one priority, oldest-first channels' contacts are taken first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "oldest_first"))]
+    pub queue_order: Option<QueueOrder>,
     /// Chats an agent holds at once (chat only, 1 to 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 3), range(min = 1, max = 50))]
@@ -87,6 +93,7 @@ impl Channel {
             answer_within: None,
             service_level_target: None,
             queue_capacity: None,
+            queue_order: None,
             concurrency: None,
             concurrency_stretch: None,
             intraday: None,

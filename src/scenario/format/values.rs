@@ -213,6 +213,16 @@ pub enum Distribution {
     },
 }
 
+/// Which waiting contact of a channel an agent takes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueOrder {
+    /// First come, first served.
+    OldestFirst,
+    /// The latest contact first.
+    NewestFirst,
+}
+
 /// How a channel behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

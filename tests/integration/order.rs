@@ -1,0 +1,140 @@
+//! Queue order against theory. In an M/M/c queue the order in which waiting customers are
+//! taken does not change the mean wait (the agents work whenever anyone waits, and the order
+//! does not look at service times), so both orders meet Erlang C's mean wait. The spread does
+//! change: a customer who must wait waits, first come first served, an exponential time with
+//! rate cμ − λ (second moment 2/(cμ − λ)²); newest first, a busy period of an M/M/1 queue with
+//! service rate cμ, of second moment 2cμ/(cμ − λ)³ — larger by 1/(1 − ρ) (the M/G/1 busy
+//! period's moments, Kleinrock, Queueing Systems vol. 1, 1975).
+
+use supportsim::engine::{ContactOutcome, ContactRecord, ContactSink};
+
+/// Waits of answered first contacts that arrived after the warm-up: count, sum, sum of
+/// squares, and how many waited at all.
+#[derive(Default)]
+struct Waits {
+    after: f64,
+    n: f64,
+    sum: f64,
+    sum2: f64,
+    waited: f64,
+}
+
+impl ContactSink for Waits {
+    fn contact(&mut self, r: &ContactRecord) -> std::io::Result<()> {
+        if r.outcome == ContactOutcome::Answered && r.arrival >= self.after {
+            self.n += 1.0;
+            self.sum += r.wait;
+            self.sum2 += r.wait * r.wait;
+            self.waited += f64::from(u8::from(r.wait > 0.0));
+        }
+        Ok(())
+    }
+}
+
+/// Mean and standard error over independent replications.
+fn mean_se(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let v = x.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, (v / n).sqrt())
+}
+
+fn check(order: &str) {
+    let text = format!(
+        r#"[simulation]
+days = 12
+warmup_days = 2
+seed = 3
+
+[volume]
+per_day = 2400
+intraday = "flat"
+
+[channels.desk]
+kind = "async"
+handle_time = {{ dist = "exponential", mean = "5m" }}
+queue_order = "{order}"
+
+[[agents]]
+name = "team"
+count = 10
+channels = ["desk"]
+"#
+    );
+    let model = supportsim::scenario::parse("order.toml", &text, "order")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model;
+    let (lambda, mu, c) = (100.0 / 3600.0, 1.0 / 300.0, 10.0);
+    let rate = c * mu - lambda;
+    let pw = supportsim::queueing::erlang_c(10, lambda / mu);
+    let second = if order == "newest_first" {
+        2.0 * c * mu / rate.powi(3)
+    } else {
+        2.0 / rate.powi(2)
+    };
+    let (mut m1, mut m2, mut p) = (Vec::new(), Vec::new(), Vec::new());
+    for rep in 0..40 {
+        let mut w = Waits {
+            after: 2.0 * 86_400.0,
+            ..Waits::default()
+        };
+        let options = supportsim::RunOptions {
+            cancel: None,
+            series: false,
+            sink: Some(&mut w),
+        };
+        supportsim::engine::simulate(&model, rep, options).expect("runs");
+        m1.push(w.sum / w.n);
+        m2.push(w.sum2 / w.n);
+        p.push(w.waited / w.n);
+    }
+    for (what, x, truth) in [
+        ("P(wait)", &p, pw),
+        ("mean wait", &m1, pw / rate),
+        ("second moment of the wait", &m2, pw * second),
+    ] {
+        let (m, se) = mean_se(x);
+        assert!(
+            (m - truth).abs() <= 4.0 * se,
+            "{order}: {what} {m} ± {se}, theory {truth} is more than 4 standard errors away"
+        );
+    }
+}
+
+#[test]
+fn oldest_first_meets_the_fifo_waits_of_erlang_c() {
+    check("oldest_first");
+}
+
+#[test]
+fn newest_first_keeps_the_mean_wait_and_spreads_it_as_a_busy_period() {
+    check("newest_first");
+}
+
+#[test]
+fn an_unknown_queue_order_is_refused_at_its_key() {
+    let text = r#"[simulation]
+days = 1
+
+[volume]
+per_day = 100
+
+[channels.desk]
+kind = "async"
+handle_time = { dist = "exponential", mean = "5m" }
+queue_order = "random"
+
+[[agents]]
+name = "team"
+count = 1
+channels = ["desk"]
+"#;
+    let err = match supportsim::scenario::parse("order.toml", text, "order") {
+        Ok(_) => panic!("an unknown queue order was accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains("queue_order") && err.contains("newest_first") && err.contains(":10:"),
+        "{err}"
+    );
+}
