@@ -429,9 +429,35 @@ pub fn backtest(
     })
 }
 
+/// A backtest chart's lines: the simulated mean with its P5–P95 band, and the actual figure.
+fn band_lines(
+    mean: crate::plot::Series,
+    lo: crate::plot::Series,
+    hi: crate::plot::Series,
+    actual: crate::plot::Series,
+) -> Vec<crate::plot::Line> {
+    use crate::plot::Line;
+    vec![
+        Line {
+            label: "simulated mean, P5–P95".into(),
+            values: mean,
+            band: Some((lo, hi)),
+            color: 0,
+            dashed: false,
+        },
+        Line {
+            label: "actual".into(),
+            values: actual,
+            band: None,
+            color: 1,
+            dashed: false,
+        },
+    ]
+}
+
 /// One chart per metric: the actual figure per hour against the simulations' 90% band.
 pub fn charts(b: &Backtest) -> Vec<(String, crate::plot::Chart)> {
-    use crate::plot::{Chart, Line, TimeChart, YUnit};
+    use crate::plot::{Chart, TimeChart, YUnit};
     let mut out = Vec::new();
     for (level, per_day) in [("hour", 24usize), ("day", 1usize)] {
         for k in METRICS {
@@ -480,22 +506,7 @@ pub fn charts(b: &Backtest) -> Vec<(String, crate::plot::Chart)> {
                     y_label: words.to_string(),
                     unit,
                     x,
-                    lines: vec![
-                        Line {
-                            label: "simulated mean, P5–P95".into(),
-                            values: mean,
-                            band: Some((lo, hi)),
-                            color: 0,
-                            dashed: false,
-                        },
-                        Line {
-                            label: "actual".into(),
-                            values: actual,
-                            band: None,
-                            color: 1,
-                            dashed: false,
-                        },
-                    ],
+                    lines: band_lines(mean, lo, hi, actual),
                     targets: Vec::new(),
                     start_weekday: b.start_weekday,
                     x_axis: None,

@@ -504,7 +504,7 @@ fn scores(figures: &[DayFigure]) -> Vec<TicketScore> {
 
 /// One chart per metric: each day's actual figure against the simulations' 90% band.
 pub fn ticket_charts(b: &TicketBacktest) -> Vec<(String, crate::plot::Chart)> {
-    use crate::plot::{Chart, Line, TimeChart, YUnit};
+    use crate::plot::{Chart, TimeChart, YUnit};
     let n = b.days as usize;
     TicketMetric::ALL
         .iter()
@@ -535,22 +535,7 @@ pub fn ticket_charts(b: &TicketBacktest) -> Vec<(String, crate::plot::Chart)> {
                     YUnit::Count
                 },
                 x: (0..n).map(|i| i as f64 + 0.5).collect(),
-                lines: vec![
-                    Line {
-                        label: "simulated mean, P5–P95".into(),
-                        values: mean,
-                        band: Some((lo, hi)),
-                        color: 0,
-                        dashed: false,
-                    },
-                    Line {
-                        label: "actual".into(),
-                        values: actual,
-                        band: None,
-                        color: 1,
-                        dashed: false,
-                    },
-                ],
+                lines: super::band_lines(mean, lo, hi, actual),
                 targets: Vec::new(),
                 start_weekday: b.start_weekday,
                 x_axis: None,

@@ -150,16 +150,7 @@ pub fn scenario(
     let (topics, topic_notes) = topics(fit, channel);
     let (agents, agent_notes) = agents(fit, channel);
     let file = ScenarioFile {
-        simulation: Simulation {
-            name: Some(format!("fitted from {source}")),
-            days: fit.days.max(1),
-            warmup_days: None,
-            interval: Some(Duration(format!("{}m", (fit.interval / 60.0).round()))),
-            replications: Some(20),
-            seed: Some(1),
-            start_weekday: Some(Weekday::of(fit.start_weekday)),
-            start_date: None,
-        },
+        simulation: simulation(fit, &source),
         volume: volume(fit, &mut notes),
         channels: IndexMap::from([(
             channel.name.clone(),
@@ -177,6 +168,20 @@ pub fn scenario(
     notes.extend(topic_notes);
     notes.extend(agent_notes);
     Some((file, header, notes))
+}
+
+/// `[simulation]` of a fitted scenario: the log's days from its first weekday.
+pub(super) fn simulation(fit: &Fit, source: &str) -> Simulation {
+    Simulation {
+        name: Some(format!("fitted from {source}")),
+        days: fit.days.max(1),
+        warmup_days: None,
+        interval: Some(Duration(format!("{}m", (fit.interval / 60.0).round()))),
+        replications: Some(20),
+        seed: Some(1),
+        start_weekday: Some(Weekday::of(fit.start_weekday)),
+        start_date: None,
+    }
 }
 
 /// Arrivals: contacts a day, weekday weights, the intraday profile overall and per weekday.

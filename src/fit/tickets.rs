@@ -8,12 +8,11 @@
 use indexmap::IndexMap;
 
 use super::Fit;
-use super::scenario::{ChannelSpec, dist, dist_note, secs, topics, volume};
+use super::scenario::{ChannelSpec, dist, dist_note, secs, simulation, topics, volume};
 use crate::duration::{DAY, WEEKDAYS, format_duration, hhmm};
 use crate::mle::DistFit;
 use crate::scenario::format::{
-    AgentGroup, Channel, Days, Distribution, Duration, Note, ScenarioFile, Shift, Simulation,
-    TimeOfDay, Weekday,
+    AgentGroup, Channel, Days, Distribution, Duration, Note, ScenarioFile, Shift, TimeOfDay,
 };
 use crate::tickets::TicketMeasures;
 
@@ -89,16 +88,7 @@ pub fn ticket_scenario(
     let effort_s = effort.seconds(m);
     let (topic_list, topic_notes) = topics(fit, spec);
     let file = ScenarioFile {
-        simulation: Simulation {
-            name: Some(format!("fitted from {source}")),
-            days: fit.days.max(1),
-            warmup_days: None,
-            interval: Some(Duration(format!("{}m", (fit.interval / 60.0).round()))),
-            replications: Some(20),
-            seed: Some(1),
-            start_weekday: Some(Weekday::of(fit.start_weekday)),
-            start_date: None,
-        },
+        simulation: simulation(fit, &source),
         volume: volume(fit, &mut notes),
         channels: IndexMap::from([(
             spec.name.clone(),

@@ -150,8 +150,14 @@ fn ctrl_c_stops_every_long_command_with_nothing_written() {
     } else {
         eprintln!("SKIPPED: the forecast case (no 2003 counts at {counts})");
     }
+    stops_all(d, &cases, &before);
+}
+
+/// Each command of `cases`, run in `d` and interrupted, stops at once with exit code 130, says
+/// so, and leaves `d` as `before` lists it.
+fn stops_all(d: &Path, cases: &[Vec<&str>], before: &[String]) {
     for args in cases {
-        let (code, took, err) = interrupt(d, &args, Duration::from_millis(700));
+        let (code, took, err) = interrupt(d, args, Duration::from_millis(700));
         assert_eq!(code, Some(130), "{args:?}: {err}");
         assert!(
             err.ends_with("interrupted: stopped before the end, nothing was written\n"),
@@ -164,4 +170,52 @@ fn ctrl_c_stops_every_long_command_with_nothing_written() {
         eprintln!("{} stopped {took:?} after Ctrl-C", args[0]);
         assert_eq!(listing(d), before, "{args:?} left something behind");
     }
+}
+
+/// Written work: `run --ticket-events` and a backtest of a ticket event log.
+#[test]
+fn ctrl_c_stops_written_work_commands_with_nothing_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let tickets = root()
+        .join("tests/data/tickets-round-trip.toml")
+        .display()
+        .to_string();
+    let mapping = root()
+        .join("mappings/supportsim-events.toml")
+        .display()
+        .to_string();
+    let events = assert_cmd::Command::cargo_bin("supportsim")
+        .expect("binary")
+        .current_dir(d)
+        .args(["run", &tickets, "--json", "--ticket-events", "events.csv"])
+        .output()
+        .expect("runs");
+    assert!(events.status.success());
+    let before = listing(d);
+    let cases: Vec<Vec<&str>> = vec![
+        vec![
+            "run",
+            &tickets,
+            "--replications",
+            "20000",
+            "--ticket-events",
+            "t.csv",
+        ],
+        vec![
+            "backtest",
+            "events.csv",
+            "--events",
+            &mapping,
+            "--from",
+            "2024-01-15",
+            "--effort",
+            "12m",
+            "--replications",
+            "10000",
+            "--out",
+            "r9",
+        ],
+    ];
+    stops_all(d, &cases, &before);
 }
