@@ -96,7 +96,12 @@ pub struct FitArgs {
     pub min_topic_share: f64,
     /// An agent's contacts closer together than this count as one stretch on duty (a longer
     /// gap while callers wait is time off the phones).
-    #[arg(long, default_value = "15m", value_name = "DURATION")]
+    #[arg(
+        long,
+        default_value = "15m",
+        value_name = "DURATION",
+        conflicts_with = "events"
+    )]
     pub session_gap: String,
     /// Write the fitted scenario to FILE (default: print it).
     #[arg(long, value_name = "FILE")]
@@ -268,7 +273,12 @@ pub struct BacktestArgs {
     pub answer_within: Option<String>,
     /// An agent's contacts closer together than this count as one stretch on duty (a longer
     /// gap while callers wait is time off the phones).
-    #[arg(long, default_value = "15m", value_name = "DURATION")]
+    #[arg(
+        long,
+        default_value = "15m",
+        value_name = "DURATION",
+        conflicts_with = "events"
+    )]
     pub session_gap: String,
     /// The log is a service desk's event log (one row per update of a ticket), read through
     /// this mapping: a backtest of written work from --from on.

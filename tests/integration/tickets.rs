@@ -456,3 +456,35 @@ fn an_impossible_actual_occupancy_is_flagged_not_scored() {
     assert!(!flagged.is_empty(), "{v}");
     assert!(flagged.iter().all(|f| f[2].as_f64().expect("value") > 1.0));
 }
+
+/// Tickets escalated to tier 2 are not written as events yet: `--ticket-events` says so rather
+/// than writing them as resolved at tier 1.
+#[test]
+fn ticket_events_refuse_escalated_tickets_rather_than_misreport_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(root().join("tests/data/tickets-round-trip.toml"))
+        .expect("scenario")
+        .replace(
+            "name = \"hardware\"\n",
+            "name = \"hardware\"\nescalation = 0.2\n",
+        )
+        + "\n[[agents]]\nname = \"second line\"\ntier = 2\ncount = 2\nchannels = [\"email\"]\n";
+    let scenario = dir.path().join("escalating.toml");
+    std::fs::write(&scenario, text).expect("write");
+    let log = dir.path().join("events.csv");
+    let out = supportsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--ticket-events")
+        .arg(&log)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tier 2"));
+    assert!(!log.exists());
+}
