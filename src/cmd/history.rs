@@ -204,8 +204,7 @@ fn log_answer_target(log: &LogRead, kind: Kind, given: Option<f64>) -> f64 {
         .filter(|c| c.fate == contact_log::Fate::Answered)
         .map(|c| c.waited())
         .collect();
-    supportsim::tickets::Spread::of(&mut waits)
-        .map_or(DAY, |s| ((s.p80 / 60.0).ceil() * 60.0).max(60.0))
+    supportsim::tickets::Spread::of(&mut waits).map_or(DAY, |s| fit::measured_target(&s))
 }
 
 pub fn fit_command(args: &FitArgs) -> Result<(), Failure> {

@@ -14,7 +14,7 @@ use crate::mle::DistFit;
 use crate::scenario::format::{
     AgentGroup, Channel, Days, Distribution, Duration, Note, ScenarioFile, Shift, TimeOfDay,
 };
-use crate::tickets::TicketMeasures;
+use crate::tickets::{Spread, TicketMeasures};
 
 /// Occupancy assumed when effort or staffing is estimated from the other (the usual planning
 /// ceiling for written work).
@@ -53,13 +53,15 @@ fn touches_per_day(m: &TicketMeasures) -> f64 {
     m.opened_per_day * m.touches.0.max(1.0)
 }
 
-/// The answer target: the user's, or the time within which 80% of the log's tickets got a
-/// first response, rounded up to the minute.
+/// The answer target read from first responses: the time within which 80% came, rounded up
+/// to the minute (at least one).
+pub fn measured_target(first_responses: &Spread) -> f64 {
+    ((first_responses.p80 / 60.0).ceil() * 60.0).max(60.0)
+}
+
+/// The answer target: the user's, or [`measured_target`] of the log's first responses.
 pub fn answer_target(m: &TicketMeasures, given: Option<f64>) -> Option<f64> {
-    given.or_else(|| {
-        m.first_response
-            .map(|s| ((s.p80 / 60.0).ceil() * 60.0).max(60.0))
-    })
+    given.or_else(|| m.first_response.as_ref().map(measured_target))
 }
 
 /// The fitted scenario of an event log, with its header and notes.
@@ -207,7 +209,7 @@ fn channel(
         note(
             "answer_within",
             match m.first_response {
-                Some(s) if (target - ((s.p80 / 60.0).ceil() * 60.0).max(60.0)).abs() < 1e-6 => {
+                Some(s) if (target - measured_target(&s)).abs() < 1e-6 => {
                     format!(
                         "Read from the log: 80% of its {} first responses came within {} (median {},\n\
                          90% within {}). A measure of what the desk did, not a policy: set your own.",
