@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDateTime};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::held::Holds;
 use super::quantile;
 use crate::duration::DAY;
 use crate::engine::{ContactOutcome, ContactRecord, ContactSink, Stopped};
@@ -146,8 +147,11 @@ pub struct TicketScore {
 pub struct TicketBacktest {
     /// Tickets open at the start, carried in.
     pub open_at_start: usize,
-    /// Of them, waiting on someone with no end in the log before the horizon (they stay open).
+    /// Of them, waiting on someone with no end in the log before the horizon, or held on the
+    /// desk with no end drawn before it (they stay open).
     pub open_and_waiting: usize,
+    /// Of them, held on the desk after their first response past a sitting.
+    pub held_at_start: usize,
     /// Tickets opened in the scored days, replayed.
     pub replayed: usize,
     /// Days scored.
@@ -225,6 +229,7 @@ struct Replay {
     trace: Vec<TraceArrival>,
     open_at_start: usize,
     waiting: usize,
+    held: usize,
     replayed: usize,
     opened_by_day_end: Vec<f64>,
     /// First responses and resolutions given where a replayed ticket was created (on the
@@ -253,12 +258,14 @@ fn replay(
         TopicId(i as u32)
     };
     let horizon = f64::from(opts.days) * DAY;
+    let mut holds = Holds::of(&log.as_of(opts.from));
     let (from, mut r) = (
         opts.from,
         Replay {
             trace: Vec::new(),
             open_at_start: 0,
             waiting: 0,
+            held: 0,
             replayed: 0,
             opened_by_day_end: vec![0.0; opts.days as usize],
             given_frt: vec![Vec::new(); opts.days as usize],
@@ -280,14 +287,24 @@ fn replay(
                 r.trace.push(arrival(0.0, t, 0));
                 continue;
             }
-            // Answered: waiting on someone at the start (back when the wait ends), or in the
-            // agents' hands (back at once).
+            // Answered: waiting on someone at the start (back when the wait ends), held on
+            // the desk past a sitting (back when such holds end), or in the agents' hands
+            // (back at once).
             let waiting = t
                 .pending
                 .iter()
                 .find(|p| p.start < from && p.end.is_none_or(|e| e >= from));
             match waiting.map(|p| p.end.map(|e| since(from, e))) {
-                None => r.trace.push(arrival(0.0, t, 1)),
+                None => match Holds::age(t, from).map(|age| holds.remaining(age)) {
+                    None => r.trace.push(arrival(0.0, t, 1)),
+                    Some(back) => {
+                        r.held += 1;
+                        match back.filter(|b| *b < horizon) {
+                            Some(b) => r.trace.push(arrival(b, t, 1)),
+                            None => r.waiting += 1,
+                        }
+                    }
+                },
                 Some(Some(back)) if back < horizon => r.trace.push(arrival(back, t, 1)),
                 Some(_) => r.waiting += 1,
             }
@@ -435,6 +452,7 @@ pub fn ticket_backtest(
     Ok(TicketBacktest {
         open_at_start: replay.open_at_start,
         open_and_waiting: replay.waiting,
+        held_at_start: replay.held,
         replayed: replay.replayed,
         days: opts.days,
         start_weekday: m.demand.start_weekday,

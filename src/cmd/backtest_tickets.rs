@@ -200,11 +200,12 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
     }
     writeln!(
         stdout,
-        "backtest of written work in {}: fitted on {} tickets before {from_date}; {} days to {until}, {} tickets open at the start carried in ({} waiting on someone past the horizon), {} opened and replayed; {} simulations",
+        "backtest of written work in {}: fitted on {} tickets before {from_date}; {} days to {until}, {} tickets open at the start carried in ({} held on the desk; {} waiting on someone or held past the horizon), {} opened and replayed; {} simulations",
         path.display(),
         history.tickets.len(),
         result.days,
         result.open_at_start,
+        result.held_at_start,
         result.open_and_waiting,
         result.replayed,
         result.replications

@@ -154,6 +154,14 @@ struct TicketReport<'a> {
     between_touches: Option<BetweenTouches>,
     pending_spans_customer: (usize, usize),
     pending_spans_third_party: (usize, usize),
+    /// Holds on the desk past an hour after the first response: ended, still open.
+    held_on_desk: (usize, usize),
+    /// Share of the desk's working hours with a ticket waiting over an hour for its first
+    /// response.
+    saturated_share: Option<f64>,
+    /// The occupancy at which the log's touches were made (1 for a desk that never caught
+    /// up), used for the effort or agents estimated.
+    occupancy: f64,
     reassigned_share: f64,
     reassignments_mean: f64,
     /// Share of first responses given while an older ticket of the group still waited.
@@ -223,6 +231,9 @@ fn report<'a>(
         }),
         pending_spans_customer: spans(tickets::Waiting::Customer),
         pending_spans_third_party: spans(tickets::Waiting::ThirdParty),
+        held_on_desk: spans(tickets::Waiting::Desk),
+        saturated_share: m.saturated,
+        occupancy: fit::occupancy(m),
         out_of_order_share: m.out_of_order,
         reassigned_share: m.reassigned.0,
         reassignments_mean: m.reassigned.1,

@@ -536,5 +536,6 @@ mod tickets;
 pub use agents::{busy_gaps, staffing, weekday_staffing};
 pub use scenario::{ChannelSpec, ScenarioError, dist_note, scenario, scenario_text};
 pub use tickets::{
-    AGENT_DAY_HOURS, ASSUMED_OCCUPANCY, Effort, answer_target, measured_target, ticket_scenario,
+    AGENT_DAY_HOURS, ASSUMED_OCCUPANCY, Effort, SATURATED_SHARE, answer_target, measured_target,
+    occupancy, ticket_scenario,
 };

@@ -17,8 +17,44 @@ use crate::scenario::format::{
 use crate::tickets::{Spread, TicketMeasures};
 
 /// Occupancy assumed when effort or staffing is estimated from the other (the usual planning
-/// ceiling for written work).
+/// ceiling for written work), for a desk that catches up.
 pub const ASSUMED_OCCUPANCY: f64 = 0.85;
+
+/// The share of its working hours with a ticket waiting longer than a sitting for its first
+/// response at which a desk is taken never to catch up
+/// ([`TicketMeasures::saturated`]).
+pub const SATURATED_SHARE: f64 = 0.95;
+
+/// The occupancy at which the log's touches were made: all the time on duty for a desk that
+/// never caught up (an agent free while a ticket waited would have taken it: what it did in
+/// its hours is what it could do), else [`ASSUMED_OCCUPANCY`].
+pub fn occupancy(m: &TicketMeasures) -> f64 {
+    if m.saturated.is_some_and(|s| s >= SATURATED_SHARE) {
+        1.0
+    } else {
+        ASSUMED_OCCUPANCY
+    }
+}
+
+/// Why [`occupancy`] is what it is, for a note (a sentence of its own).
+fn occupancy_reason(m: &TicketMeasures) -> String {
+    let share = m
+        .saturated
+        .map_or("none".to_string(), |s| format!("{:.0}%", 100.0 * s));
+    if occupancy(m) == 1.0 {
+        format!(
+            "Occupancy 100%: in {share} of the desk's hours a ticket had waited over an hour for its\n\
+             first response, so the desk never caught up and its agents worked all the time."
+        )
+    } else {
+        format!(
+            "Occupancy {:.0}%, assumed: in {share} of the desk's hours a ticket had waited over an hour\n\
+             for its first response ({:.0}% or more would show a desk that never caught up, at 100%).",
+            100.0 * ASSUMED_OCCUPANCY,
+            100.0 * SATURATED_SHARE
+        )
+    }
+}
 
 /// Hours of work an agent on duty gives in a weekday, when effort is estimated from a head
 /// count.
@@ -30,7 +66,7 @@ pub enum Effort {
     /// Given by the user, seconds.
     Given(f64),
     /// Estimated from the head count working Monday to Friday: their hours at
-    /// [`ASSUMED_OCCUPANCY`] carry the log's touches.
+    /// [`occupancy`] carry the log's touches.
     FromAgents(u32),
 }
 
@@ -40,7 +76,7 @@ impl Effort {
         match self {
             Effort::Given(s) => s,
             Effort::FromAgents(n) => {
-                let week = f64::from(n) * 5.0 * AGENT_DAY_HOURS * 3600.0 * ASSUMED_OCCUPANCY;
+                let week = f64::from(n) * 5.0 * AGENT_DAY_HOURS * 3600.0 * occupancy(m);
                 week / (touches_per_day(m) * 7.0).max(1.0)
             }
         }
@@ -148,12 +184,13 @@ fn channel(
             }
             Effort::FromAgents(n) => format!(
                 "ESTIMATE of agent effort per touch: the log records state changes, not work. {n} agents\n\
-                 (--agents) working {AGENT_DAY_HOURS} h a weekday at {:.0}% occupancy carry the log's {:.0} touches\n\
-                 a day ({:.1} opened, in a steady state resolved, a day × {:.2} touches). Exponential: the log cannot say how it varies.",
-                100.0 * ASSUMED_OCCUPANCY,
+                 (--agents) working {AGENT_DAY_HOURS} h a weekday carry the log's {:.0} touches\n\
+                 a day ({:.1} opened, in a steady state resolved, a day × {:.2} touches).\n\
+                 {}\nExponential: the log cannot say how it varies.",
                 touches_per_day(m),
                 m.opened_per_day,
-                m.touches.0
+                m.touches.0,
+                occupancy_reason(m)
             ),
         },
     );
@@ -166,7 +203,8 @@ fn channel(
             "touches",
             format!(
                 "± {:.3}: agent touches per resolved ticket (the first response, one after each\n\
-                 pending span, one after each reopening)",
+                 pending span, one after each reopening, one after the desk held it past an hour\n\
+                 after its first response)",
                 m.touches.1
             ),
         );
@@ -176,19 +214,23 @@ fn channel(
                 .get(&w)
                 .map_or((0, 0), |(e, c)| (e.len(), c.len()))
         };
-        let (cu, tp) = (
+        let (cu, tp, desk) = (
             count(crate::tickets::Waiting::Customer),
             count(crate::tickets::Waiting::ThirdParty),
+            count(crate::tickets::Waiting::Desk),
         );
         note(
             "reply_delay",
             format!(
                 "The wait between two touches, from every pending span: {} on the customer (+{} still\n\
-                 open at the log's end), {} on a third party (+{} open). {}",
+                 open at the log's end), {} on a third party (+{} open), {} held on the desk past an\n\
+                 hour after the first response (+{} open). {}",
                 cu.0,
                 cu.1,
                 tp.0,
                 tp.1,
+                desk.0,
+                desk.1,
                 dist_note(&m.between_touches)
             ),
         );
@@ -229,7 +271,7 @@ fn channel(
 /// One group on the channel: agents on duty in the hours the log shows the desk acting (first
 /// responses and resolutions at 20% or more of the weekday's busiest hour), on each weekday in
 /// proportion to its actions, so many that the log's touches at `effort_s` each keep them
-/// [`ASSUMED_OCCUPANCY`] busy. An estimate, and said so.
+/// busy at the desk's [`occupancy`]. An estimate, and said so.
 fn agents(
     m: &TicketMeasures,
     spec: &ChannelSpec,
@@ -241,21 +283,19 @@ fn agents(
         channels: vec![spec.name.clone()],
         ..AgentGroup::default()
     };
-    let week_work = touches_per_day(m) * 7.0 * effort_s / ASSUMED_OCCUPANCY;
+    let week_work = touches_per_day(m) * 7.0 * effort_s / occupancy(m);
     let total: u32 = m.activity.iter().flatten().sum();
+    let duty = crate::tickets::on_duty(&m.activity);
     let mut shifts = Vec::new();
     for (w, hours) in m.activity.iter().enumerate() {
-        let peak = hours.iter().copied().max().unwrap_or(0);
         let day: u32 = hours.iter().sum();
-        if peak == 0 || total == 0 {
-            continue;
-        }
-        let on = |h: usize| f64::from(hours[h]) >= 0.2 * f64::from(peak);
+        let on = |h: usize| duty[w][h];
         let (Some(a), Some(b)) = ((0..24).find(|&h| on(h)), (0..24).rev().find(|&h| on(h))) else {
             continue;
         };
         let span = (b + 1 - a) as f64 * 3600.0;
-        let count = (week_work * f64::from(day) / f64::from(total) / span).ceil();
+        // Rounded to the nearest: an estimate of what the desk had, not a plan with a margin.
+        let count = (week_work * f64::from(day) / f64::from(total.max(1)) / span).round();
         if count < 1.0 {
             continue;
         }
@@ -285,10 +325,10 @@ fn agents(
             "ESTIMATE, not a schedule read from the log (it names no one on duty): agents in the hours\n\
              the log shows first responses and resolutions (20% of each weekday's busiest hour or\n\
              more), each weekday in proportion to its actions, enough for {:.0} touches a day at\n\
-             {} each at {:.0}% occupancy. Replace with the desk's real rota.",
+             {} each. {}\nReplace with the desk's real rota.",
             touches_per_day(m),
             format_duration(effort_s),
-            100.0 * ASSUMED_OCCUPANCY
+            occupancy_reason(m)
         ),
     ));
     group

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use serde::Serialize;
 
-use super::{EventLog, Lifecycle, Waiting};
+use super::{EventLog, Lifecycle, ONE_SITTING, Waiting};
 use crate::contact_log::{Fate, LogRead, LoggedContact};
 use crate::mle::{self, DistFit};
 
@@ -76,13 +76,15 @@ pub struct TicketMeasures {
     pub first_response: Option<Spread>,
     /// Opened to first resolution, all tickets.
     pub resolution: Option<Spread>,
-    /// Mean agent touches per ticket (the first response, one more after each pending span
-    /// and each reopening), with its standard error.
+    /// Mean agent touches per ticket (the first response, one more after each pending span,
+    /// each reopening and a hold on the desk after the first response), with its standard
+    /// error.
     pub touches: (f64, f64),
     /// Pending spans that ended (events) and that had not ended at the log's end (censored),
-    /// seconds, on the customer and on a third party.
+    /// seconds, on the customer, on a third party and held on the desk after the first
+    /// response ([`Lifecycle::first_hold`]).
     pub pending: BTreeMap<Waiting, (Vec<f64>, Vec<f64>)>,
-    /// Fits to all pending spans (the wait between two touches), best first.
+    /// Fits to all pending spans and holds (the wait between two touches), best first.
     pub between_touches: Vec<DistFit>,
     /// Share of tickets reassigned at least once, and the mean number of reassignments.
     pub reassigned: (f64, f64),
@@ -100,8 +102,61 @@ pub struct TicketMeasures {
     /// Agent actions seen (first responses and resolutions) per weekday (0 = Monday) and
     /// hour of the day: when the desk works.
     pub activity: [[u32; 24]; 7],
+    /// Of the hours the desk works ([`on_duty`]), from the log's second day to its last
+    /// opening, the share in
+    /// which a ticket opened new had been waiting for its first response longer than
+    /// [`ONE_SITTING`]: near 1 for a desk that never catches up; `None` without such hours.
+    pub saturated: Option<f64>,
     /// The last update in the log.
     pub end: Option<NaiveDateTime>,
+}
+
+/// The hours the desk works, per weekday (0 = Monday): those with agent actions at 20% or
+/// more of that weekday's busiest hour.
+pub fn on_duty(activity: &[[u32; 24]; 7]) -> [[bool; 24]; 7] {
+    let mut duty = [[false; 24]; 7];
+    for (w, hours) in activity.iter().enumerate() {
+        let peak = hours.iter().copied().max().unwrap_or(0);
+        for (h, n) in hours.iter().enumerate() {
+            duty[w][h] = peak > 0 && f64::from(*n) >= 0.2 * f64::from(peak);
+        }
+    }
+    duty
+}
+
+/// See [`TicketMeasures::saturated`]: each working hour is judged at its start.
+fn saturated(log: &EventLog, end: Option<NaiveDateTime>, duty: &[[bool; 24]; 7]) -> Option<f64> {
+    let end = end?;
+    let first = log.tickets.iter().map(|t| t.opened).min()?;
+    // Only while tickets arrive: a log of the tickets opened in a window runs dry after it.
+    let last = log.tickets.iter().map(|t| t.opened).max()?.min(end);
+    let start = first.date().and_time(chrono::NaiveTime::MIN) + chrono::TimeDelta::days(1);
+    let hours = usize::try_from((last - start).num_hours())
+        .ok()?
+        .min(24 * 366 * 20);
+    let slot = |t: NaiveDateTime| -> usize {
+        let s = seconds(start, t).max(0.0) / 3600.0;
+        (s.ceil() as usize).min(hours)
+    };
+    let mut change = vec![0i64; hours + 1];
+    for t in log.tickets.iter().filter(|t| !t.opened_in_work) {
+        let long = t.opened + chrono::TimeDelta::seconds(ONE_SITTING as i64);
+        let answered = t.first_response.unwrap_or(end).min(end);
+        if answered > long {
+            change[slot(long)] += 1;
+            change[slot(answered)] -= 1;
+        }
+    }
+    let (mut waiting, mut covered, mut on) = (0i64, 0usize, 0usize);
+    for (h, c) in change.iter().take(hours).enumerate() {
+        waiting += c;
+        let at = start + chrono::TimeDelta::hours(h as i64);
+        if duty[at.weekday().num_days_from_monday() as usize][at.hour() as usize] {
+            on += 1;
+            covered += usize::from(waiting > 0);
+        }
+    }
+    (on > 0).then(|| covered as f64 / on as f64)
 }
 
 /// The rank of each priority as written: its leading number when every priority starts with
@@ -138,14 +193,16 @@ fn seconds(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
 
 /// Mean agent touches per ticket, with its standard error. Each touch ends either with the
 /// ticket going back to someone (a pending span starts, or a resolution is reopened: another
-/// touch follows) or with its resolution; the share `p` that another follows is estimated from
+/// touch follows; or the desk holding it past one sitting after its first response) or with
+/// its resolution; the share `p` that another follows is estimated from
 /// every touch whose end the log shows, so tickets still open at its end count for what they
 /// show. Touches are then geometric with mean 1 / (1 − p) (the model's), and the standard
 /// error follows by the delta method.
-fn touches(log: &EventLog) -> (f64, f64) {
+fn touches(log: &EventLog, end: Option<NaiveDateTime>) -> (f64, f64) {
     let (mut again, mut done) = (0.0, 0.0);
     for t in &log.tickets {
-        again += (t.pending.len() + t.reopens.len()) as f64;
+        let held = t.first_hold(end).is_some();
+        again += (t.pending.len() + t.reopens.len() + usize::from(held)) as f64;
         done += f64::from(u8::from(t.resolved.is_some()));
     }
     let n = again + done;
@@ -185,6 +242,14 @@ pub fn measure(log: &EventLog) -> TicketMeasures {
                 (None, None) => {}
             }
         }
+        if let Some((start, ended)) = t.first_hold(end) {
+            let e = pending.entry(Waiting::Desk).or_default();
+            match (ended, end) {
+                (Some(b), _) => e.0.push(seconds(start, b)),
+                (None, Some(b)) => e.1.push(seconds(start, b)),
+                (None, None) => {}
+            }
+        }
     }
     let (all_ev, all_ce): (Vec<f64>, Vec<f64>) =
         pending
@@ -204,7 +269,8 @@ pub fn measure(log: &EventLog) -> TicketMeasures {
         .iter()
         .filter(|t| t.resolved.is_some())
         .collect();
-    let touches = touches(log);
+    let touches = touches(log, end);
+    let activity = activity(log);
     let n = log.tickets.len().max(1) as f64;
     let reassigned = (
         log.tickets.iter().filter(|t| t.reassignments > 0).count() as f64 / n,
@@ -233,7 +299,8 @@ pub fn measure(log: &EventLog) -> TicketMeasures {
         reopened,
         opened_per_day: opened_per_day(log),
         priorities: priorities(log, &ranks),
-        activity: activity(log),
+        saturated: saturated(log, end, &on_duty(&activity)),
+        activity,
         out_of_order: out_of_order(log),
         end,
     }

@@ -19,7 +19,7 @@ use chrono::NaiveDateTime;
 
 pub use mapping::EventMapping;
 pub use measure::{
-    PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, priority_ranks,
+    PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, on_duty, priority_ranks,
 };
 pub use read::read;
 pub use writer::{EVENTS_HEADER, TicketEventWriter};
@@ -31,7 +31,14 @@ pub enum Waiting {
     Customer,
     /// A vendor, another team's problem record, evidence from elsewhere.
     ThirdParty,
+    /// The desk itself: after its first response the ticket stayed in work, with no other
+    /// update, for longer than [`ONE_SITTING`] (see [`Lifecycle::first_hold`]).
+    Desk,
 }
+
+/// The longest a first response and what follows it in the same state are taken to be one
+/// agent's sitting; a longer stretch held the ticket on the desk between two touches.
+pub const ONE_SITTING: f64 = 3600.0;
 
 /// A stretch of time a ticket waited with no agent work.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,6 +85,30 @@ pub struct Lifecycle {
     pub opened_in_work: bool,
     /// Its first update was a resolution: resolved where it was created.
     pub opened_resolved: bool,
+}
+
+impl Lifecycle {
+    /// The stretch after the desk's first response (for a ticket opened new) in which it
+    /// stayed in work with no other update, from that response to the next pending span or
+    /// the resolution (`None` when neither came by `end`), when it lasted — or, still open at
+    /// `end`, had lasted — longer than [`ONE_SITTING`]: the desk held the ticket between its
+    /// first touch and the next. (A stretch after a pending span also holds the wait in the
+    /// agents' queue, which the simulation makes itself, so it is not counted.)
+    pub fn first_hold(
+        &self,
+        end: Option<NaiveDateTime>,
+    ) -> Option<(NaiveDateTime, Option<NaiveDateTime>)> {
+        let fr = self.first_response.filter(|_| !self.opened_in_work)?;
+        let next = self
+            .pending
+            .iter()
+            .map(|p| p.start)
+            .chain(self.resolved)
+            .filter(|x| *x >= fr)
+            .min();
+        let last = next.or(end)?;
+        ((last - fr).num_seconds() as f64 > ONE_SITTING).then_some((fr, next))
+    }
 }
 
 /// Why a row or a ticket was left out.

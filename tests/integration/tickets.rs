@@ -116,6 +116,74 @@ fn an_event_log_is_measured_as_written_by_hand() {
     assert_eq!(v["priorities"][0]["first_response"]["p50"], 7200.0);
 }
 
+/// The hand log and two more tickets the desk held after answering them:
+/// - E: opened Tue 12:00, answered 12:30, resolved 16:30 with no update between (held 4 h:
+///   a second touch);
+/// - F: opened Tue 13:00, answered 13:05, still in work at the log's last update, Tue 16:30
+///   (held 3 h 25 min so far: open, censored).
+const HELD: &str = "\
+E,New,8/3/2016 12:00,8/3/2016 12:00,0,G1,3 - Moderate,Mail
+E,Active,8/3/2016 12:30,8/3/2016 12:00,1,G1,3 - Moderate,Mail
+E,Resolved,8/3/2016 16:30,8/3/2016 12:00,2,G1,3 - Moderate,Mail
+F,New,8/3/2016 13:00,8/3/2016 13:00,0,G1,3 - Moderate,Mail
+F,Active,8/3/2016 13:05,8/3/2016 13:00,1,G1,3 - Moderate,Mail
+";
+
+#[test]
+fn a_ticket_held_on_the_desk_past_a_sitting_takes_another_touch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (log, mapping) = write(dir.path());
+    std::fs::write(&log, format!("{LOG}{HELD}")).expect("log");
+    let v = fit_json(&log, &mapping, &["--effort", "10m"]);
+    // Touch ends: A done; B again, again, done; C again, done; D done (answered 15:00,
+    // resolved 16:00: one sitting, not more); E again (held), done; F again (held, open).
+    // Another touch follows 5 of 10: geometric mean 2.
+    assert!(
+        (v["touches"]["value"].as_f64().expect("number") - 2.0).abs() < 1e-12,
+        "{v}"
+    );
+    assert_eq!(v["held_on_desk"], serde_json::json!([1, 1]));
+    assert_eq!(v["pending_spans_customer"], serde_json::json!([1, 0]));
+    // The wait between touches is fitted to the pending spans and the holds: 3 events
+    // (24 h, 4 h, 4 h) and one censored (3 h 25 min).
+    assert_eq!(v["between_touches"]["events"], 3);
+    assert_eq!(v["between_touches"]["censored"], 1);
+}
+
+#[test]
+fn a_desk_that_never_catches_up_worked_at_full_occupancy() {
+    // Tuesday's tickets are answered 20 minutes after opening, one an hour from 08:00 to
+    // 17:00. With Z, opened Monday and never answered, a ticket waits over an hour at the
+    // start of every working hour: the desk never caught up, and its touches are what it
+    // could do. With Y instead, answered at once, none waits that long: occupancy is the
+    // assumed ceiling. (The first day, with no history, is not judged.)
+    let mut busy = String::from("Z,New,7/3/2016 08:00,7/3/2016 08:00,0,G1,3 - Moderate,Mail\n");
+    let mut calm = String::from(
+        "Y,New,7/3/2016 08:00,7/3/2016 08:00,0,G1,3 - Moderate,Mail\n\
+         Y,Active,7/3/2016 08:10,7/3/2016 08:00,1,G1,3 - Moderate,Mail\n\
+         Y,Resolved,7/3/2016 08:20,7/3/2016 08:00,2,G1,3 - Moderate,Mail\n",
+    );
+    for h in 8..18 {
+        let rows = format!(
+            "T{h},New,8/3/2016 {h:02}:00,8/3/2016 {h:02}:00,0,G1,3 - Moderate,Mail\n\
+             T{h},Active,8/3/2016 {h:02}:20,8/3/2016 {h:02}:00,1,G1,3 - Moderate,Mail\n\
+             T{h},Resolved,8/3/2016 {h:02}:30,8/3/2016 {h:02}:00,2,G1,3 - Moderate,Mail\n"
+        );
+        busy.push_str(&rows);
+        calm.push_str(&rows);
+    }
+    let header = LOG.lines().next().expect("header");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (log, mapping) = write(dir.path());
+    let occupancy = |rows: &str| {
+        std::fs::write(&log, format!("{header}\n{rows}")).expect("log");
+        let v = fit_json(&log, &mapping, &["--effort", "10m"]);
+        (v["saturated_share"].as_f64(), v["occupancy"].as_f64())
+    };
+    assert_eq!(occupancy(&busy), (Some(1.0), Some(1.0)));
+    assert_eq!(occupancy(&calm), (Some(0.0), Some(0.85)));
+}
+
 #[test]
 fn the_scenario_of_an_event_log_loads_and_runs_with_no_call_figures() {
     let dir = tempfile::tempdir().expect("tempdir");
