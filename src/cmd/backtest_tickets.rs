@@ -34,6 +34,9 @@ struct Report<'a> {
     history_tickets: usize,
     /// Agent effort per touch in the fitted scenario, seconds (`None` with --scenario).
     effort_seconds: Option<f64>,
+    /// The occupancy the fitted agents were sized for (1 for a desk the history shows never
+    /// catching up; `None` with --scenario).
+    occupancy: Option<f64>,
     #[serde(flatten)]
     backtest: &'a TicketBacktest,
 }
@@ -177,6 +180,7 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
         until: until.to_string(),
         history_tickets: history.tickets.len(),
         effort_seconds: effort.map(|e| e.seconds(&m)),
+        occupancy: effort.map(|_| fit::occupancy(&m)),
         backtest: &result,
     };
     if let Some(dir) = &args.out {
