@@ -66,12 +66,6 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             args.scenario.display()
         )));
     }
-    if args.ticket_events.is_some() && model.topics.iter().any(|t| t.escalation > 0.0) {
-        return Err(super::flag_error(format!(
-            "--ticket-events does not yet write tickets escalated to tier 2, and {} escalates some topics\n  = help: set their `escalation` to 0 for the event log, or use --contacts-log, which writes every leg",
-            args.scenario.display()
-        )));
-    }
 
     let file = args.scenario.display().to_string();
     let bar = progress_bar(u64::from(model.replications));

@@ -207,7 +207,12 @@ impl Engine<'_> {
     /// For a channel whose tickets may take several touches: whether another follows this one,
     /// and the decision (made at the last touch, on the wait for the first answer).
     #[inline(never)]
-    fn touch_decision(&self, contact: &Contact, g: usize, wait: f64) -> (bool, Decision) {
+    pub(super) fn touch_decision(
+        &self,
+        contact: &Contact,
+        g: usize,
+        wait: f64,
+    ) -> (bool, Decision) {
         if self.another_touch(contact) {
             let pending = Decision {
                 first: false,
@@ -300,7 +305,7 @@ impl Engine<'_> {
     // Inlined into `assign`, where most of its work folds away for simple scenarios (measured:
     // 2% fewer instructions on the benchmark than as a call, by callgrind).
     #[inline(always)]
-    fn decide(&self, contact: &Contact, g: usize, wait: f64) -> Decision {
+    pub(super) fn decide(&self, contact: &Contact, g: usize, wait: f64) -> Decision {
         let t = contact.topic as usize;
         let topic = &self.m.topics[t];
         let first = contact.key.attempt == 0 && contact.key.tier == 0;

@@ -79,6 +79,9 @@ pub struct ContactRecord {
     /// For a leg still open at the horizon: waiting in a queue (rather than with the customer,
     /// the bot, or on its way to tier 2).
     pub queued: bool,
+    /// For an answered tier-1 leg: the ticket's last tier-1 touch left it unresolved and it
+    /// goes on to tier 2 (a tier-2 leg follows, with the same origin and attempt).
+    pub transferred: bool,
 }
 
 /// Receives every contact leg as it ends (see [`super::RunOptions::sink`]).
@@ -183,6 +186,20 @@ impl Engine<'_> {
         }
         let more_touches = handled.is_some() && self.multi_touch && self.another_touch(contact);
         let agent = handled.map(|(a, _)| &self.agents[a]);
+        // The decision is a pure function of the contact's own draws: made again here, it is
+        // the one the journey acts on.
+        let transferred = match agent {
+            Some(a) if !more_touches && contact.key.tier == 0 => {
+                let g = a.group as usize;
+                let d = if self.multi_touch {
+                    self.touch_decision(contact, g, wait).1
+                } else {
+                    self.decide(contact, g, wait)
+                };
+                d.transferred
+            }
+            _ => false,
+        };
         let record = ContactRecord {
             arrival: contact.arrival,
             channel: contact.channel,
@@ -199,6 +216,7 @@ impl Engine<'_> {
             touch: contact.touch,
             more_touches,
             queued,
+            transferred,
         };
         if let Some(sink) = self.sink.as_deref_mut()
             && let Err(e) = sink.contact(&record)

@@ -1,5 +1,6 @@
 //! The streamed ticket event log: the async channels' tickets of a simulation written as a
-//! service desk's event log (one row per update: new, active, awaiting the customer, resolved),
+//! service desk's event log (one row per update: new, active, awaiting the customer, resolved;
+//! a ticket escalated to tier 2 is reassigned to the tier-2 group that takes it),
 //! in the layout `mappings/supportsim-events.toml` reads. Only open tickets are kept in memory.
 
 use std::collections::HashMap;
@@ -64,6 +65,18 @@ impl<'m, W: Write> TicketEventWriter<'m, W> {
         Ok((out, self.rows))
     }
 
+    /// A ticket's tier-2 leg: reassigned to the tier-2 group when it joined that group's
+    /// queue, resolved at the end of its work there. A leg still open at the horizon writes
+    /// nothing more (which group would take it is not known yet).
+    fn second_tier(&mut self, r: &ContactRecord, key: (u64, u32, u32)) -> io::Result<()> {
+        if r.outcome == ContactOutcome::Answered {
+            self.row(r, key, "Active", r.arrival)?;
+            self.row(r, key, "Resolved", r.arrival + r.wait + r.handle)?;
+        }
+        self.open.remove(&key);
+        Ok(())
+    }
+
     fn time(&self, seconds: f64) -> String {
         let t: NaiveDateTime = self.day0.and_hms_opt(0, 0, 0).unwrap_or_default()
             + chrono::TimeDelta::seconds(seconds.max(0.0).floor() as i64);
@@ -108,10 +121,13 @@ impl<'m, W: Write> TicketEventWriter<'m, W> {
 impl<W: Write> ContactSink for TicketEventWriter<'_, W> {
     fn contact(&mut self, r: &ContactRecord) -> io::Result<()> {
         let async_channel = self.model.channels[r.channel as usize].kind == ChannelKind::Async;
-        if !async_channel || r.tier > 0 {
+        if !async_channel {
             return Ok(());
         }
         let key = (r.origin.to_bits(), r.channel, r.attempt);
+        if r.tier > 0 {
+            return self.second_tier(r, key);
+        }
         let answered = matches!(
             r.outcome,
             ContactOutcome::Answered | ContactOutcome::FollowUp
@@ -141,6 +157,8 @@ impl<W: Write> ContactSink for TicketEventWriter<'_, W> {
             let end = r.arrival + r.wait + r.handle;
             if r.more_touches {
                 self.row(r, key, "Awaiting User Info", end)?;
+            } else if r.transferred {
+                // Passed to tier 2: still in work; its tier-2 leg writes the rest.
             } else {
                 self.row(r, key, "Resolved", end)?;
                 self.open.remove(&key);

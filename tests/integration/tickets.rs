@@ -525,34 +525,58 @@ fn an_impossible_actual_occupancy_is_flagged_not_scored() {
     assert!(flagged.iter().all(|f| f[2].as_f64().expect("value") > 1.0));
 }
 
-/// Tickets escalated to tier 2 are not written as events yet: `--ticket-events` says so rather
-/// than writing them as resolved at tier 1.
+/// A ticket escalated to tier 2 is written reassigned to the tier-2 group that takes it, and
+/// resolved there: the fitted log shows exactly as many reassigned tickets as the same run's
+/// contact log shows tier-2 legs answered.
 #[test]
-fn ticket_events_refuse_escalated_tickets_rather_than_misreport_them() {
+fn ticket_events_write_escalated_tickets_as_reassigned() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = std::fs::read_to_string(root().join("tests/data/tickets-round-trip.toml"))
         .expect("scenario")
         .replace(
             "name = \"hardware\"\n",
-            "name = \"hardware\"\nescalation = 0.2\n",
+            "name = \"hardware\"\nfcr = 0.5\nescalation = 0.6\n",
         )
-        + "\n[[agents]]\nname = \"second line\"\ntier = 2\ncount = 2\nchannels = [\"email\"]\n";
+        + "\n[[agents]]\nname = \"second line\"\ntier = 2\ncount = 3\nchannels = [\"email\"]\n";
     let scenario = dir.path().join("escalating.toml");
     std::fs::write(&scenario, text).expect("write");
-    let log = dir.path().join("events.csv");
-    let out = supportsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--ticket-events")
-        .arg(&log)
-        .output()
-        .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (events, contacts) = (
+        dir.path().join("events.csv"),
+        dir.path().join("contacts.csv"),
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("tier 2"));
-    assert!(!log.exists());
+    for (flag, file) in [("--ticket-events", &events), ("--contacts-log", &contacts)] {
+        supportsim()
+            .arg("run")
+            .arg(&scenario)
+            .arg("--json")
+            .arg(flag)
+            .arg(file)
+            .assert()
+            .success();
+    }
+    let legs = std::fs::read_to_string(&contacts).expect("contacts");
+    let tier2 = legs
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            f.get(8) == Some(&"1") && f.get(9) == Some(&"answered")
+        })
+        .count();
+    assert!(
+        tier2 > 100,
+        "{tier2} tier-2 legs: the scenario should escalate"
+    );
+    let v = fit_json(
+        &events,
+        &root().join("mappings/supportsim-events.toml"),
+        &["--effort", "12m"],
+    );
+    let tickets = v["tickets"].as_f64().expect("tickets");
+    let reassigned = v["reassigned_share"].as_f64().expect("share") * tickets;
+    assert!(
+        (reassigned - tier2 as f64).abs() < 1e-6,
+        "{reassigned} vs {tier2}"
+    );
+    let log = std::fs::read_to_string(&events).expect("events");
+    assert!(log.lines().any(|l| l.ends_with(",second line")));
 }
