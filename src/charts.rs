@@ -182,8 +182,13 @@ fn wait_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>) {
                 lines: vec![median, tail],
                 targets: vec![Target {
                     label: format!(
-                        "answer target {}",
-                        crate::duration::format_duration(ch.answer_within)
+                        "answer target {}{}",
+                        crate::duration::format_duration(ch.answer_within),
+                        if crate::report::topic_targets(c.model, ci) {
+                            " (topics with their own: theirs)"
+                        } else {
+                            ""
+                        }
                     ),
                     value: ch.answer_within,
                     color: 5,
@@ -209,7 +214,11 @@ fn service_level_chart(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedC
             &format!(
                 "{} (within {})",
                 ch.name,
-                crate::duration::format_duration(ch.answer_within)
+                if crate::report::topic_targets(c.model, ci) {
+                    "topic targets".to_string()
+                } else {
+                    crate::duration::format_duration(ch.answer_within)
+                }
             ),
             &b,
             ci,

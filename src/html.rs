@@ -281,9 +281,7 @@ fn channels(h: &mut String, summary: &Summary) {
     h.push_str("<h2>Channels</h2>\n<table>\n<tr><th>channel</th><th>offered / day</th><th>service level</th><th>ASA</th><th>90% answered within</th><th>abandoned</th><th>blocked</th><th>open at end</th><th>CSAT</th></tr>\n");
     for (name, m) in &summary.channels.0 {
         let settings = summary.channel_settings.get(name);
-        let within = settings.map_or(String::new(), |s| {
-            format!(" in {}", format_duration(s.answer_within_seconds))
-        });
+        let within = settings.map_or(String::new(), |s| format!(" in {}", s.within_label()));
         let _ = writeln!(
             h,
             "<tr><td>{} ({})</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -377,9 +375,14 @@ fn charts(h: &mut String, figures: &[Figure]) {
 fn channel_assumptions(h: &mut String, model: &Model) {
     // Assumptions.
     h.push_str("<h2>Assumptions</h2>\n<table>\n<tr><th>channel</th><th>kind</th><th>share</th><th>handle time</th><th>patience</th><th>answer target</th></tr>\n");
-    for ch in &model.channels {
+    for (c, ch) in model.channels.iter().enumerate() {
         let dist =
             |d: &crate::dist::Dist| format!("mean {}, CV {:.2}", format_duration(d.mean()), d.cv());
+        let own = if crate::report::topic_targets(model, c) {
+            " (topics with their own: theirs)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{:.0}%</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
@@ -395,7 +398,7 @@ fn channel_assumptions(h: &mut String, model: &Model) {
                 },
                 dist
             )),
-            escape(&format_duration(ch.answer_within)),
+            escape(&format!("{}{own}", format_duration(ch.answer_within))),
             ch.service_level_target
                 .map_or(String::new(), |t| format!(" for {:.0}%", t * 100.0))
         );

@@ -287,7 +287,7 @@ impl Engine<'_> {
     ) {
         let (c, t) = (contact.channel as usize, contact.topic as usize);
         let ts = self.topic_slot(c, t);
-        let within = wait <= self.m.channels[c].answer_within;
+        let within = wait <= self.m.answer_target(c, t);
         let i = self.interval_of(contact.counted_at);
         let resolution_time = if d.resolved {
             end - contact.origin
@@ -453,7 +453,7 @@ impl Engine<'_> {
             })
             .collect();
         for (c, t, at, age) in pending {
-            let late = age > self.m.channels[c].answer_within;
+            let late = age > self.m.answer_target(c, t);
             self.tally(c, t, at, |x| {
                 x.open += 1;
                 x.open_late += u64::from(late);

@@ -21,7 +21,7 @@ use crate::rng::Purpose;
 pub(super) struct Eligibility {
     /// Eligible groups per queue (tier, channel, topic).
     pub(super) eligible_groups: Vec<Vec<u32>>,
-    /// Eligible queues per group, as (queue index, order, 1 / answer_within, is_chat), where
+    /// Eligible queues per group, as (queue index, order, 1 / answer target, is_chat), where
     /// order is the channel's rank in the group's `channel_order` (high 16 bits) and the topic
     /// priority (low 16 bits): lower is served first.
     pub(super) group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
@@ -58,7 +58,7 @@ impl Eligibility {
                         group_queues[gi].push((
                             q as u32,
                             order,
-                            1.0 / ch.answer_within,
+                            1.0 / m.answer_target(ci, ti),
                             ch.kind == ChannelKind::Chat,
                         ));
                         newest_first[q] = ch.newest_first;

@@ -196,7 +196,7 @@ fn channel_table(s: &Summary, out: &mut String) {
             let sl = format!(
                 "{} (in {})",
                 cell(m, Metric::ServiceLevel, Unit::Percent),
-                format_duration(c.answer_within_seconds)
+                c.within_label()
             );
             let mut row = vec![
                 format!("{name} ({})", c.kind),

@@ -196,6 +196,29 @@ pub struct ChannelSettings {
     pub answer_within_seconds: f64,
     /// Service-level target, if the scenario gives one.
     pub service_level_target: Option<f64>,
+    /// Some of the channel's topics have their own answer target (`answer_within` on the
+    /// topic): its service level counts each contact against its topic's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub topic_targets: bool,
+}
+
+/// Whether some topic that comes by channel `c` has its own answer target.
+pub fn topic_targets(model: &Model, c: usize) -> bool {
+    model
+        .topics
+        .iter()
+        .any(|t| t.answer_within.is_some() && t.channel_mix.get(c).is_some_and(|x| *x > 0.0))
+}
+
+impl ChannelSettings {
+    /// The threshold as a table says it: the channel's, or "topic targets".
+    pub fn within_label(&self) -> String {
+        if self.topic_targets {
+            "topic targets".to_string()
+        } else {
+            crate::duration::format_duration(self.answer_within_seconds)
+        }
+    }
 }
 
 /// The results of a run: `summary.json`.
@@ -330,6 +353,7 @@ fn channel_metrics(
                 kind: ch.kind.name(),
                 answer_within_seconds: ch.answer_within,
                 service_level_target: ch.service_level_target,
+                topic_targets: topic_targets(model, c),
             },
         ));
     }

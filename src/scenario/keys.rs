@@ -71,6 +71,7 @@ pub(crate) const TOPIC: &[&str] = &[
     "handle_time_factor",
     "handle_time",
     "patience",
+    "answer_within",
     "channels",
     "fcr",
     "containment",

@@ -94,6 +94,7 @@ fn single(channel_share: &[f64]) -> Topic {
         handle_time_factor: 1.0,
         handle_time: None,
         patience: None,
+        answer_within: None,
         channel_mix: channel_share.to_vec(),
         fcr: None,
         containment: f64::NAN,
@@ -182,6 +183,8 @@ fn read_one(
         .map_or(1.0, |x| x.0);
     let topic_handle = cx.dist(t, "handle_time", &ctx);
     let topic_patience = cx.dist(t, "patience", &ctx);
+    // A duration is always longer than zero.
+    let answer_within = cx.duration(t, "answer_within", &ctx, "\"4h\"").map(|x| x.0);
     if let (Some(a), Some(_)) = (t.get("handle_time_factor"), &topic_handle) {
         cx.err(
             format!("{ctx} has both `handle_time` and `handle_time_factor`"),
@@ -204,6 +207,7 @@ fn read_one(
         handle_time_factor: factor,
         handle_time: topic_handle,
         patience: topic_patience,
+        answer_within,
         channel_mix: mix,
         fcr,
         containment,

@@ -28,5 +28,6 @@ mod properties;
 mod roster;
 mod staff;
 mod sweep;
+mod targets;
 mod tickets;
 mod util;

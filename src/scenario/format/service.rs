@@ -136,6 +136,10 @@ pub struct Topic {
     /// channel's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patience: Option<Distribution>,
+    /// The answer target of this topic's contacts on every channel (a priority's own
+    /// service-level threshold). Default: the channel's `answer_within`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_within: Option<Duration>,
     /// This topic's own channel mix: a share per channel name, adding up to 1. Default: the
     /// channels' `share`s.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,134 @@
+//! Agent groups and their shifts: who works which channels and skills, when, with which
+//! breaks, and the work rules a roster must keep.
+
+/// A shift pattern: `count` agents work from `start` to `end` on the listed weekdays.
+#[derive(Debug, Clone)]
+pub struct Shift {
+    /// Weekdays the shift starts on, Monday first.
+    pub days: [bool; 7],
+    /// Start, seconds after midnight.
+    pub start: f64,
+    /// End, seconds after midnight of the start day (more than a day for overnight shifts).
+    pub end: f64,
+    /// Agents working this shift.
+    pub count: u32,
+    /// Breaks at set times, in time order: off the floor, after the contact in hand.
+    pub breaks: Vec<Break>,
+}
+
+/// A break of a shift.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    /// Start, seconds after the shift's start.
+    pub start: f64,
+    /// Length, seconds.
+    pub length: f64,
+}
+
+/// A group of agents who share channels, skills and schedule rules.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Name, as in the scenario.
+    pub name: String,
+    /// Channels the group works, indexed by [`ChannelId`](super::ChannelId).
+    pub channels: Vec<bool>,
+    /// Rank of each channel in the group's `channel_order` (0 first), indexed by
+    /// [`ChannelId`](super::ChannelId); all 0 without an order. An agent who frees up serves the lowest rank
+    /// with contacts waiting.
+    pub channel_rank: Vec<u32>,
+    /// Proficiency per topic, indexed by [`TopicId`](super::TopicId); `None` when the group lacks the skill.
+    /// Handle time is divided by the proficiency.
+    pub proficiency: Vec<Option<f64>>,
+    /// Chats held at once.
+    pub concurrency: u32,
+    /// Shifts; empty means `around_the_clock` agents.
+    pub shifts: Vec<Shift>,
+    /// Agents working around the clock (when there are no shifts).
+    pub around_the_clock: u32,
+    /// Planned shrinkage: share of scheduled time off the floor (meetings, training, breaks).
+    pub planned_shrinkage: f64,
+    /// Unplanned shrinkage: probability an agent is absent for a whole scheduled day.
+    pub absence: f64,
+    /// Support tier: 1 takes new contacts, 2 takes only escalations from tier 1.
+    pub tier: u8,
+    /// Cost of an agent-hour: of each scheduled hour, or of each hour busy on contacts when
+    /// `billed_by_handle_time` (outsourced agents paid per handled minute).
+    pub cost_per_hour: f64,
+    /// Whether the group is paid for time busy on contacts instead of scheduled time.
+    pub billed_by_handle_time: bool,
+    /// The rules its schedules follow, when the scenario gives them (`supportsim roster`).
+    pub rules: Option<WorkRules>,
+}
+
+/// Work rules of a group: the shifts a roster may give its people. Read by `supportsim
+/// roster`; a simulation runs the shifts as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkRules {
+    /// Allowed shift lengths on site, breaks included, seconds.
+    pub lengths: Vec<f64>,
+    /// Earliest and latest start, seconds after midnight, and the step between starts.
+    pub starts: (f64, f64, f64),
+    /// Breaks, in time order; each applies to the shifts its window fits in.
+    pub breaks: Vec<BreakRule>,
+    /// Days worked in a week (the same shift on each).
+    pub days_per_week: u32,
+    /// Whether the days off of a week come together (e.g. two in a row).
+    pub days_off_together: bool,
+    /// Paid hours a week, least and most.
+    pub week_hours: (f64, f64),
+    /// Most people the group can have.
+    pub max_people: Option<u32>,
+}
+
+/// A break a shift must carry, somewhere within its window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BreakRule {
+    /// Length, seconds.
+    pub length: f64,
+    /// Whether the break is paid (a meal break is not).
+    pub paid: bool,
+    /// Whether it is the meal break.
+    pub meal: bool,
+    /// Earliest start and latest end, seconds after the shift's start.
+    pub window: (f64, f64),
+}
+
+impl WorkRules {
+    /// The breaks that apply to a shift of `length` seconds: those whose window fits in it.
+    pub fn breaks_for(&self, length: f64) -> impl Iterator<Item = &BreakRule> {
+        self.breaks.iter().filter(move |b| b.window.1 <= length)
+    }
+
+    /// Paid hours of a shift of `length` seconds.
+    pub fn paid_hours(&self, length: f64) -> f64 {
+        let unpaid: f64 = self
+            .breaks_for(length)
+            .filter(|b| !b.paid)
+            .map(|b| b.length)
+            .sum();
+        (length - unpaid) / 3600.0
+    }
+}
+
+impl Group {
+    /// People needed to work the group's shifts, each on at most five days a week: the
+    /// agent-days of a week ÷ 5, and never fewer than the busiest day's agents (the
+    /// around-the-clock count for a group without shifts). A plan written as one shift row per
+    /// weekday counts its people, not its rows.
+    pub fn headcount(&self) -> u32 {
+        if self.shifts.is_empty() {
+            return self.around_the_clock;
+        }
+        let mut per_day = [0u64; 7];
+        for s in &self.shifts {
+            for (d, on) in s.days.iter().enumerate() {
+                if *on {
+                    per_day[d] += u64::from(s.count);
+                }
+            }
+        }
+        let agent_days: u64 = per_day.iter().sum();
+        let busiest = per_day.iter().copied().max().unwrap_or(0);
+        u32::try_from(busiest.max(agent_days.div_ceil(5))).unwrap_or(u32::MAX)
+    }
+}
