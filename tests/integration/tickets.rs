@@ -279,6 +279,12 @@ fn the_servicenow_log_is_fitted_into_a_scenario_that_runs() {
         v["answer_within_seconds"].as_f64().expect("number") > 3600.0,
         "{v}"
     );
+    // The desk never caught up: a ticket had waited over an hour for its first response in
+    // every working hour, so its agents are sized at full occupancy. A quarter of its first
+    // responses were followed by a hold on the desk (3,142 ended, in the README).
+    assert_eq!(v["saturated_share"].as_f64(), Some(1.0), "{v}");
+    assert_eq!(v["occupancy"].as_f64(), Some(1.0));
+    assert_eq!(v["held_on_desk"][0], 3142, "{v}");
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = dir.path().join("fitted.toml");
     supportsim()
