@@ -428,10 +428,10 @@ impl<'m> Engine<'m> {
         self.interval_seq = self.agenda.reserve(self.ni as u64);
         self.schedule_interval_end(0);
         while let Some(ev) = self.agenda.pop() {
-            if ev.time > self.horizon {
+            if ev.time() > self.horizon {
                 break;
             }
-            self.now = ev.time;
+            self.now = ev.time();
             self.events += 1;
             // Look at the flags now and then: cheap, and prompt enough (well under a second).
             if self.events & 0xFFFF == 0 {
