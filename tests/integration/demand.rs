@@ -5,6 +5,8 @@
 use supportsim::metrics::RepResult;
 use supportsim::model::Model;
 
+use crate::util::mean_se;
+
 const DAYS: usize = 3;
 /// Calls a day: 400 an hour on a flat profile, a quarter of them about `outage`.
 const PER_DAY: f64 = 9600.0;
@@ -62,14 +64,6 @@ fn arrivals(reps: &[RepResult], from: usize, to: usize) -> Vec<f64> {
                 .sum()
         })
         .collect()
-}
-
-/// Mean and standard error.
-fn mean_se(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let m = x.iter().sum::<f64>() / n;
-    let var = x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0);
-    (m, (var / n).sqrt())
 }
 
 fn assert_near(x: &[f64], expected: f64, what: &str) {

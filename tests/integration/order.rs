@@ -8,6 +8,8 @@
 
 use supportsim::engine::{ContactOutcome, ContactRecord, ContactSink};
 
+use crate::util::mean_se;
+
 /// Waits of answered first contacts that arrived after the warm-up: count, sum, sum of
 /// squares, and how many waited at all.
 #[derive(Default)]
@@ -29,14 +31,6 @@ impl ContactSink for Waits {
         }
         Ok(())
     }
-}
-
-/// Mean and standard error over independent replications.
-fn mean_se(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let m = x.iter().sum::<f64>() / n;
-    let v = x.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (n - 1.0);
-    (m, (v / n).sqrt())
 }
 
 fn check(order: &str) {

@@ -6,13 +6,7 @@
 //! non-preemptive priority M/M/c queue", Stochastic Models 1985). Each topic's service level
 //! is counted against its own target, not the channel's.
 
-/// Mean and standard error over independent replications.
-fn mean_se(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let m = x.iter().sum::<f64>() / n;
-    let v = x.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (n - 1.0);
-    (m, (v / n).sqrt())
-}
+use crate::util::mean_se;
 
 const SCENARIO: &str = r#"[simulation]
 days = 12

@@ -50,3 +50,11 @@ pub fn run_json(args: &[&str], threads: &str) -> Vec<u8> {
     );
     out.stdout
 }
+
+/// Mean and standard error of independent values (replications).
+pub fn mean_se(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let v = x.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, (v / n).sqrt())
+}
