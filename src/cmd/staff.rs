@@ -208,8 +208,14 @@ fn shift_limits(args: &StaffArgs) -> Result<ShiftLimits, Failure> {
 }
 
 /// Requirements are per weekday and time of day: a typical week, without one-off surges or a
-/// trend. Says so when the scenario has them.
+/// trend. Says so when the scenario has them, and that the first, analytic estimate knows only
+/// the channels' answer targets when some topics have their own.
 pub(super) fn typical_week(base: &mut Model) {
+    if base.topics.iter().any(|t| t.answer_within.is_some()) {
+        eprintln!(
+            "note: some topics have their own answer target: the first, analytic estimate sizes each channel for its `answer_within`; the correcting simulations count each topic against its own"
+        );
+    }
     let surges = !base.surges.is_empty();
     let growth = base.demand.growth_per_month != 0.0;
     if surges || growth {

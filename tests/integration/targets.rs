@@ -82,6 +82,31 @@ fn each_topic_is_counted_against_its_own_answer_target() {
 }
 
 #[test]
+fn staff_says_its_first_estimate_knows_only_the_channel_targets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("targets.toml");
+    std::fs::write(
+        &scenario,
+        SCENARIO.replace("days = 12\nwarmup_days = 2", "days = 2\nwarmup_days = 1"),
+    )
+    .expect("write");
+    let out = crate::util::supportsim()
+        .arg("staff")
+        .arg(&scenario)
+        .args(["--rounds", "0", "--replications", "2", "--out"])
+        .arg(dir.path().join("plan"))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("topics have their own answer target"), "{err}");
+}
+
+#[test]
 fn a_topic_target_of_zero_is_refused_at_its_line() {
     let text = SCENARIO.replace("answer_within = \"20s\"", "answer_within = \"0s\"");
     let Err(err) = supportsim::scenario::parse("targets.toml", &text, "targets") else {
