@@ -74,6 +74,7 @@ pub mod report;
 pub mod rng;
 pub mod roster;
 pub mod scenario;
+pub mod shard;
 pub mod staff;
 pub mod stats;
 pub mod sweep;

@@ -58,6 +58,9 @@ enum Command {
     /// Replay a contact log's arrivals and agents on duty through the model and set the
     /// actual waits, service level, abandonment and occupancy against the simulated spread.
     Backtest(history::BacktestArgs),
+    /// Put together the parts that `run`, `compare` or `sweep --shard K/N` wrote and write what
+    /// the unsharded command would have (byte for byte).
+    Merge(cmd::shard::MergeArgs),
     /// Print the JSON Schema of the scenario format, for editors that complete and check TOML
     /// (Taplo, Even Better TOML).
     Schema,
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         Command::Fit(args) => history::fit_command(&args),
         Command::Forecast(args) => cmd::forecast::forecast(&args),
         Command::Backtest(args) => history::backtest_command(&args),
+        Command::Merge(args) => cmd::shard::merge(&args),
         Command::Schema => cmd::editor::schema(),
         Command::Completions { shell } => cmd::editor::completions::<Cli>(shell),
     };

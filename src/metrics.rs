@@ -2,7 +2,7 @@
 //! does not depend on the number of contacts simulated.
 
 /// Counts and sums over a set of contacts (a channel, a topic, an interval…).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Contacts that arrived.
     pub arrived: u64,
@@ -256,7 +256,7 @@ pub const FRT_EDGES: [f64; 12] = [
 
 /// What the reports need of a replication's first-response-time histogram: kept instead of
 /// the histogram (16 KB), so that a finished replication stays small however many there are.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FrtSummary {
     /// Contacts answered.
     pub count: u64,
@@ -323,7 +323,7 @@ mod tests {
 }
 
 /// Agent-time accounting of a group, seconds of agent time.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Staffing {
     /// Agent-seconds on the floor (scheduled minus shrinkage, plus time finishing a contact).
     pub available: f64,
@@ -334,7 +334,7 @@ pub struct Staffing {
 }
 
 /// Per-interval figures of one channel.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelInterval {
     /// Contacts arriving in the interval and their outcomes.
     pub tally: Tally,
@@ -349,7 +349,7 @@ pub struct ChannelInterval {
 }
 
 /// Every conserved count of a replication, over the whole horizon including warm-up.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Conservation {
     /// Contacts that arrived.
     pub arrived: u64,
@@ -382,7 +382,7 @@ pub struct Conservation {
 }
 
 /// The customer base over a replication.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerStats {
     /// Active customers at the start of the statistics window.
     pub active_start: f64,
@@ -401,7 +401,7 @@ pub struct CustomerStats {
 }
 
 /// Everything one replication measured (statistics window only, unless said otherwise).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RepResult {
     /// Per channel.
     pub channels: Vec<Tally>,

@@ -7,9 +7,10 @@ use anyhow::Context;
 
 use supportsim::{charts, plot, report};
 
-use super::{Failure, check_out, flag_error, prepared, progress_bar, replicate, write_all};
+use super::shard::{Merging, Mode, Outputs, Units};
+use super::{Failure, check_out, flag_error, prepared, progress_bar, write_all};
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CompareArgs {
     /// Scenario files: the first is the base the others are compared with.
     #[arg(required = true, num_args = 2..)]
@@ -32,11 +33,37 @@ pub struct CompareArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Compute only shard K of N of the (scenario, replication) pairs and write them as a part
+    /// into --out, for `supportsim merge` to complete; /N takes K from the scheduler.
+    #[arg(long, value_name = "K/N", requires = "out", conflicts_with_all = ["json", "force"])]
+    shard: Option<String>,
+}
+
+/// The options a part records: everything but the output options, which `merge` gives.
+fn settings(args: &CompareArgs) -> Result<String, Failure> {
+    let mut a = args.clone();
+    (a.out, a.json, a.force, a.shard) = (None, false, false, None);
+    Ok(serde_json::to_string(&a).context("recording the options")?)
+}
+
+/// `compare` completed from the parts of its shards, with `merge`'s output options.
+pub fn merged(mut args: CompareArgs, o: Outputs, parts: Merging) -> Result<(), Failure> {
+    (args.out, args.json, args.force, args.shard) = (o.out, o.json, o.force, None);
+    compare_with(&args, Mode::Merged(parts))
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
-    let inputs: Vec<&std::path::Path> = args.scenarios.iter().map(PathBuf::as_path).collect();
-    check_out(args.out.as_ref(), args.force, &inputs)?;
+    let mode = Mode::of(args.shard.as_deref(), args.out.as_ref())?;
+    compare_with(args, mode)
+}
+
+fn compare_with(args: &CompareArgs, mode: Mode) -> Result<(), Failure> {
+    let parts = mode.inputs();
+    let mut inputs: Vec<&std::path::Path> = args.scenarios.iter().map(PathBuf::as_path).collect();
+    inputs.extend(parts.iter().map(PathBuf::as_path));
+    if !mode.is_shard() {
+        check_out(args.out.as_ref(), args.force, &inputs)?;
+    }
     let mut models = Vec::new();
     for path in &args.scenarios {
         models.push(prepared(path, args.replications, args.seed, args.days)?);
@@ -65,18 +92,28 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
             m.warmup_days
         )));
     }
-    if args.out.is_some() {
+    // Time series only feed the overlay charts (a shard keeps them for whatever the merge
+    // writes).
+    let series = args.out.is_some();
+    if series {
         let available = super::output::available_memory();
         for m in &models {
             super::output::series_fit(m, available)?;
         }
     }
-    let bar = progress_bar(u64::from(reps_n) * models.len() as u64);
+    let plans: Vec<_> = models
+        .iter()
+        .zip(&args.scenarios)
+        .map(|(m, p)| (m, p.display().to_string()))
+        .collect();
+    let mut units = Units::new(mode, "compare", settings(args)?, &plans)?;
+    let bar = progress_bar(units.count());
     let mut summaries = Vec::new();
     let mut runs = Vec::new();
-    for (m, path) in models.iter().zip(&args.scenarios) {
-        // Time series only feed the overlay charts.
-        let reps = replicate(m, &bar, args.out.is_some())?;
+    for (p, (m, path)) in models.iter().zip(&args.scenarios).enumerate() {
+        let Some(reps) = units.results(p, m, &bar, series)? else {
+            continue;
+        };
         let mut s = report::summarize(m, &path.display().to_string(), &reps);
         // Two files may share a scenario name; the comparison needs to tell them apart.
         if summaries
@@ -89,6 +126,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         summaries.push(s);
     }
     bar.finish_and_clear();
+    if units.finish(&inputs)? {
+        return Ok(());
+    }
     let cmp = supportsim::compare::compare(summaries);
     if let Some(dir) = &args.out {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();

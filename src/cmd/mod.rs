@@ -15,6 +15,7 @@ pub mod interrupt;
 pub mod output;
 pub mod roster;
 pub mod run;
+pub mod shard;
 pub mod staff;
 pub mod sweep;
 
@@ -30,7 +31,7 @@ use supportsim::scenario::{self, LoadError};
 pub use output::{check_out, write_all};
 
 /// Flags that override the scenario's `[simulation]` values.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Overrides {
     /// Number of replications (overrides [simulation] replications).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]

@@ -105,11 +105,8 @@ pub fn check_file(flag: &str, path: &Path, inputs: &[&Path]) -> Result<(), Failu
     })
 }
 
-/// Checks `--out` before any work: a folder (created if missing) that can be written, holding
-/// no input, and either empty, holding an earlier run of supportsim (its manifest), or allowed
-/// with `--force`.
-pub fn check_out(out: Option<&PathBuf>, force: bool, inputs: &[&Path]) -> Result<(), Failure> {
-    let Some(dir) = out else { return Ok(()) };
+/// `--out DIR` is a folder, or can be made one, that can be written.
+fn writable_folder(dir: &Path) -> Result<(), Failure> {
     if dir.exists() && !dir.is_dir() {
         return Err(flag_error(format!(
             "--out {} is a file, not a folder\n  = help: give a folder name; it is created if missing",
@@ -145,6 +142,15 @@ pub fn check_out(out: Option<&PathBuf>, force: bool, inputs: &[&Path]) -> Result
             existing.display()
         ))
     })?;
+    Ok(())
+}
+
+/// Checks `--out` before any work: a folder (created if missing) that can be written, holding
+/// no input, and either empty, holding an earlier run of supportsim (its manifest), or allowed
+/// with `--force`.
+pub fn check_out(out: Option<&PathBuf>, force: bool, inputs: &[&Path]) -> Result<(), Failure> {
+    let Some(dir) = out else { return Ok(()) };
+    writable_folder(dir)?;
     if !dir.is_dir() {
         return Ok(());
     }
@@ -374,6 +380,51 @@ pub fn log_fit(path: &Path, available: Option<u64>) -> Result<(), Failure> {
         gb(need),
         gb(have)
     )))
+}
+
+/// Checks a shard's part folder before any work: a folder (created if missing) that can be
+/// written. Other shards' parts may already be there.
+pub fn check_part_dir(dir: &Path) -> Result<(), Failure> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(flag_error(format!(
+            "--out {} is a file, not a folder\n  = help: give the folder the shards' parts go to; it is created if missing",
+            dir.display()
+        )));
+    }
+    let existing = dir
+        .ancestors()
+        .map(|a| {
+            if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            }
+        })
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("."));
+    if !existing.is_dir() {
+        return Err(flag_error(format!(
+            "--out {}: {} is a file, so the folder cannot be made",
+            dir.display(),
+            existing.display()
+        )));
+    }
+    can_write_in(existing).map_err(|e| {
+        flag_error(format!(
+            "--out {}: cannot create files in {}: {e}\n  = help: choose a folder you can write to",
+            dir.display(),
+            existing.display()
+        ))
+    })
+}
+
+/// Writes a shard's part `name` into `dir` (created if missing), whole or not at all; a part
+/// of the same shard already there (an earlier attempt) is replaced.
+pub fn write_part(dir: &Path, name: &str, bytes: &[u8], inputs: &[&Path]) -> Result<(), Failure> {
+    let path = dir.join(name);
+    not_an_input("--out", &path, inputs)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
+    write_file(&path, bytes)
 }
 
 #[cfg(test)]

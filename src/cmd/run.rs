@@ -7,12 +7,12 @@ use anyhow::Context;
 
 use supportsim::{charts, export, report};
 
+use super::shard::{Merging, Mode, Outputs, Units};
 use super::{
-    Failure, Overrides, check_out, load, prepared, progress_bar, replicate, replicate_logged,
-    write_all,
+    Failure, Overrides, check_out, load, prepared, progress_bar, replicate_logged, write_all,
 };
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RunArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -40,13 +40,40 @@ pub struct RunArgs {
     /// Write into an --out folder that holds files supportsim did not write there.
     #[arg(long, requires = "out")]
     force: bool,
+    /// Compute only shard K of N of the replications and write them as a part into --out, for
+    /// `supportsim merge` to complete; /N takes K from the scheduler (SLURM_ARRAY_TASK_ID,
+    /// JOB_COMPLETION_INDEX).
+    #[arg(long, value_name = "K/N", requires = "out", conflicts_with_all = ["json", "png", "force", "contacts_log", "ticket_events"])]
+    shard: Option<String>,
+}
+
+/// The options a part records: everything but the output options, which `merge` gives.
+fn settings(args: &RunArgs) -> Result<String, Failure> {
+    let mut a = args.clone();
+    (a.out, a.json, a.png, a.force, a.shard) = (None, false, false, false, None);
+    Ok(serde_json::to_string(&a).context("recording the options")?)
+}
+
+/// `run` completed from the parts of its shards, with `merge`'s output options.
+pub fn merged(mut args: RunArgs, o: Outputs, parts: Merging) -> Result<(), Failure> {
+    (args.out, args.json, args.png, args.force, args.shard) = (o.out, o.json, o.png, o.force, None);
+    run_with(&args, Mode::Merged(parts))
 }
 
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
+    let mode = Mode::of(args.shard.as_deref(), args.out.as_ref())?;
+    run_with(args, mode)
+}
+
+fn run_with(args: &RunArgs, mode: Mode) -> Result<(), Failure> {
     let o = &args.overrides;
     let model = prepared(&args.scenario, o.replications, o.seed, o.days)?;
-    let inputs = [args.scenario.as_path()];
-    check_out(args.out.as_ref(), args.force, &inputs)?;
+    let parts = mode.inputs();
+    let mut inputs = vec![args.scenario.as_path()];
+    inputs.extend(parts.iter().map(PathBuf::as_path));
+    if !mode.is_shard() {
+        check_out(args.out.as_ref(), args.force, &inputs)?;
+    }
     let log_path = match (&args.contacts_log, &args.ticket_events) {
         (Some(p), _) => Some((p, "--contacts-log", super::LogKind::Contacts)),
         (None, Some(p)) => Some((p, "--ticket-events", super::LogKind::TicketEvents)),
@@ -68,15 +95,23 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     }
 
     let file = args.scenario.display().to_string();
-    let bar = progress_bar(u64::from(model.replications));
     // The table's warnings and --out need the time series; --json alone needs none, and then
-    // memory does not grow with the horizon.
-    let series = args.out.is_some() || !args.json;
+    // memory does not grow with the horizon. A shard keeps them for whatever the merge writes.
+    let series = mode.is_shard() || args.out.is_some() || !args.json;
     if series {
         super::output::series_fit(&model, super::output::available_memory())?;
     }
+    let mut units = Units::new(mode, "run", settings(args)?, &[(&model, file.clone())])?;
+    let bar = progress_bar(units.count());
     let (reps, log) = match log_path {
-        None => (replicate(&model, &bar, series)?, None),
+        None => match units.results(0, &model, &bar, series)? {
+            Some(reps) => (reps, None),
+            None => {
+                bar.finish_and_clear();
+                units.finish(&inputs)?;
+                return Ok(());
+            }
+        },
         Some((path, _, kind)) => {
             let (reps, log) = replicate_logged(&model, &bar, series, path, kind)?;
             (reps, Some(log))

@@ -9,12 +9,12 @@ use supportsim::model::Model;
 use supportsim::sweep::{self, Setting};
 use supportsim::{charts, plot, report};
 
+use super::shard::{Merging, Mode, Outputs, Units};
 use super::{
-    Failure, Overrides, check_out, csv_bytes, flag_error, prepared, progress_bar, replicate,
-    write_all,
+    Failure, Overrides, check_out, csv_bytes, flag_error, prepared, progress_bar, write_all,
 };
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SweepArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -38,6 +38,28 @@ pub struct SweepArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Compute only shard K of N of the (point, replication) pairs and write them as a part
+    /// into --out, for `supportsim merge` to complete; /N takes K from the scheduler.
+    #[arg(long, value_name = "K/N", requires = "out", conflicts_with_all = ["json", "force"])]
+    shard: Option<String>,
+}
+
+/// The options a part records: everything but the output options, which `merge` gives.
+fn recorded(args: &SweepArgs) -> Result<String, Failure> {
+    let mut a = args.clone();
+    (a.out, a.json, a.force, a.shard) = (None, false, false, None);
+    Ok(serde_json::to_string(&a).context("recording the options")?)
+}
+
+/// `sweep` completed from the parts of its shards, with `merge`'s output options.
+pub fn merged(mut args: SweepArgs, o: Outputs, parts: Merging) -> Result<(), Failure> {
+    (args.out, args.json, args.force, args.shard) = (o.out, o.json, o.force, None);
+    sweep_with(&args, Mode::Merged(parts))
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    let mode = Mode::of(args.shard.as_deref(), args.out.as_ref())?;
+    sweep_with(args, mode)
 }
 
 /// One point of a sweep: the value of each setting and the summary there.
@@ -80,9 +102,13 @@ fn sweep_error(e: sweep::SweepError) -> Failure {
     }
 }
 
-pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
-    let inputs = [args.scenario.as_path()];
-    check_out(args.out.as_ref(), args.force, &inputs)?;
+fn sweep_with(args: &SweepArgs, mode: Mode) -> Result<(), Failure> {
+    let parts = mode.inputs();
+    let mut inputs = vec![args.scenario.as_path()];
+    inputs.extend(parts.iter().map(PathBuf::as_path));
+    if !mode.is_shard() {
+        check_out(args.out.as_ref(), args.force, &inputs)?;
+    }
     let o = &args.overrides;
     let base = prepared(&args.scenario, o.replications, o.seed, o.days)?;
     let settings = args
@@ -129,16 +155,28 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     } else {
         args.metrics.clone()
     };
-    let bar = progress_bar(u64::from(base.replications) * models.len() as u64);
+    let file = args.scenario.display().to_string();
+    let plans: Vec<_> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m, format!("{file}, point {}", i + 1)))
+        .collect();
+    let mut units = Units::new(mode, "sweep", recorded(args)?, &plans)?;
+    let bar = progress_bar(units.count());
     let mut points = Vec::new();
-    for (m, values) in models.iter().zip(&grid) {
-        let reps = replicate(m, &bar, false)?;
+    for (p, (m, values)) in models.iter().zip(&grid).enumerate() {
+        let Some(reps) = units.results(p, m, &bar, false)? else {
+            continue;
+        };
         points.push(SweepPoint {
             values: values.clone(),
             summary: report::summarize(m, &args.scenario.display().to_string(), &reps),
         });
     }
     bar.finish_and_clear();
+    if units.finish(&inputs)? {
+        return Ok(());
+    }
     if let Some(bad) = metrics
         .iter()
         .find(|k| find_metric(&points[0].summary, k).is_none())

@@ -19,13 +19,12 @@ mod event;
 mod journey;
 mod observe;
 mod overload;
+mod replications;
 mod roster;
 mod routing;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-
-use rayon::prelude::*;
 
 use crate::duration::DAY;
 use crate::metrics::{Histogram, RepResult, Tally};
@@ -34,6 +33,7 @@ use crate::rng::{self, DrawKey, Rng, Stream};
 
 pub use observe::{ContactOutcome, ContactRecord, ContactSink};
 pub use overload::Overload;
+pub use replications::{RunOptions, Stopped, run_range, run_replications, simulate};
 
 use arrivals::{ArrivalGen, SurgeGen};
 use event::{Agenda, Kind};
@@ -44,115 +44,6 @@ use roster::Agent;
 /// gets there — real contact centres hold thousands, not millions — and simulating it further
 /// would exhaust memory without changing the answer: it cannot keep up.
 pub const MAX_LIVE_CONTACTS: usize = 4_000_000;
-
-/// How replications run: whether they can be stopped, whether they keep time series, and where
-/// the first replication's contacts go.
-pub struct RunOptions<'a> {
-    /// Set (from another thread, e.g. on Ctrl-C) to stop every replication soon after; `None`
-    /// runs to the end.
-    pub cancel: Option<&'a AtomicBool>,
-    /// Keep per-interval figures (tables, `--out`, staffing); without them memory is
-    /// independent of the horizon as well as of the number of contacts.
-    pub series: bool,
-    /// Receives every contact leg of the first replication as it ends; the results are those of
-    /// the same run without it.
-    pub sink: Option<&'a mut (dyn ContactSink + Send)>,
-}
-
-impl Default for RunOptions<'_> {
-    /// Runs to the end, keeps the time series, logs nothing.
-    fn default() -> Self {
-        RunOptions {
-            cancel: None,
-            series: true,
-            sink: None,
-        }
-    }
-}
-
-/// Why a replication stopped before its horizon.
-#[derive(Debug, thiserror::Error)]
-pub enum Stopped {
-    /// The cancel flag was set (Ctrl-C).
-    #[error("interrupted")]
-    Cancelled,
-    /// More than [`MAX_LIVE_CONTACTS`] contacts were open at once.
-    #[error("{0}")]
-    Overloaded(Overload),
-    /// The contact sink failed (e.g. the disk is full); the replication stopped there.
-    #[error("writing the contact log: {0}")]
-    Sink(std::io::Error),
-}
-
-/// Runs replication `rep` of `model` to its horizon, or until it is cancelled, overloads or its
-/// sink fails.
-pub fn simulate(model: &Model, rep: u32, options: RunOptions<'_>) -> Result<RepResult, Stopped> {
-    replication(model, rep, options.cancel, options.series, options.sink)
-}
-
-/// One replication with the parts of [`RunOptions`].
-fn replication(
-    model: &Model,
-    rep: u32,
-    cancel: Option<&AtomicBool>,
-    series: bool,
-    sink: Option<&mut (dyn ContactSink + Send)>,
-) -> Result<RepResult, Stopped> {
-    let mut engine = Engine::new(model, rep, series);
-    engine.sink = sink.map(|s| s as &mut dyn ContactSink);
-    engine.run(cancel)
-}
-
-/// Runs every replication of `model` in parallel and returns their results in replication
-/// order, so that the outcome does not depend on the number of threads. `progress` is called
-/// once per finished replication, from any thread. The sink, if any, receives the first
-/// replication's contacts while the others run alongside it.
-///
-/// Of several replications that stop early, a cancellation is told first, then the first
-/// replication's reason, so the outcome does not depend on threads either.
-pub fn run_replications(
-    model: &Model,
-    progress: &(dyn Fn() + Sync),
-    options: RunOptions<'_>,
-) -> Result<Vec<RepResult>, Stopped> {
-    let RunOptions {
-        cancel,
-        series,
-        sink,
-    } = options;
-    let one = |rep: u32, sink: Option<&mut (dyn ContactSink + Send)>| {
-        // A replication not yet started when Ctrl-C comes is not started at all: with many
-        // short replications, none would otherwise run long enough to look at the flag.
-        if cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed)) {
-            return Err(Stopped::Cancelled);
-        }
-        let r = replication(model, rep, cancel, series, sink);
-        progress();
-        r
-    };
-    let all: Vec<_> = match sink {
-        None => (0..model.replications)
-            .into_par_iter()
-            .map(|rep| one(rep, None))
-            .collect(),
-        Some(sink) => {
-            let (first, rest) = rayon::join(
-                || one(0, Some(sink)),
-                || {
-                    (1..model.replications)
-                        .into_par_iter()
-                        .map(|rep| one(rep, None))
-                        .collect::<Vec<_>>()
-                },
-            );
-            std::iter::once(first).chain(rest).collect()
-        }
-    };
-    if all.iter().any(|r| matches!(r, Err(Stopped::Cancelled))) {
-        return Err(Stopped::Cancelled);
-    }
-    all.into_iter().collect()
-}
 
 /// Where a contact in the slab is.
 #[derive(Clone, Copy, PartialEq, Eq)]
