@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metrics::RepResult;
 use crate::model::Model;
+use crate::report::CompactSeries;
 
 /// Schema tag of a part file.
 pub const SCHEMA: &str = "supportsim.part/1";
@@ -136,8 +137,10 @@ pub struct Unit {
     pub plan: u32,
     /// Replication.
     pub rep: u32,
-    /// What it measured.
+    /// What it measured, without its time series.
     pub result: RepResult,
+    /// Its time series as the report uses them (empty when the command keeps none).
+    pub series: CompactSeries,
 }
 
 /// A shard's results and what they were computed from.
@@ -206,6 +209,8 @@ pub struct Merged {
     pub plans: Vec<PlanTag>,
     /// Per plan, its replications' results in order.
     pub results: Vec<Vec<RepResult>>,
+    /// Per plan, its replications' time series in order.
+    pub series: Vec<Vec<CompactSeries>>,
 }
 
 /// Puts named parts together: refuses parts from other inputs (version, command, settings,
@@ -256,7 +261,7 @@ pub fn merge(parts: Vec<(String, Part)>) -> Result<Merged, String> {
         first.plans.clone(),
     );
     let all = unit_list(&plans);
-    let mut results: Vec<Vec<Option<RepResult>>> = plans
+    let mut results: Vec<Vec<Option<(RepResult, CompactSeries)>>> = plans
         .iter()
         .map(|t| vec![None; t.replications as usize])
         .collect();
@@ -271,18 +276,19 @@ pub fn merge(parts: Vec<(String, Part)>) -> Result<Merged, String> {
             ));
         }
         for u in p.units {
-            results[u.plan as usize][u.rep as usize] = Some(u.result);
+            results[u.plan as usize][u.rep as usize] = Some((u.result, u.series));
         }
     }
-    let results = results
+    let (results, series) = results
         .into_iter()
-        .map(|plan| plan.into_iter().flatten().collect())
-        .collect();
+        .map(|plan| plan.into_iter().flatten().unzip())
+        .unzip();
     Ok(Merged {
         command,
         settings,
         plans,
         results,
+        series,
     })
 }
 

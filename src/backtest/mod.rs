@@ -415,6 +415,7 @@ pub fn backtest(
             cancel: Some(cancel),
             series: true,
             sink: None,
+            keep: None,
         };
         let reps = crate::run_replications(&m, &|| {}, options)?;
         day_cells(&reps, d, &actual[d], &mut cells, &mut flagged);

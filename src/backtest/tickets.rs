@@ -432,6 +432,7 @@ pub fn ticket_backtest(
                 cancel: Some(cancel),
                 series: false,
                 sink: Some(&mut sink),
+                keep: None,
             };
             crate::engine::simulate(&m, rep, options)?;
             progress();

@@ -98,7 +98,7 @@ fn compare_with(args: &CompareArgs, mode: Mode) -> Result<(), Failure> {
     if series {
         let available = super::output::available_memory();
         for m in &models {
-            super::output::series_fit(m, available)?;
+            super::output::series_fit(m, None, available)?;
         }
     }
     let plans: Vec<_> = models
@@ -111,7 +111,8 @@ fn compare_with(args: &CompareArgs, mode: Mode) -> Result<(), Failure> {
     let mut summaries = Vec::new();
     let mut runs = Vec::new();
     for (p, (m, path)) in models.iter().zip(&args.scenarios).enumerate() {
-        let Some(reps) = units.results(p, m, &bar, series)? else {
+        let store = series.then(|| report::SeriesStore::new(m.replications, u64::MAX));
+        let Some(reps) = units.results(p, m, &bar, series, store.as_ref())? else {
             continue;
         };
         let mut s = report::summarize(m, &path.display().to_string(), &reps);
@@ -122,7 +123,12 @@ fn compare_with(args: &CompareArgs, mode: Mode) -> Result<(), Failure> {
         {
             s.scenario.name = format!("{} ({})", s.scenario.name, path.display());
         }
-        runs.push(report::intervals(m, &reps));
+        if let Some(store) = &store {
+            let (rows, grows, _) = store
+                .series(m)
+                .map_err(|e| Failure::from(anyhow::anyhow!(e)))?;
+            runs.push((rows, grows));
+        }
         summaries.push(s);
     }
     bar.finish_and_clear();

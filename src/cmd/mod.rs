@@ -68,6 +68,7 @@ impl From<anyhow::Error> for Failure {
 }
 
 pub use interrupt::INTERRUPTED;
+use supportsim::report::SeriesStore;
 
 /// Runs every replication, ticking the progress bar; stops promptly on Ctrl-C. Keeps the
 /// per-interval time series only with `series`.
@@ -76,10 +77,27 @@ pub fn replicate(
     bar: &ProgressBar,
     series: bool,
 ) -> Result<Vec<supportsim::metrics::RepResult>, Failure> {
+    replicate_into(model, bar, series, None)
+}
+
+/// [`replicate`], moving each replication's time series into `store` as it finishes (they
+/// are then absent from the results).
+pub fn replicate_into(
+    model: &supportsim::model::Model,
+    bar: &ProgressBar,
+    series: bool,
+    store: Option<&SeriesStore>,
+) -> Result<Vec<supportsim::metrics::RepResult>, Failure> {
+    let keep = |rep: u32, r: &mut supportsim::metrics::RepResult| {
+        if let Some(s) = store {
+            s.keep(model, rep, r);
+        }
+    };
     let options = supportsim::RunOptions {
         cancel: Some(&INTERRUPTED),
         series,
         sink: None,
+        keep: Some(&keep),
     };
     supportsim::run_replications(model, &|| bar.inc(1), options)
         .map_err(|e| stopped(e, &model.name, bar))
@@ -140,7 +158,7 @@ impl<W: std::io::Write> supportsim::engine::ContactSink for LogWriter<'_, W> {
 pub fn replicate_logged(
     model: &supportsim::model::Model,
     bar: &ProgressBar,
-    series: bool,
+    store: Option<&SeriesStore>,
     path: &Path,
     kind: LogKind,
 ) -> Result<
@@ -180,10 +198,16 @@ pub fn replicate_logged(
         }
     }
     .context("writing the log")?;
+    let keep = |rep: u32, r: &mut supportsim::metrics::RepResult| {
+        if let Some(s) = store {
+            s.keep(model, rep, r);
+        }
+    };
     let options = supportsim::RunOptions {
         cancel: Some(&INTERRUPTED),
-        series,
+        series: store.is_some(),
         sink: Some(&mut writer),
+        keep: Some(&keep),
     };
     let reps = supportsim::run_replications(model, &|| bar.inc(1), options)
         .map_err(|e| stopped(e, &model.name, bar))?;
@@ -204,6 +228,32 @@ pub fn replicate_logged(
 /// Rows as CSV (see [`supportsim::export::csv_bytes`]).
 pub fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, Failure> {
     Ok(supportsim::export::csv_bytes(rows).context("rendering CSV")?)
+}
+
+/// A size in bytes as people write it: 512MB, 2GB, 1.5GiB, 800000 (bytes).
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" | "k" => 1e3,
+        "mb" | "m" => 1e6,
+        "gb" | "g" => 1e9,
+        "tb" | "t" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("`{text}` is not a size: give e.g. 512MB or 2GB")),
+    };
+    number
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
+        .map(|x| (x * scale) as u64)
+        .ok_or_else(|| format!("`{text}` is not a size: give e.g. 512MB or 2GB"))
 }
 
 pub fn flag_error(msg: String) -> Failure {

@@ -327,22 +327,62 @@ pub fn series_bytes(m: &supportsim::model::Model) -> u64 {
 
 /// Refuses (exit 2), before it starts, a run whose time series would not fit in the memory
 /// the machine has, with the estimate and the ways out.
-pub fn series_fit(m: &supportsim::model::Model, available: Option<u64>) -> Result<(), Failure> {
-    let need = series_bytes(m);
+pub fn series_fit(
+    m: &supportsim::model::Model,
+    budget: Option<u64>,
+    available: Option<u64>,
+) -> Result<(), Failure> {
+    let ni = m.stat_intervals() as u64;
+    let gb = |b: u64| b as f64 / 1e9;
+    let shape = format!(
+        "{} replications × {} intervals × {} channels and {} groups",
+        m.replications,
+        m.stat_intervals(),
+        m.channels.len(),
+        m.groups.len()
+    );
+    let (need, spill) = match budget {
+        // The store within its budget, one whole series per replication running, and the rows
+        // of the output; the rest of the store on disk.
+        Some(b) => {
+            let total = u64::from(m.replications)
+                .saturating_mul(supportsim::report::SeriesStore::bytes_per_replication(m));
+            let running = series_bytes(m) / u64::from(m.replications.max(1))
+                * rayon::current_num_threads() as u64;
+            let rows = ni.saturating_mul((m.channels.len() * 832 + m.groups.len() * 256) as u64);
+            (
+                total.min(b).saturating_add(running).saturating_add(rows),
+                total.saturating_sub(b),
+            )
+        }
+        None => (series_bytes(m), 0),
+    };
+    let tmp = std::env::temp_dir();
+    if let Some(free) = free_disk(&tmp)
+        && spill.saturating_mul(10) > free.saturating_mul(9)
+    {
+        return Err(flag_error(format!(
+            "the time series of this run would take {:.1} GB in temporary files past --series-memory ({shape}); {} has {:.1} GB free\n  = help: add --json without --out (no time series are kept), or set TMPDIR to a folder on a larger disk, or simulate fewer days or replications, or use a longer [simulation] interval",
+            gb(spill),
+            tmp.display(),
+            gb(free)
+        )));
+    }
     let Some(have) = available else { return Ok(()) };
     if need.saturating_mul(10) <= have.saturating_mul(8) {
         return Ok(());
     }
-    let gb = |b: u64| b as f64 / 1e9;
     Err(flag_error(format!(
-        "the time series of this run would take {:.1} GB ({} replications × {} intervals × {} channels and {} groups); the machine has {:.1} GB available\n  = help: add --json without --out (no time series are kept), or simulate fewer days or replications, or use a longer [simulation] interval",
+        "the time series of this run would take {:.1} GB of memory ({shape}); the machine has {:.1} GB available\n  = help: add --json without --out (no time series are kept), or give a smaller --series-memory, or simulate fewer days or replications, or use a longer [simulation] interval",
         gb(need),
-        m.replications,
-        m.stat_intervals(),
-        m.channels.len(),
-        m.groups.len(),
         gb(have)
     )))
+}
+
+/// Bytes free to an unprivileged user on the filesystem of `dir`.
+fn free_disk(dir: &Path) -> Option<u64> {
+    let s = rustix::fs::statvfs(dir).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize))
 }
 
 /// Peak bytes `fit` and `backtest` hold per row of a log: the contact itself (40 bytes: names
@@ -385,37 +425,7 @@ pub fn log_fit(path: &Path, available: Option<u64>) -> Result<(), Failure> {
 /// Checks a shard's part folder before any work: a folder (created if missing) that can be
 /// written. Other shards' parts may already be there.
 pub fn check_part_dir(dir: &Path) -> Result<(), Failure> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(flag_error(format!(
-            "--out {} is a file, not a folder\n  = help: give the folder the shards' parts go to; it is created if missing",
-            dir.display()
-        )));
-    }
-    let existing = dir
-        .ancestors()
-        .map(|a| {
-            if a.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                a
-            }
-        })
-        .find(|a| a.exists())
-        .unwrap_or(Path::new("."));
-    if !existing.is_dir() {
-        return Err(flag_error(format!(
-            "--out {}: {} is a file, so the folder cannot be made",
-            dir.display(),
-            existing.display()
-        )));
-    }
-    can_write_in(existing).map_err(|e| {
-        flag_error(format!(
-            "--out {}: cannot create files in {}: {e}\n  = help: choose a folder you can write to",
-            dir.display(),
-            existing.display()
-        ))
-    })
+    writable_folder(dir)
 }
 
 /// Writes a shard's part `name` into `dir` (created if missing), whole or not at all; a part

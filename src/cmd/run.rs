@@ -40,6 +40,10 @@ pub struct RunArgs {
     /// Write into an --out folder that holds files supportsim did not write there.
     #[arg(long, requires = "out")]
     force: bool,
+    /// Memory the per-interval time series of all replications may take (e.g. 512MB, 2GB);
+    /// past it they are kept in temporary files, exactly, and the output is the same.
+    #[arg(long, value_name = "SIZE", default_value = "512MB", value_parser = super::parse_bytes)]
+    series_memory: u64,
     /// Compute only shard K of N of the replications and write them as a part into --out, for
     /// `supportsim merge` to complete; /N takes K from the scheduler (SLURM_ARRAY_TASK_ID,
     /// JOB_COMPLETION_INDEX).
@@ -74,37 +78,24 @@ fn run_with(args: &RunArgs, mode: Mode) -> Result<(), Failure> {
     if !mode.is_shard() {
         check_out(args.out.as_ref(), args.force, &inputs)?;
     }
-    let log_path = match (&args.contacts_log, &args.ticket_events) {
-        (Some(p), _) => Some((p, "--contacts-log", super::LogKind::Contacts)),
-        (None, Some(p)) => Some((p, "--ticket-events", super::LogKind::TicketEvents)),
-        (None, None) => None,
-    };
-    if let Some((path, flag, _)) = log_path {
-        super::output::check_file(flag, path, &inputs)?;
-    }
-    if args.ticket_events.is_some()
-        && !model
-            .channels
-            .iter()
-            .any(|c| c.kind == supportsim::model::ChannelKind::Async)
-    {
-        return Err(super::flag_error(format!(
-            "--ticket-events writes the tickets of async channels, and {} has none\n  = help: use --contacts-log for calls and chats",
-            args.scenario.display()
-        )));
-    }
+    let log_path = log_target(args, &model, &inputs)?;
 
     let file = args.scenario.display().to_string();
     // The table's warnings and --out need the time series; --json alone needs none, and then
     // memory does not grow with the horizon. A shard keeps them for whatever the merge writes.
     let series = mode.is_shard() || args.out.is_some() || !args.json;
+    // A shard's part keeps its replications' series whole; otherwise they go to a store
+    // within the memory budget as replications finish.
+    let store = (series && !mode.is_shard())
+        .then(|| report::SeriesStore::new(model.replications, args.series_memory));
     if series {
-        super::output::series_fit(&model, super::output::available_memory())?;
+        let budget = store.as_ref().map(|_| args.series_memory);
+        super::output::series_fit(&model, budget, super::output::available_memory())?;
     }
     let mut units = Units::new(mode, "run", settings(args)?, &[(&model, file.clone())])?;
     let bar = progress_bar(units.count());
     let (reps, log) = match log_path {
-        None => match units.results(0, &model, &bar, series)? {
+        None => match units.results(0, &model, &bar, series, store.as_ref())? {
             Some(reps) => (reps, None),
             None => {
                 bar.finish_and_clear();
@@ -113,20 +104,24 @@ fn run_with(args: &RunArgs, mode: Mode) -> Result<(), Failure> {
             }
         },
         Some((path, _, kind)) => {
-            let (reps, log) = replicate_logged(&model, &bar, series, path, kind)?;
+            let (reps, log) = replicate_logged(&model, &bar, store.as_ref(), path, kind)?;
             (reps, Some(log))
         }
     };
     bar.finish_and_clear();
     let summary = report::summarize(&model, &file, &reps);
 
-    let (rows, grows) = report::intervals(&model, &reps);
+    let (rows, grows, days) = match &store {
+        Some(s) => s
+            .series(&model)
+            .map_err(|e| Failure::from(anyhow::anyhow!(e)))?,
+        None => Default::default(),
+    };
     let warnings = report::warnings(&model, &summary, &rows, &grows);
     let mut written = Vec::new();
     // The files and the contact log are written together, or not at all on Ctrl-C.
     let gate = super::interrupt::gate().ok_or_else(super::interrupt::stopped)?;
     if let Some(dir) = &args.out {
-        let days = report::daily(&model, &reps);
         let distribution = report::frt_distribution(&model, &reps);
         let charts = charts::charts(&model, &rows, &grows, &days, &distribution);
         let figures = export::Run::figures(charts).context("drawing the charts")?;
@@ -176,6 +171,34 @@ fn run_with(args: &RunArgs, mode: Mode) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The contact or ticket-event log asked for, checked before any work.
+fn log_target<'a>(
+    args: &'a RunArgs,
+    model: &supportsim::model::Model,
+    inputs: &[&Path],
+) -> Result<Option<(&'a PathBuf, &'static str, super::LogKind)>, Failure> {
+    let log_path = match (&args.contacts_log, &args.ticket_events) {
+        (Some(p), _) => Some((p, "--contacts-log", super::LogKind::Contacts)),
+        (None, Some(p)) => Some((p, "--ticket-events", super::LogKind::TicketEvents)),
+        (None, None) => None,
+    };
+    if let Some((path, flag, _)) = log_path {
+        super::output::check_file(flag, path, inputs)?;
+    }
+    if args.ticket_events.is_some()
+        && !model
+            .channels
+            .iter()
+            .any(|c| c.kind == supportsim::model::ChannelKind::Async)
+    {
+        return Err(super::flag_error(format!(
+            "--ticket-events writes the tickets of async channels, and {} has none\n  = help: use --contacts-log for calls and chats",
+            args.scenario.display()
+        )));
+    }
+    Ok(log_path)
 }
 
 pub fn validate(path: &Path) -> Result<(), Failure> {

@@ -11,7 +11,9 @@ use supportsim::metrics::RepResult;
 use supportsim::model::Model;
 use supportsim::shard::{Merged, Part, PlanTag, SCHEMA, Shard, Unit};
 
-use super::{Failure, flag_error, replicate};
+use supportsim::report::{CompactSeries, SeriesStore};
+
+use super::{Failure, flag_error, replicate_into};
 
 /// Where the replications come from.
 pub enum Mode {
@@ -120,37 +122,66 @@ impl Units {
     }
 
     /// Every replication of plan `p` in order, or `None` when computing a shard (its share
-    /// is kept for the part).
+    /// is kept for the part, time series and all). With `store`, their time series are moved
+    /// into it.
     pub fn results(
         &mut self,
         p: usize,
         model: &Model,
         bar: &ProgressBar,
         series: bool,
+        store: Option<&SeriesStore>,
     ) -> Result<Option<Vec<RepResult>>, Failure> {
         match &mut self.mode {
-            Mode::Whole => replicate(model, bar, series).map(Some),
-            Mode::Merged(m) => Ok(Some(std::mem::take(&mut m.merged.results[p]))),
+            Mode::Whole => replicate_into(model, bar, series, store).map(Some),
+            Mode::Merged(m) => {
+                let reps = std::mem::take(&mut m.merged.results[p]);
+                let series = std::mem::take(&mut m.merged.series[p]);
+                if let Some(s) = store {
+                    for (rep, x) in (0u32..).zip(series) {
+                        s.put(rep, x);
+                    }
+                }
+                Ok(Some(reps))
+            }
             Mode::Shard(..) => {
                 let first = self.offsets[p];
                 let n = u64::from(self.tags[p].replications);
                 let lo = self.share.start.clamp(first, first + n) - first;
                 let hi = self.share.end.clamp(first, first + n) - first;
                 if lo < hi {
+                    // Each replication's series reduced as it finishes, as a store would.
+                    let kept =
+                        std::sync::Mutex::new(vec![CompactSeries::default(); (hi - lo) as usize]);
+                    let keep = |rep: u32, r: &mut RepResult| {
+                        let s = CompactSeries::take(model, r);
+                        if let Ok(mut k) = kept.lock() {
+                            k[(u64::from(rep) - lo) as usize] = s;
+                        }
+                    };
+                    let options = supportsim::RunOptions {
+                        cancel: Some(&super::INTERRUPTED),
+                        series,
+                        sink: None,
+                        keep: Some(&keep),
+                    };
                     let reps = supportsim::engine::run_range(
                         model,
                         lo as u32..hi as u32,
                         &|| bar.inc(1),
-                        Some(&super::INTERRUPTED),
-                        series,
+                        options,
                     )
                     .map_err(|e| super::stopped(e, &model.name, bar))?;
+                    let kept = kept.into_inner().unwrap_or_default();
                     self.computed
-                        .extend(reps.into_iter().zip(lo as u32..).map(|(result, rep)| Unit {
-                            plan: p as u32,
-                            rep,
-                            result,
-                        }));
+                        .extend(reps.into_iter().zip(kept).zip(lo as u32..).map(
+                            |((result, series), rep)| Unit {
+                                plan: p as u32,
+                                rep,
+                                result,
+                                series,
+                            },
+                        ));
                 }
                 Ok(None)
             }

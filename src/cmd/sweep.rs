@@ -165,7 +165,7 @@ fn sweep_with(args: &SweepArgs, mode: Mode) -> Result<(), Failure> {
     let bar = progress_bar(units.count());
     let mut points = Vec::new();
     for (p, (m, values)) in models.iter().zip(&grid).enumerate() {
-        let Some(reps) = units.results(p, m, &bar, false)? else {
+        let Some(reps) = units.results(p, m, &bar, false, None)? else {
             continue;
         };
         points.push(SweepPoint {

@@ -10,6 +10,9 @@ use super::{ContactSink, Engine, Overload};
 use crate::metrics::RepResult;
 use crate::model::Model;
 
+/// What is called with each replication's number and result as it finishes.
+pub type Keep<'a> = &'a (dyn Fn(u32, &mut RepResult) + Sync);
+
 /// How replications run: whether they can be stopped, whether they keep time series, and where
 /// the first replication's contacts go.
 pub struct RunOptions<'a> {
@@ -22,6 +25,9 @@ pub struct RunOptions<'a> {
     /// Receives every contact leg of the first replication as it ends; the results are those of
     /// the same run without it.
     pub sink: Option<&'a mut (dyn ContactSink + Send)>,
+    /// Called with each replication's number and result as it finishes, on its thread: e.g. to
+    /// move its time series into a store of bounded memory.
+    pub keep: Option<Keep<'a>>,
 }
 
 impl Default for RunOptions<'_> {
@@ -31,6 +37,7 @@ impl Default for RunOptions<'_> {
             cancel: None,
             series: true,
             sink: None,
+            keep: None,
         }
     }
 }
@@ -84,6 +91,7 @@ pub fn run_replications(
         cancel,
         series,
         sink,
+        keep,
     } = options;
     let one = |rep: u32, sink: Option<&mut (dyn ContactSink + Send)>| {
         // A replication not yet started when Ctrl-C comes is not started at all: with many
@@ -91,28 +99,32 @@ pub fn run_replications(
         if cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed)) {
             return Err(Stopped::Cancelled);
         }
-        let r = replication(model, rep, cancel, series, sink);
+        let mut r = replication(model, rep, cancel, series, sink);
+        if let (Some(keep), Ok(r)) = (keep, &mut r) {
+            keep(rep, r);
+        }
         progress();
         r
     };
-    let all: Vec<_> = match sink {
-        None => (0..model.replications)
-            .into_par_iter()
-            .map(|rep| one(rep, None))
-            .collect(),
-        Some(sink) => {
-            let (first, rest) = rayon::join(
-                || one(0, Some(sink)),
-                || {
-                    (1..model.replications)
-                        .into_par_iter()
-                        .map(|rep| one(rep, None))
-                        .collect::<Vec<_>>()
-                },
-            );
-            std::iter::once(first).chain(rest).collect()
-        }
+    let Some(sink) = sink else {
+        let options = RunOptions {
+            cancel,
+            series,
+            sink: None,
+            keep,
+        };
+        return run_range(model, 0..model.replications, progress, options);
     };
+    let (first, rest) = rayon::join(
+        || one(0, Some(sink)),
+        || {
+            (1..model.replications)
+                .into_par_iter()
+                .map(|rep| one(rep, None))
+                .collect::<Vec<_>>()
+        },
+    );
+    let all: Vec<_> = std::iter::once(first).chain(rest).collect();
     gathered(all)
 }
 
@@ -126,21 +138,29 @@ fn gathered(all: Vec<Result<RepResult, Stopped>>) -> Result<Vec<RepResult>, Stop
 
 /// Runs replications `reps` of `model` (a share of them, as a shard computes) in parallel and
 /// returns their results in replication order; each is the same as in [`run_replications`],
-/// whatever the range and the number of threads.
+/// whatever the range and the number of threads. A sink in `options` is not used.
 pub fn run_range(
     model: &Model,
     reps: std::ops::Range<u32>,
     progress: &(dyn Fn() + Sync),
-    cancel: Option<&AtomicBool>,
-    series: bool,
+    options: RunOptions<'_>,
 ) -> Result<Vec<RepResult>, Stopped> {
+    let RunOptions {
+        cancel,
+        series,
+        keep,
+        ..
+    } = options;
     let all: Vec<_> = reps
         .into_par_iter()
         .map(|rep| {
             if cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed)) {
                 return Err(Stopped::Cancelled);
             }
-            let r = replication(model, rep, cancel, series, None);
+            let mut r = replication(model, rep, cancel, series, None);
+            if let (Some(keep), Ok(r)) = (keep, &mut r) {
+                keep(rep, r);
+            }
             progress();
             r
         })

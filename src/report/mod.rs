@@ -6,6 +6,7 @@ mod figures;
 mod kinds;
 mod metric;
 mod series;
+mod store;
 mod warnings;
 
 use serde::Serialize;
@@ -16,6 +17,7 @@ pub use series::{
     Band, DayRow, FRT_BUCKETS, GROUP_INTERVAL_METRICS, GroupIntervalRow, INTERVAL_METRICS,
     IntervalRow, daily, frt_distribution, intervals,
 };
+pub use store::{CompactSeries, SeriesStore};
 pub use warnings::warnings;
 
 use crate::metrics::{FrtSummary, RepResult, Staffing, Tally};

@@ -3,7 +3,7 @@
 
 use super::Metric;
 use super::figures::ratio;
-use crate::metrics::{RepResult, Staffing};
+use crate::metrics::RepResult;
 use crate::model::Model;
 
 /// Mean, P10 and P90 of one value across replications.
@@ -99,76 +99,129 @@ pub const GROUP_INTERVAL_METRICS: [Metric; 3] = [
 
 /// Per-interval series of every channel and agent group, across replications.
 pub fn intervals(model: &Model, reps: &[RepResult]) -> (Vec<IntervalRow>, Vec<GroupIntervalRow>) {
-    // Runs made without time series have none to give.
+    let values: Vec<Vec<f64>> = reps.iter().map(|r| compact(model, r)).collect();
+    let slices: Vec<&[f64]> = values.iter().map(Vec::as_slice).collect();
     let ni = reps
         .iter()
-        .map(|r| r.channel_intervals.len())
+        .map(|r| series_intervals(model, r))
         .min()
-        .unwrap_or(0)
-        .min(model.stat_intervals());
-    let len = model.interval;
+        .unwrap_or(0);
     let mut rows = Vec::new();
     let mut grows = Vec::new();
+    rows_of(model, 0, ni, &slices, &mut rows, &mut grows);
+    (rows, grows)
+}
+
+/// Values one interval holds per replication: [`INTERVAL_METRICS`] for each channel, then
+/// [`GROUP_INTERVAL_METRICS`] for each group.
+pub(super) fn stride(model: &Model) -> usize {
+    model.channels.len() * INTERVAL_METRICS.len()
+        + model.groups.len() * GROUP_INTERVAL_METRICS.len()
+}
+
+/// Intervals of a replication's series in the statistics window.
+pub(super) fn series_intervals(model: &Model, r: &RepResult) -> usize {
+    r.channel_intervals.len().min(model.stat_intervals())
+}
+
+/// A replication's series as the report uses them: per interval, the values of
+/// [`stride`] (NaN where undefined), then per day its CSAT (see [`daily`]).
+pub(super) fn compact(model: &Model, r: &RepResult) -> Vec<f64> {
+    let ni = series_intervals(model, r);
+    let len = model.interval;
+    let undefined = |x: Option<f64>| x.unwrap_or(f64::NAN);
+    let mut v = Vec::with_capacity(ni * stride(model) + ni.div_ceil(per_day(model)));
     for i in 0..ni {
-        let start = model.warmup_end() + i as f64 * len;
+        let active = undefined(r.active_customers.get(i).copied());
+        for x in &r.channel_intervals[i] {
+            let t = &x.tally;
+            v.extend([
+                t.offered() as f64,
+                t.answered as f64,
+                t.abandoned as f64,
+                t.blocked as f64,
+                undefined(ratio(t.within as f64, t.offered() as f64)),
+                undefined(ratio(t.wait_answered, t.answered as f64)),
+                undefined(ratio(t.abandoned as f64, t.offered() as f64)),
+                f64::from(x.queue_end),
+                x.oldest_end,
+                t.contained as f64,
+                t.repeats as f64,
+                undefined(ratio(t.satisfied as f64, t.surveys as f64)),
+                active,
+                x.frt_p50,
+                x.frt_p90,
+            ]);
+        }
+        for s in &r.group_intervals[i] {
+            v.extend([
+                s.scheduled / len,
+                s.available / len,
+                undefined(ratio(s.busy, s.available)),
+            ]);
+        }
+    }
+    let mut start = 0;
+    while start < ni {
+        let end = (start + per_day(model)).min(ni);
+        let (mut sat, mut surveys) = (0u64, 0u64);
+        for row in &r.channel_intervals[start..end] {
+            for c in row {
+                sat += c.tally.satisfied;
+                surveys += c.tally.surveys;
+            }
+        }
+        v.push(undefined(ratio(sat as f64, surveys as f64)));
+        start = end;
+    }
+    v
+}
+
+fn per_day(model: &Model) -> usize {
+    ((crate::duration::DAY / model.interval).round() as usize).max(1)
+}
+
+/// The band of one value across replications (non-finite values are undefined).
+fn band(reps: &[&[f64]], at: usize) -> Band {
+    Band::of(&reps.iter().map(|v| Some(v[at])).collect::<Vec<_>>())
+}
+
+/// Appends the rows of intervals `first..first + n`, given each replication's values of those
+/// intervals (from interval `first` on, [`stride`] values each).
+pub(super) fn rows_of(
+    model: &Model,
+    first: usize,
+    n: usize,
+    reps: &[&[f64]],
+    rows: &mut Vec<IntervalRow>,
+    grows: &mut Vec<GroupIntervalRow>,
+) {
+    let stride = stride(model);
+    let channels = model.channels.len() * INTERVAL_METRICS.len();
+    for k in 0..n {
+        let start = model.warmup_end() + (first + k) as f64 * model.interval;
+        let at = k * stride;
         for (c, ch) in model.channels.iter().enumerate() {
-            let cell = |f: &dyn Fn(&crate::metrics::ChannelInterval) -> Option<f64>| {
-                Band::of(
-                    &reps
-                        .iter()
-                        .map(|r| f(&r.channel_intervals[i][c]))
-                        .collect::<Vec<_>>(),
-                )
-            };
-            let values = vec![
-                cell(&|x| Some(x.tally.offered() as f64)),
-                cell(&|x| Some(x.tally.answered as f64)),
-                cell(&|x| Some(x.tally.abandoned as f64)),
-                cell(&|x| Some(x.tally.blocked as f64)),
-                cell(&|x| ratio(x.tally.within as f64, x.tally.offered() as f64)),
-                cell(&|x| ratio(x.tally.wait_answered, x.tally.answered as f64)),
-                cell(&|x| ratio(x.tally.abandoned as f64, x.tally.offered() as f64)),
-                cell(&|x| Some(f64::from(x.queue_end))),
-                cell(&|x| Some(x.oldest_end)),
-                cell(&|x| Some(x.tally.contained as f64)),
-                cell(&|x| Some(x.tally.repeats as f64)),
-                cell(&|x| ratio(x.tally.satisfied as f64, x.tally.surveys as f64)),
-                Band::of(
-                    &reps
-                        .iter()
-                        .map(|r| r.active_customers.get(i).copied())
-                        .collect::<Vec<_>>(),
-                ),
-                cell(&|x| Some(x.frt_p50).filter(|v| v.is_finite())),
-                cell(&|x| Some(x.frt_p90).filter(|v| v.is_finite())),
-            ];
+            let base = at + c * INTERVAL_METRICS.len();
             rows.push(IntervalRow {
                 start,
                 channel: ch.name.clone(),
-                values,
+                values: (0..INTERVAL_METRICS.len())
+                    .map(|m| band(reps, base + m))
+                    .collect(),
             });
         }
         for (g, group) in model.groups.iter().enumerate() {
-            let cell = |f: &dyn Fn(&Staffing) -> Option<f64>| {
-                Band::of(
-                    &reps
-                        .iter()
-                        .map(|r| f(&r.group_intervals[i][g]))
-                        .collect::<Vec<_>>(),
-                )
-            };
+            let base = at + channels + g * GROUP_INTERVAL_METRICS.len();
             grows.push(GroupIntervalRow {
                 start,
                 group: group.name.clone(),
-                values: vec![
-                    cell(&|s| Some(s.scheduled / len)),
-                    cell(&|s| Some(s.available / len)),
-                    cell(&|s| ratio(s.busy, s.available)),
-                ],
+                values: (0..GROUP_INTERVAL_METRICS.len())
+                    .map(|m| band(reps, base + m))
+                    .collect(),
             });
         }
     }
-    (rows, grows)
 }
 
 impl IntervalRow {
@@ -204,40 +257,48 @@ pub struct DayRow {
 
 /// Daily CSAT and customer base: interval figures are too noisy for surveys.
 pub fn daily(model: &Model, reps: &[RepResult]) -> Vec<DayRow> {
-    let per_day = (crate::duration::DAY / model.interval).round() as usize;
+    let values: Vec<Vec<f64>> = reps.iter().map(|r| compact(model, r)).collect();
+    let slices: Vec<&[f64]> = values.iter().map(Vec::as_slice).collect();
     let ni = reps
         .iter()
-        .map(|r| r.channel_intervals.len())
+        .map(|r| series_intervals(model, r))
         .min()
-        .unwrap_or(0)
-        .min(model.stat_intervals());
+        .unwrap_or(0);
+    let days: Vec<&[f64]> = slices
+        .iter()
+        .zip(reps)
+        .map(|(v, r)| &v[series_intervals(model, r) * stride(model)..])
+        .collect();
+    days_of(model, ni, &days, &|d, end| {
+        Some(slices[d][(end - 1) * stride(model) + ACTIVE])
+    })
+}
+
+/// Index of active customers among a channel's [`INTERVAL_METRICS`] values.
+pub(super) const ACTIVE: usize = 12;
+
+/// The day rows of `ni` intervals, given each replication's per-day CSAT values and, for
+/// replication `d` and interval end `end`, its active customers then.
+pub(super) fn days_of(
+    model: &Model,
+    ni: usize,
+    csat: &[&[f64]],
+    active: &dyn Fn(usize, usize) -> Option<f64>,
+) -> Vec<DayRow> {
+    let per_day = per_day(model);
     let mut out = Vec::new();
-    let mut start = 0;
+    let (mut start, mut day) = (0, 0);
     while start < ni {
         let end = (start + per_day).min(ni);
-        let csat: Vec<Option<f64>> = reps
-            .iter()
-            .map(|r| {
-                let (mut sat, mut surveys) = (0u64, 0u64);
-                for row in &r.channel_intervals[start..end] {
-                    for c in row {
-                        sat += c.tally.satisfied;
-                        surveys += c.tally.surveys;
-                    }
-                }
-                ratio(sat as f64, surveys as f64)
-            })
-            .collect();
-        let active: Vec<Option<f64>> = reps
-            .iter()
-            .map(|r| r.active_customers.get(end - 1).copied())
-            .collect();
         out.push(DayRow {
             day: model.warmup_days + (start / per_day) as u32,
-            csat: Band::of(&csat),
-            active_customers: Band::of(&active),
+            csat: band(csat, day),
+            active_customers: Band::of(
+                &(0..csat.len()).map(|d| active(d, end)).collect::<Vec<_>>(),
+            ),
         });
         start = end;
+        day += 1;
     }
     out
 }

@@ -444,8 +444,9 @@ shifts = [ { days = "all", start = "00:00", end = "24:00", count = 2 } ]
 
 #[cfg(target_os = "linux")]
 #[test]
-fn a_run_whose_time_series_cannot_fit_in_memory_is_refused_before_it_starts() {
-    // A century of half-hours, a thousand times over: about a terabyte of time series.
+fn a_run_whose_time_series_cannot_fit_is_refused_before_it_starts() {
+    // A century of half-hours, a thousand times over: 456 GB of time series past the memory
+    // budget, more than the temporary folder's disk holds.
     let out = supportsim()
         .args([
             "run",
@@ -461,11 +462,11 @@ fn a_run_whose_time_series_cannot_fit_in_memory_is_refused_before_it_starts() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.starts_with("error: the time series of this run would take 1022.9 GB (1000 replications × 1727952 intervals × 2 channels and 1 groups); the machine has "),
+        err.starts_with("error: the time series of this run would take 456.0 GB in temporary files past --series-memory (1000 replications × 1727952 intervals × 2 channels and 1 groups); "),
         "{err}"
     );
     assert!(
-        err.ends_with("GB available\n  = help: add --json without --out (no time series are kept), or simulate fewer days or replications, or use a longer [simulation] interval\n"),
+        err.ends_with("GB free\n  = help: add --json without --out (no time series are kept), or set TMPDIR to a folder on a larger disk, or simulate fewer days or replications, or use a longer [simulation] interval\n"),
         "{err}"
     );
 }

@@ -26,6 +26,7 @@ mod order;
 mod outputs;
 mod properties;
 mod roster;
+mod series;
 mod shards;
 mod staff;
 mod sweep;

@@ -76,6 +76,7 @@ channels = ["desk"]
             cancel: None,
             series: false,
             sink: Some(&mut w),
+            keep: None,
         };
         supportsim::engine::simulate(&model, rep, options).expect("runs");
         m1.push(w.sum / w.n);

@@ -1,10 +1,9 @@
 //! `--shard K/N` and `merge`: the merge of any number of shards is byte for byte the output of
 //! the unsharded command, and parts that do not make up one whole are refused by name.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::util::supportsim;
+use crate::util::{files, run_json, supportsim};
 
 const RUN: &[&str] = &[
     "run",
@@ -14,22 +13,6 @@ const RUN: &[&str] = &[
     "--days",
     "2",
 ];
-
-/// Runs supportsim, expecting success; its standard output.
-fn ok(args: &[&str], threads: &str) -> Vec<u8> {
-    let out = supportsim()
-        .env("RAYON_NUM_THREADS", threads)
-        .args(args)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "supportsim {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
 
 /// Runs supportsim, expecting it to refuse with exit code 2; its message.
 fn refused(args: &[&str]) -> String {
@@ -51,31 +34,17 @@ fn shard_all(command: &[&str], n: u32, dir: &Path) {
         let shard = format!("{k}/{n}");
         let mut args = command.to_vec();
         args.extend(["--shard", &shard, "--out", dir.to_str().expect("utf-8")]);
-        ok(&args, if k % 2 == 0 { "2" } else { "1" });
+        run_json(&args, if k % 2 == 0 { "2" } else { "1" });
     }
 }
 
 fn merged_json(dir: &Path) -> Vec<u8> {
-    ok(&["merge", dir.to_str().expect("utf-8"), "--json"], "2")
-}
-
-/// Every file of a folder by name.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .expect("lists")
-        .map(|e| {
-            let e = e.expect("entry");
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).expect("reads"),
-            )
-        })
-        .collect()
+    run_json(&["merge", dir.to_str().expect("utf-8"), "--json"], "2")
 }
 
 #[test]
 fn run_json_is_the_merge_of_1_3_and_7_shards() {
-    let whole = ok(&[RUN, &["--json"]].concat(), "2");
+    let whole = run_json(&[RUN, &["--json"]].concat(), "2");
     let tmp = tempfile::tempdir().expect("temp");
     for n in [1, 3, 7] {
         let dir = tmp.path().join(format!("parts{n}"));
@@ -91,14 +60,14 @@ fn run_json_is_the_merge_of_1_3_and_7_shards() {
 fn run_out_is_the_merge_of_3_shards() {
     let tmp = tempfile::tempdir().expect("temp");
     let whole = tmp.path().join("whole");
-    ok(
+    run_json(
         &[RUN, &["--out", whole.to_str().expect("utf-8")]].concat(),
         "2",
     );
     let parts = tmp.path().join("parts");
     shard_all(RUN, 3, &parts);
     let merged = tmp.path().join("merged");
-    ok(
+    run_json(
         &[
             "merge",
             parts.to_str().expect("utf-8"),
@@ -128,7 +97,7 @@ fn compare_json_is_the_merge_of_1_3_and_7_shards() {
         "--days",
         "2",
     ];
-    let whole = ok(&[&cmd[..], &["--json"]].concat(), "2");
+    let whole = run_json(&[&cmd[..], &["--json"]].concat(), "2");
     let tmp = tempfile::tempdir().expect("temp");
     for n in [1, 3, 7] {
         let dir = tmp.path().join(format!("parts{n}"));
@@ -154,7 +123,7 @@ fn sweep_out_is_the_merge_of_1_3_and_7_shards() {
     ];
     let tmp = tempfile::tempdir().expect("temp");
     let whole = tmp.path().join("whole");
-    ok(
+    run_json(
         &[&cmd[..], &["--out", whole.to_str().expect("utf-8")]].concat(),
         "2",
     );
@@ -163,7 +132,7 @@ fn sweep_out_is_the_merge_of_1_3_and_7_shards() {
         let parts = tmp.path().join(format!("parts{n}"));
         shard_all(&cmd, n, &parts);
         let merged = tmp.path().join(format!("merged{n}"));
-        ok(
+        run_json(
             &[
                 "merge",
                 parts.to_str().expect("utf-8"),
@@ -210,7 +179,7 @@ fn parts_that_are_not_one_whole_are_refused() {
         "--out",
         seeded.to_str().expect("utf-8"),
     ]);
-    ok(&other_seed, "2");
+    run_json(&other_seed, "2");
     let seed = refused(&[
         "merge",
         &s(&part(1)),
@@ -221,7 +190,7 @@ fn parts_that_are_not_one_whole_are_refused() {
     assert!(seed.contains("seed 99"), "{seed}");
 
     let other = tmp.path().join("other");
-    ok(
+    run_json(
         &[
             "run",
             "scenarios/mid-size.toml",
@@ -295,7 +264,7 @@ fn the_shard_index_comes_from_the_scheduler() {
         .assert()
         .success();
     assert!(dir.join("part-1-of-2.cbor").is_file() && dir.join("part-2-of-2.cbor").is_file());
-    let whole = ok(&[RUN, &["--json"]].concat(), "2");
+    let whole = run_json(&[RUN, &["--json"]].concat(), "2");
     assert!(merged_json(&dir) == whole);
     let none = supportsim()
         .env_remove("SLURM_ARRAY_TASK_ID")

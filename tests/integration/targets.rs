@@ -55,6 +55,7 @@ fn each_topic_is_counted_against_its_own_answer_target() {
             cancel: None,
             series: false,
             sink: None,
+            keep: None,
         };
         let r = supportsim::engine::simulate(&model, rep, options).expect("runs");
         // Each topic's tallies, whatever the kind slot.

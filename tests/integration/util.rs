@@ -58,3 +58,17 @@ pub fn mean_se(x: &[f64]) -> (f64, f64) {
     let v = x.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (n - 1.0);
     (m, (v / n).sqrt())
 }
+
+/// Every file of a folder by name, with its bytes.
+pub fn files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("lists")
+        .map(|e| {
+            let e = e.expect("entry");
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("reads"),
+            )
+        })
+        .collect()
+}

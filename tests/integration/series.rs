@@ -1,0 +1,58 @@
+//! The time series of `run --out` within a memory budget: past it, replications' series are
+//! kept in temporary files, and every file written is the same as with them all in memory.
+
+use crate::util::{files, supportsim};
+
+#[test]
+fn spilled_series_give_the_same_files() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let mut outputs = Vec::new();
+    // All in memory; the first replications in memory and the rest on disk; all on disk.
+    for budget in ["1GB", "200KB", "0"] {
+        let dir = tmp.path().join(budget);
+        supportsim()
+            .args([
+                "run",
+                "scenarios/mid-size.toml",
+                "--replications",
+                "6",
+                "--days",
+                "4",
+                "--series-memory",
+                budget,
+                "--out",
+                dir.to_str().expect("utf-8"),
+            ])
+            .assert()
+            .success();
+        outputs.push(files(&dir));
+    }
+    assert!(outputs[0].len() > 5);
+    for other in &outputs[1..] {
+        assert_eq!(
+            outputs[0].keys().collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>()
+        );
+        for (name, bytes) in &outputs[0] {
+            assert!(
+                *bytes == other[name],
+                "{name} differs when the series spill to disk"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_size_that_is_not_one_is_refused() {
+    let out = supportsim()
+        .args([
+            "run",
+            "scenarios/quick-start.toml",
+            "--series-memory",
+            "lots",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("512MB"));
+}
