@@ -48,7 +48,7 @@ pub enum Stopped {
     /// The cancel flag was set (Ctrl-C).
     #[error("interrupted")]
     Cancelled,
-    /// More than [`MAX_LIVE_CONTACTS`] contacts were open at once.
+    /// More than [`super::MAX_LIVE_CONTACTS`] contacts were open at once.
     #[error("{0}")]
     Overloaded(Overload),
     /// The contact sink failed (e.g. the disk is full); the replication stopped there.
