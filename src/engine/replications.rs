@@ -94,25 +94,16 @@ pub fn run_replications(
         keep,
     } = options;
     let one = |rep: u32, sink: Option<&mut (dyn ContactSink + Send)>| {
-        // A replication not yet started when Ctrl-C comes is not started at all: with many
-        // short replications, none would otherwise run long enough to look at the flag.
-        if cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed)) {
-            return Err(Stopped::Cancelled);
-        }
-        let mut r = replication(model, rep, cancel, series, sink);
-        if let (Some(keep), Ok(r)) = (keep, &mut r) {
-            keep(rep, r);
-        }
-        progress();
-        r
+        finished(
+            model,
+            rep,
+            &options_of(cancel, series, keep),
+            sink,
+            progress,
+        )
     };
     let Some(sink) = sink else {
-        let options = RunOptions {
-            cancel,
-            series,
-            sink: None,
-            keep,
-        };
+        let options = options_of(cancel, series, keep);
         return run_range(model, 0..model.replications, progress, options);
     };
     let (first, rest) = rayon::join(
@@ -126,6 +117,44 @@ pub fn run_replications(
     );
     let all: Vec<_> = std::iter::once(first).chain(rest).collect();
     gathered(all)
+}
+
+/// The options without a sink.
+fn options_of<'a>(
+    cancel: Option<&'a AtomicBool>,
+    series: bool,
+    keep: Option<Keep<'a>>,
+) -> RunOptions<'a> {
+    RunOptions {
+        cancel,
+        series,
+        sink: None,
+        keep,
+    }
+}
+
+/// Replication `rep` run to its end, handed to `keep` and counted by `progress`. One not yet
+/// started when Ctrl-C comes is not started at all: with many short replications, none would
+/// otherwise run long enough to look at the flag.
+fn finished(
+    model: &Model,
+    rep: u32,
+    options: &RunOptions<'_>,
+    sink: Option<&mut (dyn ContactSink + Send)>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RepResult, Stopped> {
+    if options
+        .cancel
+        .is_some_and(|c| c.load(AtomicOrdering::Relaxed))
+    {
+        return Err(Stopped::Cancelled);
+    }
+    let mut r = replication(model, rep, options.cancel, options.series, sink);
+    if let (Some(keep), Ok(r)) = (options.keep, &mut r) {
+        keep(rep, r);
+    }
+    progress();
+    r
 }
 
 /// A cancellation first, then the first replication's reason, else every result in order.
@@ -154,15 +183,13 @@ pub fn run_range(
     let all: Vec<_> = reps
         .into_par_iter()
         .map(|rep| {
-            if cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed)) {
-                return Err(Stopped::Cancelled);
-            }
-            let mut r = replication(model, rep, cancel, series, None);
-            if let (Some(keep), Ok(r)) = (keep, &mut r) {
-                keep(rep, r);
-            }
-            progress();
-            r
+            finished(
+                model,
+                rep,
+                &options_of(cancel, series, keep),
+                None,
+                progress,
+            )
         })
         .collect();
     gathered(all)
