@@ -122,12 +122,6 @@ fn sweep_with(args: &SweepArgs, mode: Mode) -> Result<(), Failure> {
     let sweep::Plan { grid, models } =
         sweep::plan(&doc, &args.scenario.display().to_string(), &base, &settings)
             .map_err(sweep_error)?;
-    eprintln!(
-        "sweeping {} point{} × {} replications",
-        models.len(),
-        if models.len() == 1 { "" } else { "s" },
-        base.replications
-    );
     let metrics = if args.metrics.is_empty() {
         // Waits and service levels per kind group when the channels mix calls or chats with
         // written work, so that no column blends seconds with hours.
@@ -162,6 +156,7 @@ fn sweep_with(args: &SweepArgs, mode: Mode) -> Result<(), Failure> {
         .map(|(i, m)| (m, format!("{file}, point {}", i + 1)))
         .collect();
     let mut units = Units::new(mode, "sweep", recorded(args)?, &plans)?;
+    announce(units.count(), models.len(), base.replications);
     let bar = progress_bar(units.count());
     let mut points = Vec::new();
     for (p, (m, values)) in models.iter().zip(&grid).enumerate() {
@@ -214,6 +209,24 @@ fn sweep_with(args: &SweepArgs, mode: Mode) -> Result<(), Failure> {
             .context("writing to standard output")?;
     }
     Ok(())
+}
+
+/// Says how much is simulated: the whole grid, or a shard's share of it; nothing for a merge,
+/// which simulates nothing.
+fn announce(here: u64, points: usize, replications: u32) {
+    if here == 0 {
+        return;
+    }
+    let total = u64::from(replications) * points as u64;
+    eprintln!(
+        "sweeping {points} point{} × {replications} replications{}",
+        if points == 1 { "" } else { "s" },
+        if here < total {
+            format!(" ({here} of the {total} here)")
+        } else {
+            String::new()
+        }
+    );
 }
 
 /// `sweep.json` (schema `supportsim.sweep/1`).
