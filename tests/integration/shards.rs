@@ -38,6 +38,19 @@ fn shard_all(command: &[&str], n: u32, dir: &Path) {
     }
 }
 
+/// Merges the parts in `parts` into the folder `out`.
+fn merge_out(parts: &Path, out: &Path) {
+    run_json(
+        &[
+            "merge",
+            parts.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        "2",
+    );
+}
+
 fn merged_json(dir: &Path) -> Vec<u8> {
     run_json(&["merge", dir.to_str().expect("utf-8"), "--json"], "2")
 }
@@ -67,15 +80,7 @@ fn run_out_is_the_merge_of_3_shards() {
     let parts = tmp.path().join("parts");
     shard_all(RUN, 3, &parts);
     let merged = tmp.path().join("merged");
-    run_json(
-        &[
-            "merge",
-            parts.to_str().expect("utf-8"),
-            "--out",
-            merged.to_str().expect("utf-8"),
-        ],
-        "2",
-    );
+    merge_out(&parts, &merged);
     let (a, b) = (files(&whole), files(&merged));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (name, bytes) in &a {
@@ -132,15 +137,7 @@ fn sweep_out_is_the_merge_of_1_3_and_7_shards() {
         let parts = tmp.path().join(format!("parts{n}"));
         shard_all(&cmd, n, &parts);
         let merged = tmp.path().join(format!("merged{n}"));
-        run_json(
-            &[
-                "merge",
-                parts.to_str().expect("utf-8"),
-                "--out",
-                merged.to_str().expect("utf-8"),
-            ],
-            "2",
-        );
+        merge_out(&parts, &merged);
         let got = files(&merged);
         assert_eq!(
             expected.keys().collect::<Vec<_>>(),
