@@ -169,6 +169,9 @@ struct TicketReport<'a> {
     reopened_share: f64,
     opened_per_day: f64,
     priorities: &'a [PriorityMeasures],
+    /// Dates with under half their weekday's usual first responses and resolutions (a
+    /// holiday, the first days of a log that starts empty), left out of the rota's weekdays.
+    quiet_days: &'a [tickets::QuietDay],
     effort_seconds: f64,
     answer_within_seconds: f64,
 }
@@ -240,6 +243,7 @@ fn report<'a>(
         reopened_share: m.reopened,
         opened_per_day: m.opened_per_day,
         priorities: &m.priorities,
+        quiet_days: &m.activity.quiet,
         effort_seconds: effort_s,
         answer_within_seconds: target,
     }
@@ -255,6 +259,17 @@ fn spread_text(s: Option<Spread>) -> String {
             group_thousands(s.n as f64)
         )
     })
+}
+
+/// A quiet day, for the summary.
+fn quiet_text(q: &tickets::QuietDay) -> String {
+    format!(
+        "{} {}: {} first responses and resolutions, usual {:.0} (left out of the rota)",
+        q.date.format("%a"),
+        q.date,
+        q.actions,
+        q.usual
+    )
 }
 
 fn summary(
@@ -336,6 +351,9 @@ fn summary(
         ],
         vec!["answer target".into(), format_duration(target)],
     ]);
+    for q in &m.activity.quiet {
+        rows.push(vec!["quiet day".into(), quiet_text(q)]);
+    }
     for p in &m.priorities {
         rows.push(vec![
             format!("priority {}", p.name),

@@ -36,6 +36,23 @@ pub fn occupancy(m: &TicketMeasures) -> f64 {
     }
 }
 
+/// The quiet days left out of the rota's weekdays, for its note.
+fn quiet_note(m: &TicketMeasures) -> String {
+    match m.activity.quiet.len() {
+        0 => String::new(),
+        n => format!(
+            " (without {n} quiet day{}, under half their weekday's usual:\n{})",
+            if n == 1 { "" } else { "s" },
+            m.activity
+                .quiet
+                .iter()
+                .map(|q| q.date.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// Why [`occupancy`] is what it is, for a note (a sentence of its own).
 fn occupancy_reason(m: &TicketMeasures) -> String {
     let share = m
@@ -284,33 +301,38 @@ fn agents(
         ..AgentGroup::default()
     };
     let week_work = touches_per_day(m) * 7.0 * effort_s / occupancy(m);
-    let total: u32 = m.activity.iter().flatten().sum();
-    let duty = crate::tickets::on_duty(&m.activity);
+    let total: f64 = m.activity.per_hour.iter().flatten().sum();
+    let duty = crate::tickets::on_duty(&m.activity.per_hour);
     let mut shifts = Vec::new();
-    for (w, hours) in m.activity.iter().enumerate() {
-        let day: u32 = hours.iter().sum();
+    for (w, hours) in m.activity.per_hour.iter().enumerate() {
+        let day: f64 = hours.iter().sum();
         let on = |h: usize| duty[w][h];
         let (Some(a), Some(b)) = ((0..24).find(|&h| on(h)), (0..24).rev().find(|&h| on(h))) else {
             continue;
         };
-        let span = (b + 1 - a) as f64 * 3600.0;
-        // Rounded to the nearest: an estimate of what the desk had, not a plan with a margin.
-        let count = (week_work * f64::from(day) / f64::from(total.max(1)) / span).round();
-        if count < 1.0 {
-            continue;
+        let (start, end) = (a as f64 * 3600.0, (b + 1) as f64 * 3600.0);
+        // The agent-hours the weekday's share of the work needs, to the half hour: so many
+        // agents over the whole span and one more for the rest, from its start (not rounded
+        // to whole agents, which would miss a weekend desk of one or two by half).
+        let hours = (week_work * day / total.max(1.0) / 1800.0).round() * 1800.0;
+        let whole = (hours / (end - start)).floor();
+        let rest = hours - whole * (end - start);
+        let mut shift = |count: f64, end: f64| {
+            shifts.push(Shift {
+                days: Some(Days::Named(WEEKDAYS[w].to_string())),
+                start: TimeOfDay(hhmm(start)),
+                end: TimeOfDay(hhmm(end)),
+                count: Some(count.min(1_000_000.0) as u32),
+                overnight: None,
+                breaks: None,
+            })
+        };
+        if whole >= 1.0 {
+            shift(whole, end);
         }
-        shifts.push(Shift {
-            days: Some(Days::Named(WEEKDAYS[w].to_string())),
-            start: TimeOfDay(hhmm(a as f64 * 3600.0)),
-            end: TimeOfDay(if b + 1 == 24 {
-                "24:00".to_string()
-            } else {
-                hhmm((b + 1) as f64 * 3600.0)
-            }),
-            count: Some(count.min(1_000_000.0) as u32),
-            overnight: None,
-            breaks: None,
-        });
+        if rest > 0.0 {
+            shift(1.0, start + rest);
+        }
     }
     let key = if shifts.is_empty() {
         group.count = Some((week_work / (7.0 * DAY)).ceil().clamp(1.0, 1_000_000.0) as u32);
@@ -324,8 +346,9 @@ fn agents(
         format!(
             "ESTIMATE, not a schedule read from the log (it names no one on duty): agents in the hours\n\
              the log shows first responses and resolutions (20% of each weekday's busiest hour or\n\
-             more), each weekday in proportion to its actions, enough for {:.0} touches a day at\n\
-             {} each. {}\nReplace with the desk's real rota.",
+             more), each weekday in proportion to its actions on a date{}, enough for {:.0}\n\
+             touches a day at {} each. {}\nReplace with the desk's real rota.",
+            quiet_note(m),
             touches_per_day(m),
             format_duration(effort_s),
             occupancy_reason(m)

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use serde::Serialize;
 
+use super::activity::{Activity, activity, on_duty};
 use super::{EventLog, Lifecycle, ONE_SITTING, Waiting};
 use crate::contact_log::{Fate, LogRead, LoggedContact};
 use crate::mle::{self, DistFit};
@@ -99,9 +100,9 @@ pub struct TicketMeasures {
     /// of the same group (the group it was first assigned to) was still unanswered: near 0
     /// for a desk that answers first come, first served; `None` without such tickets.
     pub out_of_order: Option<f64>,
-    /// Agent actions seen (first responses and resolutions) per weekday (0 = Monday) and
-    /// hour of the day: when the desk works.
-    pub activity: [[u32; 24]; 7],
+    /// Agent actions seen (first responses and resolutions) per weekday and hour of the day,
+    /// a mean over the weekday's dates, quiet ones left out: when the desk works.
+    pub activity: Activity,
     /// Of the hours the desk works ([`on_duty`]), from the log's second day to its last
     /// opening, the share in
     /// which a ticket opened new had been waiting for its first response longer than
@@ -109,19 +110,6 @@ pub struct TicketMeasures {
     pub saturated: Option<f64>,
     /// The last update in the log.
     pub end: Option<NaiveDateTime>,
-}
-
-/// The hours the desk works, per weekday (0 = Monday): those with agent actions at 20% or
-/// more of that weekday's busiest hour.
-pub fn on_duty(activity: &[[u32; 24]; 7]) -> [[bool; 24]; 7] {
-    let mut duty = [[false; 24]; 7];
-    for (w, hours) in activity.iter().enumerate() {
-        let peak = hours.iter().copied().max().unwrap_or(0);
-        for (h, n) in hours.iter().enumerate() {
-            duty[w][h] = peak > 0 && f64::from(*n) >= 0.2 * f64::from(peak);
-        }
-    }
-    duty
 }
 
 /// See [`TicketMeasures::saturated`]: each working hour is judged at its start.
@@ -299,7 +287,7 @@ pub fn measure(log: &EventLog) -> TicketMeasures {
         reopened,
         opened_per_day: opened_per_day(log),
         priorities: priorities(log, &ranks),
-        saturated: saturated(log, end, &on_duty(&activity)),
+        saturated: saturated(log, end, &on_duty(&activity.per_hour)),
         activity,
         out_of_order: out_of_order(log),
         end,
@@ -329,16 +317,6 @@ fn out_of_order(log: &EventLog) -> Option<f64> {
         }
     }
     (n > 0).then(|| overtook as f64 / n as f64)
-}
-
-fn activity(log: &EventLog) -> [[u32; 24]; 7] {
-    let mut a = [[0u32; 24]; 7];
-    for t in &log.tickets {
-        for at in [t.first_response, t.resolved].into_iter().flatten() {
-            a[at.weekday().num_days_from_monday() as usize][at.hour() as usize] += 1;
-        }
-    }
-    a
 }
 
 fn first_responses<'a>(t: impl Iterator<Item = &'a Lifecycle>) -> Vec<f64> {

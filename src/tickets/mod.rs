@@ -8,6 +8,7 @@
 //! [`measure`] turns the lifecycles into what `fit --events` writes into a scenario;
 //! [`TicketEventWriter`] writes a simulation's tickets as such a log (`run --ticket-events`).
 
+mod activity;
 mod mapping;
 mod measure;
 mod read;
@@ -17,9 +18,10 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
+pub use activity::{Activity, QUIET_SHARE, QuietDay, on_duty};
 pub use mapping::EventMapping;
 pub use measure::{
-    PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, on_duty, priority_ranks,
+    PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, priority_ranks,
 };
 pub use read::read;
 pub use writer::{EVENTS_HEADER, TicketEventWriter};

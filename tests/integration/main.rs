@@ -9,6 +9,7 @@ mod compare;
 mod conformance;
 mod dated;
 mod demand;
+mod desk_log;
 mod diagnostics;
 mod erlang;
 mod experience;

@@ -67,7 +67,7 @@ fn write(dir: &Path) -> (PathBuf, PathBuf) {
     (log, mapping)
 }
 
-fn fit_json(log: &Path, mapping: &Path, extra: &[&str]) -> Value {
+pub(crate) fn fit_json(log: &Path, mapping: &Path, extra: &[&str]) -> Value {
     let out = supportsim()
         .arg("fit")
         .arg(log)
@@ -256,52 +256,6 @@ fn an_event_log_without_effort_or_with_a_bad_mapping_is_refused() {
         err.contains("changed") && err.contains("columns.updated_at"),
         "{err}"
     );
-}
-
-/// The ServiceNow incident log (Amaral, Fantinato & Peres 2018, UCI data set 498, CC BY 4.0):
-/// every incident is read, and its fitted scenario runs.
-#[test]
-fn the_servicenow_log_is_fitted_into_a_scenario_that_runs() {
-    let p = root().join("../shared/data/servicenow-incidents-2016/incidents_to_2016-04-15.csv");
-    if !p.is_file() {
-        eprintln!(
-            "SKIPPED: the ServiceNow log is not at {}; the real-data check did not run",
-            p.display()
-        );
-        return;
-    }
-    let mapping = root().join("mappings/servicenow-incidents.toml");
-    let v = fit_json(&p, &mapping, &["--effort", "20m"]);
-    assert_eq!(v["tickets"], 13_698);
-    assert_eq!(v["skipped"].as_array().map(Vec::len), Some(0));
-    // The answer target comes from the data: far from a call's seconds.
-    assert!(
-        v["answer_within_seconds"].as_f64().expect("number") > 3600.0,
-        "{v}"
-    );
-    // The desk never caught up: a ticket had waited over an hour for its first response in
-    // every working hour, so its agents are sized at full occupancy. A quarter of its first
-    // responses were followed by a hold on the desk (3,142 ended, in the README).
-    assert_eq!(v["saturated_share"].as_f64(), Some(1.0), "{v}");
-    assert_eq!(v["occupancy"].as_f64(), Some(1.0));
-    assert_eq!(v["held_on_desk"][0], 3142, "{v}");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let scenario = dir.path().join("fitted.toml");
-    supportsim()
-        .arg("fit")
-        .arg(&p)
-        .arg("--events")
-        .arg(&mapping)
-        .args(["--effort", "20m", "--out"])
-        .arg(&scenario)
-        .assert()
-        .success();
-    supportsim()
-        .arg("run")
-        .arg(&scenario)
-        .args(["--replications", "2", "--days", "14", "--json"])
-        .assert()
-        .success();
 }
 
 /// `fit --kind async` on a contact log: no patience, no after-call work, and an answer target

@@ -1,0 +1,172 @@
+//! When a desk acts: its agents' actions (first responses and resolutions) per weekday and
+//! hour, as the mean of the dates of each weekday the log covers — not their sum, which would
+//! weigh a weekday by how often it falls in the window — and the quiet days left out of that
+//! mean: a holiday, or the first days of a log that starts empty (before it shows the desk's
+//! older tickets being resolved).
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Timelike};
+use serde::Serialize;
+
+use super::EventLog;
+
+/// A date is quiet when its actions are below this share of the median of its weekday's dates.
+pub const QUIET_SHARE: f64 = 0.5;
+
+/// The desk's actions per weekday and hour, and the quiet days left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Activity {
+    /// Mean actions per weekday (0 = Monday) and hour of the day, over the weekday's dates
+    /// that are not quiet.
+    pub per_hour: [[f64; 24]; 7],
+    /// Dates with fewer than [`QUIET_SHARE`] of their weekday's usual actions.
+    pub quiet: Vec<QuietDay>,
+}
+
+/// A date on which the desk did far less than on its weekday's other dates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuietDay {
+    /// The date.
+    pub date: NaiveDate,
+    /// First responses and resolutions that day.
+    pub actions: u32,
+    /// The median of its weekday's dates.
+    pub usual: f64,
+}
+
+/// [`Activity`] over the dates from the log's first opening to its last.
+pub fn activity(log: &EventLog) -> Activity {
+    let mut by_date: BTreeMap<NaiveDate, [u32; 24]> = BTreeMap::new();
+    for t in &log.tickets {
+        for at in [t.first_response, t.resolved].into_iter().flatten() {
+            by_date.entry(at.date()).or_insert([0; 24])[at.hour() as usize] += 1;
+        }
+    }
+    let openings = log.tickets.iter().map(|t| t.opened.date());
+    let (Some(first), Some(last)) = (openings.clone().min(), openings.max()) else {
+        return Activity::default();
+    };
+    let mut dates: [Vec<(NaiveDate, u32)>; 7] = Default::default();
+    for date in first.iter_days().take_while(|d| *d <= last) {
+        let total = by_date.get(&date).map_or(0, |h| h.iter().sum());
+        dates[date.weekday().num_days_from_monday() as usize].push((date, total));
+    }
+    let mut out = Activity::default();
+    for (w, list) in dates.iter().enumerate() {
+        let usual = median(list.iter().map(|d| f64::from(d.1)).collect());
+        let mut open = 0u32;
+        for &(date, actions) in list {
+            if f64::from(actions) < QUIET_SHARE * usual {
+                out.quiet.push(QuietDay {
+                    date,
+                    actions,
+                    usual,
+                });
+                continue;
+            }
+            open += 1;
+            if let Some(hours) = by_date.get(&date) {
+                for (sum, n) in out.per_hour[w].iter_mut().zip(hours) {
+                    *sum += f64::from(*n);
+                }
+            }
+        }
+        for sum in &mut out.per_hour[w] {
+            *sum /= f64::from(open.max(1));
+        }
+    }
+    out.quiet.sort_by_key(|q| q.date);
+    out
+}
+
+/// The hours the desk works, per weekday (0 = Monday): those with agent actions at 20% or
+/// more of that weekday's busiest hour.
+pub fn on_duty(per_hour: &[[f64; 24]; 7]) -> [[bool; 24]; 7] {
+    let mut duty = [[false; 24]; 7];
+    for (w, hours) in per_hour.iter().enumerate() {
+        let peak = hours.iter().copied().fold(0.0, f64::max);
+        for (h, n) in hours.iter().enumerate() {
+            duty[w][h] = peak > 0.0 && *n >= 0.2 * peak;
+        }
+    }
+    duty
+}
+
+fn median(mut x: Vec<f64>) -> f64 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    x.sort_by(f64::total_cmp);
+    let n = x.len();
+    if n % 2 == 1 {
+        x[n / 2]
+    } else {
+        (x[n / 2 - 1] + x[n / 2]) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tickets::Lifecycle;
+
+    fn ticket(opened: NaiveDate, answered: NaiveDate) -> Lifecycle {
+        let at = |d: NaiveDate| d.and_hms_opt(9, 30, 0).unwrap_or_default();
+        Lifecycle {
+            id: String::new(),
+            opened: at(opened),
+            first_response: Some(at(answered)),
+            pending: Vec::new(),
+            reassignments: 0,
+            group: None,
+            resolved: None,
+            reopens: Vec::new(),
+            closed: None,
+            priority: None,
+            category: None,
+            channel: None,
+            updates: 2,
+            opened_in_work: false,
+            opened_resolved: false,
+        }
+    }
+
+    #[test]
+    fn a_weekday_is_the_mean_of_its_ordinary_dates() {
+        // Mondays 29 Feb to 4 Apr 2016 (6 dates) with 10 first responses each, but one with 2
+        // and one (a Friday, 1 Apr, alone) with 7; the window ends on Monday 4 Apr.
+        let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(2016, m, day).unwrap_or_default();
+        let mut tickets = Vec::new();
+        for (date, n) in [
+            (d(2, 29), 10),
+            (d(3, 7), 10),
+            (d(3, 14), 2),
+            (d(3, 21), 10),
+            (d(3, 28), 10),
+            (d(4, 1), 7),
+            (d(4, 4), 10),
+        ] {
+            tickets.extend((0..n).map(|_| ticket(date, date)));
+        }
+        let a = activity(&EventLog {
+            tickets,
+            ..EventLog::default()
+        });
+        // Not the sum (42) nor the mean with the quiet Monday (8.67).
+        assert_eq!(a.per_hour[0][9], 10.0);
+        // Fridays 4 Mar to 1 Apr: 7 actions over 5 dates.
+        assert_eq!(a.per_hour[4][9], 1.4);
+        // Every other weekday's dates had no actions at all: their median is 0, none is quiet.
+        assert_eq!(
+            a.quiet,
+            vec![QuietDay {
+                date: d(3, 14),
+                actions: 2,
+                usual: 10.0
+            }]
+        );
+        let duty = on_duty(&a.per_hour);
+        assert!(duty[0][9] && !duty[0][10] && !duty[1][9]);
+    }
+}
