@@ -121,6 +121,8 @@ pub enum Purpose {
     FollowUpHandle = 21,
     /// Agent time on a chat whose customer had left.
     AbandonedWork = 22,
+    /// A group's absence rate on a day, when it varies from day to day.
+    DayAbsence = 23,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

@@ -260,6 +260,7 @@ fn day_model(
         g.around_the_clock = 0;
         g.planned_shrinkage = 0.0;
         g.absence = 0.0;
+        g.absence_sd = 0.0;
         if g.shifts.is_empty() {
             // No agent seen all day: a group with nobody on shift.
             g.shifts.push(Shift {

@@ -104,6 +104,7 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         for g in base.groups.iter_mut().filter(|g| g.tier == 1) {
             g.planned_shrinkage = x;
             g.absence = 0.0;
+            g.absence_sd = 0.0;
         }
     }
     typical_week(&mut base);

@@ -12,6 +12,7 @@ use super::{Contact, Engine};
 use crate::duration::DAY;
 use crate::model::{ChannelKind, Model};
 use crate::rng::{DrawKey, Purpose};
+use rand_distr::Distribution;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Presence {
@@ -223,6 +224,25 @@ impl Engine<'_> {
         self.agents[a].presence = to;
     }
 
+    /// Group `g`'s absence rate on `day`: its `absence`, or with an `absence_sd` a draw from
+    /// the beta distribution of that mean and spread (shared by its agents that day).
+    fn day_absence(&self, g: usize, day: u32) -> f64 {
+        let group = &self.m.groups[g];
+        let (a, sd) = (group.absence, group.absence_sd);
+        if sd <= 0.0 {
+            return a;
+        }
+        let k = a * (1.0 - a) / (sd * sd) - 1.0;
+        let key = DrawKey {
+            seed: self.staffing_seed ^ g as u64,
+            attempt: day,
+            tier: 0,
+        };
+        // The scenario checks sd² < a(1 − a), so both shapes are positive.
+        rand_distr::Beta::new(a * k, (1.0 - a) * k)
+            .map_or(a, |b| b.sample(&mut key.rng(Purpose::DayAbsence)))
+    }
+
     pub(super) fn day_start(&mut self, day: u32) {
         if day > 0 {
             self.customer_flows();
@@ -230,9 +250,13 @@ impl Engine<'_> {
         let d0 = f64::from(day) * DAY;
         let weekday = (self.m.demand.start_weekday + day as usize) % 7;
         let yesterday = (weekday + 6) % 7;
+        let m = self.m;
+        let absence: Vec<f64> = (0..m.groups.len())
+            .map(|g| self.day_absence(g, day))
+            .collect();
         for a in 0..self.agents.len() {
             let g = &self.m.groups[self.agents[a].group as usize];
-            let (planned, absence) = (g.planned_shrinkage, g.absence);
+            let (planned, absence) = (g.planned_shrinkage, absence[self.agents[a].group as usize]);
             let block = match self.agents[a].shift {
                 None => {
                     if day == 0 {

@@ -49,6 +49,11 @@ pub struct Group {
     pub planned_shrinkage: f64,
     /// Unplanned shrinkage: probability an agent is absent for a whole scheduled day.
     pub absence: f64,
+    /// Day-to-day spread of the group's absence rate: each day the rate is drawn from a beta
+    /// distribution with mean [`absence`](Self::absence) and this standard deviation, shared by
+    /// the group's agents (absences come together, as on a flu week, instead of one by one).
+    /// 0 keeps each agent's absence independent.
+    pub absence_sd: f64,
     /// Support tier: 1 takes new contacts, 2 takes only escalations from tier 1.
     pub tier: u8,
     /// Cost of an agent-hour: of each scheduled hour, or of each hour busy on contacts when

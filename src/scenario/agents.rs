@@ -140,6 +140,7 @@ fn read_one(
             "the chance an agent is absent on a scheduled day, e.g. 0.05",
         )
         .map_or(0.0, |x| x.0);
+    let absence_sd = absence_spread(cx, t, &ctx, absence);
     let tier = cx
         .int(
             t,
@@ -168,11 +169,39 @@ fn read_one(
         shifts,
         planned_shrinkage: planned,
         absence,
+        absence_sd,
         tier,
         cost_per_hour,
         billed_by_handle_time,
         rules,
     })
+}
+
+/// `absence_sd`: the day-to-day spread of the group's absence rate, a beta distribution around
+/// `absence`, which must leave it room (a beta of mean a has a standard deviation below
+/// √(a(1 − a))).
+fn absence_spread(cx: &mut Cx, t: &Table<'_>, ctx: &str, absence: f64) -> f64 {
+    let Some((sd, span)) = cx.num(
+        t,
+        "absence_sd",
+        ctx,
+        Bounds::new(0.0, false, 0.5),
+        "the standard deviation of a day's absence rate, e.g. 0.03 around an absence of 0.05",
+    ) else {
+        return 0.0;
+    };
+    if sd > 0.0 && sd * sd >= absence * (1.0 - absence) {
+        cx.err(
+            format!(
+                "`absence_sd = {sd}` of {ctx} is too wide for `absence = {absence}`: a day's absence rate is a share with that mean, whose standard deviation is below √(absence × (1 − absence)) = {:.3}",
+                (absence * (1.0 - absence)).sqrt()
+            ),
+            span,
+            "give a smaller `absence_sd`, or the group's mean `absence` (absence_sd needs it above 0)",
+        );
+        return 0.0;
+    }
+    sd
 }
 
 /// Warns when a group's `planned_shrinkage` meets shifts with breaks at set times, which take

@@ -90,6 +90,7 @@ pub(crate) const AGENT_GROUP: &[&str] = &[
     "shifts",
     "planned_shrinkage",
     "absence",
+    "absence_sd",
     "tier",
     "cost_per_hour",
     "cost_basis",

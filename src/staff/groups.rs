@@ -81,6 +81,7 @@ fn plain_group(name: String, channels: Vec<bool>, concurrency: u32, m: &Model) -
         around_the_clock: 0,
         planned_shrinkage: 0.0,
         absence: 0.0,
+        absence_sd: 0.0,
         tier: 1,
         cost_per_hour: 0.0,
         billed_by_handle_time: false,
@@ -198,6 +199,7 @@ pub fn staffed_file(
                 shifts: Some(file_shifts(&s)),
                 planned_shrinkage: some(mg.planned_shrinkage),
                 absence: some(mg.absence),
+                absence_sd: some(mg.absence_sd),
                 ..g.clone()
             }),
         })

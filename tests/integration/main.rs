@@ -1,6 +1,7 @@
 //! The one integration-test binary: conformance against queueing theory, the command line,
 //! diagnostics, determinism and invariants.
 
+mod absence;
 mod backlog;
 mod breaks;
 mod channels;

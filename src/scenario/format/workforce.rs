@@ -46,6 +46,12 @@ pub struct AgentGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 0), range(min = 0, max = 0.95))]
     pub absence: Option<f64>,
+    /// Day-to-day standard deviation of the group's absence rate: each day's rate is drawn
+    /// from a beta distribution with mean `absence` and this spread, shared by the group's
+    /// agents (0 to 0.5, below √(absence × (1 − absence))).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0), range(min = 0, max = 0.5))]
+    pub absence_sd: Option<f64>,
     /// 1 takes new contacts; 2 takes only what tier 1 escalates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 1), range(min = 1, max = 2))]
