@@ -172,6 +172,9 @@ struct TicketReport<'a> {
     /// Dates with under half their weekday's usual first responses and resolutions (a
     /// holiday, the first days of a log that starts empty), left out of the rota's weekdays.
     quiet_days: &'a [tickets::QuietDay],
+    /// For a desk that never caught up, the spread of its daily actions read as its presence
+    /// varying from day to day (the scenario's `absence` and `absence_sd`).
+    presence: Option<fit::Presence>,
     effort_seconds: f64,
     answer_within_seconds: f64,
 }
@@ -244,6 +247,7 @@ fn report<'a>(
         opened_per_day: m.opened_per_day,
         priorities: &m.priorities,
         quiet_days: &m.activity.quiet,
+        presence: fit::desk_presence(m),
         effort_seconds: effort_s,
         answer_within_seconds: target,
     }
@@ -351,6 +355,19 @@ fn summary(
         ],
         vec!["answer target".into(), format_duration(target)],
     ]);
+    if let Some(p) = fit::desk_presence(m) {
+        rows.push(vec![
+            "presence".into(),
+            format!(
+                "daily actions vary by {:.1}% ({:.1}% beyond counting noise) over {} usual dates: absence {:.1}% ± {:.1}% a day (ESTIMATE)",
+                100.0 * p.cv,
+                100.0 * p.cv_beyond_poisson,
+                p.dates,
+                100.0 * p.absence,
+                100.0 * p.absence_sd
+            ),
+        ]);
+    }
     for q in &m.activity.quiet {
         rows.push(vec!["quiet day".into(), quiet_text(q)]);
     }

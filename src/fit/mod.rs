@@ -530,12 +530,14 @@ pub(crate) const EMPIRICAL_KS: f64 = 0.1;
 pub(crate) const EMPIRICAL_MIN: usize = 500;
 
 mod agents;
+mod presence;
 mod scenario;
 mod tickets;
 
 pub use agents::{busy_gaps, staffing, weekday_staffing};
+pub use presence::{Presence, presence};
 pub use scenario::{ChannelSpec, ScenarioError, dist_note, scenario, scenario_text};
 pub use tickets::{
-    AGENT_DAY_HOURS, ASSUMED_OCCUPANCY, Effort, SATURATED_SHARE, answer_target, measured_target,
-    occupancy, ticket_scenario,
+    AGENT_DAY_HOURS, ASSUMED_OCCUPANCY, Effort, SATURATED_SHARE, answer_target, desk_presence,
+    measured_target, occupancy, ticket_scenario,
 };

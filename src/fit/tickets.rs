@@ -300,7 +300,11 @@ fn agents(
         channels: vec![spec.name.clone()],
         ..AgentGroup::default()
     };
-    let week_work = touches_per_day(m) * 7.0 * effort_s / occupancy(m);
+    // On shift: on average the agents present are the share 1 − absence of them.
+    let present = desk_presence(m);
+    let week_work = touches_per_day(m) * 7.0 * effort_s
+        / occupancy(m)
+        / (1.0 - present.map_or(0.0, |p| p.absence));
     let total: f64 = m.activity.per_hour.iter().flatten().sum();
     let duty = crate::tickets::on_duty(&m.activity.per_hour);
     let mut shifts = Vec::new();
@@ -354,5 +358,32 @@ fn agents(
             occupancy_reason(m)
         ),
     ));
+    if let Some(p) = present {
+        group.absence = Some(round4(p.absence));
+        group.absence_sd = Some(round4(p.absence_sd));
+        notes.push(Note::before(
+            &["agents", "0", "absence"],
+            format!(
+                "ESTIMATE: on its {} usual dates of the weekdays that carry it, the desk (which never\n\
+                 caught up, so did what its agents present could) did its weekday's mean actions\n\
+                 with a coefficient of variation of {:.3} ({:.3} beyond counting noise): read as its\n\
+                 agents present varying from day to day, everyone there on the best days (the 90th\n\
+                 percentile), and the shifts carry the agents absent on an average day.",
+                p.dates, p.cv, p.cv_beyond_poisson
+            ),
+        ));
+    }
     group
+}
+
+/// The day-to-day presence of a desk that never caught up ([`super::presence`]); a desk that
+/// did shows its demand in its daily actions, not its presence.
+pub fn desk_presence(m: &TicketMeasures) -> Option<super::Presence> {
+    (occupancy(m) == 1.0)
+        .then(|| super::presence(&m.activity))
+        .flatten()
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
 }

@@ -22,6 +22,10 @@ pub struct Activity {
     pub per_hour: [[f64; 24]; 7],
     /// Dates with fewer than [`QUIET_SHARE`] of their weekday's usual actions.
     pub quiet: Vec<QuietDay>,
+    /// On the weekdays that carry the desk (a mean of at least half the busiest weekday's),
+    /// each date's actions over its weekday's mean, with 1 ÷ that mean (the relative variance
+    /// a Poisson count of it would have); quiet dates left out.
+    pub day_ratios: Vec<(f64, f64)>,
 }
 
 /// A date on which the desk did far less than on its weekday's other dates.
@@ -53,6 +57,7 @@ pub fn activity(log: &EventLog) -> Activity {
         dates[date.weekday().num_days_from_monday() as usize].push((date, total));
     }
     let mut out = Activity::default();
+    let mut usual_dates: [Vec<u32>; 7] = Default::default();
     for (w, list) in dates.iter().enumerate() {
         let usual = median(list.iter().map(|d| f64::from(d.1)).collect());
         let mut open = 0u32;
@@ -66,6 +71,7 @@ pub fn activity(log: &EventLog) -> Activity {
                 continue;
             }
             open += 1;
+            usual_dates[w].push(actions);
             if let Some(hours) = by_date.get(&date) {
                 for (sum, n) in out.per_hour[w].iter_mut().zip(hours) {
                     *sum += f64::from(*n);
@@ -77,6 +83,23 @@ pub fn activity(log: &EventLog) -> Activity {
         }
     }
     out.quiet.sort_by_key(|q| q.date);
+    out.day_ratios = ratios(&usual_dates);
+    out
+}
+
+/// See [`Activity::day_ratios`].
+fn ratios(usual: &[Vec<u32>; 7]) -> Vec<(f64, f64)> {
+    let means: Vec<f64> = usual
+        .iter()
+        .map(|v| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len().max(1) as f64)
+        .collect();
+    let busiest = means.iter().copied().fold(0.0, f64::max);
+    let mut out = Vec::new();
+    for (v, &mean) in usual.iter().zip(&means) {
+        if mean > 0.0 && mean >= 0.5 * busiest {
+            out.extend(v.iter().map(|&x| (f64::from(x) / mean, 1.0 / mean)));
+        }
+    }
     out
 }
 
