@@ -44,6 +44,11 @@ pub struct Tally {
     pub resolved: u64,
     /// Sum of times from the first contact to resolution, seconds.
     pub resolution_time: f64,
+    /// Issues of topics with a resolution target (`resolve_within`) that were decided:
+    /// resolved, ended unresolved, or still open past the target at the end.
+    pub resolve_targeted: u64,
+    /// Of those, resolved within the target.
+    pub resolved_within: u64,
     /// Survey answers.
     pub surveys: u64,
     /// Satisfied survey answers.
@@ -93,6 +98,8 @@ impl Tally {
         self.resolved_first += o.resolved_first;
         self.resolved += o.resolved;
         self.resolution_time += o.resolution_time;
+        self.resolve_targeted += o.resolve_targeted;
+        self.resolved_within += o.resolved_within;
         self.surveys += o.surveys;
         self.satisfied += o.satisfied;
         self.p_satisfied += o.p_satisfied;

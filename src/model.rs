@@ -158,6 +158,9 @@ pub struct Topic {
     pub patience: Option<Dist>,
     /// The topic's own answer target, seconds, instead of its channels' `answer_within`.
     pub answer_within: Option<f64>,
+    /// The topic's resolution target, seconds from the first contact to resolution: reported
+    /// (the share of its resolved issues resolved within it), never used to route.
+    pub resolve_within: Option<f64>,
     /// Probability of each channel for this topic, indexed by [`ChannelId`]; sums to 1.
     pub channel_mix: Vec<f64>,
     /// Probability that a fully proficient agent resolves the issue at the contact (scaled by

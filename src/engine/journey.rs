@@ -101,9 +101,14 @@ impl Engine<'_> {
                 self.maybe_return(&contact, end, Return::FalselyContained);
             } else {
                 let origin = contact.origin;
+                let target = self.m.topics[t].resolve_within;
                 self.tally(c, t, contact.counted_at, |x| {
                     x.resolved += 1;
                     x.resolution_time += end - origin;
+                    if let Some(target) = target {
+                        x.resolve_targeted += 1;
+                        x.resolved_within += u64::from(end - origin <= target);
+                    }
                 });
             }
             return;
@@ -432,6 +437,12 @@ impl Engine<'_> {
             || contact.key.attempt + 1 >= res.max_attempts
             || contact.key.unit(Purpose::Return) >= share
         {
+            // The issue ends unresolved: a miss of its topic's resolution target.
+            let t = contact.topic as usize;
+            if self.m.topics[t].resolve_within.is_some() {
+                let c = contact.channel as usize;
+                self.tally(c, t, contact.counted_at, |x| x.resolve_targeted += 1);
+            }
             return;
         }
         let c = contact.channel as usize;

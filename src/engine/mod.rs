@@ -105,12 +105,16 @@ pub(super) struct Decision {
 }
 
 impl Decision {
-    /// Counts the resolution (with its time, 0 when unresolved) and the customer's
-    /// satisfaction in `tally`.
+    /// Counts the resolution (with its time, 0 when unresolved, against the topic's
+    /// resolution `target` when it has one) and the customer's satisfaction in `tally`.
     #[inline(always)]
-    pub(super) fn count(&self, tally: &mut Tally, resolution_time: f64) {
+    pub(super) fn count(&self, tally: &mut Tally, resolution_time: f64, target: Option<f64>) {
         tally.resolved += u64::from(self.resolved);
         tally.resolution_time += resolution_time;
+        if let (true, Some(target)) = (self.resolved, target) {
+            tally.resolve_targeted += 1;
+            tally.resolved_within += u64::from(resolution_time <= target);
+        }
         if let Some(sat) = self.satisfaction {
             tally.served += 1;
             tally.p_satisfied += sat.p;
@@ -123,11 +127,11 @@ impl Decision {
     ///
     /// [`count`]: Decision::count
     #[inline(always)]
-    pub(super) fn count_tier1(&self, tally: &mut Tally, resolution_time: f64) {
+    pub(super) fn count_tier1(&self, tally: &mut Tally, resolution_time: f64, target: Option<f64>) {
         tally.answered_first += u64::from(self.first);
         tally.resolved_first += u64::from(self.first && self.resolved);
         tally.transferred += u64::from(self.transferred);
-        self.count(tally, resolution_time);
+        self.count(tally, resolution_time, target);
     }
 }
 

@@ -254,6 +254,7 @@ impl Engine<'_> {
         } else {
             0.0
         };
+        let target = self.m.topics[t].resolve_within;
         let i = self.interval_of(contact.counted_at);
         let interval = match self.r.channel_intervals.get_mut(i) {
             Some(row) => &mut row[c].tally,
@@ -266,9 +267,9 @@ impl Engine<'_> {
             &mut self.r.group_tally[g],
         ] {
             if tier1 {
-                d.count_tier1(tally, resolution_time);
+                d.count_tier1(tally, resolution_time, target);
             } else {
-                d.count(tally, resolution_time);
+                d.count(tally, resolution_time, target);
             }
         }
     }
@@ -294,6 +295,7 @@ impl Engine<'_> {
         } else {
             0.0
         };
+        let target = self.m.topics[t].resolve_within;
         let interval = match self.r.channel_intervals.get_mut(i) {
             Some(row) => &mut row[c].tally,
             None => &mut self.scratch,
@@ -309,7 +311,7 @@ impl Engine<'_> {
             tally.delayed += u64::from(wait > 0.0);
             tally.wait_answered += wait;
             tally.handle += handle;
-            d.count_tier1(tally, resolution_time);
+            d.count_tier1(tally, resolution_time, target);
         }
         self.channel_frt[c].record(wait);
         self.topic_frt[ts].record(wait);
@@ -415,6 +417,7 @@ impl Engine<'_> {
             }
         }
         self.count_open_at_end();
+        self.count_unresolved_at_end();
         if let Some(c) = &mut self.r.customers {
             c.active_end = self.active;
         }
@@ -430,6 +433,33 @@ impl Engine<'_> {
         match self.sink_error {
             Some(e) => Err(Stopped::Sink(e)),
             None => Ok(self.r),
+        }
+    }
+
+    /// Issues still open at the end (queued, between touches, passing to tier 2, or a repeat
+    /// to come) already past their topic's resolution target: misses of it, whatever happens
+    /// next. Younger open issues are undecided and left out.
+    fn count_unresolved_at_end(&mut self) {
+        if self.m.topics.iter().all(|t| t.resolve_within.is_none()) {
+            return;
+        }
+        let late: Vec<(usize, usize, f64)> = self
+            .slab
+            .iter()
+            .filter(|s| matches!(s.state, State::Waiting | State::Passing | State::Returning))
+            .filter(|s| {
+                let c = &s.contact;
+                self.m.topics[c.topic as usize]
+                    .resolve_within
+                    .is_some_and(|target| self.horizon - c.origin > target)
+            })
+            .map(|s| {
+                let c = &s.contact;
+                (c.channel as usize, c.topic as usize, c.counted_at)
+            })
+            .collect();
+        for (c, t, at) in late {
+            self.tally(c, t, at, |x| x.resolve_targeted += 1);
         }
     }
 

@@ -12,7 +12,7 @@ use super::scenario::{ChannelSpec, dist, dist_note, secs, simulation, topics, vo
 use crate::duration::{DAY, WEEKDAYS, format_duration, hhmm};
 use crate::mle::DistFit;
 use crate::scenario::format::{
-    AgentGroup, Channel, Days, Distribution, Duration, Note, ScenarioFile, Shift, TimeOfDay,
+    AgentGroup, Channel, Days, Distribution, Duration, Note, ScenarioFile, Shift, TimeOfDay, Topic,
 };
 use crate::tickets::{Spread, TicketMeasures};
 
@@ -141,7 +141,8 @@ pub fn ticket_scenario(
     ];
     let mut notes = Vec::new();
     let effort_s = effort.seconds(m);
-    let (topic_list, topic_notes) = topics(fit, spec);
+    let (mut topic_list, topic_notes) = topics(fit, spec);
+    resolution_targets(fit, m, &mut topic_list, &mut notes);
     let file = ScenarioFile {
         simulation: simulation(fit, &source),
         volume: volume(fit, &mut notes),
@@ -160,6 +161,44 @@ pub fn ticket_scenario(
     };
     notes.extend(topic_notes);
     (file, header, notes)
+}
+
+/// Fewer resolutions of a priority than this give it no resolution target.
+const MIN_RESOLVED: usize = 20;
+
+/// Each topic's `resolve_within`: the time within which 80% of its priority's tickets were
+/// resolved (opening to first resolution, waits included), rounded up to the hour — a measure
+/// of what the desk did, reported against, never routed by.
+fn resolution_targets(fit: &Fit, m: &TicketMeasures, topics: &mut [Topic], notes: &mut Vec<Note>) {
+    let mut first = None;
+    for (i, (t, topic)) in fit.topics.iter().zip(topics.iter_mut()).enumerate() {
+        let Some((p, s)) = m
+            .priorities
+            .iter()
+            .find(|p| p.rank == t.priority)
+            .and_then(|p| p.resolution.map(|s| (p, s)))
+            .filter(|(_, s)| s.n >= MIN_RESOLVED)
+        else {
+            continue;
+        };
+        let hours = (s.p80 / 3600.0).ceil().max(1.0);
+        topic.resolve_within = Some(Duration(format!("{hours:.0}h")));
+        first.get_or_insert((i, p.name.clone(), s));
+    }
+    if let Some((i, name, s)) = first {
+        notes.push(Note::before(
+            &["topics", &i.to_string(), "resolve_within"],
+            format!(
+                "Read from the log: 80% of the tickets of each topic's priority were resolved within\n\
+                 this (opening to first resolution, waits included; priority {name}: median {},\n\
+                 80% within {}, of {}). What the desk did, not a policy: set your own. Reported as\n\
+                 the share resolved within it; agents do not work to it.",
+                format_duration(s.p50),
+                format_duration(s.p80),
+                s.n
+            ),
+        ));
+    }
 }
 
 /// A fit as a scenario distribution, its cv held to what a scenario accepts (at most 20).

@@ -114,6 +114,13 @@ fn experience_metrics(out: &mut Metrics, tallies: &[&Tally]) {
         Metric::ResolutionTimeSeconds,
         col(&|t| ratio(t.resolution_time, t.resolved as f64)),
     );
+    // Only where a topic has a resolution target: without one there is nothing to meet.
+    if tallies.iter().any(|t| t.resolve_targeted > 0) {
+        out.push(
+            Metric::ResolvedWithinTarget,
+            col(&|t| ratio(t.resolved_within as f64, t.resolve_targeted as f64)),
+        );
+    }
     out.push(Metric::Surveys, col(&|t| Some(t.surveys as f64)));
     out.push(
         Metric::Csat,

@@ -87,6 +87,10 @@ metrics! {
     Resolved => "resolved",
     /// Mean time from the first contact to resolution, seconds.
     ResolutionTimeSeconds => "resolution_time_seconds",
+    /// Of the decided issues of topics with a `resolve_within` (resolved, ended unresolved,
+    /// or still open past it at the end), the share resolved within it; present only where
+    /// such a target is set.
+    ResolvedWithinTarget => "resolved_within_target",
     /// Survey answers.
     Surveys => "surveys",
     /// Satisfied ÷ survey answers.
@@ -169,6 +173,7 @@ impl Metric {
                 | Metric::ContainmentRate
                 | Metric::RepeatRate
                 | Metric::Fcr
+                | Metric::ResolvedWithinTarget
                 | Metric::Csat
                 | Metric::CsatExpected
                 | Metric::Occupancy
@@ -196,6 +201,7 @@ impl Metric {
                 | Metric::FrtP90Seconds
                 | Metric::FrtP95Seconds
                 | Metric::ResolutionTimeSeconds
+                | Metric::ResolvedWithinTarget
         )
     }
 }

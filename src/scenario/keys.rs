@@ -72,6 +72,7 @@ pub(crate) const TOPIC: &[&str] = &[
     "handle_time",
     "patience",
     "answer_within",
+    "resolve_within",
     "channels",
     "fcr",
     "containment",

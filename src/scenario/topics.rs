@@ -95,6 +95,7 @@ fn single(channel_share: &[f64]) -> Topic {
         handle_time: None,
         patience: None,
         answer_within: None,
+        resolve_within: None,
         channel_mix: channel_share.to_vec(),
         fcr: None,
         containment: f64::NAN,
@@ -185,6 +186,9 @@ fn read_one(
     let topic_patience = cx.dist(t, "patience", &ctx);
     // A duration is always longer than zero.
     let answer_within = cx.duration(t, "answer_within", &ctx, "\"4h\"").map(|x| x.0);
+    let resolve_within = cx
+        .duration(t, "resolve_within", &ctx, "\"3d\"")
+        .map(|x| x.0);
     if let (Some(a), Some(_)) = (t.get("handle_time_factor"), &topic_handle) {
         cx.err(
             format!("{ctx} has both `handle_time` and `handle_time_factor`"),
@@ -208,6 +212,7 @@ fn read_one(
         handle_time: topic_handle,
         patience: topic_patience,
         answer_within,
+        resolve_within,
         channel_mix: mix,
         fcr,
         containment,

@@ -140,6 +140,10 @@ pub struct Topic {
     /// service-level threshold). Default: the channel's `answer_within`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_within: Option<Duration>,
+    /// The resolution target of this topic's issues, from the first contact to resolution:
+    /// reported as the share of its resolved issues resolved within it (never used to route).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve_within: Option<Duration>,
     /// This topic's own channel mix: a share per channel name, adding up to 1. Default: the
     /// channels' `share`s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
