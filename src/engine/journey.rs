@@ -101,7 +101,10 @@ impl Engine<'_> {
                 self.maybe_return(&contact, end, Return::FalselyContained);
             } else {
                 let origin = contact.origin;
-                let target = self.m.topics[t].resolve_within;
+                let target = self
+                    .resolve_targets
+                    .then(|| self.m.topics[t].resolve_within)
+                    .flatten();
                 self.tally(c, t, contact.counted_at, |x| {
                     x.resolved += 1;
                     x.resolution_time += end - origin;
@@ -439,7 +442,7 @@ impl Engine<'_> {
         {
             // The issue ends unresolved: a miss of its topic's resolution target.
             let t = contact.topic as usize;
-            if self.m.topics[t].resolve_within.is_some() {
+            if self.resolve_targets && self.m.topics[t].resolve_within.is_some() {
                 let c = contact.channel as usize;
                 self.tally(c, t, contact.counted_at, |x| x.resolve_targeted += 1);
             }

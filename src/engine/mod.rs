@@ -105,16 +105,12 @@ pub(super) struct Decision {
 }
 
 impl Decision {
-    /// Counts the resolution (with its time, 0 when unresolved, against the topic's
-    /// resolution `target` when it has one) and the customer's satisfaction in `tally`.
+    /// Counts the resolution (with its time, 0 when unresolved) and the customer's
+    /// satisfaction in `tally`.
     #[inline(always)]
-    pub(super) fn count(&self, tally: &mut Tally, resolution_time: f64, target: Option<f64>) {
+    pub(super) fn count(&self, tally: &mut Tally, resolution_time: f64) {
         tally.resolved += u64::from(self.resolved);
         tally.resolution_time += resolution_time;
-        if let (true, Some(target)) = (self.resolved, target) {
-            tally.resolve_targeted += 1;
-            tally.resolved_within += u64::from(resolution_time <= target);
-        }
         if let Some(sat) = self.satisfaction {
             tally.served += 1;
             tally.p_satisfied += sat.p;
@@ -127,11 +123,11 @@ impl Decision {
     ///
     /// [`count`]: Decision::count
     #[inline(always)]
-    pub(super) fn count_tier1(&self, tally: &mut Tally, resolution_time: f64, target: Option<f64>) {
+    pub(super) fn count_tier1(&self, tally: &mut Tally, resolution_time: f64) {
         tally.answered_first += u64::from(self.first);
         tally.resolved_first += u64::from(self.first && self.resolved);
         tally.transferred += u64::from(self.transferred);
-        self.count(tally, resolution_time, target);
+        self.count(tally, resolution_time);
     }
 }
 
@@ -166,6 +162,8 @@ struct Engine<'m> {
     experience_rng: Vec<Rng>,
     /// Seed of the staffing draws (absence, break times), hashed with agent and day.
     staffing_seed: u64,
+    /// Whether any topic has a resolution target (`resolve_within`) to count against.
+    resolve_targets: bool,
     base_rng: Rng,
     // arrivals
     day_factor: Vec<f64>,
@@ -262,6 +260,7 @@ impl<'m> Engine<'m> {
             customer_rng: streams(Stream::Callers),
             experience_rng: streams(Stream::Experience),
             staffing_seed: rng::stream_seed(m.seed, rep, Stream::Staffing),
+            resolve_targets: m.topics.iter().any(|t| t.resolve_within.is_some()),
             base_rng: rng::stream(m.seed, rep, Stream::Customers),
             day_factor: demand.day_factor,
             within: demand.within,

@@ -254,7 +254,6 @@ impl Engine<'_> {
         } else {
             0.0
         };
-        let target = self.m.topics[t].resolve_within;
         let i = self.interval_of(contact.counted_at);
         let interval = match self.r.channel_intervals.get_mut(i) {
             Some(row) => &mut row[c].tally,
@@ -267,10 +266,13 @@ impl Engine<'_> {
             &mut self.r.group_tally[g],
         ] {
             if tier1 {
-                d.count_tier1(tally, resolution_time, target);
+                d.count_tier1(tally, resolution_time);
             } else {
-                d.count(tally, resolution_time, target);
+                d.count(tally, resolution_time);
             }
+        }
+        if self.resolve_targets && d.resolved {
+            self.count_resolve_target(contact, g, resolution_time);
         }
     }
 
@@ -295,7 +297,6 @@ impl Engine<'_> {
         } else {
             0.0
         };
-        let target = self.m.topics[t].resolve_within;
         let interval = match self.r.channel_intervals.get_mut(i) {
             Some(row) => &mut row[c].tally,
             None => &mut self.scratch,
@@ -311,7 +312,10 @@ impl Engine<'_> {
             tally.delayed += u64::from(wait > 0.0);
             tally.wait_answered += wait;
             tally.handle += handle;
-            d.count_tier1(tally, resolution_time, target);
+            d.count_tier1(tally, resolution_time);
+        }
+        if self.resolve_targets && d.resolved {
+            self.count_resolve_target(contact, g, resolution_time);
         }
         self.channel_frt[c].record(wait);
         self.topic_frt[ts].record(wait);
@@ -436,11 +440,30 @@ impl Engine<'_> {
         }
     }
 
+    /// A resolved issue against its topic's resolution target, in the tallies of its channel,
+    /// topic, arrival interval and group (kept out of the answer's hot path: most scenarios
+    /// have no such target).
+    #[cold]
+    #[inline(never)]
+    fn count_resolve_target(&mut self, contact: &Contact, g: usize, resolution_time: f64) {
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        let Some(target) = self.m.topics[t].resolve_within else {
+            return;
+        };
+        let within = u64::from(resolution_time <= target);
+        let count = |x: &mut Tally| {
+            x.resolve_targeted += 1;
+            x.resolved_within += within;
+        };
+        self.tally(c, t, contact.counted_at, count);
+        count(&mut self.r.group_tally[g]);
+    }
+
     /// Issues still open at the end (queued, between touches, passing to tier 2, or a repeat
     /// to come) already past their topic's resolution target: misses of it, whatever happens
     /// next. Younger open issues are undecided and left out.
     fn count_unresolved_at_end(&mut self) {
-        if self.m.topics.iter().all(|t| t.resolve_within.is_none()) {
+        if !self.resolve_targets {
             return;
         }
         let late: Vec<(usize, usize, f64)> = self

@@ -232,6 +232,13 @@ impl Engine<'_> {
         if sd <= 0.0 {
             return a;
         }
+        self.varying_absence(g, day, a, sd)
+    }
+
+    /// A draw of [`day_absence`](Self::day_absence) for a group whose absence varies.
+    #[cold]
+    #[inline(never)]
+    fn varying_absence(&self, g: usize, day: u32, a: f64, sd: f64) -> f64 {
         let k = a * (1.0 - a) / (sd * sd) - 1.0;
         let key = DrawKey {
             seed: self.staffing_seed ^ g as u64,
