@@ -145,7 +145,11 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
     }
     let m = tickets::measure(&history);
     let as_log = tickets::as_contact_log(&history, &m);
-    let fitted = fit::fit(&as_log, &FitOptions::default());
+    let opts = FitOptions {
+        skip_days: tickets::quiet_opening_days(&history, &m),
+        ..FitOptions::default()
+    };
+    let fitted = fit::fit(&as_log, &opts);
     let model = match (&args.scenario, effort) {
         (Some(p), _) => super::load(p)?.model,
         (None, effort) => fitted_model(&fitted, &m, effort)?,

@@ -75,7 +75,11 @@ pub fn fit_events(
     let events = read_events(path, mapping)?;
     let m = tickets::measure(&events);
     let as_log = tickets::as_contact_log(&events, &m);
-    let fitted = fit::fit(&as_log, opts);
+    let opts = FitOptions {
+        skip_days: tickets::quiet_opening_days(&events, &m),
+        ..opts.clone()
+    };
+    let fitted = fit::fit(&as_log, &opts);
     let target = fit::answer_target(&m, answer_within).unwrap_or(f64::NAN);
     let spec = fit::ChannelSpec {
         name: "tickets".into(),
@@ -172,6 +176,9 @@ struct TicketReport<'a> {
     /// Dates with under half their weekday's usual first responses and resolutions (a
     /// holiday, the first days of a log that starts empty), left out of the rota's weekdays.
     quiet_days: &'a [tickets::QuietDay],
+    /// Dates with under half their weekday's usual openings (holidays), left out of the
+    /// arrivals' weekday means, profiles and day-to-day variation (`actions` counts openings).
+    quiet_opening_days: &'a [tickets::QuietDay],
     /// For a desk that never caught up, the spread of its daily actions read as its presence
     /// varying from day to day (the scenario's `absence` and `absence_sd`).
     presence: Option<fit::Presence>,
@@ -247,6 +254,7 @@ fn report<'a>(
         opened_per_day: m.opened_per_day,
         priorities: &m.priorities,
         quiet_days: &m.activity.quiet,
+        quiet_opening_days: &m.activity.quiet_openings,
         presence: fit::desk_presence(m),
         effort_seconds: effort_s,
         answer_within_seconds: target,
@@ -274,6 +282,41 @@ fn quiet_text(q: &tickets::QuietDay) -> String {
         q.actions,
         q.usual
     )
+}
+
+/// The summary's rows on how much of the desk was there: its presence from day to day, and
+/// the quiet days left out of the rota and of the arrivals.
+fn desk_days(m: &TicketMeasures) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if let Some(p) = fit::desk_presence(m) {
+        rows.push(vec![
+            "presence".into(),
+            format!(
+                "daily actions vary by {:.1}% ({:.1}% beyond counting noise) over {} usual dates: absence {:.1}% ± {:.1}% a day (ESTIMATE)",
+                100.0 * p.cv,
+                100.0 * p.cv_beyond_poisson,
+                p.dates,
+                100.0 * p.absence,
+                100.0 * p.absence_sd
+            ),
+        ]);
+    }
+    for q in &m.activity.quiet {
+        rows.push(vec!["quiet day".into(), quiet_text(q)]);
+    }
+    for q in &m.activity.quiet_openings {
+        rows.push(vec![
+            "quiet openings".into(),
+            format!(
+                "{} {}: {} tickets opened, usual {:.0} (left out of the arrivals' weekdays)",
+                q.date.format("%a"),
+                q.date,
+                q.actions,
+                q.usual
+            ),
+        ]);
+    }
+    rows
 }
 
 fn summary(
@@ -355,22 +398,7 @@ fn summary(
         ],
         vec!["answer target".into(), format_duration(target)],
     ]);
-    if let Some(p) = fit::desk_presence(m) {
-        rows.push(vec![
-            "presence".into(),
-            format!(
-                "daily actions vary by {:.1}% ({:.1}% beyond counting noise) over {} usual dates: absence {:.1}% ± {:.1}% a day (ESTIMATE)",
-                100.0 * p.cv,
-                100.0 * p.cv_beyond_poisson,
-                p.dates,
-                100.0 * p.absence,
-                100.0 * p.absence_sd
-            ),
-        ]);
-    }
-    for q in &m.activity.quiet {
-        rows.push(vec!["quiet day".into(), quiet_text(q)]);
-    }
+    rows.extend(desk_days(m));
     for p in &m.priorities {
         rows.push(vec![
             format!("priority {}", p.name),

@@ -21,6 +21,9 @@ pub struct FitOptions {
     pub min_handled: usize,
     /// An agent's services closer than this belong to one stretch on duty, seconds.
     pub session_gap: f64,
+    /// Days of the log (0 is its first) left out of the weekday means, the intraday profiles
+    /// and the day-to-day variation: holidays, known in advance rather than random.
+    pub skip_days: Vec<u32>,
 }
 
 impl Default for FitOptions {
@@ -30,6 +33,7 @@ impl Default for FitOptions {
             min_topic_share: 0.01,
             min_handled: 50,
             session_gap: 900.0,
+            skip_days: Vec::new(),
         }
     }
 }
@@ -187,7 +191,8 @@ fn arrivals(log: &LogRead, opts: &FitOptions) -> Arrivals {
         .map(|d| d.iter().map(|&x| f64::from(x)).sum())
         .collect();
     let mut by_weekday: [Vec<usize>; 7] = Default::default();
-    for d in 0..days as usize {
+    let skipped = |d: usize| opts.skip_days.contains(&(d as u32));
+    for d in (0..days as usize).filter(|&d| !skipped(d)) {
         by_weekday[weekday_of(d)].push(d);
     }
     let day_means: [Option<Est>; 7] = std::array::from_fn(|w| {
@@ -223,7 +228,7 @@ fn arrivals(log: &LogRead, opts: &FitOptions) -> Arrivals {
     // Day-to-day variation: each day's total over its weekday's mean has variance
     // cv² + 1/mean (gamma-mixed Poisson); each weekday's mean costs one degree of freedom.
     let (mut ss, mut inv, mut n_used) = (0.0, 0.0, 0usize);
-    for (d, total) in totals.iter().enumerate() {
+    for (d, total) in totals.iter().enumerate().filter(|(d, _)| !skipped(*d)) {
         if let Some(m) = day_means[weekday_of(d)]
             && m.value > 0.0
         {

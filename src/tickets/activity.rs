@@ -22,6 +22,9 @@ pub struct Activity {
     pub per_hour: [[f64; 24]; 7],
     /// Dates with fewer than [`QUIET_SHARE`] of their weekday's usual actions.
     pub quiet: Vec<QuietDay>,
+    /// Dates with fewer than [`QUIET_SHARE`] of their weekday's usual openings (a holiday):
+    /// left out of the weekday means of the arrivals (their `actions` count openings).
+    pub quiet_openings: Vec<QuietDay>,
     /// On the weekdays that carry the desk (a mean of at least half the busiest weekday's),
     /// each date's actions over its weekday's mean, with 1 ÷ that mean (the relative variance
     /// a Poisson count of it would have); quiet dates left out.
@@ -84,6 +87,35 @@ pub fn activity(log: &EventLog) -> Activity {
     }
     out.quiet.sort_by_key(|q| q.date);
     out.day_ratios = ratios(&usual_dates);
+    out.quiet_openings = quiet_openings(log, first, last);
+    out
+}
+
+/// See [`Activity::quiet_openings`].
+fn quiet_openings(log: &EventLog, first: NaiveDate, last: NaiveDate) -> Vec<QuietDay> {
+    let mut opened: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    for t in &log.tickets {
+        *opened.entry(t.opened.date()).or_default() += 1;
+    }
+    let mut dates: [Vec<(NaiveDate, u32)>; 7] = Default::default();
+    for date in first.iter_days().take_while(|d| *d <= last) {
+        let n = opened.get(&date).copied().unwrap_or(0);
+        dates[date.weekday().num_days_from_monday() as usize].push((date, n));
+    }
+    let mut out = Vec::new();
+    for list in &dates {
+        let usual = median(list.iter().map(|d| f64::from(d.1)).collect());
+        out.extend(
+            list.iter()
+                .filter(|d| f64::from(d.1) < QUIET_SHARE * usual)
+                .map(|&(date, actions)| QuietDay {
+                    date,
+                    actions,
+                    usual,
+                }),
+        );
+    }
+    out.sort_by_key(|q| q.date);
     out
 }
 
@@ -183,6 +215,15 @@ mod tests {
         // Every other weekday's dates had no actions at all: their median is 0, none is quiet.
         assert_eq!(
             a.quiet,
+            vec![QuietDay {
+                date: d(3, 14),
+                actions: 2,
+                usual: 10.0
+            }]
+        );
+        // Openings fall on the same dates: the quiet Monday is a holiday for the arrivals too.
+        assert_eq!(
+            a.quiet_openings,
             vec![QuietDay {
                 date: d(3, 14),
                 actions: 2,

@@ -372,6 +372,20 @@ fn priorities(log: &EventLog, ranks: &BTreeMap<String, u32>) -> Vec<PriorityMeas
     out
 }
 
+/// The days of [`as_contact_log`] (0 is the date of the first opening) whose openings were
+/// quiet ([`Activity::quiet_openings`]): holidays, for the arrival fit to leave out.
+pub fn quiet_opening_days(log: &EventLog, measures: &TicketMeasures) -> Vec<u32> {
+    let Some(first) = log.tickets.iter().map(|t| t.opened.date()).min() else {
+        return Vec::new();
+    };
+    measures
+        .activity
+        .quiet_openings
+        .iter()
+        .filter_map(|q| u32::try_from((q.date - first).num_days()).ok())
+        .collect()
+}
+
 /// The log as a contact log: one answered contact per ticket, arriving when it was opened and
 /// waiting until its first response (a ticket without one waits until the log's last update),
 /// about its category, at its priority's rank. No handle time: the log records none.

@@ -22,6 +22,7 @@ pub use activity::{Activity, QUIET_SHARE, QuietDay, on_duty};
 pub use mapping::EventMapping;
 pub use measure::{
     PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, priority_ranks,
+    quiet_opening_days,
 };
 pub use read::read;
 pub use writer::{EVENTS_HEADER, TicketEventWriter};

@@ -52,6 +52,14 @@ fn the_servicenow_log_is_fitted_into_a_scenario_that_runs() {
     );
     assert_eq!(v["presence"]["dates"], 32, "{v}");
     assert!(a > 0.0 && sd > 0.0 && sd * sd < a * (1.0 - a), "{v}");
+    // Holidays for the arrivals: the log's first, partial day, a quiet Sunday, Good Friday.
+    let quiet_openings: Vec<&str> = v["quiet_opening_days"]
+        .as_array()
+        .expect("quiet opening days")
+        .iter()
+        .filter_map(|q| q["date"].as_str())
+        .collect();
+    assert_eq!(quiet_openings, ["2016-02-29", "2016-03-13", "2016-03-25"]);
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = dir.path().join("fitted.toml");
     supportsim()
