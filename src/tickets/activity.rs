@@ -54,11 +54,9 @@ pub fn activity(log: &EventLog) -> Activity {
     let (Some(first), Some(last)) = (openings.clone().min(), openings.max()) else {
         return Activity::default();
     };
-    let mut dates: [Vec<(NaiveDate, u32)>; 7] = Default::default();
-    for date in first.iter_days().take_while(|d| *d <= last) {
-        let total = by_date.get(&date).map_or(0, |h| h.iter().sum());
-        dates[date.weekday().num_days_from_monday() as usize].push((date, total));
-    }
+    let dates = weekday_dates(first, last, |date| {
+        by_date.get(&date).map_or(0, |h| h.iter().sum())
+    });
     let mut out = Activity::default();
     let mut usual_dates: [Vec<u32>; 7] = Default::default();
     for (w, list) in dates.iter().enumerate() {
@@ -97,11 +95,7 @@ fn quiet_openings(log: &EventLog, first: NaiveDate, last: NaiveDate) -> Vec<Quie
     for t in &log.tickets {
         *opened.entry(t.opened.date()).or_default() += 1;
     }
-    let mut dates: [Vec<(NaiveDate, u32)>; 7] = Default::default();
-    for date in first.iter_days().take_while(|d| *d <= last) {
-        let n = opened.get(&date).copied().unwrap_or(0);
-        dates[date.weekday().num_days_from_monday() as usize].push((date, n));
-    }
+    let dates = weekday_dates(first, last, |date| opened.get(&date).copied().unwrap_or(0));
     let mut out = Vec::new();
     for list in &dates {
         let usual = median(list.iter().map(|d| f64::from(d.1)).collect());
@@ -117,6 +111,19 @@ fn quiet_openings(log: &EventLog, first: NaiveDate, last: NaiveDate) -> Vec<Quie
     }
     out.sort_by_key(|q| q.date);
     out
+}
+
+/// Every date from `first` to `last` with its `count`, grouped by weekday (0 = Monday).
+fn weekday_dates(
+    first: NaiveDate,
+    last: NaiveDate,
+    count: impl Fn(NaiveDate) -> u32,
+) -> [Vec<(NaiveDate, u32)>; 7] {
+    let mut dates: [Vec<(NaiveDate, u32)>; 7] = Default::default();
+    for date in first.iter_days().take_while(|d| *d <= last) {
+        dates[date.weekday().num_days_from_monday() as usize].push((date, count(date)));
+    }
+    dates
 }
 
 /// See [`Activity::day_ratios`].

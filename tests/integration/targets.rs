@@ -52,10 +52,8 @@ fn each_topic_is_counted_against_its_own_answer_target() {
     let (mut urgent, mut routine) = (Vec::new(), Vec::new());
     for rep in 0..40 {
         let options = supportsim::RunOptions {
-            cancel: None,
             series: false,
-            sink: None,
-            keep: None,
+            ..Default::default()
         };
         let r = supportsim::engine::simulate(&model, rep, options).expect("runs");
         // Each topic's tallies, whatever the kind slot.
@@ -162,10 +160,8 @@ channels = ["email"]
             .model;
         (0..40).map(move |rep| {
             let options = supportsim::RunOptions {
-                cancel: None,
                 series: false,
-                sink: None,
-                keep: None,
+                ..Default::default()
             };
             let r = supportsim::engine::simulate(&model, rep, options).expect("runs");
             let (within, targeted) = r.topics.iter().fold((0, 0), |(w, n), x| {
