@@ -99,6 +99,8 @@ pub struct TicketBacktestOptions {
     pub replications: u32,
     /// Seed.
     pub seed: u64,
+    /// What the replayed tickets' topics are read from: as the scenario was fitted.
+    pub queues: crate::tickets::Queues,
 }
 
 /// One day's figure: what happened against the simulations.
@@ -251,7 +253,7 @@ fn replay(
             .get(t.priority.as_deref().unwrap_or(""))
             .copied()
             .unwrap_or(1);
-        let name = t.category.as_deref().unwrap_or("all");
+        let name = opts.queues.topic_value(t);
         let i = fit::topic_of(topics, rank, name)
             .and_then(|i| model.topics.iter().position(|m| m.name == topics[i].name))
             .unwrap_or(0);

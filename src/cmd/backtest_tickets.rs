@@ -84,7 +84,9 @@ fn table(b: &TicketBacktest) -> String {
 /// --scenario, which this is not called for.
 fn fitted_model(
     fitted: &fit::Fit,
+    history: &tickets::EventLog,
     m: &tickets::TicketMeasures,
+    queues: tickets::Queues,
     effort: Option<fit::Effort>,
 ) -> Result<supportsim::model::Model, Failure> {
     let Some(effort) = effort else {
@@ -98,7 +100,15 @@ fn fitted_model(
         kind: supportsim::model::ChannelKind::Async,
         answer_within: fit::answer_target(m, None).unwrap_or(f64::NAN),
     };
-    let (file, header, notes) = fit::ticket_scenario(fitted, m, "the log's history", &spec, effort);
+    let (file, header, notes) = fit::ticket_scenario(
+        fitted,
+        history,
+        m,
+        queues,
+        "the log's history",
+        &spec,
+        effort,
+    );
     let text = supportsim::scenario::format::to_toml(&file, &header, &notes)
         .context("writing the fitted scenario")?;
     Ok(supportsim::scenario::parse("fitted.toml", &text, "fitted")
@@ -144,7 +154,8 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
         )));
     }
     let m = tickets::measure(&history);
-    let as_log = tickets::as_contact_log(&history, &m);
+    let queues = super::history::queues(args.queues, &history, mapping)?;
+    let as_log = tickets::as_contact_log(&history, &m, queues);
     let opts = FitOptions {
         skip_days: tickets::quiet_opening_days(&history, &m),
         ..FitOptions::default()
@@ -152,7 +163,7 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
     let fitted = fit::fit(&as_log, &opts);
     let model = match (&args.scenario, effort) {
         (Some(p), _) => super::load(p)?.model,
-        (None, effort) => fitted_model(&fitted, &m, effort)?,
+        (None, effort) => fitted_model(&fitted, &history, &m, queues, effort)?,
     };
     if model.channels.first().map(|c| c.kind) != Some(supportsim::model::ChannelKind::Async) {
         return Err(flag_error(
@@ -164,6 +175,7 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
         days,
         replications: args.replications,
         seed: args.seed,
+        queues,
     };
     let bar = super::progress_bar(u64::from(args.replications));
     let result = backtest::ticket_backtest(

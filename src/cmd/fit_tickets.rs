@@ -74,7 +74,8 @@ pub fn fit_events(
     }
     let events = read_events(path, mapping)?;
     let m = tickets::measure(&events);
-    let as_log = tickets::as_contact_log(&events, &m);
+    let queues = super::history::queues(args.queues, &events, mapping)?;
+    let as_log = tickets::as_contact_log(&events, &m, queues);
     let opts = FitOptions {
         skip_days: tickets::quiet_opening_days(&events, &m),
         ..opts.clone()
@@ -90,16 +91,23 @@ pub fn fit_events(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let (file, header, notes) = fit::ticket_scenario(&fitted, &m, &source, &spec, effort);
+    let (file, header, notes) =
+        fit::ticket_scenario(&fitted, &events, &m, queues, &source, &spec, effort);
     let text = supportsim::scenario::format::to_toml(&file, &header, &notes)
         .context("writing the fitted scenario")?;
     supportsim::scenario::parse("fitted.toml", &text, "fitted")
         .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?;
     if m.reassigned.0 > 0.0 {
         eprintln!(
-            "warning: {:.1}% of tickets were reassigned to another group (mean {:.2} times); the scenario has one group and does not model reassignment yet: their waits and touches are in its figures, their hand-offs are not",
+            "warning: {:.1}% of tickets were reassigned to another group (mean {:.2} times); {}: their waits and touches are in its figures, their hand-offs are not",
             100.0 * m.reassigned.0,
-            m.reassigned.1
+            m.reassigned.1,
+            match queues {
+                tickets::Queues::Pooled =>
+                    "the scenario has one pooled queue (--queues groups gives each group its own) and does not model reassignment yet",
+                tickets::Queues::Groups =>
+                    "each group's queue keeps the tickets it answered for their later touches: reassignment is not modelled yet",
+            }
         );
     }
     if let Some(out) = &args.out {

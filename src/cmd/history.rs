@@ -10,6 +10,7 @@ use supportsim::contact_log::{self, LogRead, Mapping};
 use supportsim::duration::DAY;
 use supportsim::fit::{self, Fit, FitOptions};
 use supportsim::report::Metric;
+use supportsim::tickets::Queues;
 
 use super::fit_report::{report, summary_text};
 use super::{Failure, flag_duration, flag_error, write_all};
@@ -37,6 +38,35 @@ pub enum Kind {
     Chat,
     /// Emails, forms, tickets.
     Async,
+}
+
+/// The queues a service desk's tickets wait in (`--queues`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum QueuesArg {
+    /// A queue per assignment group, each with its own agents: topics are the groups.
+    Groups,
+    /// One queue for the desk: topics are the categories, every agent takes any ticket (the
+    /// default).
+    Pooled,
+}
+
+/// The queues of `--queues`: one pooled queue unless asked; per group only from a log that
+/// names its tickets' groups.
+pub(super) fn queues(
+    arg: Option<QueuesArg>,
+    log: &supportsim::tickets::EventLog,
+    mapping: &Path,
+) -> Result<Queues, Failure> {
+    match arg {
+        Some(QueuesArg::Groups) if log.tickets.iter().all(|t| t.queue.is_none()) => {
+            Err(flag_error(format!(
+                "--queues groups: no ticket in the log has a group\n  = help: name the log's assignment-group column as `group` under [columns] in {}, or leave --queues out",
+                mapping.display()
+            )))
+        }
+        Some(QueuesArg::Groups) => Ok(Queues::Groups),
+        Some(QueuesArg::Pooled) | None => Ok(Queues::Pooled),
+    }
 }
 
 /// The channel a fitted scenario gets: named as in the log, else after its kind.
@@ -91,6 +121,10 @@ pub struct FitArgs {
     #[arg(long, value_name = "N", requires = "events",
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub agents: Option<u32>,
+    /// The queues tickets wait in (with --events): one pooled queue for the desk (the default),
+    /// or one per assignment group, each with its own agents.
+    #[arg(long, value_enum, requires = "events")]
+    pub queues: Option<QueuesArg>,
     /// Topics with a smaller share of contacts are pooled (per priority).
     #[arg(long, default_value_t = 0.01, value_name = "SHARE")]
     pub min_topic_share: f64,
@@ -297,6 +331,11 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "N", requires = "events", conflicts_with = "scenario",
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub agents: Option<u32>,
+    /// The queues tickets wait in: one pooled queue for the desk (the default), or one per
+    /// assignment group, each with its own agents; with --scenario, how its topics were
+    /// fitted.
+    #[arg(long, value_enum, requires = "events")]
+    pub queues: Option<QueuesArg>,
     /// Write backtest.csv, backtest.json and a chart per metric into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

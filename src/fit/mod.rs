@@ -536,11 +536,13 @@ pub(crate) const EMPIRICAL_MIN: usize = 500;
 
 mod agents;
 mod presence;
+mod queues;
 mod scenario;
 mod tickets;
 
 pub use agents::{busy_gaps, staffing, weekday_staffing};
 pub use presence::{Presence, presence};
+pub use queues::{OTHER_GROUPS, queue_skill};
 pub use scenario::{ChannelSpec, ScenarioError, dist_note, scenario, scenario_text};
 pub use tickets::{
     AGENT_DAY_HOURS, ASSUMED_OCCUPANCY, Effort, SATURATED_SHARE, answer_target, desk_presence,

@@ -14,7 +14,7 @@ use crate::mle::DistFit;
 use crate::scenario::format::{
     AgentGroup, Channel, Days, Distribution, Duration, Note, ScenarioFile, Shift, TimeOfDay, Topic,
 };
-use crate::tickets::{Spread, TicketMeasures};
+use crate::tickets::{EventLog, Queues, Spread, TicketMeasures};
 
 /// Occupancy assumed when effort or staffing is estimated from the other (the usual planning
 /// ceiling for written work), for a desk that catches up.
@@ -120,7 +120,9 @@ pub fn answer_target(m: &TicketMeasures, given: Option<f64>) -> Option<f64> {
 /// The fitted scenario of an event log, with its header and notes.
 pub fn ticket_scenario(
     fit: &Fit,
+    log: &EventLog,
     m: &TicketMeasures,
+    queues: Queues,
     source: &str,
     spec: &ChannelSpec,
     effort: Effort,
@@ -143,6 +145,12 @@ pub fn ticket_scenario(
     let effort_s = effort.seconds(m);
     let (mut topic_list, topic_notes) = topics(fit, spec);
     resolution_targets(fit, m, &mut topic_list, &mut notes);
+    let agents = match queues {
+        Queues::Pooled => vec![agents(m, spec, effort_s, &mut notes, &Crew::desk())],
+        Queues::Groups => {
+            super::queues::queue_agents(fit, log, m, spec, effort_s, &mut topic_list, &mut notes)
+        }
+    };
     let file = ScenarioFile {
         simulation: simulation(fit, &source),
         volume: volume(fit, &mut notes),
@@ -151,7 +159,7 @@ pub fn ticket_scenario(
             channel(m, spec, effort, effort_s, &mut notes),
         )]),
         topics: topic_list,
-        agents: vec![agents(m, spec, effort_s, &mut notes)],
+        agents,
         automation: None,
         knowledge_base: None,
         resolution: None,
@@ -324,21 +332,47 @@ fn channel(
     ch
 }
 
-/// One group on the channel: agents on duty in the hours the log shows the desk acting (first
-/// responses and resolutions at 20% or more of the weekday's busiest hour), on each weekday in
-/// proportion to its actions, so many that the log's touches at `effort_s` each keep them
-/// busy at the desk's [`occupancy`]. An estimate, and said so.
-fn agents(
+/// Which agent group [`agents`] writes: its name, its place in the scenario and, for a
+/// group's own queue, the one skill it has.
+pub(super) struct Crew {
+    pub name: String,
+    pub index: usize,
+    pub skill: Option<String>,
+}
+
+impl Crew {
+    /// The whole desk, taking every ticket.
+    fn desk() -> Crew {
+        Crew {
+            name: "agents".into(),
+            index: 0,
+            skill: None,
+        }
+    }
+}
+
+/// One group on the channel: agents on duty in the hours the log shows the desk (or, with
+/// per-group queues, `m`'s part of it) acting (first responses and resolutions at 20% or more
+/// of the weekday's busiest hour), on each weekday in proportion to its actions, so many that
+/// the log's touches at `effort_s` each keep them busy at the desk's [`occupancy`]. An
+/// estimate, and said so (at length on the first group only).
+pub(super) fn agents(
     m: &TicketMeasures,
     spec: &ChannelSpec,
     effort_s: f64,
     notes: &mut Vec<Note>,
+    crew: &Crew,
 ) -> AgentGroup {
     let mut group = AgentGroup {
-        name: "agents".into(),
+        name: crew.name.clone(),
         channels: vec![spec.name.clone()],
+        skills: crew
+            .skill
+            .as_ref()
+            .map(|s| IndexMap::from([(s.clone(), 1.0)])),
         ..AgentGroup::default()
     };
+    let index = crew.index.to_string();
     // On shift: on average the agents present are the share 1 − absence of them.
     let present = desk_presence(m);
     let week_work = touches_per_day(m) * 7.0 * effort_s
@@ -384,8 +418,20 @@ fn agents(
         group.shifts = Some(shifts);
         "shifts"
     };
-    notes.push(Note::before(
-        &["agents", "0", key],
+    if crew.index > 0 {
+        notes.push(Note::before(
+            &["agents", &index, key],
+            format!(
+                "ESTIMATE, as for the first group, from this group's own actions and hours: {:.0} touches\n\
+                 a day.
+                 {}",
+                touches_per_day(m),
+                occupancy_reason(m)
+            ),
+        ));
+    } else {
+        notes.push(Note::before(
+        &["agents", &index, key],
         format!(
             "ESTIMATE, not a schedule read from the log (it names no one on duty): agents in the hours\n\
              the log shows first responses and resolutions (20% of each weekday's busiest hour or\n\
@@ -397,11 +443,17 @@ fn agents(
             occupancy_reason(m)
         ),
     ));
+    }
     if let Some(p) = present {
         group.absence = Some(round4(p.absence));
         group.absence_sd = Some(round4(p.absence_sd));
-        notes.push(Note::before(
-            &["agents", "0", "absence"],
+        let text = if crew.index > 0 {
+            format!(
+                "ESTIMATE, as for the first group: its actions on {} usual dates vary by {:.3}\n\
+                 ({:.3} beyond counting noise).",
+                p.dates, p.cv, p.cv_beyond_poisson
+            )
+        } else {
             format!(
                 "ESTIMATE: on its {} usual dates of the weekdays that carry it, the desk (which never\n\
                  caught up, so did what its agents present could) did its weekday's mean actions\n\
@@ -409,8 +461,9 @@ fn agents(
                  agents present varying from day to day, everyone there on the best days (the 90th\n\
                  percentile), and the shifts carry the agents absent on an average day.",
                 p.dates, p.cv, p.cv_beyond_poisson
-            ),
-        ));
+            )
+        };
+        notes.push(Note::before(&["agents", &index, "absence"], text));
     }
     group
 }

@@ -42,8 +42,10 @@ pub struct QuietDay {
     pub usual: f64,
 }
 
-/// [`Activity`] over the dates from the log's first opening to its last.
-pub fn activity(log: &EventLog) -> Activity {
+/// [`Activity`] over the dates from the log's first opening to its last; the quiet days are
+/// found in it, or given (a part of a desk, such as one group, takes the whole desk's: its own
+/// few actions a day would make any slow date look like a holiday).
+pub fn activity(log: &EventLog, given_quiet: Option<&[NaiveDate]>) -> Activity {
     let mut by_date: BTreeMap<NaiveDate, [u32; 24]> = BTreeMap::new();
     for t in &log.tickets {
         for at in [t.first_response, t.resolved].into_iter().flatten() {
@@ -63,7 +65,11 @@ pub fn activity(log: &EventLog) -> Activity {
         let usual = median(list.iter().map(|d| f64::from(d.1)).collect());
         let mut open = 0u32;
         for &(date, actions) in list {
-            if f64::from(actions) < QUIET_SHARE * usual {
+            let quiet = match given_quiet {
+                Some(q) => q.contains(&date),
+                None => f64::from(actions) < QUIET_SHARE * usual,
+            };
+            if quiet {
                 out.quiet.push(QuietDay {
                     date,
                     actions,
@@ -182,6 +188,7 @@ mod tests {
             pending: Vec::new(),
             reassignments: 0,
             group: None,
+            queue: None,
             resolved: None,
             reopens: Vec::new(),
             closed: None,
@@ -211,10 +218,11 @@ mod tests {
         ] {
             tickets.extend((0..n).map(|_| ticket(date, date)));
         }
-        let a = activity(&EventLog {
+        let log = EventLog {
             tickets,
             ..EventLog::default()
-        });
+        };
+        let a = activity(&log, None);
         // Not the sum (42) nor the mean with the quiet Monday (8.67).
         assert_eq!(a.per_hour[0][9], 10.0);
         // Fridays 4 Mar to 1 Apr: 7 actions over 5 dates.
@@ -238,6 +246,11 @@ mod tests {
             }]
         );
         let duty = on_duty(&a.per_hour);
+        // Given quiet days replace those the log shows.
+        let given = activity(&log, Some(&[d(3, 21)]));
+        assert!((given.per_hour[0][9] - 8.4).abs() < 1e-12);
+        assert_eq!(given.quiet.len(), 1);
+        assert_eq!(given.quiet[0].date, d(3, 21));
         assert!(duty[0][9] && !duty[0][10] && !duty[1][9]);
     }
 }

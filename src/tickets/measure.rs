@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDateTime, Timelike};
 use serde::Serialize;
 
 use super::activity::{Activity, activity, on_duty};
-use super::{EventLog, Lifecycle, ONE_SITTING, Waiting};
+use super::{EventLog, Lifecycle, ONE_SITTING, Queues, Waiting};
 use crate::contact_log::{Fate, LogRead, LoggedContact};
 use crate::mle::{self, DistFit};
 
@@ -218,7 +218,22 @@ fn last_update(log: &EventLog) -> Option<NaiveDateTime> {
 
 /// Measures the log.
 pub fn measure(log: &EventLog) -> TicketMeasures {
-    let end = log.until.or_else(|| last_update(log));
+    measure_with(log, None, None)
+}
+
+/// Measures a part of a desk's log (one group's queue, say) as the desk's: censored at the
+/// desk's last update, its working dates judged by the desk's quiet days.
+pub fn measure_part(part: &EventLog, desk: &TicketMeasures) -> TicketMeasures {
+    let quiet: Vec<chrono::NaiveDate> = desk.activity.quiet.iter().map(|q| q.date).collect();
+    measure_with(part, desk.end, Some(&quiet))
+}
+
+fn measure_with(
+    log: &EventLog,
+    end: Option<NaiveDateTime>,
+    quiet: Option<&[chrono::NaiveDate]>,
+) -> TicketMeasures {
+    let end = end.or(log.until).or_else(|| last_update(log));
     let ranks = priority_ranks(log);
     let mut pending: BTreeMap<Waiting, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     for t in &log.tickets {
@@ -258,7 +273,7 @@ pub fn measure(log: &EventLog) -> TicketMeasures {
         .filter(|t| t.resolved.is_some())
         .collect();
     let touches = touches(log, end);
-    let activity = activity(log);
+    let activity = activity(log, quiet);
     let n = log.tickets.len().max(1) as f64;
     let reassigned = (
         log.tickets.iter().filter(|t| t.reassignments > 0).count() as f64 / n,
@@ -388,8 +403,8 @@ pub fn quiet_opening_days(log: &EventLog, measures: &TicketMeasures) -> Vec<u32>
 
 /// The log as a contact log: one answered contact per ticket, arriving when it was opened and
 /// waiting until its first response (a ticket without one waits until the log's last update),
-/// about its category, at its priority's rank. No handle time: the log records none.
-pub fn as_contact_log(log: &EventLog, measures: &TicketMeasures) -> LogRead {
+/// about its category or queue ([`Queues::topic_value`]), at its priority's rank. No handle time: the log records none.
+pub fn as_contact_log(log: &EventLog, measures: &TicketMeasures, queues: Queues) -> LogRead {
     let mut out = LogRead {
         rows: log.rows,
         ..LogRead::default()
@@ -404,7 +419,7 @@ pub fn as_contact_log(log: &EventLog, measures: &TicketMeasures) -> LogRead {
     let ranks = priority_ranks(log);
     let mut topic_index: BTreeMap<String, u32> = BTreeMap::new();
     for t in &log.tickets {
-        let topic = t.category.clone().unwrap_or_else(|| "all".into());
+        let topic = queues.topic_value(t).to_string();
         let next = topic_index.len() as u32;
         let idx = *topic_index.entry(topic.clone()).or_insert_with(|| {
             out.topics.push(topic);

@@ -21,8 +21,8 @@ use chrono::NaiveDateTime;
 pub use activity::{Activity, QUIET_SHARE, QuietDay, on_duty};
 pub use mapping::EventMapping;
 pub use measure::{
-    PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, priority_ranks,
-    quiet_opening_days,
+    PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, measure_part,
+    priority_ranks, quiet_opening_days,
 };
 pub use read::read;
 pub use writer::{EVENTS_HEADER, TicketEventWriter};
@@ -69,6 +69,9 @@ pub struct Lifecycle {
     pub reassignments: u32,
     /// The group it was first assigned to.
     pub group: Option<String>,
+    /// The group whose queue it waited in for its first response: the group of the update
+    /// that gave it (the group that answered), or, never answered, of its last update.
+    pub queue: Option<String>,
     /// First resolution.
     pub resolved: Option<NaiveDateTime>,
     /// When it went from resolved back to work, each time.
@@ -111,6 +114,30 @@ impl Lifecycle {
             .min();
         let last = next.or(end)?;
         ((last - fr).num_seconds() as f64 > ONE_SITTING).then_some((fr, next))
+    }
+}
+
+/// The queues a desk's tickets wait in for their first response, and so what a fitted
+/// scenario's topics are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queues {
+    /// One queue for the whole desk: topics are the tickets' categories, every agent takes any.
+    Pooled,
+    /// A queue per assignment group: topics are the groups the tickets waited in
+    /// ([`Lifecycle::queue`]), each served by its own agents.
+    Groups,
+}
+
+/// A ticket's topic value under `queues` without a group (or category) of its own.
+pub const NO_GROUP: &str = "no group";
+
+impl Queues {
+    /// The log's value a ticket's topic is read from.
+    pub fn topic_value(self, t: &Lifecycle) -> &str {
+        match self {
+            Queues::Pooled => t.category.as_deref().unwrap_or("all"),
+            Queues::Groups => t.queue.as_deref().unwrap_or(NO_GROUP),
+        }
     }
 }
 

@@ -125,6 +125,7 @@ fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
         pending: Vec::new(),
         reassignments: 0,
         group: first(|u| u.group.clone()),
+        queue: None,
         resolved: None,
         reopens: Vec::new(),
         closed: None,
@@ -139,6 +140,9 @@ fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
     };
     let mut previous: Option<&Update> = None;
     for u in updates {
+        if u.group.is_some() && l.first_response.is_none() {
+            l.queue.clone_from(&u.group);
+        }
         if l.first_response.is_none() && u.state != State::New {
             l.first_response = Some(u.at.max(opened));
         }
@@ -224,6 +228,8 @@ closed = ["Closed"]
         let t = &r.tickets[0];
         let at = |s: &str| m.datetime(s).expect("date");
         assert_eq!(t.first_response, Some(at("1/3/2016 09:30")));
+        // It waited in G1's queue, which answered it, and was then passed to G2.
+        assert_eq!(t.queue.as_deref(), Some("G1"));
         assert_eq!(t.pending.len(), 1);
         assert_eq!(t.pending[0].end, Some(at("2/3/2016 10:00")));
         assert_eq!((t.reassignments, t.reopens.len()), (1, 1));

@@ -27,6 +27,7 @@ mod mappings;
 mod order;
 mod outputs;
 mod properties;
+mod queues;
 mod roster;
 mod series;
 mod shards;
