@@ -172,6 +172,31 @@ pub struct Topic {
     pub kb_deflection: f64,
     /// Share of contacts a tier-1 agent could not resolve that go straight to tier 2.
     pub escalation: f64,
+    /// Tickets handed to another group's queue after their first touch (async channels).
+    pub reassign: Option<Reassign>,
+}
+
+/// A ticket's hand-off to another group: after its first touch, with probability `share`, it
+/// joins the queue of another topic (and so of the agents with that topic's skill) at once,
+/// for one more touch there — the receiving group's — after which its touches go on as
+/// usual. Its statistics stay with its own topic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reassign {
+    /// Probability of the hand-off.
+    pub share: f64,
+    /// The topics whose queues take it, with the cumulative probability of each (the last is 1).
+    pub to: Vec<(usize, f64)>,
+}
+
+impl Reassign {
+    /// The receiving topic for a uniform draw `u` in [0, 1).
+    pub fn pick(&self, u: f64) -> usize {
+        self.to
+            .iter()
+            .find(|(_, c)| u < *c)
+            .or(self.to.last())
+            .map_or(0, |(t, _)| *t)
+    }
 }
 
 /// Demand: how many contacts arrive and when.

@@ -123,6 +123,10 @@ pub enum Purpose {
     AbandonedWork = 22,
     /// A group's absence rate on a day, when it varies from day to day.
     DayAbsence = 23,
+    /// Whether a ticket is handed to another group after its first touch.
+    Reassign = 24,
+    /// Which group's queue takes it.
+    ReassignTo = 25,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

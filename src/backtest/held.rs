@@ -21,7 +21,7 @@ impl Holds {
     pub(super) fn of(history: &EventLog) -> Self {
         let (mut events, mut censored) = (Vec::new(), Vec::new());
         for t in &history.tickets {
-            if let Some((start, ended)) = t.first_hold(history.until) {
+            if let Some((start, ended)) = t.first_hold(history.until, history.handoffs) {
                 match (ended, history.until) {
                     (Some(b), _) => events.push(seconds(start, b)),
                     (None, Some(b)) => censored.push(seconds(start, b)),
@@ -37,8 +37,8 @@ impl Holds {
 
     /// The age at `from` of the hold `t` is in, if it is in one: answered by the desk, in
     /// work since with no other update, for longer than one sitting.
-    pub(super) fn age(t: &Lifecycle, from: NaiveDateTime) -> Option<f64> {
-        let (fr, next) = t.first_hold(Some(from))?;
+    pub(super) fn age(t: &Lifecycle, from: NaiveDateTime, handoffs: bool) -> Option<f64> {
+        let (fr, next) = t.first_hold(Some(from), handoffs)?;
         let age = seconds(fr, from);
         (next.is_none_or(|n| n >= from) && age > ONE_SITTING).then_some(age)
     }

@@ -253,7 +253,8 @@ fn replay(
             .get(t.priority.as_deref().unwrap_or(""))
             .copied()
             .unwrap_or(1);
-        let name = opts.queues.topic_value(t);
+        // A ticket handed to another group before the start waits in that group's queue.
+        let name = opts.queues.value_at(t, opts.from);
         let i = fit::topic_of(topics, rank, name)
             .and_then(|i| model.topics.iter().position(|m| m.name == topics[i].name))
             .unwrap_or(0);
@@ -297,7 +298,7 @@ fn replay(
                 .iter()
                 .find(|p| p.start < from && p.end.is_none_or(|e| e >= from));
             match waiting.map(|p| p.end.map(|e| since(from, e))) {
-                None => match Holds::age(t, from).map(|age| holds.remaining(age)) {
+                None => match Holds::age(t, from, log.handoffs).map(|age| holds.remaining(age)) {
                     None => r.trace.push(arrival(0.0, t, 1)),
                     Some(back) => {
                         r.held += 1;

@@ -126,7 +126,9 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
     let mut inputs = vec![path.as_path(), mapping];
     inputs.extend(args.scenario.as_deref());
     super::check_out(args.out.as_ref(), args.force, &inputs)?;
-    let events = read_events(path, mapping)?;
+    let mut events = read_events(path, mapping)?;
+    let queues = super::history::queues(args.queues, &events, mapping)?;
+    events.handoffs = queues == tickets::Queues::Groups;
     let last_opened = events.tickets.iter().map(|t| t.opened.date()).max();
     let until = match &args.until {
         Some(u) => date_flag("until", u)?,
@@ -154,7 +156,6 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
         )));
     }
     let m = tickets::measure(&history);
-    let queues = super::history::queues(args.queues, &history, mapping)?;
     let as_log = tickets::as_contact_log(&history, &m, queues);
     let opts = FitOptions {
         skip_days: tickets::quiet_opening_days(&history, &m),

@@ -72,9 +72,10 @@ pub fn fit_events(
     if let Some(out) = &args.out {
         super::output::check_file("--out", out, &[path.as_path(), mapping])?;
     }
-    let events = read_events(path, mapping)?;
-    let m = tickets::measure(&events);
+    let mut events = read_events(path, mapping)?;
     let queues = super::history::queues(args.queues, &events, mapping)?;
+    events.handoffs = queues == tickets::Queues::Groups;
+    let m = tickets::measure(&events);
     let as_log = tickets::as_contact_log(&events, &m, queues);
     let opts = FitOptions {
         skip_days: tickets::quiet_opening_days(&events, &m),
@@ -98,17 +99,18 @@ pub fn fit_events(
     supportsim::scenario::parse("fitted.toml", &text, "fitted")
         .map_err(|e| anyhow::anyhow!("the fitted scenario does not load: {e:?}"))?;
     if m.reassigned.0 > 0.0 {
-        eprintln!(
-            "warning: {:.1}% of tickets were reassigned to another group (mean {:.2} times); {}: their waits and touches are in its figures, their hand-offs are not",
-            100.0 * m.reassigned.0,
-            m.reassigned.1,
-            match queues {
-                tickets::Queues::Pooled =>
-                    "the scenario has one pooled queue (--queues groups gives each group its own) and does not model reassignment yet",
-                tickets::Queues::Groups =>
-                    "each group's queue keeps the tickets it answered for their later touches: reassignment is not modelled yet",
-            }
-        );
+        match queues {
+            tickets::Queues::Pooled => eprintln!(
+                "warning: {:.1}% of tickets were reassigned to another group (mean {:.2} times); the scenario has one pooled queue and does not model their hand-offs (--queues groups gives each group its own queue and hands tickets between them): their waits and touches are in its figures",
+                100.0 * m.reassigned.0,
+                m.reassigned.1
+            ),
+            tickets::Queues::Groups => eprintln!(
+                "note: {:.1}% of tickets were reassigned to another group (mean {:.2} times); each topic's `reassign` hands its tickets to another group's queue after their first response, once: a ticket passed on again stays with the second group",
+                100.0 * m.reassigned.0,
+                m.reassigned.1
+            ),
+        }
     }
     if let Some(out) = &args.out {
         super::output::write_file(out, text.as_bytes())?;
@@ -385,7 +387,10 @@ fn summary(
         ],
         vec![
             "reassigned".into(),
-            format!("{} of tickets (not modelled yet)", pct(m.reassigned.0)),
+            format!(
+                "{} of tickets (hand-offs: `reassign` with --queues groups)",
+                pct(m.reassigned.0)
+            ),
         ],
         vec![
             "reopened".into(),

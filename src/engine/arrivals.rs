@@ -471,7 +471,8 @@ impl Engine<'_> {
             handle,
             patience,
             channel: c as u32,
-            topic: t as u32,
+            topic: t as u16,
+            route: t as u16,
             key: DrawKey {
                 seed,
                 attempt: 0,

@@ -242,6 +242,9 @@ impl Engine<'_> {
     /// channel with `touches` above 1: another with probability 1 − 1/touches, so that the
     /// number of touches is geometric with that mean).
     pub(super) fn another_touch(&self, contact: &Contact) -> bool {
+        if self.handed_to(contact).is_some() {
+            return true;
+        }
         let ch = &self.m.channels[contact.channel as usize];
         ch.touches > 1.0
             && ch.kind == ChannelKind::Async
@@ -250,17 +253,31 @@ impl Engine<'_> {
             && contact.key.touch(contact.touch).unit(Purpose::Touch) < 1.0 - 1.0 / ch.touches
     }
 
+    /// The topic whose queue a ticket is handed to after its first touch (its topic's
+    /// `reassign`), if it is: a tier-1 ticket of an async channel, drawn from its own key.
+    pub(super) fn handed_to(&self, contact: &Contact) -> Option<u16> {
+        if !self.reassigning || contact.touch != 0 || contact.key.tier != 0 {
+            return None;
+        }
+        let r = self.m.topics[contact.topic as usize].reassign.as_ref()?;
+        let async_channel = self.m.channels[contact.channel as usize].kind == ChannelKind::Async;
+        (async_channel && contact.key.unit(Purpose::Reassign) < r.share)
+            .then(|| r.pick(contact.key.unit(Purpose::ReassignTo)) as u16)
+    }
+
     /// The ticket goes back to the customer, who replies after their reply delay; the reply
-    /// joins the backlog for the next touch.
+    /// joins the backlog for the next touch. A ticket handed to another group joins that
+    /// group's queue at once instead.
     #[inline(never)]
     fn next_touch(&mut self, contact: &Contact, wait: f64, end: f64) {
         let (c, t) = (contact.channel as usize, contact.topic as usize);
         let ch = &self.m.channels[c];
         let key = contact.key.touch(contact.touch + 1);
-        let delay = ch
-            .reply_delay
-            .as_ref()
-            .map_or(0.0, |d| d.sample(&mut key.rng(Purpose::ReplyDelay)));
+        let handed = self.handed_to(contact);
+        let delay = match (handed, &ch.reply_delay) {
+            (Some(_), _) | (None, None) => 0.0,
+            (None, Some(d)) => d.sample(&mut key.rng(Purpose::ReplyDelay)),
+        };
         let mut rng = key.rng(Purpose::FollowUpHandle);
         let handle = match &ch.follow_up_handle {
             Some(dist) => dist.sample(&mut rng) * self.m.topics[t].handle_time_factor,
@@ -268,6 +285,7 @@ impl Engine<'_> {
         };
         let next = Contact {
             handle,
+            route: handed.unwrap_or(contact.route),
             touch: contact.touch + 1,
             frt: if contact.touch == 0 {
                 wait as f32
@@ -319,7 +337,7 @@ impl Engine<'_> {
         let first = contact.key.attempt == 0 && contact.key.tier == 0;
         let resolved = match topic.fcr {
             Some(fcr) => {
-                let proficiency = 1.0 / self.slowness[g * self.nt + t];
+                let proficiency = 1.0 / self.slowness[g * self.nt + contact.route as usize];
                 contact.key.unit(Purpose::Resolve) < (fcr * proficiency).min(1.0)
             }
             None => true,
@@ -489,6 +507,8 @@ impl Engine<'_> {
             patience,
             channel: next_c as u32,
             topic: contact.topic,
+            // A repeat is a new contact: it starts in its own topic's queue.
+            route: contact.topic,
             key,
             failed_bot: false,
             touch: 0,

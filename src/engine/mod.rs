@@ -75,7 +75,10 @@ struct Contact {
     /// Patience, seconds (infinite for none).
     patience: f64,
     channel: u32,
-    topic: u32,
+    topic: u16,
+    /// The topic whose queue it waits in: its own, or after a hand-off to another group
+    /// (`reassign`), the receiving topic's.
+    route: u16,
     key: DrawKey,
     failed_bot: bool,
     /// Agent touches of the ticket so far (0 until its first answer).
@@ -173,6 +176,8 @@ struct Engine<'m> {
     surge_gens: Vec<SurgeGen>,
     /// Whether some channel's tickets take several touches (a fast path when none does).
     multi_touch: bool,
+    /// Whether any topic hands tickets to another group after their first touch.
+    reassigning: bool,
     /// Dips: the surges with a factor below 1.
     dips: Vec<crate::model::Surge>,
     /// Cumulative P(topic | channel), per channel.
@@ -231,6 +236,10 @@ impl<'m> Engine<'m> {
         let nc = m.channels.len();
         let nt = m.topics.len();
         let ng = m.groups.len();
+        let reassigning = m
+            .topics
+            .iter()
+            .any(|t| t.reassign.as_ref().is_some_and(|r| r.share > 0.0));
         // Without time series, nothing is kept per interval: memory is then independent of the
         // horizon as well as of the number of contacts.
         let ni = if series { m.stat_intervals() } else { 0 };
@@ -269,7 +278,9 @@ impl<'m> Engine<'m> {
             multi_touch: m
                 .channels
                 .iter()
-                .any(|c| c.kind == ChannelKind::Async && c.touches > 1.0),
+                .any(|c| c.kind == ChannelKind::Async && c.touches > 1.0)
+                || reassigning,
+            reassigning,
             dips: demand.dips,
             topic_cdf: demand.topic_cdf,
             repeat_cdf: demand.repeat_cdf,

@@ -82,6 +82,9 @@ pub struct ContactRecord {
     /// For an answered tier-1 leg: the ticket's last tier-1 touch left it unresolved and it
     /// goes on to tier 2 (a tier-2 leg follows, with the same origin and attempt).
     pub transferred: bool,
+    /// For an answered first touch: the ticket is handed to another group's queue at its end
+    /// (`reassign`), not back to the customer.
+    pub reassigned: bool,
 }
 
 /// Receives every contact leg as it ends (see [`super::RunOptions::sink`]).
@@ -185,6 +188,7 @@ impl Engine<'_> {
             return;
         }
         let more_touches = handled.is_some() && self.multi_touch && self.another_touch(contact);
+        let reassigned = more_touches && self.handed_to(contact).is_some();
         let agent = handled.map(|(a, _)| &self.agents[a]);
         // The decision is a pure function of the contact's own draws: made again here, it is
         // the one the journey acts on.
@@ -203,7 +207,7 @@ impl Engine<'_> {
         let record = ContactRecord {
             arrival: contact.arrival,
             channel: contact.channel,
-            topic: contact.topic,
+            topic: u32::from(contact.topic),
             priority: self.m.topics[contact.topic as usize].priority,
             attempt: contact.key.attempt,
             tier: contact.key.tier,
@@ -215,6 +219,7 @@ impl Engine<'_> {
             origin: contact.origin,
             touch: contact.touch,
             more_touches,
+            reassigned,
             queued,
             transferred,
         };

@@ -92,7 +92,8 @@ impl Engine<'_> {
     #[inline(always)]
     pub(super) fn start_work(&mut self, a: usize, contact: &Contact) -> (usize, f64) {
         let now = self.now;
-        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        // The proficiency of the group whose queue the contact is in, at that queue's topic.
+        let (c, t) = (contact.channel as usize, contact.route as usize);
         let g = self.agents[a].group as usize;
         let ch = &self.m.channels[c];
         let chat = ch.kind == ChannelKind::Chat;

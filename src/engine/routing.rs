@@ -82,7 +82,7 @@ impl Engine<'_> {
     #[inline]
     pub(super) fn queue_of(&self, contact: &Contact) -> usize {
         let tier = usize::from(contact.key.tier);
-        (tier * self.nc + contact.channel as usize) * self.nt + contact.topic as usize
+        (tier * self.nc + contact.channel as usize) * self.nt + contact.route as usize
     }
 
     /// Routes a contact to an idle agent, or queues it, or blocks it.
@@ -352,7 +352,8 @@ mod tests {
             handle: 60.0,
             patience: f64::INFINITY,
             channel: c,
-            topic: t,
+            topic: t as u16,
+            route: t as u16,
             key: DrawKey {
                 seed: u64::from(c) << 8 | u64::from(t),
                 attempt: 0,
@@ -442,7 +443,7 @@ channels = ["phone", "email"]
         e.now = 7199.0;
         e.offer(contact(1, 1, 7199.0));
         e.now = 7200.0;
-        let order: Vec<(u32, u32)> = std::iter::from_fn(|| e.pick(0))
+        let order: Vec<(u32, u16)> = std::iter::from_fn(|| e.pick(0))
             .map(|(c, _)| (c.channel, c.topic))
             .collect();
         assert_eq!(order, vec![(1, 1), (0, 0), (1, 0)]);

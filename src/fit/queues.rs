@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use super::scenario::ChannelSpec;
 use super::tickets::{Crew, agents};
 use super::{Fit, TopicFit};
-use crate::scenario::format::{AgentGroup, Note, Topic};
+use crate::scenario::format::{AgentGroup, Note, Reassign, Topic};
 use crate::tickets::{EventLog, Lifecycle, Queues, TicketMeasures, measure_part, priority_ranks};
 
 /// The skill of the groups pooled into an "other" topic.
@@ -22,6 +22,114 @@ pub fn queue_skill(t: &TopicFit) -> String {
         [v] => v.clone(),
         _ => OTHER_GROUPS.into(),
     }
+}
+
+/// A topic's hand-offs: their share of its answered tickets, and each receiving topic with its
+/// fraction of them.
+type HandOff = (f64, Vec<(usize, f64)>);
+
+/// Fewer answered tickets than this give a topic no hand-off share.
+const MIN_ANSWERED: usize = 20;
+
+/// Each topic's `reassign`: the share of its answered tickets the log shows handed to another
+/// group afterwards (the first change of group after the first response), and to which
+/// topics' queues, at the ticket's own priority. A hand-off within one skill (between two small
+/// groups pooled together) stays in its queue and is not counted.
+fn handoffs(
+    fit: &Fit,
+    log: &EventLog,
+    skills: &[String],
+    topic: &dyn Fn(&Lifecycle) -> Option<usize>,
+    topics: &mut [Topic],
+    notes: &mut Vec<Note>,
+) -> Vec<Option<HandOff>> {
+    let ranks = priority_ranks(log);
+    let n = fit.topics.len();
+    let mut out = vec![None; n];
+    let (mut answered, mut to) = (vec![0usize; n], vec![IndexMap::<usize, usize>::new(); n]);
+    for t in log.tickets.iter().filter(|t| t.first_response.is_some()) {
+        let Some(i) = topic(t) else {
+            continue;
+        };
+        answered[i] += 1;
+        let rank = ranks
+            .get(t.priority.as_deref().unwrap_or(""))
+            .copied()
+            .unwrap_or(1);
+        if let Some(j) = t
+            .handed
+            .as_ref()
+            .and_then(|(_, g)| super::topic_of(&fit.topics, rank, g))
+            .filter(|&j| skills[j] != skills[i])
+        {
+            *to[i].entry(j).or_default() += 1;
+        }
+    }
+    let mut first = None;
+    for i in 0..n {
+        let handed: usize = to[i].values().sum();
+        if answered[i] < MIN_ANSWERED || handed == 0 {
+            continue;
+        }
+        to[i].sort_by(|_, a, _, b| b.cmp(a));
+        let mut mix: IndexMap<String, f64> = to[i]
+            .iter()
+            .map(|(&j, &k)| (fit.topics[j].name.clone(), round4(k as f64 / handed as f64)))
+            .collect();
+        // The largest takes up the rounding, so that the shares add up to 1.
+        let rest: f64 = mix.values().skip(1).sum();
+        if let Some((_, x)) = mix.first_mut() {
+            *x = round4(1.0 - rest);
+        }
+        let share = round4(handed as f64 / answered[i] as f64);
+        out[i] = Some((
+            share,
+            to[i]
+                .iter()
+                .map(|(&j, &k)| (j, k as f64 / handed as f64))
+                .collect(),
+        ));
+        topics[i].reassign = Some(Reassign { share, to: mix });
+        first.get_or_insert((i, handed, answered[i]));
+    }
+    if let Some((i, handed, of)) = first {
+        notes.push(Note::before(
+            &["topics", &i.to_string(), "reassign"],
+            format!(
+                "Read from the log: of a topic's answered tickets, the share handed to another group\n\
+                 afterwards (its first change of group after the first response; here {handed} of {of}),\n\
+                 and the topics whose queues took them. The hand-off joins that queue at once."
+            ),
+        ));
+    }
+    out
+}
+
+/// The touches a day each skill's group makes in the model: a topic's tickets a day (λ) take
+/// their first touch in its own queue; those kept there (1 − s) take all their `T` touches
+/// there, those handed on (s) take one more touch in the receiving queue and their further
+/// touches (T − 1 on average) there: T in all.
+fn workload(
+    fit: &Fit,
+    desk: &TicketMeasures,
+    skills: &[String],
+    handed: &[Option<HandOff>],
+) -> IndexMap<String, f64> {
+    let t = desk.touches.0.max(1.0);
+    let mut work: IndexMap<String, f64> = IndexMap::new();
+    for (i, topic) in fit.topics.iter().enumerate() {
+        let per_day = desk.opened_per_day * topic.share.value;
+        let s = handed[i].as_ref().map_or(0.0, |h| h.0);
+        *work.entry(skills[i].clone()).or_default() += per_day * ((1.0 - s) * t + s);
+        for &(j, p) in handed[i].as_ref().map_or(&[][..], |h| &h.1[..]) {
+            *work.entry(skills[j].clone()).or_default() += per_day * s * p * t;
+        }
+    }
+    work
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
 }
 
 /// Gives every topic its group's skill and returns an agent group per skill, from the
@@ -67,6 +175,8 @@ pub fn queue_agents(
     for (topic, skill) in topics.iter_mut().zip(&skills) {
         topic.skill = Some(skill.clone());
     }
+    let handed = handoffs(fit, log, &skills, &topic, topics, notes);
+    let work = workload(fit, desk, &skills, &handed);
     let mut parts: IndexMap<String, EventLog> = skills
         .iter()
         .map(|s| {
@@ -74,6 +184,7 @@ pub fn queue_agents(
                 s.clone(),
                 EventLog {
                     until: log.until,
+                    handoffs: log.handoffs,
                     ..EventLog::default()
                 },
             )
@@ -95,8 +206,8 @@ pub fn queue_agents(
                  in for their first response (the group that gave it), and only that group's agents\n\
                  take them; groups with under the minimum topic share share the skill \"{OTHER_GROUPS}\",\n\
                  and tickets of a queue no one acted on in the log go to the busiest group's.\n\
-                 Each group below is sized from the actions on its own tickets. Later touches stay with\n\
-                 the group that answered: reassignment to another group is not modelled."
+                 Each group below is sized from the actions on its own tickets; a topic's `reassign`\n\
+                 hands its tickets to another group's queue after the first response, as the log shows."
             ),
         ));
     }
@@ -109,6 +220,7 @@ pub fn queue_agents(
                 name: skill.clone(),
                 index,
                 skill: Some(skill.clone()),
+                touches: work.get(skill).copied(),
             };
             agents(&m, spec, effort_s, notes, &crew)
         })

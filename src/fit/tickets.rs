@@ -338,6 +338,9 @@ pub(super) struct Crew {
     pub name: String,
     pub index: usize,
     pub skill: Option<String>,
+    /// Touches a day the group makes, when not those of `m`'s tickets (per-group queues with
+    /// hand-offs between them).
+    pub touches: Option<f64>,
 }
 
 impl Crew {
@@ -347,6 +350,7 @@ impl Crew {
             name: "agents".into(),
             index: 0,
             skill: None,
+            touches: None,
         }
     }
 }
@@ -373,11 +377,11 @@ pub(super) fn agents(
         ..AgentGroup::default()
     };
     let index = crew.index.to_string();
+    let touches = crew.touches.unwrap_or_else(|| touches_per_day(m));
     // On shift: on average the agents present are the share 1 − absence of them.
     let present = desk_presence(m);
-    let week_work = touches_per_day(m) * 7.0 * effort_s
-        / occupancy(m)
-        / (1.0 - present.map_or(0.0, |p| p.absence));
+    let week_work =
+        touches * 7.0 * effort_s / occupancy(m) / (1.0 - present.map_or(0.0, |p| p.absence));
     let total: f64 = m.activity.per_hour.iter().flatten().sum();
     let duty = crate::tickets::on_duty(&m.activity.per_hour);
     let mut shifts = Vec::new();
@@ -425,7 +429,7 @@ pub(super) fn agents(
                 "ESTIMATE, as for the first group, from this group's own actions and hours: {:.0} touches\n\
                  a day.
                  {}",
-                touches_per_day(m),
+                touches,
                 occupancy_reason(m)
             ),
         ));
@@ -438,7 +442,7 @@ pub(super) fn agents(
              more), each weekday in proportion to its actions on a date{}, enough for {:.0}\n\
              touches a day at {} each. {}\nReplace with the desk's real rota.",
             quiet_note(m),
-            touches_per_day(m),
+            touches,
             format_duration(effort_s),
             occupancy_reason(m)
         ),

@@ -73,6 +73,7 @@ pub(crate) const TOPIC: &[&str] = &[
     "patience",
     "answer_within",
     "resolve_within",
+    "reassign",
     "channels",
     "fcr",
     "containment",

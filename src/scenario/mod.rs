@@ -37,6 +37,7 @@ pub mod format;
 pub(crate) mod keys;
 mod overrides;
 mod reader;
+mod reassign;
 mod rules;
 mod simulation;
 mod surges;
@@ -213,6 +214,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
     }
     let model_channels = channels::build(raw_channels, &channel_share, &repeat_mixes, &volume)?;
     checks::coverage(cx, &topics, &model_channels, &groups, &group_spans);
+    reassign::check(cx, &topics, &model_channels, &groups);
     if cx.has_errors() {
         return None;
     }

@@ -42,6 +42,11 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>, channel_share: &[f64], names: &
         return out;
     };
     match v.get_ref() {
+        DeValue::Array(items) if items.len() > usize::from(u16::MAX) => cx.err(
+            format!("{} topics: at most {} are supported", items.len(), u16::MAX),
+            span_of(v),
+            "pool the small contact reasons into fewer topics",
+        ),
         DeValue::Array(items) if !items.is_empty() => {
             let n = items.len();
             let mut acc = Seen {
@@ -58,6 +63,7 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>, channel_share: &[f64], names: &
                     out.have_mix.push(has_mix);
                 }
             }
+            super::reassign::read(cx, items, &mut out.topics);
             let (all_shares, share_sum) = (acc.all_shares, acc.share_sum);
             if all_shares && (share_sum - 1.0).abs() > 1e-6 {
                 cx.err(
@@ -101,6 +107,7 @@ fn single(channel_share: &[f64]) -> Topic {
         containment: f64::NAN,
         kb_deflection: f64::NAN,
         escalation: 0.0,
+        reassign: None,
     }
 }
 
@@ -218,6 +225,7 @@ fn read_one(
         containment,
         kb_deflection,
         escalation,
+        reassign: None,
     };
     Some((topic, has_mix))
 }

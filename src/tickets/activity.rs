@@ -189,6 +189,7 @@ mod tests {
             reassignments: 0,
             group: None,
             queue: None,
+            handed: None,
             resolved: None,
             reopens: Vec::new(),
             closed: None,

@@ -189,7 +189,7 @@ fn seconds(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
 fn touches(log: &EventLog, end: Option<NaiveDateTime>) -> (f64, f64) {
     let (mut again, mut done) = (0.0, 0.0);
     for t in &log.tickets {
-        let held = t.first_hold(end).is_some();
+        let held = t.first_hold(end, log.handoffs).is_some();
         again += (t.pending.len() + t.reopens.len() + usize::from(held)) as f64;
         done += f64::from(u8::from(t.resolved.is_some()));
     }
@@ -245,7 +245,7 @@ fn measure_with(
                 (None, None) => {}
             }
         }
-        if let Some((start, ended)) = t.first_hold(end) {
+        if let Some((start, ended)) = t.first_hold(end, log.handoffs) {
             let e = pending.entry(Waiting::Desk).or_default();
             match (ended, end) {
                 (Some(b), _) => e.0.push(seconds(start, b)),

@@ -72,6 +72,9 @@ pub struct Lifecycle {
     /// The group whose queue it waited in for its first response: the group of the update
     /// that gave it (the group that answered), or, never answered, of its last update.
     pub queue: Option<String>,
+    /// After its first response, the first update naming another group than `queue`: when
+    /// and to which group the ticket was handed.
+    pub handed: Option<(NaiveDateTime, String)>,
     /// First resolution.
     pub resolved: Option<NaiveDateTime>,
     /// When it went from resolved back to work, each time.
@@ -99,17 +102,22 @@ impl Lifecycle {
     /// the resolution (`None` when neither came by `end`), when it lasted — or, still open at
     /// `end`, had lasted — longer than [`ONE_SITTING`]: the desk held the ticket between its
     /// first touch and the next. (A stretch after a pending span also holds the wait in the
-    /// agents' queue, which the simulation makes itself, so it is not counted.)
+    /// agents' queue, which the simulation makes itself, so it is not counted.) With
+    /// `handoffs` (modelled as such: per-group queues) the stretch also ends when the ticket
+    /// is handed to another group, whose queue the simulation makes too.
     pub fn first_hold(
         &self,
         end: Option<NaiveDateTime>,
+        handoffs: bool,
     ) -> Option<(NaiveDateTime, Option<NaiveDateTime>)> {
         let fr = self.first_response.filter(|_| !self.opened_in_work)?;
+        let handed = self.handed.as_ref().filter(|_| handoffs).map(|h| h.0);
         let next = self
             .pending
             .iter()
             .map(|p| p.start)
             .chain(self.resolved)
+            .chain(handed)
             .filter(|x| *x >= fr)
             .min();
         let last = next.or(end)?;
@@ -137,6 +145,15 @@ impl Queues {
         match self {
             Queues::Pooled => t.category.as_deref().unwrap_or("all"),
             Queues::Groups => t.queue.as_deref().unwrap_or(NO_GROUP),
+        }
+    }
+
+    /// The value of the queue a ticket is in at `at`: with per-group queues, the group it
+    /// was handed to if that happened before `at`.
+    pub fn value_at(self, t: &Lifecycle, at: NaiveDateTime) -> &str {
+        match (self, &t.handed) {
+            (Queues::Groups, Some((when, group))) if *when < at => group,
+            _ => self.topic_value(t),
         }
     }
 }
@@ -179,6 +196,9 @@ pub struct EventLog {
     /// The moment the log was cut at ([`EventLog::as_of`]): what was still waiting then is
     /// censored there. `None` for a whole log (censored at its last update).
     pub until: Option<NaiveDateTime>,
+    /// Hand-offs to another group are modelled (per-group queues): a hold on the desk ends at
+    /// one ([`Lifecycle::first_hold`]).
+    pub handoffs: bool,
 }
 
 impl EventLog {
@@ -204,6 +224,7 @@ impl EventLog {
                     })
                     .collect(),
                 resolved: before(l.resolved),
+                handed: l.handed.clone().filter(|h| h.0 < t),
                 reopens: l.reopens.iter().copied().filter(|r| *r < t).collect(),
                 closed: before(l.closed),
                 ..l.clone()
@@ -214,6 +235,7 @@ impl EventLog {
             rows: self.rows,
             skipped: self.skipped.clone(),
             until: Some(t),
+            handoffs: self.handoffs,
         }
     }
 

@@ -126,6 +126,7 @@ fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
         reassignments: 0,
         group: first(|u| u.group.clone()),
         queue: None,
+        handed: None,
         resolved: None,
         reopens: Vec::new(),
         closed: None,
@@ -140,6 +141,12 @@ fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
     };
     let mut previous: Option<&Update> = None;
     for u in updates {
+        if l.first_response.is_some()
+            && l.handed.is_none()
+            && let Some(g) = u.group.as_ref().filter(|g| l.queue.as_ref() != Some(*g))
+        {
+            l.handed = Some((u.at, g.clone()));
+        }
         if u.group.is_some() && l.first_response.is_none() {
             l.queue.clone_from(&u.group);
         }
@@ -230,6 +237,7 @@ closed = ["Closed"]
         assert_eq!(t.first_response, Some(at("1/3/2016 09:30")));
         // It waited in G1's queue, which answered it, and was then passed to G2.
         assert_eq!(t.queue.as_deref(), Some("G1"));
+        assert_eq!(t.handed, Some((at("1/3/2016 10:00"), "G2".to_string())));
         assert_eq!(t.pending.len(), 1);
         assert_eq!(t.pending[0].end, Some(at("2/3/2016 10:00")));
         assert_eq!((t.reassignments, t.reopens.len()), (1, 1));

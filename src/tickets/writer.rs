@@ -155,7 +155,9 @@ impl<W: Write> ContactSink for TicketEventWriter<'_, W> {
         }
         if answered {
             let end = r.arrival + r.wait + r.handle;
-            if r.more_touches {
+            if r.reassigned {
+                // Handed to another group: its next touch's row names that group.
+            } else if r.more_touches {
                 self.row(r, key, "Awaiting User Info", end)?;
             } else if r.transferred {
                 // Passed to tier 2: still in work; its tier-2 leg writes the rest.

@@ -28,6 +28,7 @@ mod order;
 mod outputs;
 mod properties;
 mod queues;
+mod reassign;
 mod roster;
 mod series;
 mod shards;

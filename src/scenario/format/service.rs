@@ -107,6 +107,18 @@ impl Channel {
     }
 }
 
+/// A topic's `reassign`: after its first touch a ticket is handed, with probability `share`, to
+/// the queue of a topic drawn from `to`, for a touch by the group that serves it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reassign {
+    /// Probability of the hand-off (0 to 1).
+    #[schemars(range(min = 0, max = 1))]
+    pub share: f64,
+    /// The receiving topics, each with its share of the hand-offs (adding up to 1).
+    pub to: IndexMap<String, f64>,
+}
+
 /// `[[topics]]`: a contact reason.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -144,6 +156,9 @@ pub struct Topic {
     /// reported as the share of its resolved issues resolved within it (never used to route).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolve_within: Option<Duration>,
+    /// Tickets handed to another group's queue after their first touch (async channels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reassign: Option<Reassign>,
     /// This topic's own channel mix: a share per channel name, adding up to 1. Default: the
     /// channels' `share`s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
