@@ -193,6 +193,9 @@ fn day_values(frt: &mut [f64], res: &mut [f64], backlog: f64) -> [Option<f64>; 7
 /// Collects one replication's first responses and resolutions per day.
 struct Daily {
     model_async: Vec<bool>,
+    /// The log stamps an update at the end of the work it records: a simulated first response
+    /// is stamped at the end of the first touch too.
+    stamped_end: bool,
     frt: Vec<Vec<f64>>,
     res: Vec<Vec<f64>>,
 }
@@ -209,10 +212,15 @@ impl ContactSink for Daily {
         let days = self.frt.len();
         let day = |t: f64| ((t / DAY).floor() >= 0.0).then(|| (t / DAY) as usize);
         let answer = r.arrival + r.wait;
+        let stamped = if self.stamped_end {
+            answer + r.handle
+        } else {
+            answer
+        };
         if r.touch == 0
-            && let Some(d) = day(answer).filter(|d| *d < days)
+            && let Some(d) = day(stamped).filter(|d| *d < days)
         {
-            self.frt[d].push(answer - r.origin);
+            self.frt[d].push(stamped - r.origin);
         }
         let end = answer + r.handle;
         if !r.more_touches
@@ -428,6 +436,7 @@ pub fn ticket_backtest(
             }
             let mut sink = Daily {
                 model_async: model_async.clone(),
+                stamped_end: log.stamped == crate::tickets::Stamped::End,
                 frt: vec![Vec::new(); n],
                 res: vec![Vec::new(); n],
             };

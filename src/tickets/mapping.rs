@@ -18,10 +18,27 @@ pub struct EventMapping {
     /// Date layout: "d/m/yyyy", "m/d/yyyy" or "iso" (YYYY-MM-DD); a time of day may follow.
     #[serde(default = "iso")]
     pub date_format: String,
+    /// When an update is stamped against the agent's work it records: `"end"` (saved when
+    /// the agent is done, as ticketing systems record a form when it is submitted) or
+    /// `"start"` (when an agent takes the ticket up). A backtest stamps the simulated first
+    /// responses the same way.
+    #[serde(default)]
+    pub stamped: Stamped,
     /// Column names.
     pub columns: EventColumns,
     /// State names.
     pub states: States,
+}
+
+/// When an event log stamps an update ([`EventMapping::stamped`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stamped {
+    /// At the end of the work it records.
+    #[default]
+    End,
+    /// When the work starts.
+    Start,
 }
 
 fn iso() -> String {

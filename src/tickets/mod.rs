@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 pub use activity::{Activity, QUIET_SHARE, QuietDay, on_duty};
-pub use mapping::EventMapping;
+pub use mapping::{EventMapping, Stamped};
 pub use measure::{
     PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, measure_part,
     priority_ranks, quiet_opening_days,
@@ -199,6 +199,8 @@ pub struct EventLog {
     /// Hand-offs to another group are modelled (per-group queues): a hold on the desk ends at
     /// one ([`Lifecycle::first_hold`]).
     pub handoffs: bool,
+    /// When its updates are stamped, as its mapping says.
+    pub stamped: Stamped,
 }
 
 impl EventLog {
@@ -236,6 +238,7 @@ impl EventLog {
             skipped: self.skipped.clone(),
             until: Some(t),
             handoffs: self.handoffs,
+            stamped: self.stamped,
         }
     }
 

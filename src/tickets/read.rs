@@ -69,7 +69,10 @@ pub fn read(input: impl Read, mapping: &EventMapping) -> Result<EventLog, String
         let v = r.get(i?)?.trim();
         (!v.is_empty() && Some(v) != missing).then(|| v.to_string())
     };
-    let mut log = EventLog::default();
+    let mut log = EventLog {
+        stamped: mapping.stamped,
+        ..EventLog::default()
+    };
     let mut by_ticket: BTreeMap<String, Vec<Update>> = BTreeMap::new();
     for r in rdr.records() {
         let r = r.map_err(|e| e.to_string())?;

@@ -33,6 +33,7 @@ mod roster;
 mod series;
 mod shards;
 mod staff;
+mod stamped;
 mod sweep;
 mod targets;
 mod tickets;
