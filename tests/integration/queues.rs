@@ -4,21 +4,10 @@
 use serde_json::Value;
 
 use crate::tickets::fit_json;
-use crate::util::{root, supportsim};
+use crate::util::{json_out, root, supportsim};
 
 fn run_json(scenario: &std::path::Path) -> Value {
-    let out = supportsim()
-        .arg("run")
-        .arg(scenario)
-        .arg("--json")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    json_out(supportsim().arg("run").arg(scenario).arg("--json"))
 }
 
 /// Two groups, `front` taking the `access` topic (70%) and `hardware desk` the `hardware`
@@ -102,29 +91,25 @@ fn each_group_gets_its_own_queue_and_agents() {
         );
     }
     // A backtest replays each ticket into its group's queue.
-    let out = supportsim()
-        .arg("backtest")
-        .arg(&log)
-        .arg("--events")
-        .arg(&mapping)
-        .args([
-            "--from",
-            "2024-01-15",
-            "--effort",
-            "12m",
-            "--queues",
-            "groups",
-            "--replications",
-            "20",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = json_out(
+        supportsim()
+            .arg("backtest")
+            .arg(&log)
+            .arg("--events")
+            .arg(&mapping)
+            .args([
+                "--from",
+                "2024-01-15",
+                "--effort",
+                "12m",
+                "--queues",
+                "groups",
+                "--replications",
+                "20",
+                "--json",
+            ]),
     );
+    assert_eq!(v["days"], 14, "{v}");
 }
 
 /// Per-group queues need a log that names its groups.

@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::util::{root, supportsim};
+use crate::util::{json_out, root, supportsim};
 
 fn mean_and_se(v: &Value) -> (f64, f64) {
     (
@@ -28,18 +28,12 @@ fn within(what: &str, v: &Value, truth: f64) {
 
 #[test]
 fn tickets_handed_to_another_group_wait_in_its_queue_as_jackson_says() {
-    let out = supportsim()
-        .arg("run")
-        .arg(root().join("tests/data/reassign-tandem.toml"))
-        .arg("--json")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = json_out(
+        supportsim()
+            .arg("run")
+            .arg(root().join("tests/data/reassign-tandem.toml"))
+            .arg("--json"),
     );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let (lambda, mu) = (3.0 / 3600.0, 5.0 / 3600.0);
     let wq = |l: f64| (l / mu) / (mu - l);
     within(
@@ -182,14 +176,7 @@ fn hand_offs_are_fitted_back_from_the_event_log() {
     // About 4,800 answered intake tickets.
     let se = (0.4_f64 * 0.6 / 4800.0).sqrt();
     assert!((share - 0.4).abs() <= 4.0 * se, "{share}");
-    let r = supportsim()
-        .arg("run")
-        .arg(&fitted)
-        .arg("--json")
-        .output()
-        .expect("runs");
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let r: Value = serde_json::from_slice(&r.stdout).expect("JSON");
+    let r = json_out(supportsim().arg("run").arg(&fitted).arg("--json"));
     let hours = |g: &str| {
         r["agents"][g]["scheduled_hours"]["mean"]
             .as_f64()

@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use serde_json::Value;
-
-use crate::util::{root, supportsim};
+use crate::util::{json_out, root, supportsim};
 
 /// A log that stamps an update at the end of the work it records (`stamped = "end"`, as
 /// ticketing systems save a form) gets its simulated first responses stamped there too: the
@@ -33,28 +31,22 @@ fn first_responses_are_stamped_as_the_log_stamps_them() {
     )
     .expect("writes");
     let p50 = |mapping: &Path| -> Vec<(f64, f64)> {
-        let out = supportsim()
-            .arg("backtest")
-            .arg(&log)
-            .arg("--events")
-            .arg(mapping)
-            .args([
-                "--from",
-                "2024-01-15",
-                "--replications",
-                "40",
-                "--json",
-                "--scenario",
-            ])
-            .arg(&scenario)
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let v = json_out(
+            supportsim()
+                .arg("backtest")
+                .arg(&log)
+                .arg("--events")
+                .arg(mapping)
+                .args([
+                    "--from",
+                    "2024-01-15",
+                    "--replications",
+                    "40",
+                    "--json",
+                    "--scenario",
+                ])
+                .arg(&scenario),
         );
-        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
         v["figures"]
             .as_array()
             .expect("figures")

@@ -36,6 +36,18 @@ pub fn supportsim() -> assert_cmd::Command {
     c
 }
 
+/// Runs `cmd` (a [`supportsim`] command), which must succeed, and reads its standard output
+/// as JSON.
+pub fn json_out(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
 /// Runs supportsim with `args` on `threads` threads; its standard output (it must succeed).
 pub fn run_json(args: &[&str], threads: &str) -> Vec<u8> {
     let out = supportsim()
