@@ -371,6 +371,9 @@ pub struct Model {
     pub trace: Option<std::sync::Arc<[TraceArrival]>>,
     /// Surges and dips of demand, in scenario order.
     pub surges: Vec<Surge>,
+    /// Days of the run (0 = the first) on which no agent works: holidays of a backtest's
+    /// calendar (`backtest --closed`). Sorted.
+    pub closed_days: Vec<u32>,
 }
 
 /// One first contact replayed from a log: when it came, on which channel, about what.

@@ -2,6 +2,7 @@
 //! service model, day by day and many times, and set what really happened against the spread
 //! of what the simulation says could have happened.
 
+mod daily;
 mod held;
 mod tickets;
 

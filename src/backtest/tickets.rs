@@ -13,10 +13,11 @@ use chrono::{Datelike, NaiveDateTime};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::daily::Daily;
 use super::held::Holds;
 use super::quantile;
 use crate::duration::DAY;
-use crate::engine::{ContactOutcome, ContactRecord, ContactSink, Stopped};
+use crate::engine::Stopped;
 use crate::fit::{self, TopicFit};
 use crate::model::{ChannelId, ChannelKind, Model, TopicId, TraceArrival};
 use crate::tickets::{EventLog, Lifecycle};
@@ -101,6 +102,8 @@ pub struct TicketBacktestOptions {
     pub seed: u64,
     /// What the replayed tickets' topics are read from: as the scenario was fitted.
     pub queues: crate::tickets::Queues,
+    /// Scored days (0 = `from`) on which the desk was closed: no agent works.
+    pub closed: Vec<u32>,
 }
 
 /// One day's figure: what happened against the simulations.
@@ -188,48 +191,6 @@ fn day_values(frt: &mut [f64], res: &mut [f64], backlog: f64) -> [Option<f64>; 7
         q(res, 0.9),
         Some(backlog),
     ]
-}
-
-/// Collects one replication's first responses and resolutions per day.
-struct Daily {
-    model_async: Vec<bool>,
-    /// The log stamps an update at the end of the work it records: a simulated first response
-    /// is stamped at the end of the first touch too.
-    stamped_end: bool,
-    frt: Vec<Vec<f64>>,
-    res: Vec<Vec<f64>>,
-}
-
-impl ContactSink for Daily {
-    fn contact(&mut self, r: &ContactRecord) -> std::io::Result<()> {
-        let answered = matches!(
-            r.outcome,
-            ContactOutcome::Answered | ContactOutcome::FollowUp
-        );
-        if !answered || r.tier > 0 || !self.model_async[r.channel as usize] {
-            return Ok(());
-        }
-        let days = self.frt.len();
-        let day = |t: f64| ((t / DAY).floor() >= 0.0).then(|| (t / DAY) as usize);
-        let answer = r.arrival + r.wait;
-        let stamped = if self.stamped_end {
-            answer + r.handle
-        } else {
-            answer
-        };
-        if r.touch == 0
-            && let Some(d) = day(stamped).filter(|d| *d < days)
-        {
-            self.frt[d].push(stamped - r.origin);
-        }
-        let end = answer + r.handle;
-        if !r.more_touches
-            && let Some(d) = day(end).filter(|d| *d < days)
-        {
-            self.res[d].push(end - r.origin);
-        }
-        Ok(())
-    }
 }
 
 /// The backlog carried in and the tickets replayed, as a trace of `model`'s topics; the count
@@ -422,6 +383,7 @@ pub fn ticket_backtest(
     m.demand.start_weekday = opts.from.weekday().num_days_from_monday() as usize;
     m.customers = None;
     m.trace = Some(replay.trace.clone().into());
+    m.closed_days.clone_from(&opts.closed);
     let model_async: Vec<bool> = m
         .channels
         .iter()

@@ -37,8 +37,32 @@ struct Report<'a> {
     /// The occupancy the fitted agents were sized for (1 for a desk the history shows never
     /// catching up; `None` with --scenario).
     occupancy: Option<f64>,
+    /// Scored dates the desk was closed (`--closed`): no agent worked.
+    closed: Vec<String>,
     #[serde(flatten)]
     backtest: &'a TicketBacktest,
+}
+
+/// The `--closed` dates with their day of the scored span, in order; each must be one of its
+/// days.
+fn closed_days(
+    dates: &[String],
+    from: chrono::NaiveDate,
+    until: chrono::NaiveDate,
+) -> Result<Vec<(chrono::NaiveDate, u32)>, Failure> {
+    let mut out = Vec::new();
+    for text in dates {
+        let d = date_flag("closed", text)?;
+        if d < from || d > until {
+            return Err(flag_error(format!(
+                "--closed {d} is not one of the scored days ({from} to {until})\n  = help: list the dates the desk was closed between --from and --until"
+            )));
+        }
+        out.push((d, u32::try_from((d - from).num_days()).unwrap_or(0)));
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 fn bias_text(s: &TicketScore) -> String {
@@ -116,6 +140,35 @@ fn fitted_model(
         .model)
 }
 
+/// The last scored day (`--until`, or the last day a ticket was opened) and the number of
+/// scored days; refused when `from` leaves nothing to fit on or to score.
+fn scored_span(
+    args: &BacktestArgs,
+    events: &tickets::EventLog,
+    from_date: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, u32), Failure> {
+    let opened = || events.tickets.iter().map(|t| t.opened.date());
+    let until = match &args.until {
+        Some(u) => date_flag("until", u)?,
+        None => opened().max().unwrap_or(from_date),
+    };
+    let before = opened().filter(|d| *d < from_date).count();
+    if before == 0 || until < from_date {
+        return Err(flag_error(format!(
+            "--from {from_date} leaves {before} tickets before it to fit on and {} days to score\n  = help: choose a date after the log's first tickets ({}) and not after --until",
+            (until - from_date).num_days() + 1,
+            opened().min().map_or("none".into(), |d| d.to_string())
+        )));
+    }
+    let days = u32::try_from((until - from_date).num_days() + 1).unwrap_or(u32::MAX);
+    if days > 3660 {
+        return Err(flag_error(format!(
+            "--from {from_date} to {until} is {days} days; a backtest scores at most ten years"
+        )));
+    }
+    Ok((until, days))
+}
+
 pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failure> {
     let path = &args.input.log;
     let from_date = date_flag("from", args.from.as_deref().unwrap_or(""))?;
@@ -129,32 +182,10 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
     let mut events = read_events(path, mapping)?;
     let queues = super::history::queues(args.queues, &events, mapping)?;
     events.handoffs = queues == tickets::Queues::Groups;
-    let last_opened = events.tickets.iter().map(|t| t.opened.date()).max();
-    let until = match &args.until {
-        Some(u) => date_flag("until", u)?,
-        None => last_opened.unwrap_or(from_date),
-    };
+    let (until, days) = scored_span(args, &events, from_date)?;
     let from = from_date.and_hms_opt(0, 0, 0).unwrap_or_default();
     let history = events.as_of(from);
-    if history.tickets.is_empty() || until < from_date {
-        return Err(flag_error(format!(
-            "--from {from_date} leaves {} tickets before it to fit on and {} days to score\n  = help: choose a date after the log's first tickets ({}) and not after --until",
-            history.tickets.len(),
-            (until - from_date).num_days() + 1,
-            events
-                .tickets
-                .iter()
-                .map(|t| t.opened.date())
-                .min()
-                .map_or("none".into(), |d| d.to_string())
-        )));
-    }
-    let days = u32::try_from((until - from_date).num_days() + 1).unwrap_or(u32::MAX);
-    if days > 3660 {
-        return Err(flag_error(format!(
-            "--from {from_date} to {until} is {days} days; a backtest scores at most ten years"
-        )));
-    }
+    let closed = closed_days(&args.closed, from_date, until)?;
     let m = tickets::measure(&history);
     let as_log = tickets::as_contact_log(&history, &m, queues);
     let opts = FitOptions {
@@ -177,6 +208,7 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
         replications: args.replications,
         seed: args.seed,
         queues,
+        closed: closed.iter().map(|(_, d)| *d).collect(),
     };
     let bar = super::progress_bar(u64::from(args.replications));
     let result = backtest::ticket_backtest(
@@ -198,6 +230,7 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
         history_tickets: history.tickets.len(),
         effort_seconds: effort.map(|e| e.seconds(&m)),
         occupancy: effort.map(|_| fit::occupancy(&m)),
+        closed: closed.iter().map(|(d, _)| d.to_string()).collect(),
         backtest: &result,
     };
     if let Some(dir) = &args.out {

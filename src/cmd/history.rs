@@ -331,6 +331,10 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "N", requires = "events", conflicts_with = "scenario",
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub agents: Option<u32>,
+    /// Dates the desk was closed (holidays), e.g. 2016-03-25,2016-03-28: no agent works on
+    /// them; the tickets opened are still replayed.
+    #[arg(long, value_name = "DATES", value_delimiter = ',', requires = "events")]
+    pub closed: Vec<String>,
     /// The queues tickets wait in: one pooled queue for the desk (the default), or one per
     /// assignment group, each with its own agents; with --scenario, how its topics were
     /// fitted.

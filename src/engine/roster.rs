@@ -228,6 +228,10 @@ impl Engine<'_> {
     /// Group `g`'s absence rate on `day`: its `absence`, or with an `absence_sd` a draw from
     /// the beta distribution of that mean and spread (shared by its agents that day).
     fn day_absence(&self, g: usize, day: u32) -> f64 {
+        if !self.m.closed_days.is_empty() && self.m.closed_days.binary_search(&day).is_ok() {
+            // A closed day: everyone is off.
+            return 1.0;
+        }
         let group = &self.m.groups[g];
         let (a, sd) = (group.absence, group.absence_sd);
         if sd <= 0.0 {

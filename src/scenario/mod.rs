@@ -258,6 +258,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
         csat,
         customers,
         trace: None,
+        closed_days: Vec::new(),
         surges,
     };
     let mut model = model;

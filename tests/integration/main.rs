@@ -6,6 +6,7 @@ mod backlog;
 mod breaks;
 mod channels;
 mod cli;
+mod closed;
 mod compare;
 mod conformance;
 mod dated;
