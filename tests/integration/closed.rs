@@ -6,15 +6,7 @@ use crate::util::{json_out, root, supportsim};
 #[test]
 fn on_a_closed_day_no_agent_works() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("events.csv");
-    let scenario = root().join("tests/data/tickets-round-trip.toml");
-    supportsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--ticket-events")
-        .arg(&log)
-        .assert()
-        .success();
+    let (log, scenario) = crate::tickets::round_trip_log(dir.path());
     let backtest = |closed: &str| {
         let mut cmd = supportsim();
         cmd.arg("backtest")

@@ -13,15 +13,7 @@ use crate::util::{json_out, root, supportsim};
 #[test]
 fn first_responses_are_stamped_as_the_log_stamps_them() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("events.csv");
-    let scenario = root().join("tests/data/tickets-round-trip.toml");
-    supportsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--ticket-events")
-        .arg(&log)
-        .assert()
-        .success();
+    let (log, scenario) = crate::tickets::round_trip_log(dir.path());
     let start = root().join("mappings/supportsim-events.toml");
     let end = dir.path().join("end.toml");
     let text = std::fs::read_to_string(&start).expect("mapping");

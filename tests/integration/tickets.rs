@@ -67,6 +67,21 @@ fn write(dir: &Path) -> (PathBuf, PathBuf) {
     (log, mapping)
 }
 
+/// The round-trip scenario's tickets written by `run --ticket-events` into `dir`: the log and
+/// the scenario.
+pub(crate) fn round_trip_log(dir: &Path) -> (PathBuf, PathBuf) {
+    let log = dir.join("events.csv");
+    let scenario = root().join("tests/data/tickets-round-trip.toml");
+    supportsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--ticket-events")
+        .arg(&log)
+        .assert()
+        .success();
+    (log, scenario)
+}
+
 pub(crate) fn fit_json(log: &Path, mapping: &Path, extra: &[&str]) -> Value {
     let out = supportsim()
         .arg("fit")
