@@ -218,10 +218,7 @@ fn replay(
 ) -> Replay {
     let ranks = crate::tickets::priority_ranks(log);
     let topic = |t: &Lifecycle| -> TopicId {
-        let rank = ranks
-            .get(t.priority.as_deref().unwrap_or(""))
-            .copied()
-            .unwrap_or(1);
+        let rank = crate::tickets::rank_of(&ranks, t);
         // A ticket handed to another group before the start waits in that group's queue.
         let name = opts.queues.value_at(t, opts.from);
         let i = fit::topic_of(topics, rank, name)

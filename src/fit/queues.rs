@@ -4,13 +4,17 @@
 //! skill, "other groups". Each skill gets an agent group sized, rostered and given its
 //! presence from the actions on its own tickets, exactly as the whole desk is otherwise.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 
 use super::scenario::ChannelSpec;
 use super::tickets::{Crew, agents};
 use super::{Fit, TopicFit};
 use crate::scenario::format::{AgentGroup, Note, Reassign, Topic};
-use crate::tickets::{EventLog, Lifecycle, Queues, TicketMeasures, measure_part, priority_ranks};
+use crate::tickets::{
+    EventLog, Lifecycle, Queues, TicketMeasures, measure_part, priority_ranks, rank_of,
+};
 
 /// The skill of the groups pooled into an "other" topic.
 pub const OTHER_GROUPS: &str = "other groups";
@@ -38,12 +42,12 @@ const MIN_ANSWERED: usize = 20;
 fn handoffs(
     fit: &Fit,
     log: &EventLog,
+    ranks: &BTreeMap<String, u32>,
     skills: &[String],
     topic: &dyn Fn(&Lifecycle) -> Option<usize>,
     topics: &mut [Topic],
     notes: &mut Vec<Note>,
 ) -> Vec<Option<HandOff>> {
-    let ranks = priority_ranks(log);
     let n = fit.topics.len();
     let mut out = vec![None; n];
     let (mut answered, mut to) = (vec![0usize; n], vec![IndexMap::<usize, usize>::new(); n]);
@@ -52,10 +56,7 @@ fn handoffs(
             continue;
         };
         answered[i] += 1;
-        let rank = ranks
-            .get(t.priority.as_deref().unwrap_or(""))
-            .copied()
-            .unwrap_or(1);
+        let rank = rank_of(ranks, t);
         if let Some(j) = t
             .handed
             .as_ref()
@@ -145,11 +146,11 @@ pub fn queue_agents(
 ) -> Vec<AgentGroup> {
     let ranks = priority_ranks(log);
     let topic = |t: &Lifecycle| {
-        let rank = ranks
-            .get(t.priority.as_deref().unwrap_or(""))
-            .copied()
-            .unwrap_or(1);
-        super::topic_of(&fit.topics, rank, Queues::Groups.topic_value(t))
+        super::topic_of(
+            &fit.topics,
+            rank_of(&ranks, t),
+            Queues::Groups.topic_value(t),
+        )
     };
     let mut skills: Vec<String> = fit.topics.iter().map(queue_skill).collect();
     // A queue no one ever acted on (tickets not yet answered, in no group) says nothing of
@@ -175,7 +176,7 @@ pub fn queue_agents(
     for (topic, skill) in topics.iter_mut().zip(&skills) {
         topic.skill = Some(skill.clone());
     }
-    let handed = handoffs(fit, log, &skills, &topic, topics, notes);
+    let handed = handoffs(fit, log, &ranks, &skills, &topic, topics, notes);
     let work = workload(fit, desk, &skills, &handed);
     let mut parts: IndexMap<String, EventLog> = skills
         .iter()

@@ -147,6 +147,14 @@ fn saturated(log: &EventLog, end: Option<NaiveDateTime>, duty: &[[bool; 24]; 7])
     (on > 0).then(|| covered as f64 / on as f64)
 }
 
+/// A ticket's priority rank in `ranks` ([`priority_ranks`]); 1 for one the ranks do not know.
+pub fn rank_of(ranks: &BTreeMap<String, u32>, t: &Lifecycle) -> u32 {
+    ranks
+        .get(t.priority.as_deref().unwrap_or(""))
+        .copied()
+        .unwrap_or(1)
+}
+
 /// The rank of each priority as written: its leading number when every priority starts with
 /// one ("1 - Critical"), else its place in sorted order.
 pub fn priority_ranks(log: &EventLog) -> BTreeMap<String, u32> {
@@ -433,10 +441,7 @@ pub fn as_contact_log(log: &EventLog, measures: &TicketMeasures, queues: Queues)
             wait: seconds(t.opened, responded).max(0.0) as f32,
             handle: None,
             topic: idx,
-            priority: ranks
-                .get(t.priority.as_deref().unwrap_or(""))
-                .copied()
-                .unwrap_or(1),
+            priority: rank_of(&ranks, t),
             agent: None,
             weekday: t.opened.weekday().num_days_from_monday() as u8,
             fate: Fate::Answered,

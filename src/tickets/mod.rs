@@ -22,7 +22,7 @@ pub use activity::{Activity, QUIET_SHARE, QuietDay, on_duty};
 pub use mapping::{EventMapping, Stamped};
 pub use measure::{
     PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, measure_part,
-    priority_ranks, quiet_opening_days,
+    priority_ranks, quiet_opening_days, rank_of,
 };
 pub use read::read;
 pub use writer::{EVENTS_HEADER, TicketEventWriter};
