@@ -332,7 +332,7 @@ impl Engine<'_> {
                 if next < slot_end {
                     self.arrivals[c].t = next;
                     if next < self.horizon {
-                        self.schedule(next, Kind::Arrival { channel: c as u32 });
+                        self.agenda.schedule_arrival(next, c as u32);
                     }
                     return;
                 }

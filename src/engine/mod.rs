@@ -222,6 +222,8 @@ struct Engine<'m> {
     ni: usize,
     /// Sequence numbers reserved for interval ends start after this one.
     interval_seq: u64,
+    /// Sequence numbers reserved for day starts start after this one.
+    day_seq: u64,
     /// Where interval figures go when the run keeps no time series.
     scratch: Tally,
     // customers
@@ -306,6 +308,7 @@ impl<'m> Engine<'m> {
             kind_of: m.channels.iter().map(|c| c.kind.group() as usize).collect(),
             ni: m.stat_intervals(),
             interval_seq: 0,
+            day_seq: 0,
             scratch: Tally::default(),
             active: active0,
             active0,
@@ -322,10 +325,11 @@ impl<'m> Engine<'m> {
     /// Runs the replication: schedules the days, the arrivals and the first interval end, then
     /// handles events in time order until the horizon.
     fn run(mut self, cancel: Option<&AtomicBool>) -> Result<RepResult, Stopped> {
-        for d in 0..self.m.days {
-            // Day starts are few; scheduling them up front keeps their order fixed.
-            self.schedule(f64::from(d) * DAY, Kind::DayStart { day: d });
-        }
+        // Day starts, like interval ends, are scheduled one at a time, each with the sequence
+        // number it would have had if all were scheduled here: a year's days do not deepen the
+        // agenda, and equal-time order stays fixed.
+        self.day_seq = self.agenda.reserve(u64::from(self.m.days));
+        self.schedule_day_start(0);
         self.start_arrivals();
         // Interval ends are scheduled one at a time (so the agenda does not grow with the
         // horizon), each with the sequence number it would have had if all were scheduled
@@ -345,6 +349,15 @@ impl<'m> Engine<'m> {
             self.handle(ev.kind);
         }
         self.finish()
+    }
+
+    /// Schedules the start of day `day`, if the run has it.
+    fn schedule_day_start(&mut self, day: u32) {
+        if day < self.m.days {
+            let seq = self.day_seq + 1 + u64::from(day);
+            self.agenda
+                .schedule_reserved(f64::from(day) * DAY, seq, Kind::DayStart { day });
+        }
     }
 
     /// Whether the run must stop: cancelled, overloaded, or its sink failed.
@@ -376,7 +389,10 @@ impl<'m> Engine<'m> {
             Kind::Enter { slot } => self.enter(slot as usize),
             Kind::Ignored { slot, generation } => self.ignored(slot as usize, generation),
             Kind::Return { slot } => self.returning(slot as usize),
-            Kind::DayStart { day } => self.day_start(day),
+            Kind::DayStart { day } => {
+                self.schedule_day_start(day + 1);
+                self.day_start(day);
+            }
             Kind::ShiftStart { agent, absent } => self.shift_start(agent as usize, absent),
             Kind::ShiftEnd { agent } => self.shift_end(agent as usize),
             Kind::BreakStart { agent } => self.break_start(agent as usize),
