@@ -8,8 +8,12 @@
 //! streams, so a unit's result does not depend on which shard computed it: [`merge`] checks
 //! that every unit appears exactly once from matching inputs and hands back the results the
 //! unsharded command would have computed, bit for bit.
+//!
+//! A merge holds one part at a time: the parts are first read without their time series
+//! ([`PartHead`]) to be checked and to give their summaries, and the series are read again,
+//! part by part, only when the command that completes the merge keeps them.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -171,6 +175,85 @@ pub fn unit_list(plans: &[PlanTag]) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// One replication of one plan without its time series, as a merge first reads it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UnitHead {
+    /// Index of the plan.
+    pub plan: u32,
+    /// Replication.
+    pub rep: u32,
+    /// What it measured, without its time series.
+    pub result: RepResult,
+}
+
+/// A [`Part`] read without its units' time series: all a merge checks, and the summaries.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PartHead {
+    /// [`SCHEMA`].
+    pub schema: String,
+    /// The supportsim version that computed it.
+    pub version: String,
+    /// The command (`run`, `compare`, `sweep`).
+    pub command: String,
+    /// The command's settings (JSON), without its output options.
+    pub settings: String,
+    /// Which shard.
+    pub shard: Shard,
+    /// Every plan of the whole work, in order.
+    pub plans: Vec<PlanTag>,
+    /// This shard's units, in order.
+    pub units: Vec<UnitHead>,
+}
+
+/// Reads a part file's content as `T` (a [`Part`] or a [`PartHead`]), streaming from `r`:
+/// nothing but `T` is held. When that fails, looks at the start of the file to say whether it
+/// is a part file of another schema, not a part file at all, or a damaged one (cut short, say).
+fn read_as<T: serde::de::DeserializeOwned>(
+    mut r: impl Read + Seek,
+    schema: fn(&T) -> &str,
+) -> Result<T, String> {
+    let read: Result<T, _> = ciborium::from_reader(&mut r);
+    let damage = match read {
+        Ok(t) if schema(&t) == SCHEMA => return Ok(t),
+        Ok(t) => {
+            return Err(format!(
+                "it is a `{}` file; this supportsim reads `{SCHEMA}`",
+                schema(&t)
+            ));
+        }
+        Err(e) => e,
+    };
+    let mut start = [0u8; 64];
+    r.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+    let n = r.read(&mut start).map_err(|e| e.to_string())?;
+    match schema_at_start(&start[..n]) {
+        None => Err("it is not a part file written by supportsim --shard".into()),
+        Some(s) if s != SCHEMA => Err(format!(
+            "it is a `{s}` file; this supportsim reads `{SCHEMA}`"
+        )),
+        Some(_) => Err(format!("it is damaged: {damage}")),
+    }
+}
+
+/// The schema a part file names at its start: a CBOR map whose first entry is the text
+/// `schema` and a short text (as [`Part::write`] writes it), if the bytes begin so.
+fn schema_at_start(b: &[u8]) -> Option<String> {
+    const KEY: &[u8] = b"\x66schema";
+    // A map (major type 5), then the key.
+    if b.first()? >> 5 != 5 || b.get(1..1 + KEY.len())? != KEY {
+        return None;
+    }
+    let rest = &b[1 + KEY.len()..];
+    // A text (major type 3) of fewer than 24 bytes, or with a one-byte length.
+    let (len, from) = match *rest.first()? {
+        h @ 0x60..=0x77 => (usize::from(h - 0x60), 1),
+        0x78 => (usize::from(*rest.get(1)?), 2),
+        _ => return None,
+    };
+    let text = rest.get(from..from + len)?;
+    String::from_utf8(text.to_vec()).ok()
+}
+
 impl Part {
     /// Writes the part (CBOR: every number exactly as computed).
     pub fn write(&self, w: impl Write) -> Result<(), String> {
@@ -178,23 +261,15 @@ impl Part {
     }
 
     /// Reads a part written by [`Part::write`].
-    pub fn read(r: impl Read) -> Result<Part, String> {
-        #[derive(Deserialize)]
-        struct Head {
-            schema: String,
-        }
-        let mut bytes = Vec::new();
-        let mut r = r;
-        r.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-        let head: Head = ciborium::from_reader(bytes.as_slice())
-            .map_err(|_| "it is not a part file written by supportsim --shard".to_string())?;
-        if head.schema != SCHEMA {
-            return Err(format!(
-                "it is a `{}` file; this supportsim reads `{SCHEMA}`",
-                head.schema
-            ));
-        }
-        ciborium::from_reader(bytes.as_slice()).map_err(|e| format!("it is damaged: {e}"))
+    pub fn read(r: impl Read + Seek) -> Result<Part, String> {
+        read_as(r, |p: &Part| &p.schema)
+    }
+}
+
+impl PartHead {
+    /// Reads a part written by [`Part::write`], leaving out its time series.
+    pub fn read(r: impl Read + Seek) -> Result<PartHead, String> {
+        read_as(r, |p: &PartHead| &p.schema)
     }
 }
 
@@ -209,14 +284,14 @@ pub struct Merged {
     pub plans: Vec<PlanTag>,
     /// Per plan, its replications' results in order.
     pub results: Vec<Vec<RepResult>>,
-    /// Per plan, its replications' time series in order.
-    pub series: Vec<Vec<CompactSeries>>,
+    /// Per shard (index − 1), the plans its part holds units of.
+    pub holds: Vec<Range<u32>>,
 }
 
 /// Puts named parts together: refuses parts from other inputs (version, command, settings,
 /// scenario or seed), a shard given twice, a missing shard, or units that are not the ones
 /// their shard computes, naming the files.
-pub fn merge(parts: Vec<(String, Part)>) -> Result<Merged, String> {
+pub fn merge(parts: Vec<(String, PartHead)>) -> Result<Merged, String> {
     let Some((first_name, first)) = parts.first() else {
         return Err("no part files given".into());
     };
@@ -233,6 +308,12 @@ pub fn merge(parts: Vec<(String, Part)>) -> Result<Merged, String> {
     let count = first.shard.count;
     let mut by_index: Vec<Option<&str>> = vec![None; count as usize];
     for (name, p) in &parts {
+        if p.shard.index == 0 || p.shard.index > count {
+            return Err(format!(
+                "{name} names shard {} of {count}, which does not exist: it is damaged\n  = help: compute it again",
+                p.shard.index
+            ));
+        }
         let slot = &mut by_index[(p.shard.index - 1) as usize];
         if let Some(other) = slot {
             return Err(format!(
@@ -261,10 +342,11 @@ pub fn merge(parts: Vec<(String, Part)>) -> Result<Merged, String> {
         first.plans.clone(),
     );
     let all = unit_list(&plans);
-    let mut results: Vec<Vec<Option<(RepResult, CompactSeries)>>> = plans
+    let mut results: Vec<Vec<Option<RepResult>>> = plans
         .iter()
         .map(|t| vec![None; t.replications as usize])
         .collect();
+    let mut holds = vec![0..0; count as usize];
     for (name, p) in parts {
         let share = p.shard.units(all.len() as u64);
         let expected = &all[share.start as usize..share.end as usize];
@@ -275,25 +357,28 @@ pub fn merge(parts: Vec<(String, Part)>) -> Result<Merged, String> {
                 p.shard.index, p.shard.index
             ));
         }
+        if let (Some(a), Some(b)) = (p.units.first(), p.units.last()) {
+            holds[(p.shard.index - 1) as usize] = a.plan..b.plan + 1;
+        }
         for u in p.units {
-            results[u.plan as usize][u.rep as usize] = Some((u.result, u.series));
+            results[u.plan as usize][u.rep as usize] = Some(u.result);
         }
     }
-    let (results, series) = results
+    let results = results
         .into_iter()
-        .map(|plan| plan.into_iter().flatten().unzip())
-        .unzip();
+        .map(|plan| plan.into_iter().flatten().collect())
+        .collect();
     Ok(Merged {
         command,
         settings,
         plans,
         results,
-        series,
+        holds,
     })
 }
 
 /// Whether part `b` comes from the same work as part `a`, or what tells them apart.
-fn agrees(an: &str, a: &Part, bn: &str, b: &Part) -> Result<(), String> {
+fn agrees(an: &str, a: &PartHead, bn: &str, b: &PartHead) -> Result<(), String> {
     let differ = |what: String| {
         Err(format!(
             "{bn} and {an} come from different work: {what}\n  = help: merge only the parts of one sharded command"
@@ -368,6 +453,25 @@ mod tests {
         assert_eq!(Shard::parse("/4", &k8s).map(|s| s.index), Ok(3));
         let bad = env(&[("JOB_COMPLETION_INDEX", "x")]);
         assert!(Shard::parse("/4", &bad).is_err());
+    }
+
+    #[test]
+    fn the_schema_is_read_from_the_start_of_a_part() {
+        let part = Part {
+            schema: SCHEMA.into(),
+            version: "0".into(),
+            command: "run".into(),
+            settings: "{}".into(),
+            shard: Shard { index: 1, count: 1 },
+            plans: Vec::new(),
+            units: Vec::new(),
+        };
+        let mut bytes = Vec::new();
+        part.write(&mut bytes).expect("writes");
+        assert_eq!(schema_at_start(&bytes).as_deref(), Some(SCHEMA));
+        assert_eq!(schema_at_start(&bytes[..10]), None);
+        assert_eq!(schema_at_start(b"schema = 1"), None);
+        assert_eq!(schema_at_start(&[]), None);
     }
 
     #[test]

@@ -49,7 +49,7 @@ fn settings(args: &CompareArgs) -> Result<String, Failure> {
 /// `compare` completed from the parts of its shards, with `merge`'s output options.
 pub fn merged(mut args: CompareArgs, o: Outputs, parts: Merging) -> Result<(), Failure> {
     (args.out, args.json, args.force, args.shard) = (o.out, o.json, o.force, None);
-    compare_with(&args, Mode::Merged(parts))
+    compare_with(&args, Mode::Merged(Box::new(parts)))
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {

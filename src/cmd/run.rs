@@ -61,7 +61,7 @@ fn settings(args: &RunArgs) -> Result<String, Failure> {
 /// `run` completed from the parts of its shards, with `merge`'s output options.
 pub fn merged(mut args: RunArgs, o: Outputs, parts: Merging) -> Result<(), Failure> {
     (args.out, args.json, args.png, args.force, args.shard) = (o.out, o.json, o.png, o.force, None);
-    run_with(&args, Mode::Merged(parts))
+    run_with(&args, Mode::Merged(Box::new(parts)))
 }
 
 pub fn run(args: &RunArgs) -> Result<(), Failure> {

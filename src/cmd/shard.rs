@@ -9,7 +9,7 @@ use indicatif::ProgressBar;
 
 use supportsim::metrics::RepResult;
 use supportsim::model::Model;
-use supportsim::shard::{Merged, Part, PlanTag, SCHEMA, Shard, Unit};
+use supportsim::shard::{Merged, Part, PartHead, PlanTag, SCHEMA, Shard, Unit};
 
 use supportsim::report::{CompactSeries, SeriesStore};
 
@@ -22,14 +22,61 @@ pub enum Mode {
     /// This shard's computed here and written as a part into the folder.
     Shard(Shard, PathBuf),
     /// Read from the parts of every shard.
-    Merged(Merging),
+    Merged(Box<Merging>),
 }
 
 /// What `merge` hands a command: the parts' results and the part files (inputs, never to be
-/// overwritten).
+/// overwritten), from which the time series are read again, one part at a time, when the
+/// command keeps them.
 pub struct Merging {
     merged: Merged,
     files: Vec<PathBuf>,
+    /// Per shard (index − 1), its part file's index in `files`.
+    by_shard: Vec<usize>,
+    /// The part last read for its series: its shard (index − 1) and its content.
+    open: Option<(usize, Part)>,
+}
+
+impl Merging {
+    /// Moves the time series of plan `p`'s replications from the parts into `store`, reading
+    /// each part that holds some of them (one at a time; a part read for the previous plan is
+    /// still open when it holds this plan's first replications too).
+    fn series_into(&mut self, p: usize, store: &SeriesStore) -> Result<(), Failure> {
+        let plan = p as u32;
+        for k in 0..self.by_shard.len() {
+            if !self.merged.holds[k].contains(&plan) {
+                continue;
+            }
+            if self.open.as_ref().is_none_or(|(open, _)| *open != k) {
+                self.open = None;
+                let f = &self.files[self.by_shard[k]];
+                let part = read_part(f, Part::read)?;
+                if part.shard.index as usize != k + 1 {
+                    return Err(flag_error(format!(
+                        "{} changed while it was merged\n  = help: merge again",
+                        f.display()
+                    )));
+                }
+                self.open = Some((k, part));
+            }
+            if let Some((_, part)) = &mut self.open {
+                for u in part.units.iter_mut().filter(|u| u.plan == plan) {
+                    store.put(u.rep, std::mem::take(&mut u.series));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads the part file `f` with `read` (a whole [`Part`] or its [`PartHead`]).
+fn read_part<T>(
+    f: &Path,
+    read: fn(std::io::BufReader<std::fs::File>) -> Result<T, String>,
+) -> Result<T, Failure> {
+    let file = std::fs::File::open(f)
+        .map_err(|e| flag_error(format!("cannot read part {}: {e}", f.display())))?;
+    read(std::io::BufReader::new(file)).map_err(|e| flag_error(format!("{}: {e}", f.display())))
 }
 
 impl Mode {
@@ -136,11 +183,8 @@ impl Units {
             Mode::Whole => replicate_into(model, bar, series, store).map(Some),
             Mode::Merged(m) => {
                 let reps = std::mem::take(&mut m.merged.results[p]);
-                let series = std::mem::take(&mut m.merged.series[p]);
                 if let Some(s) = store {
-                    for (rep, x) in (0u32..).zip(series) {
-                        s.put(rep, x);
-                    }
+                    m.series_into(p, s)?;
                 }
                 Ok(Some(reps))
             }
@@ -281,14 +325,18 @@ pub struct Outputs {
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let files = part_files(&args.parts)?;
     let mut parts = Vec::with_capacity(files.len());
+    let mut shard_of = Vec::with_capacity(files.len());
     for f in &files {
-        let file = std::fs::File::open(f)
-            .map_err(|e| flag_error(format!("cannot read part {}: {e}", f.display())))?;
-        let part = Part::read(std::io::BufReader::new(file))
-            .map_err(|e| flag_error(format!("{}: {e}", f.display())))?;
+        let part = read_part(f, PartHead::read)?;
+        shard_of.push(part.shard.index as usize);
         parts.push((f.display().to_string(), part));
     }
     let merged = supportsim::shard::merge(parts).map_err(flag_error)?;
+    // The merge checked that every shard is given exactly once.
+    let mut by_shard = vec![0; shard_of.len()];
+    for (i, k) in shard_of.into_iter().enumerate() {
+        by_shard[k - 1] = i;
+    }
     let outputs = Outputs {
         out: args.out.clone(),
         json: args.json,
@@ -297,7 +345,12 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     };
     let command = merged.command.clone();
     let settings = merged.settings.clone();
-    let merging = Merging { merged, files };
+    let merging = Merging {
+        merged,
+        files,
+        by_shard,
+        open: None,
+    };
     let bad = |e: serde_json::Error| {
         flag_error(format!(
             "the parts' `{command}` settings cannot be read ({e}): they come from another supportsim"

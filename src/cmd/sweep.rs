@@ -54,7 +54,7 @@ fn recorded(args: &SweepArgs) -> Result<String, Failure> {
 /// `sweep` completed from the parts of its shards, with `merge`'s output options.
 pub fn merged(mut args: SweepArgs, o: Outputs, parts: Merging) -> Result<(), Failure> {
     (args.out, args.json, args.force, args.shard) = (o.out, o.json, o.force, None);
-    sweep_with(&args, Mode::Merged(parts))
+    sweep_with(&args, Mode::Merged(Box::new(parts)))
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {

@@ -212,6 +212,21 @@ fn parts_that_are_not_one_whole_are_refused() {
     assert!(scenario.contains("come from different work"), "{scenario}");
     assert!(scenario.contains("mid-size"), "{scenario}");
 
+    // A part cut short (a copy that did not finish), and a file that is no part at all.
+    let bytes = std::fs::read(part(2)).expect("part");
+    let cut = tmp.path().join("cut").join("part-2-of-3.cbor");
+    std::fs::create_dir_all(cut.parent().expect("folder")).expect("folder");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    let damaged = refused(&["merge", &s(&part(1)), &s(&cut), &s(&part(3)), "--json"]);
+    assert!(
+        damaged.contains("part-2-of-3.cbor: it is damaged"),
+        "{damaged}"
+    );
+    let text = tmp.path().join("notes.cbor");
+    std::fs::write(&text, "shard two, from memory").expect("write");
+    let alien = refused(&["merge", &s(&part(1)), &s(&text), &s(&part(3)), "--json"]);
+    assert!(alien.contains("not a part file"), "{alien}");
+
     // Nothing is written by a refused merge.
     let out = tmp.path().join("refused-out");
     refused(&["merge", &s(&part(1)), "--out", &s(&out)]);
