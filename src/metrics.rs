@@ -410,6 +410,10 @@ pub struct CustomerStats {
 /// Everything one replication measured (statistics window only, unless said otherwise).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RepResult {
+    /// Per group, its agents who left (attrition) within the statistics window.
+    pub leavers: Vec<u64>,
+    /// Per group, its agents still in the operation at the end (not left).
+    pub agents_end: Vec<u64>,
     /// Per channel.
     pub channels: Vec<Tally>,
     /// FRT (wait to first answer) of answered contacts per channel.

@@ -127,6 +127,8 @@ pub enum Purpose {
     Reassign = 24,
     /// Which group's queue takes it.
     ReassignTo = 25,
+    /// When an agent leaves the operation (attrition).
+    Attrition = 26,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

@@ -65,6 +65,10 @@ pub(super) enum Kind {
     BreakEnd {
         agent: u32,
     },
+    /// An agent leaves the operation for good (attrition).
+    Leave {
+        agent: u32,
+    },
     /// End of a reporting interval: sample backlogs.
     IntervalEnd {
         index: u32,

@@ -330,6 +330,7 @@ impl<'m> Engine<'m> {
         // agenda, and equal-time order stays fixed.
         self.day_seq = self.agenda.reserve(u64::from(self.m.days));
         self.schedule_day_start(0);
+        self.schedule_departures();
         self.start_arrivals();
         // Interval ends are scheduled one at a time (so the agenda does not grow with the
         // horizon), each with the sequence number it would have had if all were scheduled
@@ -397,6 +398,7 @@ impl<'m> Engine<'m> {
             Kind::ShiftEnd { agent } => self.shift_end(agent as usize),
             Kind::BreakStart { agent } => self.break_start(agent as usize),
             Kind::BreakEnd { agent } => self.break_end(agent as usize),
+            Kind::Leave { agent } => self.leave(agent as usize),
             Kind::IntervalEnd { index } => self.interval_end(index as usize),
             Kind::SurgeArrival { index } => self.surge_arrival(index as usize),
         }

@@ -98,6 +98,8 @@ pub trait ContactSink {
 pub(super) fn empty_result(m: &Model, ni: usize, active0: f64) -> RepResult {
     let (nc, nt, ng) = (m.channels.len(), m.topics.len(), m.groups.len());
     RepResult {
+        leavers: vec![0; ng],
+        agents_end: vec![0; ng],
         channels: vec![Tally::default(); nc],
         channel_frt: Vec::new(),
         kind_frt: Vec::new(),
@@ -424,6 +426,9 @@ impl Engine<'_> {
                 State::Returning => self.r.conservation.repeats_pending += 1,
                 State::Gone | State::Waiting | State::Ghost => {}
             }
+        }
+        for a in self.agents.iter().filter(|a| !a.gone) {
+            self.r.agents_end[a.group as usize] += 1;
         }
         self.count_open_at_end();
         self.count_unresolved_at_end();

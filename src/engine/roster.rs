@@ -10,7 +10,7 @@
 use super::event::Kind;
 use super::{Contact, Engine};
 use crate::duration::DAY;
-use crate::model::{ChannelKind, Model};
+use crate::model::{ChannelKind, MONTH_DAYS, Model};
 use crate::rng::{DrawKey, Purpose};
 use rand_distr::Distribution;
 
@@ -45,6 +45,8 @@ pub(super) struct Agent {
     /// Stable identity (group, shift, place in the shift) for the agent's own random draws, so
     /// that adding an agent to a plan leaves every other agent's absences and breaks as they were.
     pub(super) key: u64,
+    /// Left the operation (attrition): never on shift again.
+    pub(super) gone: bool,
 }
 
 /// Every agent of every group (per shift pattern, or around the clock), and each group's agents.
@@ -69,6 +71,7 @@ pub(super) fn agents(m: &Model) -> (Vec<Agent>, Vec<Vec<u32>>) {
                 idle_since: 0.0,
                 idle_stamp: 0,
                 shift,
+                gone: false,
             });
         };
         if g.shifts.is_empty() {
@@ -267,6 +270,9 @@ impl Engine<'_> {
             .map(|g| self.day_absence(g, day))
             .collect();
         for a in 0..self.agents.len() {
+            if self.agents[a].gone {
+                continue;
+            }
             let g = &self.m.groups[self.agents[a].group as usize];
             let (planned, absence) = (g.planned_shrinkage, absence[self.agents[a].group as usize]);
             let block = match self.agents[a].shift {
@@ -356,6 +362,9 @@ impl Engine<'_> {
 
     pub(super) fn shift_start(&mut self, a: usize, absent: bool) {
         let ag = &mut self.agents[a];
+        if ag.gone {
+            return;
+        }
         ag.leaving = false;
         if ag.presence == Presence::Off {
             if absent {
@@ -394,6 +403,43 @@ impl Engine<'_> {
         if ag.presence == Presence::Away {
             self.set_presence(a, Presence::Floor);
             self.fill(a);
+        }
+    }
+
+    /// Schedules the departure of every agent of a group with `attrition` who leaves before
+    /// the horizon: an exponential time with rate −ln(1 − attrition) a month, from the agent's
+    /// own draw (so that the same agents leave at the same times whatever else changes).
+    pub(super) fn schedule_departures(&mut self) {
+        for a in 0..self.agents.len() {
+            let attrition = self.m.groups[self.agents[a].group as usize].attrition;
+            if attrition <= 0.0 {
+                continue;
+            }
+            let rate = -(1.0 - attrition).ln() / (MONTH_DAYS * DAY);
+            let key = DrawKey {
+                seed: self.staffing_seed ^ self.agents[a].key,
+                attempt: 0,
+                tier: 0,
+            };
+            let at = -(1.0 - key.unit(Purpose::Attrition)).ln() / rate;
+            if at < self.horizon {
+                self.schedule(at, Kind::Leave { agent: a as u32 });
+            }
+        }
+    }
+
+    /// Agent `a` leaves the operation: off the floor for good, after the contact in hand.
+    pub(super) fn leave(&mut self, a: usize) {
+        let g = self.agents[a].group as usize;
+        if self.counted(self.now) {
+            self.r.leavers[g] += 1;
+        }
+        let ag = &mut self.agents[a];
+        ag.gone = true;
+        ag.break_due = false;
+        match ag.presence {
+            Presence::Floor if ag.load > 0 => ag.leaving = true,
+            _ => self.set_presence(a, Presence::Off),
         }
     }
 }

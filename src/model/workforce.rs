@@ -54,6 +54,10 @@ pub struct Group {
     /// the group's agents (absences come together, as on a flu week, instead of one by one).
     /// 0 keeps each agent's absence independent.
     pub absence_sd: f64,
+    /// Share of the group's agents who leave in a month ([`MONTH_DAYS`](crate::model::MONTH_DAYS)):
+    /// each agent's time to leaving is exponential with rate −ln(1 − attrition) a month, so
+    /// that a share (1 − attrition)^t of them is still there after t months. 0: nobody leaves.
+    pub attrition: f64,
     /// Support tier: 1 takes new contacts, 2 takes only escalations from tier 1.
     pub tier: u8,
     /// Cost of an agent-hour: of each scheduled hour, or of each hour busy on contacts when

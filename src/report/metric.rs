@@ -110,6 +110,10 @@ metrics! {
     AutomationCost => "automation_cost",
     /// Agents in a group.
     Agents => "agents",
+    /// Agents of a group who left the operation (attrition) within the statistics window.
+    Leavers => "leavers",
+    /// Agents of a group still in the operation at the end.
+    AgentsEnd => "agents_end",
     /// Busy agent time ÷ agent time on the floor.
     Occupancy => "occupancy",
     /// Agent-hours on shift.

@@ -379,6 +379,13 @@ fn group_metrics(model: &Model, reps: &[RepResult]) -> Vec<(String, Metrics)> {
             Metric::Agents,
             vec![Some(f64::from(group.headcount())); reps.len()],
         );
+        if group.attrition > 0.0 {
+            let per_rep = |f: fn(&RepResult) -> &Vec<u64>| -> Vec<Option<f64>> {
+                reps.iter().map(|r| Some(f(r)[g] as f64)).collect()
+            };
+            m.push(Metric::Leavers, per_rep(|r| &r.leavers));
+            m.push(Metric::AgentsEnd, per_rep(|r| &r.agents_end));
+        }
         let s: Vec<Staffing> = reps.iter().map(|r| r.groups[g].clone()).collect();
         let handled: Vec<f64> = reps
             .iter()

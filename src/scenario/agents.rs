@@ -131,16 +131,7 @@ fn read_one(
         "the share of scheduled time off the phones, e.g. 0.15 for 15%",
     );
     let planned = planned_read.as_ref().map_or(0.0, |x| x.0);
-    let absence = cx
-        .num(
-            t,
-            "absence",
-            &ctx,
-            Bounds::new(0.0, false, 0.95),
-            "the chance an agent is absent on a scheduled day, e.g. 0.05",
-        )
-        .map_or(0.0, |x| x.0);
-    let absence_sd = absence_spread(cx, t, &ctx, absence);
+    let (absence, absence_sd, attrition) = away(cx, t, &ctx);
     let tier = cx
         .int(
             t,
@@ -170,11 +161,36 @@ fn read_one(
         planned_shrinkage: planned,
         absence,
         absence_sd,
+        attrition,
         tier,
         cost_per_hour,
         billed_by_handle_time,
         rules,
     })
+}
+
+/// `absence`, `absence_sd` and `attrition`: agents away for a day, and for good.
+fn away(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> (f64, f64, f64) {
+    let absence = cx
+        .num(
+            t,
+            "absence",
+            ctx,
+            Bounds::new(0.0, false, 0.95),
+            "the chance an agent is absent on a scheduled day, e.g. 0.05",
+        )
+        .map_or(0.0, |x| x.0);
+    let absence_sd = absence_spread(cx, t, ctx, absence);
+    let attrition = cx
+        .num(
+            t,
+            "attrition",
+            ctx,
+            Bounds::new(0.0, false, 0.95),
+            "the share of the group's agents who leave in a month, e.g. 0.025 for 2.5%",
+        )
+        .map_or(0.0, |x| x.0);
+    (absence, absence_sd, attrition)
 }
 
 /// `absence_sd`: the day-to-day spread of the group's absence rate, a beta distribution around

@@ -93,6 +93,7 @@ pub(crate) const AGENT_GROUP: &[&str] = &[
     "planned_shrinkage",
     "absence",
     "absence_sd",
+    "attrition",
     "tier",
     "cost_per_hour",
     "cost_basis",

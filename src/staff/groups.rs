@@ -82,6 +82,7 @@ fn plain_group(name: String, channels: Vec<bool>, concurrency: u32, m: &Model) -
         planned_shrinkage: 0.0,
         absence: 0.0,
         absence_sd: 0.0,
+        attrition: 0.0,
         tier: 1,
         cost_per_hour: 0.0,
         billed_by_handle_time: false,

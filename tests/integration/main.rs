@@ -2,6 +2,7 @@
 //! diagnostics, determinism and invariants.
 
 mod absence;
+mod attrition;
 mod backlog;
 mod breaks;
 mod channels;

@@ -52,6 +52,12 @@ pub struct AgentGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 0), range(min = 0, max = 0.5))]
     pub absence_sd: Option<f64>,
+    /// Share of the group's agents who leave in a month (0 to 0.95): each agent leaves at a
+    /// random time, so that of those present at a month's start this share has gone by its
+    /// end, and nobody replaces them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0), range(min = 0, max = 0.95))]
+    pub attrition: Option<f64>,
     /// 1 takes new contacts; 2 takes only what tier 1 escalates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 1), range(min = 1, max = 2))]
