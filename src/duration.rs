@@ -53,9 +53,10 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
             "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
             "d" | "day" | "days" => DAY,
+            "w" | "week" | "weeks" => 7.0 * DAY,
             other => {
                 return Err(format!(
-                    "`{text}` is not a duration: unknown unit `{other}` (use s, m, h or d, as in \"1h30m\")"
+                    "`{text}` is not a duration: unknown unit `{other}` (use s, m, h, d or w, as in \"1h30m\")"
                 ));
             }
         };

@@ -229,6 +229,22 @@ impl Demand {
     }
 }
 
+/// A class of new agents (`[[hires]]`): hired on `day` into a group, on its floor from `joins`
+/// (after their training), leaving like its other agents when it has `attrition`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hire {
+    /// Index of the group.
+    pub group: u32,
+    /// Day hired, from 0: attrition runs from here.
+    pub day: u32,
+    /// Agents hired.
+    pub size: u32,
+    /// First day on the floor (after training).
+    pub joins: u32,
+    /// Which of the group's shifts they work; `None` around the clock.
+    pub shift: Option<u32>,
+}
+
 /// A stretch of unusual demand: an outage that triples one topic's contacts, a campaign, a
 /// holiday afternoon at half volume.
 #[derive(Debug, Clone, PartialEq)]
@@ -374,6 +390,8 @@ pub struct Model {
     /// Days of the run (0 = the first) on which no agent works: holidays of a backtest's
     /// calendar (`backtest --closed`). Sorted.
     pub closed_days: Vec<u32>,
+    /// Classes of new agents, in scenario order.
+    pub hires: Vec<Hire>,
 }
 
 /// One first contact replayed from a log: when it came, on which channel, about what.

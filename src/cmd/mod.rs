@@ -317,6 +317,27 @@ pub fn load(path: &Path) -> Result<scenario::Loaded, Failure> {
     }
 }
 
+/// Refuses, for `command` (which plans a steady operation), a scenario whose workforce changes
+/// over the run: attrition or hiring classes.
+pub fn steady_workforce(
+    model: &supportsim::model::Model,
+    path: &Path,
+    command: &str,
+) -> Result<(), Failure> {
+    let what = match (
+        model.groups.iter().find(|g| g.attrition > 0.0),
+        model.hires.first(),
+    ) {
+        (Some(g), _) => format!("`attrition` (group `{}`)", g.name),
+        (None, Some(_)) => "`[[hires]]`".to_string(),
+        (None, None) => return Ok(()),
+    };
+    Err(flag_error(format!(
+        "{}: `{command}` plans a steady operation and does not yet take a workforce that changes over the run: {what}\n  = help: leave it out of the scenario given to `{command}`, and keep it in the one you `run`",
+        path.display()
+    )))
+}
+
 /// Loads a scenario and applies the command line's overrides.
 pub fn prepared(
     path: &Path,

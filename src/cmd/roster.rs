@@ -75,6 +75,7 @@ pub fn roster(args: &RosterArgs) -> Result<(), Failure> {
         args.seed,
         args.days,
     )?;
+    super::steady_workforce(&base, &args.scenario, "roster")?;
     let options = options(args)?;
     check_groups(&args.scenario, &base)?;
     typical_week(&mut base);

@@ -87,6 +87,7 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
         args.seed,
         args.days,
     )?;
+    super::steady_workforce(&base, &args.scenario, "staff")?;
     if !(args.goal > 0.0 && args.goal <= 1.0) {
         return Err(flag_error(format!(
             "--goal is a share between 0 and 1, got {}",

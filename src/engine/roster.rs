@@ -5,7 +5,9 @@
 //! shift without breaks, a block of planned shrinkage (meetings, training) at a time drawn from
 //! the operation's own stream. An agent whose shift ends or whose break is due
 //! finishes the contact in hand first. On-floor, busy and scheduled agent time is integrated per
-//! group and interval for occupancy and cost.
+//! group and interval for occupancy and cost. The workforce may change over the run: agents of
+//! a group with attrition leave for good at random times, and hiring classes join their group's
+//! floor after training.
 
 use super::event::Kind;
 use super::{Contact, Engine};
@@ -47,43 +49,70 @@ pub(super) struct Agent {
     pub(super) key: u64,
     /// Left the operation (attrition): never on shift again.
     pub(super) gone: bool,
+    /// When hired, seconds (0 for the agents the run starts with): attrition runs from here.
+    pub(super) hired_at: f64,
+    /// First day on the floor (0 for the agents the run starts with; after training for a
+    /// hiring class).
+    pub(super) joins: u32,
 }
 
-/// Every agent of every group (per shift pattern, or around the clock), and each group's agents.
+/// Every agent of every group (per shift pattern, or around the clock), then every hiring
+/// class's, and each group's agents.
 pub(super) fn agents(m: &Model) -> (Vec<Agent>, Vec<Vec<u32>>) {
     let mut agents = Vec::new();
     let mut group_agents = vec![Vec::new(); m.groups.len()];
+    // Group, shift, the agent's own key, when hired and first day on the floor.
+    let mut add = |gi: usize, shift: Option<u32>, key: u64, hired: (f64, u32)| {
+        let number = group_agents[gi].len() as u32;
+        group_agents[gi].push(agents.len() as u32);
+        agents.push(Agent {
+            number,
+            key,
+            group: gi as u32,
+            presence: Presence::Off,
+            load: 0,
+            chats: false,
+            leaving: false,
+            break_due: false,
+            idle_since: 0.0,
+            idle_stamp: 0,
+            shift,
+            gone: false,
+            hired_at: hired.0,
+            joins: hired.1,
+        });
+    };
+    // Keys: group, shift (0xFFFF around the clock) and place in the shift.
+    let key = |gi: usize, shift: Option<u32>, k: u32| {
+        ((gi as u64) << 42) | (u64::from(shift.map_or(0xFFFF, |s| s)) << 22) | u64::from(k)
+    };
     for (gi, g) in m.groups.iter().enumerate() {
-        let mut add = |shift: Option<u32>, ordinal: u32, agents: &mut Vec<Agent>| {
-            let number = group_agents[gi].len() as u32;
-            group_agents[gi].push(agents.len() as u32);
-            agents.push(Agent {
-                number,
-                key: ((gi as u64) << 42)
-                    | (u64::from(shift.map_or(0xFFFF, |s| s)) << 22)
-                    | u64::from(ordinal),
-                group: gi as u32,
-                presence: Presence::Off,
-                load: 0,
-                chats: false,
-                leaving: false,
-                break_due: false,
-                idle_since: 0.0,
-                idle_stamp: 0,
-                shift,
-                gone: false,
-            });
-        };
         if g.shifts.is_empty() {
             for k in 0..g.around_the_clock {
-                add(None, k, &mut agents);
+                add(gi, None, key(gi, None, k), (0.0, 0));
             }
         } else {
             for (si, s) in g.shifts.iter().enumerate() {
+                let si = Some(si as u32);
                 for k in 0..s.count {
-                    add(Some(si as u32), k, &mut agents);
+                    add(gi, si, key(gi, si, k), (0.0, 0));
                 }
             }
+        }
+    }
+    // A class's agents have keys of their own — bit 41 set, the class from bit 17, the place
+    // in the class below — apart from every agent the run starts with (whose keys stay below
+    // bit 38 under the group's).
+    for (ci, h) in m.hires.iter().enumerate() {
+        let g = u64::from(h.group);
+        for k in 0..h.size {
+            let own = (g << 42) | (1 << 41) | ((ci as u64) << 17) | u64::from(k);
+            add(
+                h.group as usize,
+                h.shift,
+                own,
+                (f64::from(h.day) * DAY, h.joins),
+            );
         }
     }
     (agents, group_agents)
@@ -270,14 +299,14 @@ impl Engine<'_> {
             .map(|g| self.day_absence(g, day))
             .collect();
         for a in 0..self.agents.len() {
-            if self.agents[a].gone {
+            if self.agents[a].gone || day < self.agents[a].joins {
                 continue;
             }
             let g = &self.m.groups[self.agents[a].group as usize];
             let (planned, absence) = (g.planned_shrinkage, absence[self.agents[a].group as usize]);
             let block = match self.agents[a].shift {
                 None => {
-                    if day == 0 {
+                    if day == self.agents[a].joins {
                         self.set_presence(a, Presence::Floor);
                         self.make_idle(a);
                     }
@@ -421,7 +450,7 @@ impl Engine<'_> {
                 attempt: 0,
                 tier: 0,
             };
-            let at = -(1.0 - key.unit(Purpose::Attrition)).ln() / rate;
+            let at = self.agents[a].hired_at - (1.0 - key.unit(Purpose::Attrition)).ln() / rate;
             if at < self.horizon {
                 self.schedule(at, Kind::Leave { agent: a as u32 });
             }

@@ -164,6 +164,7 @@ pub fn scenario(
         csat: None,
         customers: None,
         surges: Vec::new(),
+        hires: Vec::new(),
     };
     notes.extend(topic_notes);
     notes.extend(agent_notes);

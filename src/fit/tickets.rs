@@ -166,6 +166,7 @@ pub fn ticket_scenario(
         csat: None,
         customers: None,
         surges: Vec::new(),
+        hires: Vec::new(),
     };
     notes.extend(topic_notes);
     (file, header, notes)

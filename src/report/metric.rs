@@ -110,6 +110,8 @@ metrics! {
     AutomationCost => "automation_cost",
     /// Agents in a group.
     Agents => "agents",
+    /// Agents hired into a group (`[[hires]]`) within the statistics window.
+    Hired => "hired",
     /// Agents of a group who left the operation (attrition) within the statistics window.
     Leavers => "leavers",
     /// Agents of a group still in the operation at the end.

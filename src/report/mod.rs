@@ -379,7 +379,20 @@ fn group_metrics(model: &Model, reps: &[RepResult]) -> Vec<(String, Metrics)> {
             Metric::Agents,
             vec![Some(f64::from(group.headcount())); reps.len()],
         );
-        if group.attrition > 0.0 {
+        let hires: Vec<&crate::model::Hire> = model
+            .hires
+            .iter()
+            .filter(|h| h.group as usize == g)
+            .collect();
+        if !hires.is_empty() {
+            let hired: u32 = hires
+                .iter()
+                .filter(|h| h.day >= model.warmup_days)
+                .map(|h| h.size)
+                .sum();
+            m.push(Metric::Hired, vec![Some(f64::from(hired)); reps.len()]);
+        }
+        if group.attrition > 0.0 || !hires.is_empty() {
             let per_rep = |f: fn(&RepResult) -> &Vec<u64>| -> Vec<Option<f64>> {
                 reps.iter().map(|r| Some(f(r)[g] as f64)).collect()
             };

@@ -15,6 +15,7 @@ pub(crate) const SCENARIO: &[&str] = &[
     "csat",
     "customers",
     "surges",
+    "hires",
 ];
 
 /// `[simulation]`.
@@ -185,6 +186,9 @@ pub(crate) const CUSTOMERS: &[&str] = &[
     "churn_if_abandoned",
     "churn_if_ignored",
 ];
+
+/// `[[hires]]`.
+pub(crate) const HIRE: &[&str] = &["group", "day", "size", "training", "shift"];
 
 /// `[[surges]]`.
 pub(crate) const SURGE: &[&str] = &[

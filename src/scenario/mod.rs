@@ -34,6 +34,7 @@ mod dated;
 mod dists;
 mod experience;
 pub mod format;
+mod hires;
 pub(crate) mod keys;
 mod overrides;
 mod reader;
@@ -221,6 +222,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
     let channel_names: Vec<String> = model_channels.iter().map(|(c, _)| c.name.clone()).collect();
     let topic_names: Vec<String> = topics.topics.iter().map(|t| t.name.clone()).collect();
     let surges = surges::read(cx, doc, &channel_names, &topic_names, days);
+    let hires = hires::read(cx, doc, &groups, days);
     if cx.has_errors() {
         return None;
     }
@@ -260,6 +262,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
         trace: None,
         closed_days: Vec::new(),
         surges,
+        hires,
     };
     let mut model = model;
     if let Some(d) = dated {

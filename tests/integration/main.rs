@@ -21,6 +21,7 @@ mod forecast;
 mod format;
 mod gaps;
 mod hardness;
+mod hires;
 mod history;
 mod house;
 mod interrupt;

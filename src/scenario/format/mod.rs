@@ -27,7 +27,8 @@ pub use values::{
     CostBasis, Days, Distribution, Duration, Intraday, Kind, QueueOrder, Shape, TimeOfDay, Weekday,
 };
 pub use workforce::{
-    AgentGroup, BreakKind, BreakRule, Shift, ShiftBreak, StartWindow, WeekHours, WorkRules,
+    AgentGroup, BreakKind, BreakRule, HireClass, Shift, ShiftBreak, StartWindow, WeekHours,
+    WorkRules,
 };
 pub use write::{Note, WriteError, to_toml};
 
@@ -65,6 +66,9 @@ pub struct ScenarioFile {
     /// Stretches of unusual demand: outages, campaigns, quiet spells.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub surges: Vec<Surge>,
+    /// Classes of new agents joining a group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hires: Vec<HireClass>,
 }
 
 /// `[simulation]`.

@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn the_schema_declares_exactly_the_keys_the_reader_accepts() {
         let s = schema();
-        let pairs: [(Option<&str>, &[&str]); 14] = [
+        let pairs: [(Option<&str>, &[&str]); 15] = [
             (None, keys::SCENARIO),
             (Some("Simulation"), keys::SIMULATION),
             (Some("Volume"), keys::VOLUME),
@@ -113,6 +113,7 @@ mod tests {
             (Some("Csat"), keys::CSAT),
             (Some("Customers"), keys::CUSTOMERS),
             (Some("Surge"), keys::SURGE),
+            (Some("HireClass"), keys::HIRE),
         ];
         for (def, reader) in pairs {
             assert_eq!(

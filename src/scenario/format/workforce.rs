@@ -195,3 +195,24 @@ pub struct ShiftBreak {
     /// Length, e.g. "30m".
     pub length: Duration,
 }
+
+/// `[[hires]]`: a class of new agents joining a group after their training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HireClass {
+    /// The group they join, by name.
+    pub group: String,
+    /// Day hired, from 0 (their attrition runs from here).
+    #[schemars(range(max = 36_600))]
+    pub day: u32,
+    /// Agents hired (1 to 100,000).
+    #[schemars(range(min = 1, max = 100_000))]
+    pub size: u32,
+    /// Time off the floor in training, rounded up to whole days, e.g. "6w". Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<Duration>,
+    /// Which of the group's shifts they work, from 1 (needed when the group has shifts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub shift: Option<u32>,
+}

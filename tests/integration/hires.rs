@@ -1,0 +1,107 @@
+//! Hiring classes (`[[hires]]`): agents hired on a day, on the floor after their training,
+//! leaving like the rest of their group from the day they are hired.
+
+use crate::util::{json_out, root, supportsim};
+
+/// The group's metric `name` (mean, standard error) in a run's JSON.
+fn metric(json: &serde_json::Value, group: &str, name: &str) -> (f64, f64) {
+    let m = &json["agents"][group][name];
+    match (m["mean"].as_f64(), m["std_err"].as_f64()) {
+        (Some(mean), Some(se)) => (mean, se),
+        _ => panic!("no `{name}` for {group} in {json}"),
+    }
+}
+
+/// Runs `text` as a scenario file in a temporary folder, with `args`.
+fn run_text(text: &str, args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, text).expect("write");
+    let mut all = vec!["run", path.to_str().expect("utf-8")];
+    all.extend(args);
+    all.push("--json");
+    json_out(supportsim().args(&all))
+}
+
+#[test]
+fn a_class_works_from_the_day_its_training_ends() {
+    let text = "[simulation]\ndays = 6\nreplications = 2\n[volume]\nper_day = 100\n\
+        [channels.phone]\nkind = \"call\"\nhandle_time = { dist = \"exponential\", mean = \"3m\" }\n\
+        [[agents]]\nname = \"desk\"\ncount = 10\nchannels = [\"phone\"]\n\
+        [[hires]]\ngroup = \"desk\"\nday = 2\nsize = 10\ntraining = \"2d\"\n";
+    let json = run_text(text, &[]);
+    // Ten agents all six days, ten more on days 4 and 5: 1,920 agent-hours exactly.
+    let (hours, _) = metric(&json, "desk", "available_hours");
+    assert!((hours - 1920.0).abs() < 1e-6, "{hours} agent-hours");
+    assert_eq!(metric(&json, "desk", "hired").0, 10.0);
+    assert_eq!(metric(&json, "desk", "agents_end").0, 20.0);
+    assert_eq!(metric(&json, "desk", "leavers").0, 0.0);
+}
+
+#[test]
+fn hires_leave_at_the_groups_rate_from_the_day_they_are_hired() {
+    let json = json_out(supportsim().args(["run", "tests/data/hires.toml", "--json"]));
+    let month = 30.4375;
+    let (p1, p2) = (0.9f64.powf(183.0 / month), 0.9f64.powf(122.0 / month));
+    let expected = 50.0 * p1 + 30.0 * p2;
+    let (left, se) = metric(&json, "team", "agents_end");
+    assert!(
+        (left - expected).abs() < 4.0 * se,
+        "{left:.2} ± {se:.3} agents at the end, expected 50 × {p1:.4} + 30 × {p2:.4} = {expected:.2}"
+    );
+    // The two binomials' spread.
+    let want = (50.0 * p1 * (1.0 - p1) + 30.0 * p2 * (1.0 - p2)).sqrt();
+    let sd = se * 300f64.sqrt();
+    assert!(
+        (sd / want - 1.0).abs() < 0.2,
+        "spread {sd:.2}, binomial {want:.2}"
+    );
+    let (gone, _) = metric(&json, "team", "leavers");
+    assert!((gone + left - 80.0).abs() < 1e-9, "{gone} + {left}");
+}
+
+#[test]
+fn classes_that_cannot_be_are_refused_by_key() {
+    let base = std::fs::read_to_string(root().join("tests/data/hires.toml")).expect("scenario");
+    let dir = tempfile::tempdir().expect("temp");
+    let cases = [
+        (
+            "group = \"team\"",
+            "group = \"nights\"",
+            "names group `nights`",
+        ),
+        ("day = 61", "day = 200", "hired on day 200"),
+        ("size = 30", "size = 0", "size"),
+        (
+            "training = \"2w\"",
+            "training = \"2w\"\nshift = 1",
+            "works around the clock",
+        ),
+    ];
+    for (from, to, says) in cases {
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, base.replace(from, to)).expect("write");
+        let out = supportsim()
+            .args(["validate", path.to_str().expect("utf-8")])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{to}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{to}: {err}");
+        assert!(err.contains("bad.toml:"), "{to}: {err}");
+    }
+}
+
+#[test]
+fn staffing_plans_refuse_a_changing_workforce_by_name() {
+    for command in ["staff", "roster"] {
+        let out = supportsim()
+            .args([command, "tests/data/hires.toml"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("tests/data/hires.toml"), "{err}");
+        assert!(err.contains("`attrition` (group `team`)"), "{err}");
+    }
+}
