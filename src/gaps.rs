@@ -59,10 +59,11 @@ fn hhmm(t: f64) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
-/// Whether some agent of `g` is scheduled at `t` seconds into the week (Monday 00:00 is 0).
-fn on_shift(g: &Group, t: f64) -> bool {
+/// Whether some agent of `g` is scheduled at `t` seconds into the week (Monday 00:00 is 0);
+/// `hired`: a hiring class joins the group (around the clock, when the group has no shifts).
+fn on_shift(g: &Group, hired: bool, t: f64) -> bool {
     if g.shifts.is_empty() {
-        return g.around_the_clock > 0;
+        return g.around_the_clock > 0 || hired;
     }
     let week = 7.0 * DAY;
     g.shifts.iter().filter(|s| s.count > 0).any(|s| {
@@ -84,10 +85,12 @@ pub fn gaps(m: &Model) -> Vec<Gap> {
         if ch.kind == ChannelKind::Async || ch.share <= 0.0 {
             continue;
         }
-        let groups: Vec<&Group> = m
+        let groups: Vec<(&Group, bool)> = m
             .groups
             .iter()
-            .filter(|g| g.channels[ci] && g.tier == 1)
+            .enumerate()
+            .filter(|(_, g)| g.channels[ci] && g.tier == 1)
+            .map(|(gi, g)| (g, m.hires.iter().any(|h| h.group as usize == gi)))
             .collect();
         let mut days: [Vec<(f64, f64)>; 7] = Default::default();
         for (w, runs) in days.iter_mut().enumerate() {
@@ -97,7 +100,7 @@ pub fn gaps(m: &Model) -> Vec<Gap> {
                 let busy =
                     m.demand.weekday[w] > 0.0 && ch.intraday[w].get(k).is_some_and(|x| *x > 0.0);
                 let mid = w as f64 * DAY + (k as f64 + 0.5) * len;
-                if !busy || groups.iter().any(|g| on_shift(g, mid)) {
+                if !busy || groups.iter().any(|(g, hired)| on_shift(g, *hired, mid)) {
                     continue;
                 }
                 let (a, b) = (k as f64 * len, (k as f64 + 1.0) * len);

@@ -411,8 +411,10 @@ pub struct CustomerStats {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RepResult {
     /// Per group, its agents who left (attrition) within the statistics window.
+    #[serde(default)]
     pub leavers: Vec<u64>,
     /// Per group, its agents still in the operation at the end (not left).
+    #[serde(default)]
     pub agents_end: Vec<u64>,
     /// Per channel.
     pub channels: Vec<Tally>,

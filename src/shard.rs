@@ -147,9 +147,10 @@ pub struct Unit {
     pub series: CompactSeries,
 }
 
-/// A shard's results and what they were computed from.
+/// A shard's results and what they were computed from; with `U` = [`UnitHead`] (a
+/// [`PartHead`]), read without its units' time series.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Part {
+pub struct Part<U = Unit> {
     /// [`SCHEMA`].
     pub schema: String,
     /// The supportsim version that computed it.
@@ -163,7 +164,7 @@ pub struct Part {
     /// Every plan of the whole work, in order.
     pub plans: Vec<PlanTag>,
     /// This shard's units, in order.
-    pub units: Vec<Unit>,
+    pub units: Vec<U>,
 }
 
 /// Units of all `plans`, plan by plan.
@@ -187,23 +188,7 @@ pub struct UnitHead {
 }
 
 /// A [`Part`] read without its units' time series: all a merge checks, and the summaries.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PartHead {
-    /// [`SCHEMA`].
-    pub schema: String,
-    /// The supportsim version that computed it.
-    pub version: String,
-    /// The command (`run`, `compare`, `sweep`).
-    pub command: String,
-    /// The command's settings (JSON), without its output options.
-    pub settings: String,
-    /// Which shard.
-    pub shard: Shard,
-    /// Every plan of the whole work, in order.
-    pub plans: Vec<PlanTag>,
-    /// This shard's units, in order.
-    pub units: Vec<UnitHead>,
-}
+pub type PartHead = Part<UnitHead>;
 
 /// Reads a part file's content as `T` (a [`Part`] or a [`PartHead`]), streaming from `r`:
 /// nothing but `T` is held. When that fails, looks at the start of the file to say whether it
@@ -231,7 +216,9 @@ fn read_as<T: serde::de::DeserializeOwned>(
         Some(s) if s != SCHEMA => Err(format!(
             "it is a `{s}` file; this supportsim reads `{SCHEMA}`"
         )),
-        Some(_) => Err(format!("it is damaged: {damage}")),
+        Some(_) => Err(format!(
+            "it is damaged, or was written by another build of supportsim ({damage})\n  = help: compute it again with this one"
+        )),
     }
 }
 
@@ -254,22 +241,18 @@ fn schema_at_start(b: &[u8]) -> Option<String> {
     String::from_utf8(text.to_vec()).ok()
 }
 
-impl Part {
+impl Part<Unit> {
     /// Writes the part (CBOR: every number exactly as computed).
     pub fn write(&self, w: impl Write) -> Result<(), String> {
         ciborium::into_writer(self, w).map_err(|e| e.to_string())
     }
-
-    /// Reads a part written by [`Part::write`].
-    pub fn read(r: impl Read + Seek) -> Result<Part, String> {
-        read_as(r, |p: &Part| &p.schema)
-    }
 }
 
-impl PartHead {
-    /// Reads a part written by [`Part::write`], leaving out its time series.
-    pub fn read(r: impl Read + Seek) -> Result<PartHead, String> {
-        read_as(r, |p: &PartHead| &p.schema)
+impl<U: serde::de::DeserializeOwned> Part<U> {
+    /// Reads a part written by [`Part::write`]: whole, or as a [`PartHead`] without its time
+    /// series.
+    pub fn read(r: impl Read + Seek) -> Result<Part<U>, String> {
+        read_as(r, |p: &Part<U>| &p.schema)
     }
 }
 

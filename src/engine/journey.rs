@@ -180,9 +180,9 @@ impl Engine<'_> {
         // A ticket needing more touches is decided (resolution, satisfaction, repeats) at its
         // last one, and until then is open.
         let (another, d) = if self.multi_touch {
-            self.touch_decision(&contact, g, wait)
+            self.touch_decision(&contact, g, self.skill(a), wait)
         } else {
-            (false, self.decide(&contact, g, wait))
+            (false, self.decide(&contact, g, self.skill(a), wait))
         };
         // A contact passed to tier 2 is still open; it ends at tier 2.
         if !another && !d.transferred {
@@ -219,6 +219,7 @@ impl Engine<'_> {
         &self,
         contact: &Contact,
         g: usize,
+        skill: f64,
         wait: f64,
     ) -> (bool, Decision) {
         if self.another_touch(contact) {
@@ -235,7 +236,7 @@ impl Engine<'_> {
         } else {
             f64::from(contact.frt)
         };
-        (false, self.decide(contact, g, frt))
+        (false, self.decide(contact, g, skill, frt))
     }
 
     /// Whether the ticket just answered needs another agent touch (async tier-1 tickets of a
@@ -331,13 +332,13 @@ impl Engine<'_> {
     // Inlined into `assign`, where most of its work folds away for simple scenarios (measured:
     // 2% fewer instructions on the benchmark than as a call, by callgrind).
     #[inline(always)]
-    pub(super) fn decide(&self, contact: &Contact, g: usize, wait: f64) -> Decision {
+    pub(super) fn decide(&self, contact: &Contact, g: usize, skill: f64, wait: f64) -> Decision {
         let t = contact.topic as usize;
         let topic = &self.m.topics[t];
         let first = contact.key.attempt == 0 && contact.key.tier == 0;
         let resolved = match topic.fcr {
             Some(fcr) => {
-                let proficiency = 1.0 / self.slowness[g * self.nt + contact.route as usize];
+                let proficiency = skill / self.slowness[g * self.nt + contact.route as usize];
                 contact.key.unit(Purpose::Resolve) < (fcr * proficiency).min(1.0)
             }
             None => true,

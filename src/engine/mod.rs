@@ -178,6 +178,9 @@ struct Engine<'m> {
     multi_touch: bool,
     /// Whether any topic hands tickets to another group after their first touch.
     reassigning: bool,
+    /// Whether some group's new hires come up to speed (`ramp_up`): agents' proficiency then
+    /// varies with their time on the floor.
+    ramping: bool,
     /// Dips: the surges with a factor below 1.
     dips: Vec<crate::model::Surge>,
     /// Cumulative P(topic | channel), per channel.
@@ -283,6 +286,10 @@ impl<'m> Engine<'m> {
                 .any(|c| c.kind == ChannelKind::Async && c.touches > 1.0)
                 || reassigning,
             reassigning,
+            ramping: m
+                .hires
+                .iter()
+                .any(|h| m.groups[h.group as usize].ramp_up.is_some()),
             dips: demand.dips,
             topic_cdf: demand.topic_cdf,
             repeat_cdf: demand.repeat_cdf,

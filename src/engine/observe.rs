@@ -197,10 +197,11 @@ impl Engine<'_> {
         let transferred = match agent {
             Some(a) if !more_touches && contact.key.tier == 0 => {
                 let g = a.group as usize;
+                let skill = handled.map_or(1.0, |(a, _)| self.skill(a));
                 let d = if self.multi_touch {
-                    self.touch_decision(contact, g, wait).1
+                    self.touch_decision(contact, g, skill, wait).1
                 } else {
-                    self.decide(contact, g, wait)
+                    self.decide(contact, g, skill, wait)
                 };
                 d.transferred
             }

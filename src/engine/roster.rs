@@ -54,6 +54,8 @@ pub(super) struct Agent {
     /// First day on the floor (0 for the agents the run starts with; after training for a
     /// hiring class).
     pub(super) joins: u32,
+    /// A new hire (of a hiring class), who comes up to speed as the group's `ramp_up` says.
+    pub(super) hire: bool,
 }
 
 /// Every agent of every group (per shift pattern, or around the clock), then every hiring
@@ -62,7 +64,7 @@ pub(super) fn agents(m: &Model) -> (Vec<Agent>, Vec<Vec<u32>>) {
     let mut agents = Vec::new();
     let mut group_agents = vec![Vec::new(); m.groups.len()];
     // Group, shift, the agent's own key, when hired and first day on the floor.
-    let mut add = |gi: usize, shift: Option<u32>, key: u64, hired: (f64, u32)| {
+    let mut add = |gi: usize, shift: Option<u32>, key: u64, hired: (f64, u32, bool)| {
         let number = group_agents[gi].len() as u32;
         group_agents[gi].push(agents.len() as u32);
         agents.push(Agent {
@@ -80,6 +82,7 @@ pub(super) fn agents(m: &Model) -> (Vec<Agent>, Vec<Vec<u32>>) {
             gone: false,
             hired_at: hired.0,
             joins: hired.1,
+            hire: hired.2,
         });
     };
     // Keys: group, shift (0xFFFF around the clock) and place in the shift.
@@ -89,13 +92,13 @@ pub(super) fn agents(m: &Model) -> (Vec<Agent>, Vec<Vec<u32>>) {
     for (gi, g) in m.groups.iter().enumerate() {
         if g.shifts.is_empty() {
             for k in 0..g.around_the_clock {
-                add(gi, None, key(gi, None, k), (0.0, 0));
+                add(gi, None, key(gi, None, k), (0.0, 0, false));
             }
         } else {
             for (si, s) in g.shifts.iter().enumerate() {
                 let si = Some(si as u32);
                 for k in 0..s.count {
-                    add(gi, si, key(gi, si, k), (0.0, 0));
+                    add(gi, si, key(gi, si, k), (0.0, 0, false));
                 }
             }
         }
@@ -111,7 +114,7 @@ pub(super) fn agents(m: &Model) -> (Vec<Agent>, Vec<Vec<u32>>) {
                 h.group as usize,
                 h.shift,
                 own,
-                (f64::from(h.day) * DAY, h.joins),
+                (f64::from(h.day) * DAY, h.joins, true),
             );
         }
     }
@@ -131,6 +134,9 @@ impl Engine<'_> {
         let chat = ch.kind == ChannelKind::Chat;
         let conc = self.m.groups[g].concurrency.max(1);
         let mut handle = contact.handle * self.slowness[g * self.nt + t];
+        if self.ramping {
+            handle /= self.skill(a);
+        }
         self.account(g);
         if chat {
             handle *= 1.0 + ch.concurrency_stretch * f64::from(self.agents[a].load);
@@ -469,6 +475,20 @@ impl Engine<'_> {
         match ag.presence {
             Presence::Floor if ag.load > 0 => ag.leaving = true,
             _ => self.set_presence(a, Presence::Off),
+        }
+    }
+
+    /// Agent `a`'s proficiency now relative to its group's: below 1 for a new hire still
+    /// coming up to speed (the group's `ramp_up`, from its first day on the floor), else 1.
+    #[inline(always)]
+    pub(super) fn skill(&self, a: usize) -> f64 {
+        if !self.ramping {
+            return 1.0;
+        }
+        let ag = &self.agents[a];
+        match self.m.groups[ag.group as usize].ramp_up {
+            Some(r) if ag.hire => r.at(self.now - f64::from(ag.joins) * DAY),
+            _ => 1.0,
         }
     }
 }

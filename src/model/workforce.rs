@@ -58,6 +58,9 @@ pub struct Group {
     /// each agent's time to leaving is exponential with rate −ln(1 − attrition) a month, so
     /// that a share (1 − attrition)^t of them is still there after t months. 0: nobody leaves.
     pub attrition: f64,
+    /// How new hires come up to speed: proficiency `from` on their first day on the floor,
+    /// rising linearly to 1 over `over` seconds. `None`: hires are fully proficient at once.
+    pub ramp_up: Option<RampUp>,
     /// Support tier: 1 takes new contacts, 2 takes only escalations from tier 1.
     pub tier: u8,
     /// Cost of an agent-hour: of each scheduled hour, or of each hour busy on contacts when
@@ -67,6 +70,26 @@ pub struct Group {
     pub billed_by_handle_time: bool,
     /// The rules its schedules follow, when the scenario gives them (`supportsim roster`).
     pub rules: Option<WorkRules>,
+}
+
+/// A new hire's proficiency over time on the floor (see [`Group::ramp_up`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RampUp {
+    /// Proficiency on the first day on the floor, in (0, 1].
+    pub from: f64,
+    /// Seconds to full proficiency.
+    pub over: f64,
+}
+
+impl RampUp {
+    /// Proficiency after `t` seconds on the floor.
+    pub fn at(&self, t: f64) -> f64 {
+        if t >= self.over {
+            1.0
+        } else {
+            self.from + (1.0 - self.from) * (t / self.over).max(0.0)
+        }
+    }
 }
 
 /// Work rules of a group: the shifts a roster may give its people. Read by `supportsim

@@ -10,7 +10,7 @@ use super::channels::{Names, RawChannel};
 use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
 use crate::diagnostic::Diagnostic;
-use crate::model::{ChannelKind, Group, Shift, Topic};
+use crate::model::{ChannelKind, Group, RampUp, Shift, Topic};
 
 /// What a group's channels and skills are resolved against.
 pub(super) struct Refs<'a> {
@@ -38,8 +38,9 @@ pub(super) fn read(
     match v.get_ref() {
         DeValue::Array(items) if !items.is_empty() => {
             let mut seen = BTreeSet::new();
+            let hired = super::hires::group_names(doc);
             for (i, item) in items.iter().enumerate() {
-                if let Some(g) = read_one(cx, item, i, r, &mut seen) {
+                if let Some(g) = read_one(cx, item, i, r, &mut seen, &hired) {
                     groups.push(g);
                     spans.push(span_of(item));
                 }
@@ -69,6 +70,7 @@ fn read_one(
     i: usize,
     r: &Refs<'_>,
     seen: &mut BTreeSet<String>,
+    hired: &[String],
 ) -> Option<Group> {
     let ctx0 = format!("agent group {}", i + 1);
     let t = cx.table(item, "[[agents]]")?;
@@ -95,11 +97,13 @@ fn read_one(
             "give each group its own name",
         );
     }
+    // A new team that only hiring classes fill may start empty.
+    let filled = gname.as_ref().is_some_and(|n| hired.contains(n));
     let count = cx.int(
         t,
         "count",
         &ctx,
-        1,
+        i64::from(!filled),
         1_000_000,
         "a group needs agents: give at least 1, or remove the group",
     );
@@ -162,6 +166,7 @@ fn read_one(
         absence,
         absence_sd,
         attrition,
+        ramp_up: ramp_up(cx, t, &ctx),
         tier,
         cost_per_hour,
         billed_by_handle_time,
@@ -191,6 +196,54 @@ fn away(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> (f64, f64, f64) {
         )
         .map_or(0.0, |x| x.0);
     (absence, absence_sd, attrition)
+}
+
+/// `ramp_up = { from, over }`: how the group's new hires come up to speed.
+fn ramp_up(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> Option<RampUp> {
+    let v = t.get("ramp_up")?;
+    let example = "ramp_up = { from = 0.6, over = \"12w\" }";
+    let DeValue::Table(r) = v.get_ref() else {
+        cx.err(
+            format!(
+                "`ramp_up` of {ctx} must be a table, not {}",
+                type_name(v.get_ref())
+            ),
+            span_of(v),
+            format!("write e.g. {example}"),
+        );
+        return None;
+    };
+    let rctx = format!("`ramp_up` of {ctx}");
+    cx.check_keys(r, keys::RAMP_UP, &rctx);
+    let from = cx.num(
+        r,
+        "from",
+        &rctx,
+        Bounds::new(0.0, true, 1.0),
+        "a new hire's proficiency on the first day on the floor, above 0, e.g. 0.6",
+    );
+    let over = cx.duration(r, "over", &rctx, "\"12w\"");
+    match (from, over) {
+        (Some((from, _)), Some((over, _))) if over > 0.0 => Some(RampUp { from, over }),
+        (Some(_), Some((_, span))) => {
+            cx.err(
+                format!("`over` of {rctx} must be above 0"),
+                span,
+                format!("write e.g. {example}"),
+            );
+            None
+        }
+        _ => {
+            if !r.contains_key("from") || !r.contains_key("over") {
+                cx.err(
+                    format!("{rctx} needs `from` and `over`"),
+                    span_of(v),
+                    format!("write e.g. {example}"),
+                );
+            }
+            None
+        }
+    }
 }
 
 /// `absence_sd`: the day-to-day spread of the group's absence rate, a beta distribution around

@@ -17,6 +17,7 @@ pub(super) fn coverage(
     model_channels: &[(Channel, Range<usize>)],
     groups: &[Group],
     group_spans: &[Range<usize>],
+    hired: &[bool],
 ) {
     let topic_spans = &topics.spans;
     let topics = &topics.topics;
@@ -91,11 +92,14 @@ pub(super) fn coverage(
                 "give topics an escalation share, e.g. escalation = 0.3",
             );
         }
-        if g.headcount() == 0 && g.shifts.is_empty() {
+        if g.headcount() == 0 && g.shifts.is_empty() && !hired.get(gi).copied().unwrap_or(false) {
             cx.err(
-                format!("agent group `{}` has no agents", g.name),
+                format!(
+                    "agent group `{}` has no agents, and no [[hires]] join it",
+                    g.name
+                ),
                 group_spans[gi].clone(),
-                "give it count = 1 or more",
+                "give it count = 1 or more, or hire into it",
             );
         }
     }
@@ -128,9 +132,10 @@ pub(super) fn load_warnings(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
         let capacity: f64 = m
             .groups
             .iter()
-            .filter(|g| g.channels[ci])
-            .map(|g| {
-                mean_on_floor(g) * f64::from(g.concurrency.max(1))
+            .enumerate()
+            .filter(|(_, g)| g.channels[ci])
+            .map(|(gi, g)| {
+                (mean_on_floor(g) + hires_on_floor(m, gi)) * f64::from(g.concurrency.max(1))
                     / f64::from(ch.concurrency.max(1))
             })
             .sum();
@@ -155,4 +160,25 @@ pub(super) fn load_warnings(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
             );
         }
     }
+}
+
+/// Mean agents of group `gi`'s hiring classes on the floor over the run (those who leave
+/// counted as staying: the most the classes can add).
+fn hires_on_floor(m: &Model, gi: usize) -> f64 {
+    let g = &m.groups[gi];
+    m.hires
+        .iter()
+        .filter(|h| h.group as usize == gi)
+        .map(|h| {
+            let each = match h.shift.and_then(|s| g.shifts.get(s as usize)) {
+                Some(s) => {
+                    (s.end - s.start) * s.days.iter().filter(|d| **d).count() as f64
+                        / (7.0 * crate::duration::DAY)
+                }
+                None => 1.0,
+            };
+            let share = f64::from(m.days.saturating_sub(h.joins)) / f64::from(m.days.max(1));
+            f64::from(h.size) * each * share * (1.0 - g.planned_shrinkage) * (1.0 - g.absence)
+        })
+        .sum()
 }

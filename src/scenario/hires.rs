@@ -32,6 +32,29 @@ pub(super) fn read(cx: &mut Cx, doc: &Table<'_>, groups: &[Group], days: u32) ->
         .collect()
 }
 
+/// The groups `[[hires]]` name, as written (whatever else is wrong with the classes).
+pub(super) fn group_names(doc: &Table<'_>) -> Vec<String> {
+    let Some(DeValue::Array(list)) = doc.get("hires").map(|v| v.get_ref()) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|item| match item.get_ref() {
+            DeValue::Table(t) => match t.get("group").map(|g| g.get_ref()) {
+                Some(DeValue::String(s)) => Some(s.to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a hiring class joins each of `groups` groups.
+pub(super) fn hired_groups(hires: &[Hire], groups: usize) -> Vec<bool> {
+    (0..groups)
+        .map(|g| hires.iter().any(|h| h.group as usize == g))
+        .collect()
+}
+
 /// Hiring class `i`.
 fn read_one(cx: &mut Cx, item: &Value<'_>, i: usize, groups: &[Group], days: u32) -> Option<Hire> {
     let ctx = format!("hiring class {} in [[hires]]", i + 1);
@@ -68,26 +91,7 @@ fn read_one(cx: &mut Cx, item: &Value<'_>, i: usize, groups: &[Group], days: u32
             found
         }
     };
-    let day = cx.int(
-        t,
-        "day",
-        &ctx,
-        0,
-        36_600,
-        "days count from 0, the first simulated day",
-    );
-    if let Some((d, span)) = &day
-        && *d >= i64::from(days)
-    {
-        cx.err(
-            format!(
-                "{ctx} is hired on day {d}, but the run simulates days 0 to {}",
-                days - 1
-            ),
-            span.clone(),
-            "days count from 0; move the class into the horizon or simulate more days",
-        );
-    }
+    let day = cx.run_day(t, &ctx, days, ("is hired on", "class"));
     let size = cx.int(
         t,
         "size",

@@ -95,6 +95,7 @@ pub(crate) const AGENT_GROUP: &[&str] = &[
     "absence",
     "absence_sd",
     "attrition",
+    "ramp_up",
     "tier",
     "cost_per_hour",
     "cost_basis",
@@ -186,6 +187,9 @@ pub(crate) const CUSTOMERS: &[&str] = &[
     "churn_if_abandoned",
     "churn_if_ignored",
 ];
+
+/// `ramp_up` of an agent group.
+pub(crate) const RAMP_UP: &[&str] = &["from", "over"];
 
 /// `[[hires]]`.
 pub(crate) const HIRE: &[&str] = &["group", "day", "size", "training", "shift"];

@@ -214,7 +214,9 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
         }
     }
     let model_channels = channels::build(raw_channels, &channel_share, &repeat_mixes, &volume)?;
-    checks::coverage(cx, &topics, &model_channels, &groups, &group_spans);
+    let hires = hires::read(cx, doc, &groups, days);
+    let hired = hires::hired_groups(&hires, groups.len());
+    checks::coverage(cx, &topics, &model_channels, &groups, &group_spans, &hired);
     reassign::check(cx, &topics, &model_channels, &groups);
     if cx.has_errors() {
         return None;
@@ -222,7 +224,6 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
     let channel_names: Vec<String> = model_channels.iter().map(|(c, _)| c.name.clone()).collect();
     let topic_names: Vec<String> = topics.topics.iter().map(|t| t.name.clone()).collect();
     let surges = surges::read(cx, doc, &channel_names, &topic_names, days);
-    let hires = hires::read(cx, doc, &groups, days);
     if cx.has_errors() {
         return None;
     }

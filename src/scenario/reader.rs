@@ -316,6 +316,42 @@ impl Cx {
         }
     }
 
+    /// `day` of `ctx`: a day of a run of `days` days, counted from 0. `said` is how the
+    /// message says it (`("is on", "surge")`: "… is on day 9, …; move the surge …").
+    pub(super) fn run_day(
+        &mut self,
+        t: &Table<'_>,
+        ctx: &str,
+        days: u32,
+        said: (&str, &str),
+    ) -> Option<(i64, Range<usize>)> {
+        let day = self.int(
+            t,
+            "day",
+            ctx,
+            0,
+            36_600,
+            "days count from 0, the first simulated day",
+        );
+        if let Some((d, span)) = &day
+            && *d >= i64::from(days)
+        {
+            self.err(
+                format!(
+                    "{ctx} {} day {d}, but the run simulates days 0 to {}",
+                    said.0,
+                    days - 1
+                ),
+                span.clone(),
+                format!(
+                    "days count from 0; move the {} into the horizon or simulate more days",
+                    said.1
+                ),
+            );
+        }
+        day
+    }
+
     pub(super) fn duration(
         &mut self,
         t: &Table<'_>,

@@ -77,26 +77,7 @@ fn read_one(
             );
         }
     }
-    let day = cx.int(
-        t,
-        "day",
-        &ctx,
-        0,
-        36_600,
-        "days count from 0, the first simulated day",
-    );
-    if let Some((d, span)) = &day
-        && *d >= i64::from(days)
-    {
-        cx.err(
-            format!(
-                "{ctx} is on day {d}, but the run simulates days 0 to {}",
-                days - 1
-            ),
-            span.clone(),
-            "days count from 0; move the surge into the horizon or simulate more days",
-        );
-    }
+    let day = cx.run_day(t, &ctx, days, ("is on", "surge"));
     let start = start(cx, t, &ctx);
     let duration = cx.duration(t, "duration", &ctx, "\"3h\"").map(|(d, _)| d);
     let factor = cx.num(

@@ -105,3 +105,33 @@ fn staffing_plans_refuse_a_changing_workforce_by_name() {
         assert!(err.contains("`attrition` (group `team`)"), "{err}");
     }
 }
+
+#[test]
+fn new_hires_come_up_to_speed_as_the_ramp_says() {
+    let json = json_out(supportsim().args(["run", "tests/data/ramp.toml", "--json"]));
+    // Proficiency r(t) = 0.5 + 0.5 t/T over the whole run, contacts uniform over it: the mean
+    // of 1/r is ln(1/0.5)/(1 − 0.5) = 2 ln 2, the mean of r is 0.75.
+    let (aht, se) = metric(&json, "new", "aht_seconds");
+    let want = 240.0 * 2.0 * 2f64.ln();
+    assert!(
+        (aht - want).abs() < 4.0 * se,
+        "AHT {aht:.1} ± {se:.2} s, the ramp says {want:.1} s"
+    );
+    let fcr = &json["overall"]["fcr"];
+    let (f, fse) = (
+        fcr["mean"].as_f64().expect("fcr"),
+        fcr["std_err"].as_f64().expect("se"),
+    );
+    assert!(
+        (f - 0.6).abs() < 4.0 * fse,
+        "FCR {f:.4} ± {fse:.4}, the ramp says 0.8 × 0.75 = 0.6"
+    );
+    // Without the ramp the same hires handle at full speed.
+    let text = std::fs::read_to_string(root().join("tests/data/ramp.toml")).expect("scenario");
+    let flat = run_text(
+        &text.replace("ramp_up = { from = 0.5, over = \"6d\" }\n", ""),
+        &[],
+    );
+    let (aht0, se0) = metric(&flat, "new", "aht_seconds");
+    assert!((aht0 - 240.0).abs() < 4.0 * se0, "{aht0} ± {se0}");
+}

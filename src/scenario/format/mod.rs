@@ -27,7 +27,7 @@ pub use values::{
     CostBasis, Days, Distribution, Duration, Intraday, Kind, QueueOrder, Shape, TimeOfDay, Weekday,
 };
 pub use workforce::{
-    AgentGroup, BreakKind, BreakRule, HireClass, Shift, ShiftBreak, StartWindow, WeekHours,
+    AgentGroup, BreakKind, BreakRule, HireClass, RampUp, Shift, ShiftBreak, StartWindow, WeekHours,
     WorkRules,
 };
 pub use write::{Note, WriteError, to_toml};

@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn the_schema_declares_exactly_the_keys_the_reader_accepts() {
         let s = schema();
-        let pairs: [(Option<&str>, &[&str]); 15] = [
+        let pairs: [(Option<&str>, &[&str]); 16] = [
             (None, keys::SCENARIO),
             (Some("Simulation"), keys::SIMULATION),
             (Some("Volume"), keys::VOLUME),
@@ -114,6 +114,7 @@ mod tests {
             (Some("Customers"), keys::CUSTOMERS),
             (Some("Surge"), keys::SURGE),
             (Some("HireClass"), keys::HIRE),
+            (Some("RampUp"), keys::RAMP_UP),
         ];
         for (def, reader) in pairs {
             assert_eq!(

@@ -27,8 +27,7 @@ impl From<&str> for Duration {
 }
 
 /// The units of a duration, longest first so that a pattern tries them in that order.
-const DURATION_UNITS: &str =
-    "seconds|second|secs|sec|s|minutes|minute|mins|min|m|hours|hour|hrs|hr|h|days|day|d|weeks|week|w";
+const DURATION_UNITS: &str = "seconds|second|secs|sec|s|minutes|minute|mins|min|m|hours|hour|hrs|hr|h|days|day|d|weeks|week|w";
 
 impl JsonSchema for Duration {
     fn schema_name() -> Cow<'static, str> {

@@ -12,10 +12,10 @@ use super::{CostBasis, Days, Duration, TimeOfDay};
 pub struct AgentGroup {
     /// The group.
     pub name: String,
-    /// Agents working around the clock (1 to 1,000,000); with `shifts`, the default count of
-    /// each shift. Required without `shifts`.
+    /// Agents working around the clock (1 to 1,000,000; 0 for a new team that only `[[hires]]`
+    /// fill); with `shifts`, the default count of each shift. Required without `shifts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 1_000_000))]
+    #[schemars(range(min = 0, max = 1_000_000))]
     pub count: Option<u32>,
     /// Channels the group works, by name.
     pub channels: Vec<String>,
@@ -58,6 +58,9 @@ pub struct AgentGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 0), range(min = 0, max = 0.95))]
     pub attrition: Option<f64>,
+    /// How the group's new hires (`[[hires]]`) come up to speed once on the floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp_up: Option<RampUp>,
     /// 1 takes new contacts; 2 takes only what tier 1 escalates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 1), range(min = 1, max = 2))]
@@ -215,4 +218,16 @@ pub struct HireClass {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub shift: Option<u32>,
+}
+
+/// A new hire's proficiency rising linearly from `from` on the first day on the floor to full
+/// after `over`: handle time is divided by it, and first-contact resolution multiplied by it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RampUp {
+    /// Proficiency on the first day on the floor (above 0, at most 1).
+    #[schemars(range(min = 0, max = 1))]
+    pub from: f64,
+    /// Time to full proficiency, e.g. "12w".
+    pub over: Duration,
 }
