@@ -92,7 +92,15 @@ pub(super) fn coverage(
                 "give topics an escalation share, e.g. escalation = 0.3",
             );
         }
-        if g.headcount() == 0 && g.shifts.is_empty() && !hired.get(gi).copied().unwrap_or(false) {
+        let is_hired = hired.get(gi).copied().unwrap_or(false);
+        if g.ramp_up.is_some() && !is_hired {
+            cx.warn(
+                format!("`ramp_up` of agent group `{}` changes nothing: no [[hires]] join the group", g.name),
+                group_spans[gi].clone(),
+                "the ramp applies to a group's new hires: add a [[hires]] class for it, or remove `ramp_up`",
+            );
+        }
+        if g.headcount() == 0 && g.shifts.is_empty() && !is_hired {
             cx.err(
                 format!(
                     "agent group `{}` has no agents, and no [[hires]] join it",

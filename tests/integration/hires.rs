@@ -133,5 +133,21 @@ fn new_hires_come_up_to_speed_as_the_ramp_says() {
         &[],
     );
     let (aht0, se0) = metric(&flat, "new", "aht_seconds");
+    // A ramp for a group nobody is hired into changes nothing, and says so.
+    let dir = tempfile::tempdir().expect("temp");
+    let idle = dir.path().join("idle.toml");
+    let text2 = text
+        .replace("count = 0", "count = 50")
+        .replace("[[hires]]\ngroup = \"new\"\nday = 0\nsize = 50\n", "");
+    std::fs::write(&idle, text2).expect("write");
+    let out = supportsim()
+        .args(["validate", idle.to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`ramp_up` of agent group `new` changes nothing"),
+        "{err}"
+    );
     assert!((aht0 - 240.0).abs() < 4.0 * se0, "{aht0} ± {se0}");
 }
