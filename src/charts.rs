@@ -194,6 +194,7 @@ fn wait_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>) {
                     color: 5,
                 }],
                 start_weekday: sw,
+                marks: Vec::new(),
                 x_axis: None,
             }),
         });
@@ -242,6 +243,7 @@ fn service_level_chart(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedC
             lines,
             targets,
             start_weekday: sw,
+            marks: Vec::new(),
             x_axis: None,
         }),
     });
@@ -279,6 +281,7 @@ fn backlog_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>
                 lines: backlog,
                 targets: vec![],
                 start_weekday: sw,
+                marks: Vec::new(),
                 x_axis: None,
             }),
         });
@@ -292,6 +295,7 @@ fn backlog_charts(c: &Scale<'_>, rows: &[IntervalRow], out: &mut Vec<NamedChart>
                 lines: age,
                 targets: vec![],
                 start_weekday: sw,
+                marks: Vec::new(),
                 x_axis: None,
             }),
         });
@@ -323,6 +327,7 @@ fn occupancy_chart(c: &Scale<'_>, groups: &[GroupIntervalRow], out: &mut Vec<Nam
                 color: 6,
             }],
             start_weekday: sw,
+            marks: Vec::new(),
             x_axis: None,
         }),
     });
@@ -345,6 +350,7 @@ fn daily_charts(c: &Scale<'_>, days: &[DayRow], out: &mut Vec<NamedChart>) {
                 lines: vec![line("CSAT (P10–P90 across runs shaded)", &b, 0, true)],
                 targets: vec![],
                 start_weekday: sw,
+                marks: Vec::new(),
                 x_axis: None,
             }),
         });
@@ -361,6 +367,7 @@ fn daily_charts(c: &Scale<'_>, days: &[DayRow], out: &mut Vec<NamedChart>) {
                 lines: vec![line("active customers (P10–P90 shaded)", &b, 2, true)],
                 targets: vec![],
                 start_weekday: sw,
+                marks: Vec::new(),
                 x_axis: None,
             }),
         });
@@ -461,6 +468,7 @@ pub fn overlays(
                     .into_iter()
                     .collect(),
                 start_weekday: first.demand.start_weekday,
+                marks: Vec::new(),
                 x_axis: None,
             }),
         });
@@ -489,6 +497,7 @@ pub fn overlays(
                 lines,
                 targets: vec![],
                 start_weekday: first.demand.start_weekday,
+                marks: Vec::new(),
                 x_axis: None,
             }),
         });

@@ -136,7 +136,7 @@ enum Kind {
 }
 
 /// The metrics a comparison table shows, with how to print them.
-const KEY_METRICS: [(Metric, &str, Kind); 12] = [
+const KEY_METRICS: [(Metric, &str, Kind); 15] = [
     (Metric::ServiceLevel, "service level", Kind::Share),
     (Metric::AsaSeconds, "ASA", Kind::Seconds),
     (Metric::AbandonRate, "abandoned", Kind::Share),
@@ -149,6 +149,9 @@ const KEY_METRICS: [(Metric, &str, Kind); 12] = [
     (Metric::AgentCost, "agent cost", Kind::Count),
     (Metric::AutomationCost, "automation cost", Kind::Count),
     (Metric::NetCost, "net cost", Kind::Count),
+    (Metric::Hired, "hired", Kind::Count),
+    (Metric::Leavers, "leavers", Kind::Count),
+    (Metric::AgentsEnd, "agents at the end", Kind::Count),
 ];
 
 fn show(x: f64, k: Kind, signed: bool) -> String {

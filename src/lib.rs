@@ -68,6 +68,7 @@ pub mod metrics;
 pub mod mle;
 pub mod model;
 pub mod numbers;
+pub mod plan;
 pub mod plot;
 pub mod queueing;
 pub mod report;

@@ -58,6 +58,10 @@ enum Command {
     /// Replay a contact log's arrivals and agents on duty through the model and set the
     /// actual waits, service level, abandonment and occupancy against the simulated spread.
     Backtest(history::BacktestArgs),
+    /// The long range week by week: headcount on strength, leavers, absence, occupancy, each
+    /// channel's service level and cost per week, with their bands across replications and the
+    /// hiring classes marked (for scenarios with attrition, [[hires]], ramp-up, burnout).
+    Plan(cmd::plan::PlanArgs),
     /// Put together the parts that `run`, `compare` or `sweep --shard K/N` wrote and write what
     /// the unsharded command would have (byte for byte).
     Merge(cmd::shard::MergeArgs),
@@ -94,6 +98,7 @@ fn main() -> ExitCode {
         Command::Fit(args) => history::fit_command(&args),
         Command::Forecast(args) => cmd::forecast::forecast(&args),
         Command::Backtest(args) => history::backtest_command(&args),
+        Command::Plan(args) => cmd::plan::plan(&args),
         Command::Merge(args) => cmd::shard::merge(&args),
         Command::Schema => cmd::editor::schema(),
         Command::Completions { shell } => cmd::editor::completions::<Cli>(shell),

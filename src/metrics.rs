@@ -329,6 +329,25 @@ mod tests {
     }
 }
 
+/// One day of a group's workforce.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WorkforceDay {
+    /// Agents on strength: hired, trained and not left, at the day's start.
+    pub strength: u32,
+    /// Hired agents still in training (off the floor).
+    pub training: u32,
+    /// Agents on strength scheduled to work the day.
+    pub scheduled: u32,
+    /// Of those, absent for the day.
+    pub absent: u32,
+    /// Agents who left during the day.
+    pub leavers: u32,
+    /// New hires on the floor for the first time.
+    pub joined: u32,
+    /// Burnout's excess of the group's recent occupancy over its threshold, in [0, 1].
+    pub strain: f32,
+}
+
 /// Agent-time accounting of a group, seconds of agent time.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Staffing {
@@ -416,6 +435,10 @@ pub struct RepResult {
     /// Per group, its agents still in the operation at the end (not left).
     #[serde(default)]
     pub agents_end: Vec<u64>,
+    /// Per day (outer) and group (inner), index `day · groups + group`, over the whole horizon:
+    /// the workforce day by day (kept with the time series, empty without them).
+    #[serde(default)]
+    pub workforce: Vec<WorkforceDay>,
     /// Per channel.
     pub channels: Vec<Tally>,
     /// FRT (wait to first answer) of answered contacts per channel.

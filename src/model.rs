@@ -7,7 +7,7 @@ mod dated;
 mod workforce;
 use crate::dist::Dist;
 pub use dated::{DatedDemand, WithinDay};
-pub use workforce::{Break, BreakRule, Group, RampUp, Shift, WorkRules};
+pub use workforce::{Break, BreakRule, Burnout, Group, RampUp, Shift, WorkRules};
 
 /// Index of a channel in [`Model::channels`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

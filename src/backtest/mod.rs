@@ -513,6 +513,7 @@ pub fn charts(b: &Backtest) -> Vec<(String, crate::plot::Chart)> {
                     lines: band_lines(mean, lo, hi, actual),
                     targets: Vec::new(),
                     start_weekday: b.start_weekday,
+                    marks: Vec::new(),
                     x_axis: None,
                 }),
             ));

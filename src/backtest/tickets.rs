@@ -528,6 +528,7 @@ pub fn ticket_charts(b: &TicketBacktest) -> Vec<(String, crate::plot::Chart)> {
                 lines: super::band_lines(mean, lo, hi, actual),
                 targets: Vec::new(),
                 start_weekday: b.start_weekday,
+                marks: Vec::new(),
                 x_axis: None,
             });
             (format!("backtest-{}", k.key().replace('_', "-")), chart)

@@ -256,6 +256,7 @@ fn days_chart(history: &supportsim::forecast::counts::Counts, m: &Model, f: &For
         ],
         targets: vec![],
         start_weekday: first.weekday().num_days_from_monday() as usize,
+        marks: Vec::new(),
         x_axis: None,
     })
 }
@@ -294,6 +295,7 @@ fn week_chart(history: &supportsim::forecast::counts::Counts, m: &Model, f: &For
         ],
         targets: vec![],
         start_weekday: first.weekday().num_days_from_monday() as usize,
+        marks: Vec::new(),
         x_axis: None,
     })
 }
@@ -487,6 +489,7 @@ fn coverage_chart(ev: &Evaluation) -> Chart {
             },
         ],
         start_weekday: 0,
+        marks: Vec::new(),
         x_axis: Some(XAxis {
             label: "days ahead of the origin".into(),
             unit: YUnit::Count,

@@ -13,6 +13,7 @@ pub mod forecast_report;
 pub mod history;
 pub mod interrupt;
 pub mod output;
+pub mod plan;
 pub mod roster;
 pub mod run;
 pub mod shard;
@@ -318,7 +319,7 @@ pub fn load(path: &Path) -> Result<scenario::Loaded, Failure> {
 }
 
 /// Refuses, for `command` (which plans a steady operation), a scenario whose workforce changes
-/// over the run: attrition or hiring classes.
+/// over the run: attrition, burnout or hiring classes.
 pub fn steady_workforce(
     model: &supportsim::model::Model,
     path: &Path,
@@ -326,11 +327,13 @@ pub fn steady_workforce(
 ) -> Result<(), Failure> {
     let what = match (
         model.groups.iter().find(|g| g.attrition > 0.0),
+        model.groups.iter().find(|g| g.burnout.is_some()),
         model.hires.first(),
     ) {
-        (Some(g), _) => format!("`attrition` (group `{}`)", g.name),
-        (None, Some(_)) => "`[[hires]]`".to_string(),
-        (None, None) => return Ok(()),
+        (Some(g), _, _) => format!("`attrition` (group `{}`)", g.name),
+        (None, Some(g), _) => format!("`burnout` (group `{}`)", g.name),
+        (None, None, Some(_)) => "`[[hires]]`".to_string(),
+        (None, None, None) => return Ok(()),
     };
     Err(flag_error(format!(
         "{}: `{command}` plans a steady operation and does not yet take a workforce that changes over the run: {what}\n  = help: leave it out of the scenario given to `{command}`, and keep it in the one you `run`",

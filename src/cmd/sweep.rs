@@ -427,6 +427,7 @@ pub fn sweep_chart(
             .into_iter()
             .collect(),
         start_weekday: 0,
+        marks: Vec::new(),
         x_axis: Some(plot::XAxis {
             label: if durations {
                 format!("{} (duration)", first.path_text)

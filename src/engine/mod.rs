@@ -22,6 +22,7 @@ mod overload;
 mod replications;
 mod roster;
 mod routing;
+mod strain;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
@@ -232,6 +233,8 @@ struct Engine<'m> {
     // customers
     active: f64,
     active0: f64,
+    /// Burnout's state, when some group has it.
+    strain: Option<Box<strain::Strain>>,
     // results
     r: RepResult,
 }
@@ -319,6 +322,7 @@ impl<'m> Engine<'m> {
             scratch: Tally::default(),
             active: active0,
             active0,
+            strain: None,
             r: observe::empty_result(m, ni, active0),
         }
     }
@@ -336,6 +340,7 @@ impl<'m> Engine<'m> {
         // number it would have had if all were scheduled here: a year's days do not deepen the
         // agenda, and equal-time order stays fixed.
         self.day_seq = self.agenda.reserve(u64::from(self.m.days));
+        self.strain = self.new_strain();
         self.schedule_day_start(0);
         self.schedule_departures();
         self.start_arrivals();

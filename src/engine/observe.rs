@@ -5,7 +5,8 @@
 use super::event::Kind;
 use super::{Contact, Decision, Engine, Sat, State, Stopped};
 use crate::metrics::{
-    ChannelInterval, Conservation, CustomerStats, FrtSummary, Histogram, RepResult, Staffing, Tally,
+    ChannelInterval, Conservation, CustomerStats, FrtSummary, Histogram, RepResult, Staffing,
+    Tally, WorkforceDay,
 };
 use crate::model::Model;
 
@@ -99,6 +100,11 @@ pub(super) fn empty_result(m: &Model, ni: usize, active0: f64) -> RepResult {
     let (nc, nt, ng) = (m.channels.len(), m.topics.len(), m.groups.len());
     RepResult {
         leavers: vec![0; ng],
+        workforce: if ni > 0 {
+            vec![WorkforceDay::default(); m.days as usize * ng]
+        } else {
+            Vec::new()
+        },
         agents_end: vec![0; ng],
         channels: vec![Tally::default(); nc],
         channel_frt: Vec::new(),

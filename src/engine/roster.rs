@@ -300,13 +300,34 @@ impl Engine<'_> {
         let d0 = f64::from(day) * DAY;
         let weekday = (self.m.demand.start_weekday + day as usize) % 7;
         let yesterday = (weekday + 6) % 7;
+        self.strain_day(day);
         let m = self.m;
         let absence: Vec<f64> = (0..m.groups.len())
-            .map(|g| self.day_absence(g, day))
+            .map(|g| (self.day_absence(g, day) + self.strain_absence(g)).min(1.0))
             .collect();
+        let ng = m.groups.len();
+        let record = !self.r.workforce.is_empty();
+        if record {
+            for g in 0..ng {
+                let strain = self.strain.as_ref().map_or(0.0, |s| s.excess[g]);
+                self.r.workforce[day as usize * ng + g].strain = strain as f32;
+            }
+        }
         for a in 0..self.agents.len() {
-            if self.agents[a].gone || day < self.agents[a].joins {
+            if self.agents[a].gone {
                 continue;
+            }
+            let slot = day as usize * ng + self.agents[a].group as usize;
+            if day < self.agents[a].joins {
+                if record && self.agents[a].hired_at <= d0 {
+                    self.r.workforce[slot].training += 1;
+                }
+                continue;
+            }
+            if record {
+                let w = &mut self.r.workforce[slot];
+                w.strength += 1;
+                w.joined += u32::from(self.agents[a].hire && day == self.agents[a].joins);
             }
             let g = &self.m.groups[self.agents[a].group as usize];
             let (planned, absence) = (g.planned_shrinkage, absence[self.agents[a].group as usize]);
@@ -355,6 +376,10 @@ impl Engine<'_> {
                 tier: 0,
             };
             let absent = absence > 0.0 && key.unit(Purpose::Absence) < absence;
+            if record {
+                self.r.workforce[slot].scheduled += 1;
+                self.r.workforce[slot].absent += u32::from(absent);
+            }
             let is_shift = self.agents[a].shift.is_some();
             if is_shift {
                 self.schedule(
@@ -369,29 +394,33 @@ impl Engine<'_> {
                 self.schedule(from, Kind::BreakStart { agent: a as u32 });
                 self.schedule(to, Kind::BreakEnd { agent: a as u32 });
             }
-            if absent {
-                continue;
+            if !absent {
+                self.schedule_breaks(a, (from, to), planned, key);
             }
-            // Breaks at set times replace the random block of planned shrinkage.
-            let m = self.m;
-            let breaks = self.agents[a].shift.map_or(&[][..], |si| {
-                &m.groups[self.agents[a].group as usize].shifts[si as usize].breaks[..]
-            });
-            if !breaks.is_empty() {
-                for b in breaks {
-                    self.schedule(from + b.start, Kind::BreakStart { agent: a as u32 });
-                    self.schedule(
-                        from + b.start + b.length,
-                        Kind::BreakEnd { agent: a as u32 },
-                    );
-                }
-            } else if planned > 0.0 {
-                let len = (to - from) * planned;
-                let u = key.unit(Purpose::BreakTime);
-                let start = from + u * (to - from - len);
-                self.schedule(start, Kind::BreakStart { agent: a as u32 });
-                self.schedule(start + len, Kind::BreakEnd { agent: a as u32 });
+        }
+    }
+
+    /// Agent `a`'s breaks in its block `from`–`to` of the day: its shift's breaks at their set
+    /// times, or else a block of `planned` shrinkage at a time drawn with `key`.
+    fn schedule_breaks(&mut self, a: usize, (from, to): (f64, f64), planned: f64, key: DrawKey) {
+        let m = self.m;
+        let breaks = self.agents[a].shift.map_or(&[][..], |si| {
+            &m.groups[self.agents[a].group as usize].shifts[si as usize].breaks[..]
+        });
+        if !breaks.is_empty() {
+            for b in breaks {
+                self.schedule(from + b.start, Kind::BreakStart { agent: a as u32 });
+                self.schedule(
+                    from + b.start + b.length,
+                    Kind::BreakEnd { agent: a as u32 },
+                );
             }
+        } else if planned > 0.0 {
+            let len = (to - from) * planned;
+            let u = key.unit(Purpose::BreakTime);
+            let start = from + u * (to - from - len);
+            self.schedule(start, Kind::BreakStart { agent: a as u32 });
+            self.schedule(start + len, Kind::BreakEnd { agent: a as u32 });
         }
     }
 
@@ -447,7 +476,7 @@ impl Engine<'_> {
     pub(super) fn schedule_departures(&mut self) {
         for a in 0..self.agents.len() {
             let attrition = self.m.groups[self.agents[a].group as usize].attrition;
-            if attrition <= 0.0 {
+            if attrition <= 0.0 || self.strained_departures(a) {
                 continue;
             }
             let rate = -(1.0 - attrition).ln() / (MONTH_DAYS * DAY);
@@ -468,6 +497,10 @@ impl Engine<'_> {
         let g = self.agents[a].group as usize;
         if self.counted(self.now) {
             self.r.leavers[g] += 1;
+        }
+        let slot = (self.now / DAY) as usize * self.m.groups.len() + g;
+        if let Some(w) = self.r.workforce.get_mut(slot) {
+            w.leavers += 1;
         }
         let ag = &mut self.agents[a];
         ag.gone = true;

@@ -61,6 +61,8 @@ pub struct Group {
     /// How new hires come up to speed: proficiency `from` on their first day on the floor,
     /// rising linearly to 1 over `over` seconds. `None`: hires are fully proficient at once.
     pub ramp_up: Option<RampUp>,
+    /// How sustained overload wears the group down: `None` when it does not (see [`Burnout`]).
+    pub burnout: Option<Burnout>,
     /// Support tier: 1 takes new contacts, 2 takes only escalations from tier 1.
     pub tier: u8,
     /// Cost of an agent-hour: of each scheduled hour, or of each hour busy on contacts when
@@ -89,6 +91,36 @@ impl RampUp {
         } else {
             self.from + (1.0 - self.from) * (t / self.over).max(0.0)
         }
+    }
+}
+
+/// Burnout: when a group's mean occupancy over its last `window` days worked is above
+/// `threshold`, its agents are absent more often and leave faster, in proportion to the excess
+/// `(occupancy − threshold) ÷ (1 − threshold)` (0 at the threshold, 1 at full occupancy).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Burnout {
+    /// Occupancy above which the strain starts, in (0, 1).
+    pub threshold: f64,
+    /// Days worked whose occupancy is averaged (days with nobody on the floor do not count).
+    pub window: u32,
+    /// Absence added at full excess: a day's absence rate is `absence + this × excess`.
+    pub absence: f64,
+    /// Rise of the attrition rate at full excess: the rate is multiplied by `1 + this × excess`.
+    pub attrition: f64,
+}
+
+impl Burnout {
+    /// The defaults (docs/scenario-format.md gives their grounds).
+    pub const DEFAULT: Burnout = Burnout {
+        threshold: 0.85,
+        window: 14,
+        absence: 0.05,
+        attrition: 1.0,
+    };
+
+    /// The excess of a mean occupancy over the threshold, in [0, 1].
+    pub fn excess(&self, occupancy: f64) -> f64 {
+        ((occupancy - self.threshold) / (1.0 - self.threshold)).clamp(0.0, 1.0)
     }
 }
 

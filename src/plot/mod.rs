@@ -123,6 +123,17 @@ pub struct TimeChart {
     /// For charts over something else than time (a swept value): what the x axis shows and
     /// in which unit; `None` for days from 00:00 of day 0.
     pub x_axis: Option<XAxis>,
+    /// Moments marked with a dashed vertical line and a label (e.g. hiring classes joining).
+    pub marks: Vec<Mark>,
+}
+
+/// A vertical mark on a time chart.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    /// Where, in the chart's x.
+    pub x: f64,
+    /// What happened there, written beside the line.
+    pub label: String,
 }
 
 /// An x axis of values other than time.
@@ -271,6 +282,7 @@ mod tests {
                 color: 5,
             }],
             start_weekday: 0,
+            marks: Vec::new(),
             x_axis: None,
         })
     }

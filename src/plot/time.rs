@@ -118,6 +118,7 @@ pub(super) fn draw_time<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     draw_lines(&mut chart, c, div, (x0, x1))?;
+    draw_marks(&mut chart, c, y_max, (x0, x1))?;
     chart
         .configure_series_labels()
         .position(if c.unit == YUnit::Percent {
@@ -154,6 +155,36 @@ fn runs(x: &[f64], a: &[Option<f64>], b: &[Option<f64>]) -> Vec<Vec<(f64, f64, f
 }
 
 /// Each line with its band, then the targets, with their legend entries.
+/// The chart's marks: a dashed vertical line from 0 to `y_max` at each, with its label at the
+/// top.
+fn draw_marks<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    c: &TimeChart,
+    y_max: f64,
+    (x0, x1): (f64, f64),
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let grey = RGBColor(90, 90, 90);
+    for m in c.marks.iter().filter(|m| m.x >= x0 && m.x <= x1) {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(m.x, 0.0), (m.x, y_max)],
+                6,
+                4,
+                grey.stroke_width(1),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                m.label.clone(),
+                (m.x, y_max * 0.97),
+                ("sans-serif", 12).into_font().color(&grey),
+            )))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
 fn draw_lines<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     c: &TimeChart,

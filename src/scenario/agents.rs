@@ -167,6 +167,7 @@ fn read_one(
         absence_sd,
         attrition,
         ramp_up: ramp_up(cx, t, &ctx),
+        burnout: super::burnout::read(cx, t, &ctx, attrition),
         tier,
         cost_per_hour,
         billed_by_handle_time,

@@ -96,6 +96,7 @@ pub(crate) const AGENT_GROUP: &[&str] = &[
     "absence_sd",
     "attrition",
     "ramp_up",
+    "burnout",
     "tier",
     "cost_per_hour",
     "cost_basis",
@@ -190,6 +191,9 @@ pub(crate) const CUSTOMERS: &[&str] = &[
 
 /// `ramp_up` of an agent group.
 pub(crate) const RAMP_UP: &[&str] = &["from", "over"];
+
+/// `burnout` of an agent group.
+pub(crate) const BURNOUT: &[&str] = &["threshold", "over", "absence", "attrition"];
 
 /// `[[hires]]`.
 pub(crate) const HIRE: &[&str] = &["group", "day", "size", "training", "shift"];

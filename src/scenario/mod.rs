@@ -26,6 +26,7 @@
 mod agents;
 mod automation;
 mod breaks;
+mod burnout;
 mod calendar;
 mod channels;
 mod checks;

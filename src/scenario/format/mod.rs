@@ -27,8 +27,8 @@ pub use values::{
     CostBasis, Days, Distribution, Duration, Intraday, Kind, QueueOrder, Shape, TimeOfDay, Weekday,
 };
 pub use workforce::{
-    AgentGroup, BreakKind, BreakRule, HireClass, RampUp, Shift, ShiftBreak, StartWindow, WeekHours,
-    WorkRules,
+    AgentGroup, BreakKind, BreakRule, Burnout, BurnoutSetting, HireClass, RampUp, Shift,
+    ShiftBreak, StartWindow, WeekHours, WorkRules,
 };
 pub use write::{Note, WriteError, to_toml};
 

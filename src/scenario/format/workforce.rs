@@ -61,6 +61,11 @@ pub struct AgentGroup {
     /// How the group's new hires (`[[hires]]`) come up to speed once on the floor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_up: Option<RampUp>,
+    /// How sustained overload raises the group's absence and attrition: `false` turns it off,
+    /// `true` or a table turns it on. Default: on with the default table for a group with
+    /// `attrition`, off otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burnout: Option<BurnoutSetting>,
     /// 1 takes new contacts; 2 takes only what tier 1 escalates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 1), range(min = 1, max = 2))]
@@ -230,4 +235,39 @@ pub struct RampUp {
     pub from: f64,
     /// Time to full proficiency, e.g. "12w".
     pub over: Duration,
+}
+
+/// `burnout` of an agent group: on or off, or on with some of its parameters set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum BurnoutSetting {
+    /// `true`: on with the defaults; `false`: off.
+    On(bool),
+    /// On, with these parameters over the defaults.
+    With(Burnout),
+}
+
+/// Burnout's parameters: when the group's mean occupancy over its last `over` of days worked is
+/// above `threshold`, a day's absence rises by `absence` × excess and the attrition rate is
+/// multiplied by 1 + `attrition` × excess, where excess = (occupancy − threshold) ÷ (1 −
+/// threshold).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Burnout {
+    /// Occupancy above which the strain starts (above 0, at most 0.99).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0.85), range(min = 0, max = 0.99))]
+    pub threshold: Option<f64>,
+    /// The days worked whose mean occupancy counts, rounded up to whole days, e.g. "2w".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "2w"))]
+    pub over: Option<Duration>,
+    /// Absence added at full occupancy (0 to 0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0.05), range(min = 0, max = 0.5))]
+    pub absence: Option<f64>,
+    /// Rise of the attrition rate at full occupancy: 1 doubles it (0 to 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 1.0), range(min = 0, max = 10))]
+    pub attrition: Option<f64>,
 }

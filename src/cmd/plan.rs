@@ -1,0 +1,282 @@
+//! `supportsim plan`: the long range week by week — headcount, leavers, absence, occupancy,
+//! service level and cost per week with their bands across replications, and the hiring
+//! classes marked.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::Context;
+
+use supportsim::plan::{Plan, Unit};
+use supportsim::{numbers, plot};
+
+use super::{Failure, INTERRUPTED, check_out, flag_error, load, progress_bar, stopped, write_all};
+
+#[derive(clap::Args)]
+pub struct PlanArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Weeks to simulate from day 0 (replaces [simulation] days with 7 × WEEKS).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=5_200))]
+    weeks: Option<u32>,
+    /// Number of replications (overrides [simulation] replications).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    /// Base random seed (overrides [simulation] seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Write plan.json, weeks.csv and the charts (SVG) into this folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print the plan as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// With --out, also write the charts as PNG (they are always written as SVG).
+    #[arg(long, requires = "out")]
+    png: bool,
+    /// Write into an --out folder that holds files supportsim did not write there.
+    #[arg(long, requires = "out")]
+    force: bool,
+}
+
+pub fn plan(args: &PlanArgs) -> Result<(), Failure> {
+    let mut model = load(&args.scenario)?.model;
+    if let Some(w) = args.weeks {
+        model.days = w * 7;
+        if model.warmup_days >= model.days {
+            return Err(flag_error(format!(
+                "--weeks {w} is {} days, no more than the scenario's warm-up of {} days\n  = help: plan more weeks, or shorten warmup_days",
+                model.days, model.warmup_days
+            )));
+        }
+    }
+    if let Some(r) = args.replications {
+        model.replications = r;
+    }
+    if let Some(s) = args.seed {
+        model.seed = s;
+    }
+    let inputs = [args.scenario.as_path()];
+    check_out(args.out.as_ref(), args.force, &inputs)?;
+    fits_in_memory(&model)?;
+    let bar = progress_bar(u64::from(model.replications));
+    let weeks: Mutex<Vec<Option<Vec<Vec<f64>>>>> =
+        Mutex::new(vec![None; model.replications as usize]);
+    // Each replication's series become its weeks as it finishes: memory holds weeks.
+    let keep = |rep: u32, r: &mut supportsim::metrics::RepResult| {
+        let w = supportsim::plan::weeks_of(&model, r);
+        r.channel_intervals = Vec::new();
+        r.group_intervals = Vec::new();
+        r.workforce = Vec::new();
+        if let Ok(mut all) = weeks.lock() {
+            all[rep as usize] = Some(w);
+        }
+    };
+    let options = supportsim::RunOptions {
+        cancel: Some(&INTERRUPTED),
+        series: true,
+        sink: None,
+        keep: Some(&keep),
+    };
+    supportsim::run_replications(&model, &|| bar.inc(1), options)
+        .map_err(|e| stopped(e, &model.name, &bar))?;
+    bar.finish_and_clear();
+    let reps: Vec<Vec<Vec<f64>>> = weeks
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a replication failed while keeping its weeks"))?
+        .into_iter()
+        .flatten()
+        .collect();
+    let plan = Plan::of(&model, &reps);
+    let json = serde_json::to_vec_pretty(&to_json(&plan)).context("rendering JSON")?;
+    if let Some(dir) = &args.out {
+        let mut files = vec![
+            ("plan.json".to_string(), json.clone()),
+            ("weeks.csv".to_string(), super::csv_bytes(&csv_rows(&plan))?),
+        ];
+        for chart in supportsim::plan::chart(&model, &plan) {
+            let name = supportsim::charts::slug(chart.title());
+            let svg = plot::svg(&chart).context("drawing the charts")?;
+            files.push((format!("{name}.svg"), svg.into_bytes()));
+            if args.png {
+                let png = plot::png(&chart).context("drawing the charts")?;
+                files.push((format!("{name}.png"), png));
+            }
+        }
+        write_all(dir, &files, &inputs)?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        out.write_all(&json).context("writing to standard output")?;
+        writeln!(out).context("writing to standard output")?;
+    } else {
+        write!(out, "{}", table(&plan)).context("writing to standard output")?;
+    }
+    Ok(())
+}
+
+/// Refuses a plan whose replications in flight would not fit in memory (each keeps its time
+/// series until it finishes and folds them into weeks).
+fn fits_in_memory(m: &supportsim::model::Model) -> Result<(), Failure> {
+    let per_rep = super::output::series_bytes(m) / u64::from(m.replications.max(1));
+    let need = per_rep.saturating_mul(rayon::current_num_threads() as u64);
+    match super::output::available_memory() {
+        Some(free) if need.saturating_mul(10) > free.saturating_mul(9) => Err(flag_error(format!(
+            "each replication of this plan keeps {:.1} GB of time series while it runs, {:.1} GB on {} threads, and the machine has {:.1} GB available\n  = help: use a longer [simulation] interval (\"1h\"), or fewer threads (RAYON_NUM_THREADS)",
+            per_rep as f64 / 1e9,
+            need as f64 / 1e9,
+            rayon::current_num_threads(),
+            free as f64 / 1e9
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The plan as JSON: each week with its hiring classes and each column's mean and band.
+fn to_json(plan: &Plan) -> serde_json::Value {
+    let num = |x: Option<f64>| x.map_or(serde_json::Value::Null, serde_json::Value::from);
+    let weeks: Vec<serde_json::Value> = plan
+        .weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let mut figures = serde_json::Map::new();
+            for (c, b) in plan.columns.iter().zip(&w.values) {
+                figures.insert(
+                    c.name.clone(),
+                    serde_json::json!({"mean": num(b.mean), "p10": num(b.p10), "p90": num(b.p90)}),
+                );
+            }
+            let hiring: Vec<serde_json::Value> = w
+                .hiring
+                .iter()
+                .map(|h| {
+                    serde_json::json!({
+                        "class": h.class,
+                        "group": h.group,
+                        "size": h.size,
+                        "event": if h.hired { "hired" } else { "joins the floor" },
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "week": i + 1,
+                "start_day": w.start_day,
+                "days": w.days,
+                "hiring": hiring,
+                "figures": figures,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "scenario": plan.name,
+        "replications": plan.replications,
+        "seed": plan.seed,
+        "weeks": weeks,
+    })
+}
+
+/// `weeks.csv`: one row per week, each column's mean, P10 and P90.
+fn csv_rows(plan: &Plan) -> Vec<Vec<String>> {
+    let mut head = vec!["week".to_string(), "start_day".to_string()];
+    for c in &plan.columns {
+        for s in ["mean", "p10", "p90"] {
+            head.push(format!("{}_{s}", c.name));
+        }
+    }
+    let cell = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
+    let mut rows = vec![head];
+    for (i, w) in plan.weeks.iter().enumerate() {
+        let mut row = vec![(i + 1).to_string(), w.start_day.to_string()];
+        for b in &w.values {
+            row.extend([cell(b.mean), cell(b.p10), cell(b.p90)]);
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// The columns the table shows (the CSV and JSON have them all).
+const SHOWN: [&str; 6] = [
+    "headcount",
+    "leavers",
+    "absence",
+    "occupancy",
+    "targets_met",
+    "agent_cost",
+];
+
+/// The plan as a text table: per week the workforce, each channel's service level with its
+/// P10–P90 band, and the hiring classes.
+fn table(plan: &Plan) -> String {
+    let mut cols: Vec<usize> = SHOWN.iter().filter_map(|n| plan.column(n)).collect();
+    cols.extend(
+        plan.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.name.ends_with(".service_level"))
+            .map(|(k, _)| k),
+    );
+    let mut out = format!(
+        "{}: {} weeks, {} replications (mean, and P10–P90 where it varies)\n\n",
+        plan.name,
+        plan.weeks.len(),
+        plan.replications
+    );
+    let mut head = vec!["week".to_string()];
+    head.extend(cols.iter().map(|&k| plan.columns[k].name.clone()));
+    head.push("hiring".to_string());
+    let mut rows = vec![head];
+    for (i, w) in plan.weeks.iter().enumerate() {
+        let mut row = vec![(i + 1).to_string()];
+        for &k in &cols {
+            let mut b = w.values[k];
+            if plan.columns[k].name == "targets_met" {
+                // A share of replications: its band across them says nothing more.
+                (b.p10, b.p90) = (None, None);
+            }
+            row.push(shown(plan.columns[k].unit, &b));
+        }
+        let hiring: Vec<String> = w
+            .hiring
+            .iter()
+            .map(|h| {
+                let what = if h.hired { "hired" } else { "on floor" };
+                format!("{} {} {what}", h.size, h.group)
+            })
+            .collect();
+        row.push(hiring.join(", "));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(x, w)| format!("{x:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// A band as the table shows it: the mean, and its P10–P90 when they differ.
+fn shown(unit: Unit, b: &supportsim::report::Band) -> String {
+    let f = |x: f64| match unit {
+        Unit::Share => format!("{:.1}%", x * 100.0),
+        Unit::Seconds => supportsim::duration::format_duration(x),
+        Unit::Count => numbers::plain((x * 10.0).round() / 10.0),
+        Unit::Money => numbers::plain(x.round()),
+    };
+    match (b.mean, b.p10, b.p90) {
+        (Some(m), Some(lo), Some(hi)) if hi - lo > 1e-9 * m.abs().max(1.0) => {
+            format!("{} ({}–{})", f(m), f(lo), f(hi))
+        }
+        (Some(m), _, _) => f(m),
+        _ => "–".to_string(),
+    }
+}
