@@ -346,6 +346,8 @@ pub struct WorkforceDay {
     pub joined: u32,
     /// Burnout's excess of the group's recent occupancy over its threshold, in [0, 1].
     pub strain: f32,
+    /// Agent-seconds paid to hires in training.
+    pub training_paid: f64,
 }
 
 /// Agent-time accounting of a group, seconds of agent time.
@@ -357,6 +359,10 @@ pub struct Staffing {
     pub busy: f64,
     /// Agent-seconds scheduled (on shift, before shrinkage).
     pub scheduled: f64,
+    /// Agent-seconds paid in training: new hires' shifts before they join the floor (not
+    /// scheduled, not on the floor; counted in the group's cost).
+    #[serde(default)]
+    pub training: f64,
 }
 
 /// Per-interval figures of one channel.

@@ -319,9 +319,7 @@ impl Engine<'_> {
             }
             let slot = day as usize * ng + self.agents[a].group as usize;
             if day < self.agents[a].joins {
-                if record && self.agents[a].hired_at <= d0 {
-                    self.r.workforce[slot].training += 1;
-                }
+                self.in_training(a, day, slot);
                 continue;
             }
             if record {
@@ -397,6 +395,36 @@ impl Engine<'_> {
             if !absent {
                 self.schedule_breaks(a, (from, to), planned, key);
             }
+        }
+    }
+
+    /// Agent `a`, hired and in training on `day`: paid for its shift that day (a whole day for
+    /// an around-the-clock agent), counted in its group's training time after the warm-up and in
+    /// the day's workforce record at `slot`.
+    fn in_training(&mut self, a: usize, day: u32, slot: usize) {
+        let d0 = f64::from(day) * DAY;
+        if self.agents[a].hired_at > d0 {
+            return;
+        }
+        let g = self.agents[a].group as usize;
+        let weekday = (self.m.demand.start_weekday + day as usize) % 7;
+        let paid = match self.agents[a].shift {
+            None => DAY,
+            Some(si) => {
+                let s = &self.m.groups[g].shifts[si as usize];
+                if s.days[weekday] {
+                    s.end - s.start
+                } else {
+                    0.0
+                }
+            }
+        };
+        if self.counted(d0) {
+            self.r.groups[g].training += paid;
+        }
+        if let Some(w) = self.r.workforce.get_mut(slot) {
+            w.training += 1;
+            w.training_paid += paid;
         }
     }
 

@@ -121,6 +121,10 @@ pub fn weeks_of(m: &Model, r: &RepResult) -> Vec<Vec<f64>> {
                     scheduled += f64::from(x.scheduled);
                     absent += f64::from(x.absent);
                     strain = strain.max(f64::from(x.strain));
+                    let group = &m.groups[g];
+                    if !group.billed_by_handle_time {
+                        cost[w] += x.training_paid / 3600.0 * group.cost_per_hour;
+                    }
                 }
             }
             let mut row = vec![

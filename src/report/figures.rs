@@ -158,13 +158,13 @@ pub(super) fn staffing_metrics(out: &mut Metrics, s: &[Staffing], handled: &[f64
     );
 }
 
-/// What a group costs: its hourly cost times scheduled hours, or busy hours when it is billed
-/// by handle time.
+/// What a group costs: its hourly cost times scheduled hours and hours paid in training, or
+/// busy hours when it is billed by handle time.
 pub(super) fn group_cost(g: &crate::model::Group, s: &Staffing) -> f64 {
     let seconds = if g.billed_by_handle_time {
         s.busy
     } else {
-        s.scheduled
+        s.scheduled + s.training
     };
     g.cost_per_hour * seconds / 3600.0
 }

@@ -112,6 +112,9 @@ metrics! {
     Agents => "agents",
     /// Agents hired into a group (`[[hires]]`) within the statistics window.
     Hired => "hired",
+    /// Agent-hours a group's hires are paid in training (their shifts before they join the
+    /// floor), within the statistics window; in the group's agent cost.
+    TrainingHours => "training_hours",
     /// Agents of a group who left the operation (attrition) within the statistics window.
     Leavers => "leavers",
     /// Agents of a group still in the operation at the end.

@@ -391,6 +391,12 @@ fn group_metrics(model: &Model, reps: &[RepResult]) -> Vec<(String, Metrics)> {
                 .map(|h| h.size)
                 .sum();
             m.push(Metric::Hired, vec![Some(f64::from(hired)); reps.len()]);
+            m.push(
+                Metric::TrainingHours,
+                reps.iter()
+                    .map(|r| Some(r.groups[g].training / 3600.0))
+                    .collect(),
+            );
         }
         if group.attrition > 0.0 || !hires.is_empty() {
             let per_rep = |f: fn(&RepResult) -> &Vec<u64>| -> Vec<Option<f64>> {

@@ -36,6 +36,30 @@ fn a_class_works_from_the_day_its_training_ends() {
     assert_eq!(metric(&json, "desk", "hired").0, 10.0);
     assert_eq!(metric(&json, "desk", "agents_end").0, 20.0);
     assert_eq!(metric(&json, "desk", "leavers").0, 0.0);
+    // Paid in training on days 2 and 3: 10 × 2 × 24 hours, in the group's cost at 20 an hour.
+    assert_eq!(metric(&json, "desk", "training_hours").0, 480.0);
+    let json = run_text(
+        &text.replace("count = 10\n", "count = 10\ncost_per_hour = 20\n"),
+        &[],
+    );
+    let (cost, _) = metric(&json, "desk", "agent_cost");
+    assert!((cost - 20.0 * (1920.0 + 480.0)).abs() < 1e-6, "{cost}");
+}
+
+#[test]
+fn a_class_is_paid_in_training_while_it_stays() {
+    // tests/data/hires.toml: 30 hired on day 61, trained for 14 days around the clock, each
+    // paid 24 hours on every day it starts still there: survival e^(−r·d) on day d.
+    let json = json_out(supportsim().args(["run", "tests/data/hires.toml", "--json"]));
+    let r = -(0.9f64.ln()) / 30.4375;
+    let expected: f64 = (0..14)
+        .map(|d| 30.0 * 24.0 * (-r * f64::from(d)).exp())
+        .sum();
+    let (hours, se) = metric(&json, "team", "training_hours");
+    assert!(
+        (hours - expected).abs() < 4.0 * se,
+        "{hours:.1} ± {se:.2} hours in training, expected {expected:.1}"
+    );
 }
 
 #[test]
