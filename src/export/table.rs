@@ -279,6 +279,13 @@ fn topic_table(s: &Summary, out: &mut String) {
 /// One row per agent group.
 fn agent_table(s: &Summary, out: &mut String) {
     let stat_days = f64::from(s.days - s.warmup_days);
+    // A workforce that changes over the run (attrition, hiring classes) shows who left and who
+    // is still there.
+    let changing = s
+        .agents
+        .0
+        .iter()
+        .any(|(_, m)| m.get(Metric::AgentsEnd).is_some());
     let rows: Vec<Vec<String>> = s
         .agents
         .0
@@ -290,28 +297,34 @@ fn agent_table(s: &Summary, out: &mut String) {
                 ci_high: h.ci_high.map(|x| x / stat_days),
                 std_err: h.std_err.map(|x| x / stat_days),
             });
-            vec![
+            let mut row = vec![
                 name.clone(),
                 cell(m, Metric::Agents, Unit::Count),
                 cell_stat(per_day.as_ref(), &Unit::Count),
                 cell(m, Metric::Occupancy, Unit::Percent),
                 cell(m, Metric::AhtSeconds, Unit::Seconds),
                 cell(m, Metric::Shrinkage, Unit::Percent),
-            ]
+            ];
+            if changing {
+                row.push(cell(m, Metric::Hired, Unit::Count));
+                row.push(cell(m, Metric::Leavers, Unit::Count));
+                row.push(cell(m, Metric::AgentsEnd, Unit::Count));
+            }
+            row
         })
         .collect();
-    render_table(
-        out,
-        &[
-            "agents",
-            "headcount",
-            "handled/day",
-            "occupancy",
-            "AHT",
-            "shrinkage",
-        ],
-        &rows,
-    );
+    let mut header = vec![
+        "agents",
+        "headcount",
+        "handled/day",
+        "occupancy",
+        "AHT",
+        "shrinkage",
+    ];
+    if changing {
+        header.extend(["hired", "leavers", "at the end"]);
+    }
+    render_table(out, &header, &rows);
     out.push('\n');
 }
 

@@ -107,3 +107,28 @@ fn an_attrition_that_is_not_a_monthly_share_is_refused() {
     assert!(err.contains("attrition"), "{err}");
     assert!(err.contains("bad.toml:23"), "{err}");
 }
+
+#[test]
+fn the_table_shows_who_left_and_who_is_still_there() {
+    let out = supportsim()
+        .args(["run", "tests/data/attrition.toml", "--days", "30"])
+        .args(["--replications", "4"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header = text
+        .lines()
+        .find(|l| l.starts_with("agents "))
+        .unwrap_or_else(|| panic!("no agents table in {text}"));
+    assert!(
+        header.contains("leavers") && header.contains("at the end"),
+        "{header}"
+    );
+    // A steady operation's table stays as it was.
+    let out = supportsim()
+        .args(["run", "scenarios/quick-start.toml", "--replications", "2"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("leavers"));
+}
