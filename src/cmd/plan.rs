@@ -219,10 +219,12 @@ fn table(plan: &Plan) -> String {
             .map(|(k, _)| k),
     );
     let mut out = format!(
-        "{}: {} weeks, {} replications (mean, and P10–P90 where it varies)\n\n",
+        "{}: {} week{}, {} replication{} (mean, and P10–P90 where it varies)\n\n",
         plan.name,
         plan.weeks.len(),
-        plan.replications
+        if plan.weeks.len() == 1 { "" } else { "s" },
+        plan.replications,
+        if plan.replications == 1 { "" } else { "s" },
     );
     let mut head = vec!["week".to_string()];
     head.extend(cols.iter().map(|&k| plan.columns[k].name.clone()));
@@ -238,15 +240,7 @@ fn table(plan: &Plan) -> String {
             }
             row.push(shown(plan.columns[k].unit, &b));
         }
-        let hiring: Vec<String> = w
-            .hiring
-            .iter()
-            .map(|h| {
-                let what = if h.hired { "hired" } else { "on floor" };
-                format!("{} {} {what}", h.size, h.group)
-            })
-            .collect();
-        row.push(hiring.join(", "));
+        row.push(hiring_cell(w));
         rows.push(row);
     }
     let widths: Vec<usize> = (0..rows[0].len())
@@ -262,6 +256,28 @@ fn table(plan: &Plan) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The week's hiring classes, their agents summed per group and event: "5 phone hired".
+fn hiring_cell(w: &supportsim::plan::Week) -> String {
+    let mut seen: Vec<(&str, bool, u32)> = Vec::new();
+    for h in &w.hiring {
+        match seen
+            .iter_mut()
+            .find(|(g, hired, _)| *g == h.group && *hired == h.hired)
+        {
+            Some(s) => s.2 += h.size,
+            None => seen.push((&h.group, h.hired, h.size)),
+        }
+    }
+    let parts: Vec<String> = seen
+        .iter()
+        .map(|(g, hired, n)| {
+            let what = if *hired { "hired" } else { "on floor" };
+            format!("{n} {g} {what}")
+        })
+        .collect();
+    parts.join(", ")
 }
 
 /// A band as the table shows it: the mean, and its P10–P90 when they differ.
