@@ -11,7 +11,9 @@ use anyhow::Context;
 use supportsim::plan::{Plan, Unit};
 use supportsim::{numbers, plot};
 
-use super::{Failure, INTERRUPTED, check_out, flag_error, load, progress_bar, stopped, write_all};
+use super::{
+    Failure, INTERRUPTED, check_out, flag_error, prepared, progress_bar, stopped, write_all,
+};
 
 #[derive(clap::Args)]
 pub struct PlanArgs {
@@ -41,21 +43,26 @@ pub struct PlanArgs {
 }
 
 pub fn plan(args: &PlanArgs) -> Result<(), Failure> {
-    let mut model = load(&args.scenario)?.model;
+    let mut model = prepared(&args.scenario, args.replications, args.seed, None)?;
     if let Some(w) = args.weeks {
-        model.days = w * 7;
-        if model.warmup_days >= model.days {
+        let days = w * 7;
+        if model.warmup_days >= days {
             return Err(flag_error(format!(
-                "--weeks {w} is {} days, no more than the scenario's warm-up of {} days\n  = help: plan more weeks, or shorten warmup_days",
-                model.days, model.warmup_days
+                "--weeks {w} is {days} days, no more than the scenario's warm-up of {} days\n  = help: plan more weeks, or shorten warmup_days",
+                model.warmup_days
             )));
         }
-    }
-    if let Some(r) = args.replications {
-        model.replications = r;
-    }
-    if let Some(s) = args.seed {
-        model.seed = s;
+        if let Some(dated) = &model.demand.dated
+            && days as usize > dated.days.len()
+        {
+            return Err(flag_error(format!(
+                "--weeks {w} is {days} days, and the forecast of {} covers {} days from its start_date\n  = help: plan {} weeks or fewer, or forecast further",
+                args.scenario.display(),
+                dated.days.len(),
+                dated.days.len() / 7
+            )));
+        }
+        model.days = days;
     }
     let inputs = [args.scenario.as_path()];
     check_out(args.out.as_ref(), args.force, &inputs)?;

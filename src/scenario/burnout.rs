@@ -66,7 +66,7 @@ pub(super) fn read(cx: &mut Cx, t: &Table<'_>, ctx: &str, attrition: f64) -> Opt
     ) {
         b.absence = x;
     }
-    if let Some((x, _)) = cx.num(
+    if let Some((x, span)) = cx.num(
         r,
         "attrition",
         &bctx,
@@ -74,6 +74,15 @@ pub(super) fn read(cx: &mut Cx, t: &Table<'_>, ctx: &str, attrition: f64) -> Opt
         "the rise of the attrition rate at full occupancy, e.g. 1.0 to double it",
     ) {
         b.attrition = x;
+        if attrition <= 0.0 && x > 0.0 {
+            cx.warn(
+                format!(
+                    "`attrition` of {bctx} changes nothing: the group has no attrition to raise"
+                ),
+                span,
+                "give the group an `attrition`, or leave this key out",
+            );
+        }
     }
     Some(b)
 }

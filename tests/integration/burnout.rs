@@ -76,3 +76,46 @@ fn burnout_below_its_threshold_changes_nothing_but_rounding() {
         );
     }
 }
+
+#[test]
+fn a_burnout_that_cannot_act_is_said_and_a_malformed_one_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = std::fs::read_to_string("tests/data/burnout.toml").expect("scenario");
+    let write = |name: &str, from: &str, to: &str| {
+        assert!(base.contains(from), "{from}");
+        let path = dir.path().join(name);
+        std::fs::write(&path, base.replace(from, to)).expect("write");
+        path
+    };
+    // No attrition to raise: a warning at the key, and the run goes on.
+    let path = write("idle.toml", "attrition = 0.1\n", "");
+    let out = supportsim()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("changes nothing: the group has no attrition"),
+        "{err}"
+    );
+    // Neither true, false nor a table: refused with the line and the fix.
+    let path = write(
+        "bad.toml",
+        "burnout = { threshold = 0.5, over = \"1w\", attrition = 1.0, absence = 0.2 }",
+        "burnout = \"yes\"",
+    );
+    let out = supportsim()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`burnout` of agent group `team` must be true, false or a table")
+            && err.contains("bad.toml:"),
+        "{err}"
+    );
+}
