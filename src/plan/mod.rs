@@ -136,16 +136,21 @@ pub fn weeks_of(m: &Model, r: &RepResult) -> Vec<Vec<f64>> {
                 ratio(busy[w], floor[w]),
                 strain,
             ];
-            let mut met = true;
-            let targets = m.channels.iter().any(|c| c.service_level_target.is_some());
+            // Whether every channel with a target met it, among those offered contacts this
+            // week; a week none of them was offered anything (the warm-up, a closed week) has
+            // no answer rather than a met one.
+            let (mut met, mut targets) = (true, false);
             let (mut p_sat, mut served) = (0.0, 0.0);
             for (c, t) in tallies[w].iter().enumerate() {
                 let sl = ratio(t.within as f64, t.offered() as f64);
                 row.push(t.offered() as f64);
                 row.push(sl);
                 row.push(ratio(t.wait_answered, t.answered as f64));
-                if let Some(target) = m.channels[c].service_level_target {
-                    met &= sl.is_nan() || sl >= target;
+                if let Some(target) = m.channels[c].service_level_target
+                    && !sl.is_nan()
+                {
+                    targets = true;
+                    met &= sl >= target;
                 }
                 p_sat += t.p_satisfied;
                 served += t.served as f64;

@@ -135,3 +135,31 @@ fn a_plan_writes_its_weeks_and_charts_and_refuses_a_horizon_inside_the_warm_up()
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warm-up"), "{err}");
 }
+
+#[test]
+fn a_week_with_nothing_offered_has_no_targets_met_figure() {
+    // A week of warm-up: no contact counted, so nothing met or missed; the week after has one.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("warm.toml");
+    let text = std::fs::read_to_string("scenarios/growing-year.toml").expect("scenario");
+    assert!(text.contains("days = 364"));
+    std::fs::write(
+        &scenario,
+        text.replacen("days = 364", "days = 364\nwarmup_days = 7", 1),
+    )
+    .expect("write");
+    let json = json_out(supportsim().arg("plan").arg(&scenario).args([
+        "--weeks",
+        "2",
+        "--replications",
+        "2",
+        "--json",
+    ]));
+    assert!(
+        json["weeks"][0]["figures"]["targets_met"]["mean"].is_null(),
+        "{}",
+        json["weeks"][0]["figures"]["targets_met"]
+    );
+    let met = json["weeks"][1]["figures"]["targets_met"]["mean"].as_f64();
+    assert!(met.is_some_and(|x| (0.0..=1.0).contains(&x)), "{met:?}");
+}
