@@ -133,16 +133,19 @@ enum Kind {
     Share,
     Seconds,
     Count,
+    /// A score in points (NPS).
+    Points,
 }
 
 /// The metrics a comparison table shows, with how to print them.
-const KEY_METRICS: [(Metric, &str, Kind); 15] = [
+const KEY_METRICS: [(Metric, &str, Kind); 16] = [
     (Metric::ServiceLevel, "service level", Kind::Share),
     (Metric::AsaSeconds, "ASA", Kind::Seconds),
     (Metric::AbandonRate, "abandoned", Kind::Share),
     (Metric::Occupancy, "occupancy", Kind::Share),
     (Metric::BacklogMean, "backlog", Kind::Count),
     (Metric::Csat, "CSAT", Kind::Share),
+    (Metric::NpsExpected, "NPS", Kind::Points),
     (Metric::Contained, "contained", Kind::Count),
     (Metric::ChurnedCustomers, "customers lost", Kind::Count),
     (Metric::RevenueLost, "revenue lost", Kind::Count),
@@ -176,6 +179,8 @@ fn show(x: f64, k: Kind, signed: bool) -> String {
             "{sign}{}",
             crate::numbers::group_thousands(if a >= 100.0 { a.round() } else { a })
         ),
+        Kind::Points if signed => format!("{sign}{a:.1} pts"),
+        Kind::Points => format!("{sign}{a:.1}"),
     }
 }
 

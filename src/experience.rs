@@ -72,6 +72,12 @@ pub struct WaitCsat {
     pub bot_contained: f64,
     /// Share of customers who answer the survey.
     pub survey_response: f64,
+    /// Share of satisfied customers who would recommend (9–10 of 10: promoters); the rest are
+    /// passives.
+    pub promoters_if_satisfied: f64,
+    /// Share of dissatisfied customers who would warn others off (0–6 of 10: detractors); the
+    /// rest are passives.
+    pub detractors_if_dissatisfied: f64,
 }
 
 impl Default for WaitCsat {
@@ -86,7 +92,12 @@ impl Default for WaitCsat {
     ///   satisfaction with each repeat contact;
     /// - `failed_bot_factor` 0.85 and `bot_contained` 0.75: bot conversations rate below a good
     ///   human one, and a failed bot attempt leaves a mark;
-    /// - `survey_response` 0.15: post-contact survey response rates are typically 5–30%.
+    /// - `survey_response` 0.15: post-contact survey response rates are typically 5–30%;
+    /// - `promoters_if_satisfied` 0.6 and `detractors_if_dissatisfied` 0.8: NPS follows the same
+    ///   experience as CSAT (customer-level CSAT and likelihood to recommend are strongly
+    ///   correlated, Keiningham et al. 2007), but "satisfied" is a wider band than "promoter"
+    ///   (Reichheld 2003): many satisfied customers answer 7–8, while most dissatisfied ones
+    ///   answer 0–6. With these, a CSAT of 88% reads as an NPS of +43 and one of 57% as 0.
     fn default() -> Self {
         WaitCsat {
             base: 0.88,
@@ -97,6 +108,8 @@ impl Default for WaitCsat {
             repeat_factor: 0.85,
             bot_contained: 0.75,
             survey_response: 0.15,
+            promoters_if_satisfied: 0.6,
+            detractors_if_dissatisfied: 0.8,
         }
     }
 }
@@ -119,6 +132,16 @@ fn power(mut x: f64, mut n: u32) -> f64 {
 }
 
 impl WaitCsat {
+    /// The chances that a customer satisfied with probability `p` is a promoter and a
+    /// detractor: (p · promoters_if_satisfied, (1 − p) · detractors_if_dissatisfied).
+    #[inline]
+    pub fn recommend(&self, p: f64) -> (f64, f64) {
+        (
+            p * self.promoters_if_satisfied,
+            (1.0 - p) * self.detractors_if_dissatisfied,
+        )
+    }
+
     /// The wait factor w(wait) in [floor, 1].
     pub fn wait_factor(&self, wait: f64, tolerance: f64) -> f64 {
         if wait <= 0.0 || tolerance <= 0.0 {

@@ -204,6 +204,10 @@ fn headline(h: &mut String, model: &Model, summary: &Summary) {
         "CSAT (surveys)".into(),
         metric(o, Metric::Csat, Fmt::Percent),
     ));
+    cards.push((
+        "NPS (all served customers)".into(),
+        metric(o, Metric::NpsExpected, Fmt::Count),
+    ));
     if model.topics.iter().any(|t| t.fcr.is_some()) {
         cards.push((
             "First-contact resolution".into(),
@@ -278,13 +282,13 @@ fn attention(h: &mut String, warnings: &[String]) {
 /// One row per channel.
 fn channels(h: &mut String, summary: &Summary) {
     // Channels.
-    h.push_str("<h2>Channels</h2>\n<table>\n<tr><th>channel</th><th>offered / day</th><th>service level</th><th>ASA</th><th>90% answered within</th><th>abandoned</th><th>blocked</th><th>open at end</th><th>CSAT</th></tr>\n");
+    h.push_str("<h2>Channels</h2>\n<table>\n<tr><th>channel</th><th>offered / day</th><th>service level</th><th>ASA</th><th>90% answered within</th><th>abandoned</th><th>blocked</th><th>open at end</th><th>CSAT</th><th>NPS</th></tr>\n");
     for (name, m) in &summary.channels.0 {
         let settings = summary.channel_settings.get(name);
         let within = settings.map_or(String::new(), |s| format!(" in {}", s.within_label()));
         let _ = writeln!(
             h,
-            "<tr><td>{} ({})</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{} ({})</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(name),
             settings.map_or("", |s| s.kind),
             metric(m, Metric::OfferedPerDay, Fmt::Count),
@@ -296,6 +300,7 @@ fn channels(h: &mut String, summary: &Summary) {
             metric(m, Metric::BlockedRate, Fmt::Percent),
             metric(m, Metric::OpenAtEnd, Fmt::Count),
             metric(m, Metric::Csat, Fmt::Percent),
+            metric(m, Metric::NpsExpected, Fmt::Count),
         );
     }
     h.push_str("</table>\n");
@@ -313,7 +318,7 @@ fn topics(h: &mut String, summary: &Summary) {
     if mixed {
         h.push_str("<th>kind</th>");
     }
-    h.push_str("<th>offered / day</th><th>service level</th><th>average speed of answer</th><th>90% answered within</th><th>abandoned</th><th>CSAT</th></tr>\n");
+    h.push_str("<th>offered / day</th><th>service level</th><th>average speed of answer</th><th>90% answered within</th><th>abandoned</th><th>CSAT</th><th>NPS</th><th>contacts per resolved issue</th></tr>\n");
     for (name, kind, m) in rows {
         let _ = write!(h, "<tr><td>{}</td>", escape(name));
         if let Some(k) = kind {
@@ -325,12 +330,14 @@ fn topics(h: &mut String, summary: &Summary) {
         };
         let _ = writeln!(
             h,
-            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{abandoned}</td><td>{}</td></tr>",
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{abandoned}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             metric(m, Metric::OfferedPerDay, Fmt::Count),
             metric(m, Metric::ServiceLevel, Fmt::Percent),
             metric(m, Metric::AsaSeconds, Fmt::Duration),
             metric(m, Metric::FrtP90Seconds, Fmt::Duration),
             metric(m, Metric::Csat, Fmt::Percent),
+            metric(m, Metric::NpsExpected, Fmt::Count),
+            metric(m, Metric::ContactsPerResolution, Fmt::Count),
         );
     }
     h.push_str("</table>\n");

@@ -57,6 +57,29 @@ pub struct Tally {
     pub p_satisfied: f64,
     /// Served contacts (answered with an outcome, or contained) whose satisfaction was drawn.
     pub served: u64,
+    /// Contacts the NPS covers: served ones, and those that abandoned or were blocked (a
+    /// dissatisfied experience).
+    #[serde(default)]
+    pub nps_contacts: u64,
+    /// Of those, the customers who answered the survey.
+    #[serde(default)]
+    pub nps_surveys: u64,
+    /// Survey answers that would recommend (9–10 of 10).
+    #[serde(default)]
+    pub promoters: u64,
+    /// Survey answers that would not (0–6 of 10).
+    #[serde(default)]
+    pub detractors: u64,
+    /// Sum of served contacts' chances of being a promoter (the census NPS's promoters).
+    #[serde(default)]
+    pub p_promoter: f64,
+    /// Sum of served contacts' chances of being a detractor.
+    #[serde(default)]
+    pub p_detractor: f64,
+    /// Contacts about an issue on another channel than the customer's previous contact about
+    /// it (a repeat or retry that switched channels).
+    #[serde(default)]
+    pub switches: u64,
     /// Customers who left because of this contact.
     pub churned: u64,
     /// Still waiting for a first answer when the simulation ended.
@@ -104,6 +127,13 @@ impl Tally {
         self.satisfied += o.satisfied;
         self.p_satisfied += o.p_satisfied;
         self.served += o.served;
+        self.nps_contacts += o.nps_contacts;
+        self.nps_surveys += o.nps_surveys;
+        self.promoters += o.promoters;
+        self.detractors += o.detractors;
+        self.p_promoter += o.p_promoter;
+        self.p_detractor += o.p_detractor;
+        self.switches += o.switches;
         self.churned += o.churned;
         self.open += o.open;
         self.open_late += o.open_late;

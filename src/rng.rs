@@ -129,6 +129,8 @@ pub enum Purpose {
     ReassignTo = 25,
     /// When an agent leaves the operation (attrition).
     Attrition = 26,
+    /// The answer to "would you recommend us?" of a customer who answers the survey.
+    Recommend = 27,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

@@ -205,12 +205,13 @@ fn csv_rows(plan: &Plan) -> Vec<Vec<String>> {
 }
 
 /// The columns the table shows (the CSV and JSON have them all).
-const SHOWN: [&str; 6] = [
+const SHOWN: [&str; 7] = [
     "headcount",
     "leavers",
     "absence",
     "occupancy",
     "targets_met",
+    "nps_expected",
     "agent_cost",
 ];
 
@@ -294,6 +295,7 @@ fn shown(unit: Unit, b: &supportsim::report::Band) -> String {
         Unit::Seconds => supportsim::duration::format_duration(x),
         Unit::Count => numbers::plain((x * 10.0).round() / 10.0),
         Unit::Money => numbers::plain(x.round()),
+        Unit::Score => format!("{x:+.1}"),
     };
     match (b.mean, b.p10, b.p90) {
         (Some(m), Some(lo), Some(hi)) if hi - lo > 1e-9 * m.abs().max(1.0) => {

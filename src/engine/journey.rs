@@ -1,22 +1,17 @@
 //! A customer's journey: arrival on a channel, the bot, an agent's answer and its touches,
-//! resolution, transfer to tier 2, satisfaction, repeats and retries, abandonment and churn.
+//! resolution, transfer to tier 2, repeats and retries, abandonment (what the customer makes of
+//! it — satisfaction, NPS, churn — is in `experience`).
 //!
 //! Every decision about a customer is drawn from the customer's own [`DrawKey`], hashed by
 //! purpose, so that it does not depend on what the operation did before (common random numbers
 //! between plans).
 
-use rand_distr::{Binomial, Distribution, Poisson};
-
 use super::event::Kind;
 use super::observe::ContactOutcome;
-use super::{Contact, Decision, Engine, Sat, State};
-use crate::duration::DAY;
-use crate::experience::{BadExperience, Churn, Outcome, Satisfaction};
-use crate::model::{ChannelKind, MONTH_DAYS, Model};
+use super::{Contact, Decision, Engine, State};
+use crate::experience::{BadExperience, Outcome};
+use crate::model::{ChannelKind, Model};
 use crate::rng::{DrawKey, Purpose, Rng};
-
-/// An average month, seconds.
-const MONTH: f64 = MONTH_DAYS * DAY;
 
 /// Why a customer comes back about the same issue.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -54,9 +49,11 @@ impl Engine<'_> {
         let now = self.now;
         self.r.conservation.arrived += 1;
         let repeat = contact.key.attempt > 0;
+        let switched = contact.switched;
         self.tally(c, t, now, |x| {
             x.arrived += 1;
             x.repeats += u64::from(repeat);
+            x.switches += u64::from(switched);
         });
         if let Some(a) = &self.m.automation
             && a.channels[c]
@@ -348,8 +345,7 @@ impl Engine<'_> {
             && topic.escalation > 0.0
             && contact.key.unit(Purpose::Escalate) < topic.escalation;
         // A transferred contact's experience is decided at tier 2.
-        let measured = self.m.csat.survey_response > 0.0 || self.m.customers.is_some();
-        let satisfaction = if measured && !transferred {
+        let satisfaction = if self.experience_measured() && !transferred {
             Some(self.satisfaction(
                 contact,
                 &Outcome {
@@ -403,46 +399,6 @@ impl Engine<'_> {
         if !self.maybe_churn(contact, bad) {
             self.maybe_return(contact, end, Return::Unresolved);
         }
-    }
-
-    /// Draws satisfaction and the survey answer.
-    #[inline]
-    pub(super) fn satisfaction(&self, contact: &Contact, outcome: &Outcome) -> Sat {
-        let p = self.m.csat.p_satisfied(outcome);
-        Sat {
-            p,
-            satisfied: contact.key.unit(Purpose::Satisfy) < p,
-            surveyed: contact.key.unit(Purpose::Survey) < self.m.csat.survey_response,
-        }
-    }
-
-    /// Draws whether a bad experience makes the customer leave; returns true if it does.
-    fn maybe_churn(&mut self, contact: &Contact, bad: BadExperience) -> bool {
-        let Some(customers) = &self.m.customers else {
-            return false;
-        };
-        let p = customers.churn.p_churn(&bad);
-        if contact.key.unit(Purpose::Churn) >= p {
-            return false;
-        }
-        let (revenue, lifetime) = (customers.revenue_per_month, customers.lifetime_months);
-        self.active = (self.active - 1.0).max(0.0);
-        let now = self.now;
-        if self.counted(now) {
-            let horizon = self.horizon;
-            if let Some(stats) = &mut self.r.customers {
-                stats.churned += 1;
-                stats.revenue_lost += revenue * (horizon - now) / MONTH;
-                stats.lifetime_value_lost += revenue * lifetime;
-            }
-        }
-        self.tally(
-            contact.channel as usize,
-            contact.topic as usize,
-            contact.counted_at,
-            |x| x.churned += 1,
-        );
-        true
     }
 
     /// Schedules the customer's next contact about the same issue, if they come back:
@@ -514,6 +470,7 @@ impl Engine<'_> {
             failed_bot: false,
             touch: 0,
             frt: 0.0,
+            switched: next_c != c,
         };
         self.r.conservation.repeats_scheduled += 1;
         let slot = self.store(next, State::Returning);
@@ -522,6 +479,9 @@ impl Engine<'_> {
 
     /// A contact that abandoned or was blocked: the customer may leave, or try again.
     pub(super) fn unserved(&mut self, contact: &Contact) {
+        if self.experience_measured() {
+            self.recommend_unserved(contact);
+        }
         if !self.maybe_churn(
             contact,
             BadExperience {
@@ -562,33 +522,5 @@ impl Engine<'_> {
             });
         }
         self.unserved(&contact);
-    }
-
-    /// Churn unrelated to service and new customers, once a day from the customers stream.
-    pub(super) fn customer_flows(&mut self) {
-        let Some(c) = &self.m.customers else { return };
-        let p_day = 1.0 - (1.0 - c.baseline_churn_per_month).powf(1.0 / MONTH_DAYS);
-        let leave = match Binomial::new(self.active.max(0.0).round() as u64, p_day.clamp(0.0, 1.0))
-        {
-            Ok(b) => b.sample(&mut self.base_rng) as f64,
-            Err(_) => 0.0,
-        };
-        let mean_new = c.acquisitions_per_month / MONTH_DAYS;
-        let join = if mean_new > 0.0 {
-            Poisson::new(mean_new).map_or(0.0, |p| p.sample(&mut self.base_rng))
-        } else {
-            0.0
-        };
-        self.active = (self.active - leave + join).max(0.0);
-        let counted = self.counted(self.now);
-        if let Some(stats) = &mut self.r.customers {
-            if self.now == self.warmup {
-                stats.active_start = self.active;
-            }
-            if counted {
-                stats.churned_baseline += leave as u64;
-                stats.acquired += join as u64;
-            }
-        }
     }
 }

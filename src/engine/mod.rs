@@ -16,6 +16,7 @@
 
 mod arrivals;
 mod event;
+mod experience;
 mod journey;
 mod observe;
 mod overload;
@@ -87,6 +88,8 @@ struct Contact {
     /// The wait for the first answer, seconds, carried to later touches (single precision
     /// keeps a contact at 72 bytes).
     frt: f32,
+    /// A repeat or retry on another channel than the customer's previous contact.
+    switched: bool,
 }
 
 /// A satisfaction draw.
@@ -95,6 +98,28 @@ pub(super) struct Sat {
     pub(super) p: f64,
     pub(super) satisfied: bool,
     pub(super) surveyed: bool,
+    /// Chances of being a promoter and a detractor.
+    pub(super) p_recommend: (f64, f64),
+    /// Surveyed and a promoter, surveyed and a detractor.
+    pub(super) promoter: bool,
+    pub(super) detractor: bool,
+}
+
+impl Sat {
+    /// Counts the served contact's satisfaction and recommendation in `tally`.
+    #[inline(always)]
+    pub(super) fn count(&self, tally: &mut Tally) {
+        tally.served += 1;
+        tally.p_satisfied += self.p;
+        tally.surveys += u64::from(self.surveyed);
+        tally.satisfied += u64::from(self.surveyed && self.satisfied);
+        tally.nps_contacts += 1;
+        tally.nps_surveys += u64::from(self.surveyed);
+        tally.p_promoter += self.p_recommend.0;
+        tally.p_detractor += self.p_recommend.1;
+        tally.promoters += u64::from(self.promoter);
+        tally.detractors += u64::from(self.detractor);
+    }
 }
 
 /// The decisions about an answered contact.
@@ -116,10 +141,7 @@ impl Decision {
         tally.resolved += u64::from(self.resolved);
         tally.resolution_time += resolution_time;
         if let Some(sat) = self.satisfaction {
-            tally.served += 1;
-            tally.p_satisfied += sat.p;
-            tally.surveys += u64::from(sat.surveyed);
-            tally.satisfied += u64::from(sat.surveyed && sat.satisfied);
+            sat.count(tally);
         }
     }
 

@@ -341,12 +341,7 @@ impl Engine<'_> {
             contact.channel as usize,
             contact.topic as usize,
             contact.counted_at,
-            |x| {
-                x.served += 1;
-                x.p_satisfied += sat.p;
-                x.surveys += u64::from(sat.surveyed);
-                x.satisfied += u64::from(sat.surveyed && sat.satisfied);
-            },
+            |x| sat.count(x),
         );
     }
 

@@ -362,6 +362,7 @@ mod tests {
             failed_bot: false,
             touch: 0,
             frt: 0.0,
+            switched: false,
         }
     }
 

@@ -12,6 +12,10 @@ enum Unit {
     Seconds,
     /// Two decimals: prices per unit.
     Money,
+    /// Two decimals: contacts per issue.
+    Ratio,
+    /// A signed score with one decimal (NPS), or a ratio like contacts per issue.
+    Score,
 }
 
 fn fmt_value(x: f64, unit: &Unit) -> String {
@@ -19,7 +23,8 @@ fn fmt_value(x: f64, unit: &Unit) -> String {
         Unit::Count => group_thousands(x),
         Unit::Percent => format!("{:.1}%", x * 100.0),
         Unit::Seconds => format_duration(x),
-        Unit::Money => format!("{x:.2}"),
+        Unit::Money | Unit::Ratio => format!("{x:.2}"),
+        Unit::Score => format!("{x:+.1}"),
     }
 }
 
@@ -28,7 +33,8 @@ fn fmt_half(x: f64, unit: &Unit) -> String {
         Unit::Count => group_thousands(x),
         Unit::Percent => format!("{:.1}", x * 100.0),
         Unit::Seconds => format_duration(x),
-        Unit::Money => format!("{x:.2}"),
+        Unit::Money | Unit::Ratio => format!("{x:.2}"),
+        Unit::Score => format!("{x:.1}"),
     }
 }
 
@@ -375,9 +381,11 @@ fn overall_lines(s: &Summary, out: &mut String) {
     }
     let mean = |key: Metric| o.get(key).and_then(|x| x.mean);
     let mut experience = format!(
-        "experience: CSAT {} from {} surveys",
+        "experience: CSAT {} from {} surveys, NPS {} (a census: {})",
         cell(o, Metric::Csat, Unit::Percent),
-        cell(o, Metric::Surveys, Unit::Count)
+        cell(o, Metric::Surveys, Unit::Count),
+        cell(o, Metric::Nps, Unit::Score),
+        cell(o, Metric::NpsExpected, Unit::Score),
     );
     if mean(Metric::Fcr).is_some_and(|x| x < 1.0) || mean(Metric::Repeats).is_some_and(|x| x > 0.0)
     {
@@ -402,6 +410,11 @@ fn overall_lines(s: &Summary, out: &mut String) {
                 .collect()
         };
         experience.push_str(&times.join(", "));
+        experience.push_str(&format!(
+            "; effort per resolved issue: {} contacts, {} channel switches",
+            cell(o, Metric::ContactsPerResolution, Unit::Ratio),
+            cell(o, Metric::SwitchesPerResolution, Unit::Ratio),
+        ));
     }
     out.push_str(&experience);
     out.push('\n');

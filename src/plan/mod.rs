@@ -1,7 +1,7 @@
 //! The long range week by week: what a year of an operation whose workforce changes (attrition,
 //! hiring classes, ramp-up, burnout) looks like per week, across replications — headcount,
-//! leavers, absence, occupancy, each channel's service level and first response, the chance that
-//! every service-level target is met, and cost.
+//! leavers, absence, occupancy, each channel's service level, first response and NPS, customer
+//! effort, the chance that every service-level target is met, and cost.
 //!
 //! Each replication's time series and workforce days are folded into its weeks as it finishes
 //! ([`weeks_of`]), so memory holds weeks, not intervals; [`Plan::of`] gives each week's mean and
@@ -28,6 +28,8 @@ pub enum Unit {
     Seconds,
     /// Money.
     Money,
+    /// A score from −100 to +100 (NPS).
+    Score,
 }
 
 /// A column of the weekly table.
@@ -40,7 +42,8 @@ pub struct Column {
 }
 
 /// The columns of a model's weeks, in order: the workforce, then per channel its contacts
-/// offered, service level and mean first response, then the targets and cost.
+/// offered, service level, mean first response and NPS, then satisfaction, NPS and effort
+/// overall, the targets and cost.
 pub fn columns(m: &Model) -> Vec<Column> {
     let col = |name: &str, unit| Column {
         name: name.to_string(),
@@ -59,8 +62,11 @@ pub fn columns(m: &Model) -> Vec<Column> {
         out.push(col(&format!("{}.offered", c.name), Unit::Count));
         out.push(col(&format!("{}.service_level", c.name), Unit::Share));
         out.push(col(&format!("{}.frt_mean_seconds", c.name), Unit::Seconds));
+        out.push(col(&format!("{}.nps_expected", c.name), Unit::Score));
     }
     out.push(col("csat_expected", Unit::Share));
+    out.push(col("nps_expected", Unit::Score));
+    out.push(col("contacts_per_resolution", Unit::Count));
     out.push(col("targets_met", Unit::Share));
     out.push(col("agent_cost", Unit::Money));
     out
@@ -140,22 +146,24 @@ pub fn weeks_of(m: &Model, r: &RepResult) -> Vec<Vec<f64>> {
             // week; a week none of them was offered anything (the warm-up, a closed week) has
             // no answer rather than a met one.
             let (mut met, mut targets) = (true, false);
-            let (mut p_sat, mut served) = (0.0, 0.0);
+            let mut all = Tally::default();
             for (c, t) in tallies[w].iter().enumerate() {
                 let sl = ratio(t.within as f64, t.offered() as f64);
                 row.push(t.offered() as f64);
                 row.push(sl);
                 row.push(ratio(t.wait_answered, t.answered as f64));
+                row.push(nps(t));
                 if let Some(target) = m.channels[c].service_level_target
                     && !sl.is_nan()
                 {
                     targets = true;
                     met &= sl >= target;
                 }
-                p_sat += t.p_satisfied;
-                served += t.served as f64;
+                all.add(t);
             }
-            row.push(ratio(p_sat, served));
+            row.push(ratio(all.p_satisfied, all.served as f64));
+            row.push(nps(&all));
+            row.push(ratio(all.arrived as f64, all.resolved as f64));
             row.push(match (targets, met) {
                 (false, _) => f64::NAN,
                 (true, true) => 1.0,
@@ -165,6 +173,14 @@ pub fn weeks_of(m: &Model, r: &RepResult) -> Vec<Vec<f64>> {
             row
         })
         .collect()
+}
+
+/// The NPS a census of `t`'s served contacts would measure.
+fn nps(t: &Tally) -> f64 {
+    ratio(
+        100.0 * (t.p_promoter - t.p_detractor),
+        t.nps_contacts as f64,
+    )
 }
 
 /// `a ÷ b`, NaN when `b` is 0.

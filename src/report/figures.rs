@@ -130,6 +130,34 @@ fn experience_metrics(out: &mut Metrics, tallies: &[&Tally]) {
         Metric::CsatExpected,
         col(&|t| ratio(t.p_satisfied, t.served as f64)),
     );
+    out.push(
+        Metric::Nps,
+        col(&|t| {
+            ratio(
+                100.0 * (t.promoters as f64 - t.detractors as f64),
+                t.nps_surveys as f64,
+            )
+        }),
+    );
+    out.push(
+        Metric::NpsExpected,
+        col(&|t| {
+            ratio(
+                100.0 * (t.p_promoter - t.p_detractor),
+                t.nps_contacts as f64,
+            )
+        }),
+    );
+    // Effort per resolved issue: a worse service (more retries, fewer resolutions) can only
+    // raise it, unlike a mean over the resolved issues alone.
+    out.push(
+        Metric::ContactsPerResolution,
+        col(&|t| ratio(t.arrived as f64, t.resolved as f64)),
+    );
+    out.push(
+        Metric::SwitchesPerResolution,
+        col(&|t| ratio(t.switches as f64, t.resolved as f64)),
+    );
 }
 
 pub(super) fn staffing_metrics(out: &mut Metrics, s: &[Staffing], handled: &[f64]) {

@@ -97,6 +97,18 @@ metrics! {
     Csat => "csat",
     /// Mean satisfaction probability of served contacts.
     CsatExpected => "csat_expected",
+    /// Net promoter score of survey answers: 100 × (promoters − detractors) ÷ answers, from
+    /// −100 to +100. Customers who abandoned or were blocked count, as dissatisfied ones.
+    Nps => "nps",
+    /// Net promoter score a census would measure (from each served, abandoned or blocked
+    /// contact's chances of being a promoter and a detractor), from −100 to +100.
+    NpsExpected => "nps_expected",
+    /// Customer effort: contacts (first contacts, repeats and retries) ÷ issues resolved. For
+    /// a channel, the contacts it takes ÷ the issues it resolves.
+    ContactsPerResolution => "contacts_per_resolution",
+    /// Customer effort: contacts on another channel than the customer's previous contact
+    /// about the issue ÷ issues resolved.
+    SwitchesPerResolution => "switches_per_resolution",
     /// Contacts still waiting at the end of the run (first answers, second tiers and later
     /// touches).
     OpenAtEnd => "open_at_end",

@@ -90,6 +90,12 @@ pub(super) fn csat(cx: &mut Cx, doc: &Table<'_>) -> WaitCsat {
     unit(cx, "repeat_factor", &mut m.repeat_factor);
     unit(cx, "bot_contained", &mut m.bot_contained);
     unit(cx, "survey_response", &mut m.survey_response);
+    unit(cx, "promoters_if_satisfied", &mut m.promoters_if_satisfied);
+    unit(
+        cx,
+        "detractors_if_dissatisfied",
+        &mut m.detractors_if_dissatisfied,
+    );
     if let Some((x, _)) = cx.num(
         t,
         "steepness",

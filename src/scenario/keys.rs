@@ -173,6 +173,8 @@ pub(crate) const CSAT: &[&str] = &[
     "repeat_factor",
     "bot_contained",
     "survey_response",
+    "promoters_if_satisfied",
+    "detractors_if_dissatisfied",
 ];
 
 /// `[customers]`.

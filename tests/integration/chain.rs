@@ -1,6 +1,6 @@
 //! The long-range chain, on common random numbers (paired differences with their 95%
 //! intervals, from `compare`): fewer hires → higher occupancy → more of the team leaving (burnout)
-//! → lower service level; and a shorter ramp-up → fewer repeats. The team's leavers differ only
+//! → lower service level and NPS; and a shorter ramp-up → fewer repeats. The team's leavers differ only
 //! through burnout: with it off, the same agents leave at the same times whatever the hires.
 
 use crate::util::{json_out, supportsim};
@@ -78,6 +78,10 @@ fn fewer_hires_raise_occupancy_then_leavers_then_lower_service_and_a_short_ramp_
     );
     let (sl, _, hi) = diff(&json, "two hires", "overall", "", "service_level");
     assert!(hi < 0.0, "… and service falls: {sl:+.4} [… , {hi:+.4}]");
+    // NPS counts the callers who gave up as dissatisfied: it falls with the service, although
+    // the served customers, who meet fewer new hires, are a little more satisfied.
+    let (nps, _, hi) = diff(&json, "two hires", "overall", "", "nps_expected");
+    assert!(hi < 0.0, "… and NPS with it: {nps:+.2} [… , {hi:+.2}]");
     let (rep, _, hi) = diff(&json, "short ramp", "overall", "", "repeat_rate");
     assert!(
         hi < 0.0,

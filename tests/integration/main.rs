@@ -28,6 +28,7 @@ mod history;
 mod house;
 mod interrupt;
 mod kinds;
+mod loyalty;
 mod mappings;
 mod order;
 mod outputs;

@@ -3,6 +3,7 @@
 //! [0, 1]; backlogs and ages are non-negative; no figure is NaN.
 
 use proptest::prelude::*;
+use supportsim::report::Metric;
 
 #[derive(Debug, Clone)]
 struct Ch {
@@ -313,7 +314,9 @@ proptest! {
         for (_, ch) in &summary.channels.0 {
             for (k, s) in &ch.0 {
                 if let Some(x) = s.mean {
-                    prop_assert!(x.is_finite() && x >= 0.0, "{} = {}", k, x);
+                    // A net promoter score runs from −100 to +100; every other figure is ≥ 0.
+                    let low = if matches!(k, Metric::Nps | Metric::NpsExpected) { -100.0 } else { 0.0 };
+                    prop_assert!(x.is_finite() && x >= low && (low == 0.0 || x <= 100.0), "{} = {}", k, x);
                 }
             }
         }

@@ -141,6 +141,14 @@ pub struct Csat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 0.15), range(min = 0, max = 1))]
     pub survey_response: Option<f64>,
+    /// Share of satisfied customers who are promoters (9–10 of 10) in the NPS (0 to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0.6), range(min = 0, max = 1))]
+    pub promoters_if_satisfied: Option<f64>,
+    /// Share of dissatisfied customers who are detractors (0–6 of 10) in the NPS (0 to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0.8), range(min = 0, max = 1))]
+    pub detractors_if_dissatisfied: Option<f64>,
 }
 
 /// `[customers]`: with a customer base, volume follows the active customers.
