@@ -132,14 +132,16 @@ fn power(mut x: f64, mut n: u32) -> f64 {
 }
 
 impl WaitCsat {
-    /// The chances that a customer satisfied with probability `p` is a promoter and a
-    /// detractor: (p · promoters_if_satisfied, (1 − p) · detractors_if_dissatisfied).
-    #[inline]
-    pub fn recommend(&self, p: f64) -> (f64, f64) {
-        (
-            p * self.promoters_if_satisfied,
-            (1.0 - p) * self.detractors_if_dissatisfied,
-        )
+    /// The NPS a census would measure of `served` customers whose satisfaction probabilities
+    /// sum to `satisfied` and `unserved` who abandoned or were blocked (dissatisfied): each is
+    /// a promoter with probability p · `promoters_if_satisfied` and a detractor with
+    /// probability (1 − p) · `detractors_if_dissatisfied`. `None` without customers.
+    pub fn nps(&self, satisfied: f64, served: u64, unserved: u64) -> Option<f64> {
+        let n = served + unserved;
+        let dissatisfied = served as f64 - satisfied + unserved as f64;
+        let net = self.promoters_if_satisfied * satisfied
+            - self.detractors_if_dissatisfied * dissatisfied;
+        (n > 0).then(|| 100.0 * net / n as f64)
     }
 
     /// The wait factor w(wait) in [floor, 1].

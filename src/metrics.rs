@@ -57,25 +57,19 @@ pub struct Tally {
     pub p_satisfied: f64,
     /// Served contacts (answered with an outcome, or contained) whose satisfaction was drawn.
     pub served: u64,
-    /// Contacts the NPS covers: served ones, and those that abandoned or were blocked (a
-    /// dissatisfied experience).
+    /// Contacts that abandoned or were blocked, counted in the NPS as dissatisfied customers
+    /// (when satisfaction is measured).
     #[serde(default)]
-    pub nps_contacts: u64,
+    pub unserved_measured: u64,
     /// Of those, the customers who answered the survey.
     #[serde(default)]
-    pub nps_surveys: u64,
-    /// Survey answers that would recommend (9–10 of 10).
+    pub unserved_surveys: u64,
+    /// Survey answers, served or not, that would recommend (9–10 of 10).
     #[serde(default)]
     pub promoters: u64,
-    /// Survey answers that would not (0–6 of 10).
+    /// Survey answers, served or not, that would not (0–6 of 10).
     #[serde(default)]
     pub detractors: u64,
-    /// Sum of served contacts' chances of being a promoter (the census NPS's promoters).
-    #[serde(default)]
-    pub p_promoter: f64,
-    /// Sum of served contacts' chances of being a detractor.
-    #[serde(default)]
-    pub p_detractor: f64,
     /// Contacts about an issue on another channel than the customer's previous contact about
     /// it (a repeat or retry that switched channels).
     #[serde(default)]
@@ -97,6 +91,19 @@ impl Tally {
     /// still open and younger than the target is left out (its outcome is unknown).
     pub fn offered(&self) -> u64 {
         self.answered + self.abandoned + self.blocked + self.open_late
+    }
+
+    /// Net promoter score of the survey answers, served customers' and those who abandoned or
+    /// were blocked, from −100 to +100.
+    pub fn nps(&self) -> Option<f64> {
+        let answers = self.surveys + self.unserved_surveys;
+        (answers > 0)
+            .then(|| 100.0 * (self.promoters as f64 - self.detractors as f64) / answers as f64)
+    }
+
+    /// Net promoter score a census would measure under `csat`'s mapping.
+    pub fn nps_expected(&self, csat: &crate::experience::WaitCsat) -> Option<f64> {
+        csat.nps(self.p_satisfied, self.served, self.unserved_measured)
     }
 
     /// Adds another tally into this one.
@@ -127,12 +134,10 @@ impl Tally {
         self.satisfied += o.satisfied;
         self.p_satisfied += o.p_satisfied;
         self.served += o.served;
-        self.nps_contacts += o.nps_contacts;
-        self.nps_surveys += o.nps_surveys;
+        self.unserved_measured += o.unserved_measured;
+        self.unserved_surveys += o.unserved_surveys;
         self.promoters += o.promoters;
         self.detractors += o.detractors;
-        self.p_promoter += o.p_promoter;
-        self.p_detractor += o.p_detractor;
         self.switches += o.switches;
         self.churned += o.churned;
         self.open += o.open;

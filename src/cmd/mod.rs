@@ -10,6 +10,7 @@ pub mod fit_report;
 pub mod fit_tickets;
 pub mod forecast;
 pub mod forecast_report;
+pub mod hire_for;
 pub mod history;
 pub mod interrupt;
 pub mod output;

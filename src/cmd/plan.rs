@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use anyhow::Context;
 
@@ -18,7 +17,7 @@ use super::{
 #[derive(clap::Args)]
 pub struct PlanArgs {
     /// Scenario file (TOML).
-    scenario: PathBuf,
+    pub(super) scenario: PathBuf,
     /// Weeks to simulate from day 0 (replaces [simulation] days with 7 × WEEKS).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=5_200))]
     weeks: Option<u32>,
@@ -30,16 +29,35 @@ pub struct PlanArgs {
     seed: Option<u64>,
     /// Write plan.json, weeks.csv and the charts (SVG) into this folder.
     #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    pub(super) out: Option<PathBuf>,
     /// Print the plan as JSON instead of a table.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
     /// With --out, also write the charts as PNG (they are always written as SVG).
     #[arg(long, requires = "out")]
     png: bool,
     /// Write into an --out folder that holds files supportsim did not write there.
     #[arg(long, requires = "out")]
-    force: bool,
+    pub(super) force: bool,
+    /// Size the scenario's hiring classes: the fewest hires that keep every week's
+    /// service-level targets met in this share of replications (e.g. 0.9), searched by
+    /// simulation on common random numbers and checked on fresh seeds.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    pub(super) hire_for: Option<f64>,
+    /// With --hire-for, the seed of the fresh replications the plan found is checked on
+    /// (default: the seed with its lowest bit flipped).
+    #[arg(long, requires = "hire_for")]
+    pub(super) check_seed: Option<u64>,
+}
+
+/// A share in (0, 1].
+fn share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+        _ => Err(format!(
+            "`{s}` is not a share of replications between 0 and 1, e.g. 0.9"
+        )),
+    }
 }
 
 pub fn plan(args: &PlanArgs) -> Result<(), Failure> {
@@ -67,34 +85,13 @@ pub fn plan(args: &PlanArgs) -> Result<(), Failure> {
     let inputs = [args.scenario.as_path()];
     check_out(args.out.as_ref(), args.force, &inputs)?;
     fits_in_memory(&model)?;
+    if let Some(p) = args.hire_for {
+        return super::hire_for::hire_for(&model, p, args);
+    }
     let bar = progress_bar(u64::from(model.replications));
-    let weeks: Mutex<Vec<Option<Vec<Vec<f64>>>>> =
-        Mutex::new(vec![None; model.replications as usize]);
-    // Each replication's series become its weeks as it finishes: memory holds weeks.
-    let keep = |rep: u32, r: &mut supportsim::metrics::RepResult| {
-        let w = supportsim::plan::weeks_of(&model, r);
-        r.channel_intervals = Vec::new();
-        r.group_intervals = Vec::new();
-        r.workforce = Vec::new();
-        if let Ok(mut all) = weeks.lock() {
-            all[rep as usize] = Some(w);
-        }
-    };
-    let options = supportsim::RunOptions {
-        cancel: Some(&INTERRUPTED),
-        series: true,
-        sink: None,
-        keep: Some(&keep),
-    };
-    supportsim::run_replications(&model, &|| bar.inc(1), options)
+    let reps = supportsim::plan::simulate(&model, Some(&INTERRUPTED), &|| bar.inc(1))
         .map_err(|e| stopped(e, &model.name, &bar))?;
     bar.finish_and_clear();
-    let reps: Vec<Vec<Vec<f64>>> = weeks
-        .into_inner()
-        .map_err(|_| anyhow::anyhow!("a replication failed while keeping its weeks"))?
-        .into_iter()
-        .flatten()
-        .collect();
     let plan = Plan::of(&model, &reps);
     let json = serde_json::to_vec_pretty(&to_json(&plan)).context("rendering JSON")?;
     if let Some(dir) = &args.out {

@@ -29,9 +29,8 @@ impl Engine<'_> {
         let detractor = surveyed && contact.key.unit(Purpose::Recommend) < b;
         let (c, t) = (contact.channel as usize, contact.topic as usize);
         self.tally(c, t, contact.counted_at, |x| {
-            x.nps_contacts += 1;
-            x.nps_surveys += u64::from(surveyed);
-            x.p_detractor += b;
+            x.unserved_measured += 1;
+            x.unserved_surveys += u64::from(surveyed);
             x.detractors += u64::from(detractor);
         });
     }
@@ -58,7 +57,6 @@ impl Engine<'_> {
             p,
             satisfied,
             surveyed,
-            p_recommend: csat.recommend(p),
             promoter,
             detractor,
         }

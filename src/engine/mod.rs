@@ -98,8 +98,6 @@ pub(super) struct Sat {
     pub(super) p: f64,
     pub(super) satisfied: bool,
     pub(super) surveyed: bool,
-    /// Chances of being a promoter and a detractor.
-    pub(super) p_recommend: (f64, f64),
     /// Surveyed and a promoter, surveyed and a detractor.
     pub(super) promoter: bool,
     pub(super) detractor: bool,
@@ -113,10 +111,6 @@ impl Sat {
         tally.p_satisfied += self.p;
         tally.surveys += u64::from(self.surveyed);
         tally.satisfied += u64::from(self.surveyed && self.satisfied);
-        tally.nps_contacts += 1;
-        tally.nps_surveys += u64::from(self.surveyed);
-        tally.p_promoter += self.p_recommend.0;
-        tally.p_detractor += self.p_recommend.1;
         tally.promoters += u64::from(self.promoter);
         tally.detractors += u64::from(self.detractor);
     }

@@ -9,6 +9,7 @@
 //! than seven days is kept and says how many days it has.
 
 mod chart;
+pub mod hiring;
 
 pub use chart::chart;
 
@@ -152,7 +153,7 @@ pub fn weeks_of(m: &Model, r: &RepResult) -> Vec<Vec<f64>> {
                 row.push(t.offered() as f64);
                 row.push(sl);
                 row.push(ratio(t.wait_answered, t.answered as f64));
-                row.push(nps(t));
+                row.push(t.nps_expected(&m.csat).unwrap_or(f64::NAN));
                 if let Some(target) = m.channels[c].service_level_target
                     && !sl.is_nan()
                 {
@@ -162,7 +163,7 @@ pub fn weeks_of(m: &Model, r: &RepResult) -> Vec<Vec<f64>> {
                 all.add(t);
             }
             row.push(ratio(all.p_satisfied, all.served as f64));
-            row.push(nps(&all));
+            row.push(all.nps_expected(&m.csat).unwrap_or(f64::NAN));
             row.push(ratio(all.arrived as f64, all.resolved as f64));
             row.push(match (targets, met) {
                 (false, _) => f64::NAN,
@@ -175,12 +176,35 @@ pub fn weeks_of(m: &Model, r: &RepResult) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// The NPS a census of `t`'s served contacts would measure.
-fn nps(t: &Tally) -> f64 {
-    ratio(
-        100.0 * (t.p_promoter - t.p_detractor),
-        t.nps_contacts as f64,
-    )
+/// Runs `m`'s replications, folding each into its weeks ([`weeks_of`]) as it finishes so that
+/// memory holds weeks, not intervals; the weeks in replication order.
+pub fn simulate(
+    m: &Model,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<hiring::RepWeeks, crate::engine::Stopped> {
+    let weeks: std::sync::Mutex<Vec<Option<Vec<Vec<f64>>>>> =
+        std::sync::Mutex::new(vec![None; m.replications as usize]);
+    let keep = |rep: u32, r: &mut RepResult| {
+        let w = weeks_of(m, r);
+        r.channel_intervals = Vec::new();
+        r.group_intervals = Vec::new();
+        r.workforce = Vec::new();
+        if let Ok(mut all) = weeks.lock() {
+            all[rep as usize] = Some(w);
+        }
+    };
+    let options = crate::RunOptions {
+        cancel,
+        series: true,
+        sink: None,
+        keep: Some(&keep),
+    };
+    crate::run_replications(m, progress, options)?;
+    // A replication that panicked while keeping its weeks would poison the lock; its result
+    // is then missing, as is that of a replication whose weeks could not be kept.
+    let all = weeks.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(all.into_iter().flatten().collect())
 }
 
 /// `a ÷ b`, NaN when `b` is 0.

@@ -2,6 +2,7 @@
 //! a channel, a topic, an agent group and the whole operation.
 
 use super::{Metric, Metrics};
+use crate::experience::WaitCsat;
 use crate::metrics::{FrtSummary, RepResult, Staffing, Tally};
 
 /// `num ÷ den`, undefined when `den` is not positive.
@@ -15,6 +16,7 @@ pub(super) fn contact_metrics(
     tallies: &[&Tally],
     frt: &[&FrtSummary],
     stat_days: f64,
+    csat: &WaitCsat,
 ) {
     let col = |f: &dyn Fn(&Tally) -> Option<f64>| -> Vec<Option<f64>> {
         tallies.iter().map(|t| f(t)).collect()
@@ -73,11 +75,11 @@ pub(super) fn contact_metrics(
     out.push(Metric::FrtP50Seconds, frt.iter().map(|h| h.p50).collect());
     out.push(Metric::FrtP90Seconds, frt.iter().map(|h| h.p90).collect());
     out.push(Metric::FrtP95Seconds, frt.iter().map(|h| h.p95).collect());
-    experience_metrics(out, tallies);
+    experience_metrics(out, tallies, csat);
 }
 
 /// Automation, resolution and satisfaction metrics of a set of contacts.
-fn experience_metrics(out: &mut Metrics, tallies: &[&Tally]) {
+fn experience_metrics(out: &mut Metrics, tallies: &[&Tally], csat: &WaitCsat) {
     let col = |f: &dyn Fn(&Tally) -> Option<f64>| -> Vec<Option<f64>> {
         tallies.iter().map(|t| f(t)).collect()
     };
@@ -130,24 +132,8 @@ fn experience_metrics(out: &mut Metrics, tallies: &[&Tally]) {
         Metric::CsatExpected,
         col(&|t| ratio(t.p_satisfied, t.served as f64)),
     );
-    out.push(
-        Metric::Nps,
-        col(&|t| {
-            ratio(
-                100.0 * (t.promoters as f64 - t.detractors as f64),
-                t.nps_surveys as f64,
-            )
-        }),
-    );
-    out.push(
-        Metric::NpsExpected,
-        col(&|t| {
-            ratio(
-                100.0 * (t.p_promoter - t.p_detractor),
-                t.nps_contacts as f64,
-            )
-        }),
-    );
+    out.push(Metric::Nps, col(&|t| t.nps()));
+    out.push(Metric::NpsExpected, col(&|t| t.nps_expected(csat)));
     // Effort per resolved issue: a worse service (more retries, fewer resolutions) can only
     // raise it, unlike a mean over the resolved issues alone.
     out.push(

@@ -27,7 +27,13 @@ pub(super) fn kind_metrics(model: &Model, reps: &[RepResult], stat_days: f64) ->
             .collect();
         let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.kind_frt[k as usize]).collect();
         let mut m = Metrics::default();
-        contact_metrics(&mut m, &totals.iter().collect::<Vec<_>>(), &frt, stat_days);
+        contact_metrics(
+            &mut m,
+            &totals.iter().collect::<Vec<_>>(),
+            &frt,
+            stat_days,
+            &model.csat,
+        );
         m.push(
             Metric::OpenAtEnd,
             reps.iter()
@@ -101,7 +107,13 @@ pub(super) fn topic_metrics(
             })
             .collect();
         let mut m = Metrics::default();
-        contact_metrics(&mut m, &totals.iter().collect::<Vec<_>>(), &frt, stat_days);
+        contact_metrics(
+            &mut m,
+            &totals.iter().collect::<Vec<_>>(),
+            &frt,
+            stat_days,
+            &model.csat,
+        );
         if kinds.len() > 1 {
             m.drop_blends();
         }
@@ -111,7 +123,7 @@ pub(super) fn topic_metrics(
             let tallies: Vec<&Tally> = reps.iter().map(|r| &r.topics[slot]).collect();
             let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.topic_frt[slot]).collect();
             let mut m = Metrics::default();
-            contact_metrics(&mut m, &tallies, &frt, stat_days);
+            contact_metrics(&mut m, &tallies, &frt, stat_days, &model.csat);
             list.push((topic.name.clone(), m));
         }
     }

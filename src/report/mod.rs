@@ -328,7 +328,7 @@ fn channel_metrics(
         let mut m = Metrics::default();
         let tallies: Vec<&Tally> = reps.iter().map(|r| &r.channels[c]).collect();
         let frt: Vec<&FrtSummary> = reps.iter().map(|r| &r.channel_frt[c]).collect();
-        contact_metrics(&mut m, &tallies, &frt, stat_days);
+        contact_metrics(&mut m, &tallies, &frt, stat_days, &model.csat);
         m.push(
             Metric::OpenAtEnd,
             reps.iter().map(|r| Some(r.open_end[c] as f64)).collect(),
@@ -483,6 +483,7 @@ fn overall_metrics(model: &Model, reps: &[RepResult], stat_days: f64) -> Metrics
         &totals.iter().collect::<Vec<_>>(),
         &kinds::overall_frt(model, reps),
         stat_days,
+        &model.csat,
     );
     if model.mixes_kinds() {
         overall.drop_blends();

@@ -23,6 +23,7 @@ mod forecast;
 mod format;
 mod gaps;
 mod hardness;
+mod hire_for;
 mod hires;
 mod history;
 mod house;

@@ -1,0 +1,316 @@
+//! `supportsim plan --hire-for SHARE`: sizes the scenario's hiring classes — the fewest hires
+//! that keep every week's service-level targets met in that share of replications — and checks
+//! the plan found, and each class with one hire fewer, on fresh seeds.
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::Context;
+
+use supportsim::model::Model;
+use supportsim::plan::hiring::{Found, Met, Search};
+
+use super::plan::PlanArgs;
+use super::{Failure, INTERRUPTED, check_out, flag_error, stopped, write_all};
+
+/// What the fresh seeds say.
+struct Check {
+    seed: u64,
+    /// The plan found, on fresh seeds.
+    met: Met,
+    /// Per class with agents: the first week short with one hire fewer, on fresh seeds.
+    one_fewer: Vec<Option<Option<usize>>>,
+}
+
+pub fn hire_for(model: &Model, p: f64, args: &PlanArgs) -> Result<(), Failure> {
+    let file = args.scenario.display();
+    if model.hires.is_empty() {
+        return Err(flag_error(format!(
+            "--hire-for sizes the scenario's hiring classes, and {file} has no [[hires]]\n  = help: add a [[hires]] table per class to size (group, day, training, shift); its size is what the search sets"
+        )));
+    }
+    if model
+        .channels
+        .iter()
+        .all(|c| c.service_level_target.is_none())
+    {
+        return Err(flag_error(format!(
+            "--hire-for keeps each week's service-level targets, and no channel of {file} has a service_level_target\n  = help: set service_level_target on the channels the hires must keep, e.g. 0.8"
+        )));
+    }
+    let inputs = [args.scenario.as_path()];
+    check_out(args.out.as_ref(), args.force, &inputs)?;
+    let started = Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    let chatty = std::io::stderr().is_terminal();
+    let mut say = |s: &str| {
+        if chatty {
+            eprintln!("  {s}");
+        }
+    };
+    let mut run = |m: &Model| supportsim::plan::simulate(m, Some(&INTERRUPTED), &|| {});
+    let found = Search {
+        base: model,
+        probability: p,
+        run: &mut run,
+        report: &mut say,
+    }
+    .run()
+    .map_err(|e| stopped(e, &model.name, &bar))?;
+    let check = check(model, &found, args.check_seed.unwrap_or(model.seed ^ 1))
+        .map_err(|e| stopped(e, &model.name, &bar))?;
+    let json = to_json(model, p, &found, &check);
+    let bytes = serde_json::to_vec_pretty(&json).context("rendering JSON")?;
+    if let Some(dir) = &args.out {
+        let files = vec![
+            ("hiring.json".to_string(), bytes.clone()),
+            (
+                "hires.toml".to_string(),
+                hires_toml(model, &found.sizes).into_bytes(),
+            ),
+        ];
+        write_all(dir, &files, &inputs)?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        out.write_all(&bytes)
+            .context("writing to standard output")?;
+        writeln!(out).context("writing to standard output")?;
+    } else {
+        let text = text(model, p, &found, &check, started.elapsed().as_secs_f64());
+        write!(out, "{text}").context("writing to standard output")?;
+    }
+    Ok(())
+}
+
+/// The plan found and each class with one hire fewer, on the replications of `seed`.
+fn check(model: &Model, found: &Found, seed: u64) -> Result<Check, supportsim::engine::Stopped> {
+    let mut m = model.clone();
+    m.seed = seed;
+    for (h, size) in m.hires.iter_mut().zip(&found.sizes) {
+        h.size = *size;
+    }
+    let met_of = |m: &Model| -> Result<Met, supportsim::engine::Stopped> {
+        let reps = supportsim::plan::simulate(m, Some(&INTERRUPTED), &|| {})?;
+        Ok(Met::of(m, &reps))
+    };
+    let met = met_of(&m)?;
+    let skip = found.unreachable();
+    let p = found.probability;
+    let mut one_fewer = Vec::new();
+    for k in 0..m.hires.len() {
+        if m.hires[k].size == 0 {
+            one_fewer.push(None);
+            continue;
+        }
+        m.hires[k].size -= 1;
+        let short = met_of(&m)?.first_short(p, &skip);
+        m.hires[k].size += 1;
+        one_fewer.push(Some(short));
+    }
+    Ok(Check {
+        seed,
+        met,
+        one_fewer,
+    })
+}
+
+/// The weeks of `met` below `p`, but `skip`: (week from 1, share, whether the share is still
+/// consistent with `p`).
+fn short_weeks(met: &Met, p: f64, skip: &[usize]) -> Vec<(usize, f64, bool)> {
+    met.all
+        .iter()
+        .enumerate()
+        .filter(|(w, x)| !skip.contains(w) && x.is_some_and(|x| x < p))
+        .map(|(w, x)| (w + 1, x.unwrap_or(0.0), met.consistent_with(w, p)))
+        .collect()
+}
+
+/// The classes as `[[hires]]` tables with the sizes found.
+fn hires_toml(m: &Model, sizes: &[u32]) -> String {
+    let mut s = format!(
+        "# Hiring classes sized by `supportsim plan --hire-for` for \"{}\".\n",
+        m.name
+    );
+    for (k, (h, size)) in m.hires.iter().zip(sizes).enumerate() {
+        let group = &m.groups[h.group as usize].name;
+        if *size == 0 {
+            // A scenario refuses a class of none: say so instead.
+            s.push_str(&format!(
+                "\n# class {} ({group}, day {}): no hires needed\n",
+                k + 1,
+                h.day
+            ));
+            continue;
+        }
+        s.push_str(&format!(
+            "\n[[hires]]\ngroup = \"{}\"\nday = {}\nsize = {size}\ntraining = \"{}d\"\n",
+            group,
+            h.day,
+            h.joins - h.day
+        ));
+        if let Some(shift) = h.shift {
+            s.push_str(&format!("shift = {}\n", shift + 1));
+        }
+    }
+    s
+}
+
+fn to_json(m: &Model, p: f64, found: &Found, check: &Check) -> serde_json::Value {
+    let skip = found.unreachable();
+    let short = short_weeks(&check.met, p, &skip);
+    let weeks_of = |within: bool| -> Vec<usize> {
+        short
+            .iter()
+            .filter(|s| s.2 == within)
+            .map(|s| s.0)
+            .collect()
+    };
+    let classes: Vec<serde_json::Value> = m
+        .hires
+        .iter()
+        .enumerate()
+        .map(|(k, h)| {
+            serde_json::json!({
+                "class": k + 1,
+                "group": m.groups[h.group as usize].name,
+                "day": h.day,
+                "joins": h.joins,
+                "shift": h.shift.map(|s| s + 1),
+                "scenario_size": h.size,
+                "size": found.sizes[k],
+                "one_fewer_short_week": found.one_fewer[k].map(|w| w + 1),
+                "one_fewer_short_week_fresh_seeds": check.one_fewer[k].map(|s| s.map(|w| w + 1)),
+            })
+        })
+        .collect();
+    let weeks = |met: &Met| -> Vec<Option<f64>> { met.all.clone() };
+    serde_json::json!({
+        "scenario": m.name,
+        "probability": p,
+        "replications": m.replications,
+        "seed": m.seed,
+        "check_seed": check.seed,
+        "simulations": found.runs,
+        "hires": found.sizes.iter().map(|x| u64::from(*x)).sum::<u64>(),
+        "scenario_hires": m.hires.iter().map(|h| u64::from(h.size)).sum::<u64>(),
+        "classes": classes,
+        "weeks_met": weeks(&found.met),
+        "weeks_met_fresh_seeds": weeks(&check.met),
+        "weeks_before_any_class": found.before_reach,
+        "short_weeks_fresh_seeds": weeks_of(false),
+        "below_within_sampling_error_fresh_seeds": weeks_of(true),
+        "out_of_reach": found.out_of_reach.iter().map(|o| serde_json::json!({"week": o.week + 1, "why": o.why})).collect::<Vec<_>>(),
+    })
+}
+
+fn text(m: &Model, p: f64, found: &Found, check: &Check, seconds: f64) -> String {
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let mut out = format!(
+        "{}: the fewest hires that meet every week's service-level targets in at least {} of {} replications (seed {}), found in {} simulations ({:.0} s)\n\n",
+        m.name,
+        pct(p),
+        m.replications,
+        m.seed,
+        found.runs,
+        seconds
+    );
+    let header = [
+        "class",
+        "group",
+        "hired",
+        "on floor",
+        "shift",
+        "size",
+        "scenario",
+        "one fewer: short in",
+    ];
+    let mut rows = Vec::new();
+    let week = |w: Option<usize>| w.map_or("no week".to_string(), |w| format!("week {}", w + 1));
+    for (k, h) in m.hires.iter().enumerate() {
+        let fewer = match (found.sizes[k], found.one_fewer[k], check.one_fewer[k]) {
+            (0, _, _) => String::new(),
+            (_, search, Some(fresh)) => format!("{} (fresh seeds: {})", week(search), week(fresh)),
+            (_, search, None) => week(search),
+        };
+        rows.push(vec![
+            (k + 1).to_string(),
+            m.groups[h.group as usize].name.clone(),
+            format!("day {}", h.day),
+            format!("day {}", h.joins),
+            h.shift.map_or("–".into(), |s| (s + 1).to_string()),
+            found.sizes[k].to_string(),
+            h.size.to_string(),
+            fewer,
+        ]);
+    }
+    supportsim::export::render_table(&mut out, &header, &rows);
+    let total: u32 = found.sizes.iter().sum();
+    let scenario: u32 = m.hires.iter().map(|h| h.size).sum();
+    out.push_str(&format!(
+        "\n{total} hires in all (the scenario's classes: {scenario})\n"
+    ));
+    for o in found
+        .out_of_reach
+        .iter()
+        .filter(|o| o.week >= found.before_reach)
+    {
+        out.push_str(&format!("week {} is out of reach: {}\n", o.week + 1, o.why));
+    }
+    if found.before_reach > 0 {
+        out.push_str(&format!(
+            "weeks 1–{} come before the first class joins the floor: no hiring changes them\n",
+            found.before_reach
+        ));
+    }
+    let skip = found.unreachable();
+    let counted = (0..check.met.all.len())
+        .filter(|w| !skip.contains(w) && check.met.all[*w].is_some())
+        .count();
+    let short = short_weeks(&check.met, p, &skip);
+    let list = |within: bool| -> String {
+        let weeks: Vec<String> = short
+            .iter()
+            .filter(|s| s.2 == within)
+            .map(|(w, x, _)| format!("week {w} {}", pct(*x)))
+            .collect();
+        weeks.join(", ")
+    };
+    out.push_str(&format!(
+        "\non fresh seeds (seed {}): {} of {} weeks met in at least {}",
+        check.seed,
+        counted - short.len(),
+        counted,
+        pct(p)
+    ));
+    let (within, below) = (list(true), list(false));
+    if !within.is_empty() {
+        out.push_str(&format!(
+            "; below it but within sampling error (one-sided binomial test, 5%): {within}"
+        ));
+    }
+    if !below.is_empty() {
+        out.push_str(&format!("; short: {below}"));
+    }
+    out.push('\n');
+    let sized: Vec<usize> = (0..m.hires.len()).filter(|k| found.sizes[*k] > 0).collect();
+    let still: Vec<String> = sized
+        .iter()
+        .filter(|k| check.one_fewer[**k] == Some(None))
+        .map(|k| (k + 1).to_string())
+        .collect();
+    out.push_str(&format!(
+        "one hire fewer, on fresh seeds: some week short for {} of {} classes",
+        sized.len() - still.len(),
+        sized.len()
+    ));
+    if still.is_empty() {
+        out.push('\n');
+    } else {
+        out.push_str(&format!(
+            "; every week still met without one of class {}\n",
+            still.join(", ")
+        ));
+    }
+    out
+}
