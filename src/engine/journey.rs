@@ -177,9 +177,12 @@ impl Engine<'_> {
         // A ticket needing more touches is decided (resolution, satisfaction, repeats) at its
         // last one, and until then is open.
         let (another, d) = if self.multi_touch {
-            self.touch_decision(&contact, g, self.skill(a), wait)
+            self.touch_decision(&contact, g, self.skill(a, contact.route), wait)
         } else {
-            (false, self.decide(&contact, g, self.skill(a), wait))
+            (
+                false,
+                self.decide(&contact, g, self.skill(a, contact.route), wait),
+            )
         };
         // A contact passed to tier 2 is still open; it ends at tier 2.
         if !another && !d.transferred {

@@ -305,10 +305,10 @@ impl<'m> Engine<'m> {
                 .any(|c| c.kind == ChannelKind::Async && c.touches > 1.0)
                 || reassigning,
             reassigning,
-            ramping: m
-                .hires
-                .iter()
-                .any(|h| m.groups[h.group as usize].ramp_up.is_some()),
+            ramping: m.hires.iter().any(|h| {
+                let g = &m.groups[h.group as usize];
+                g.ramp_up.is_some() || g.ramp_by_topic.iter().any(Option::is_some)
+            }),
             dips: demand.dips,
             topic_cdf: demand.topic_cdf,
             repeat_cdf: demand.repeat_cdf,

@@ -203,7 +203,7 @@ impl Engine<'_> {
         let transferred = match agent {
             Some(a) if !more_touches && contact.key.tier == 0 => {
                 let g = a.group as usize;
-                let skill = handled.map_or(1.0, |(a, _)| self.skill(a));
+                let skill = handled.map_or(1.0, |(a, _)| self.skill(a, contact.route));
                 let d = if self.multi_touch {
                     self.touch_decision(contact, g, skill, wait).1
                 } else {

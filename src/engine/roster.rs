@@ -135,7 +135,7 @@ impl Engine<'_> {
         let conc = self.m.groups[g].concurrency.max(1);
         let mut handle = contact.handle * self.slowness[g * self.nt + t];
         if self.ramping {
-            handle /= self.skill(a);
+            handle /= self.skill(a, contact.route);
         }
         self.account(g);
         if chat {
@@ -539,17 +539,25 @@ impl Engine<'_> {
         }
     }
 
-    /// Agent `a`'s proficiency now relative to its group's: below 1 for a new hire still
-    /// coming up to speed (the group's `ramp_up`, from its first day on the floor), else 1.
+    /// Agent `a`'s proficiency now at the topic of queue `route`, relative to its group's:
+    /// below 1 for a new hire still coming up to speed (the skill's own ramp, else the group's
+    /// `ramp_up`, from the first day on the floor), else 1.
     #[inline(always)]
-    pub(super) fn skill(&self, a: usize) -> f64 {
+    pub(super) fn skill(&self, a: usize, route: u16) -> f64 {
         if !self.ramping {
             return 1.0;
         }
         let ag = &self.agents[a];
-        match self.m.groups[ag.group as usize].ramp_up {
-            Some(r) if ag.hire => r.at(self.now - f64::from(ag.joins) * DAY),
-            _ => 1.0,
+        if !ag.hire {
+            return 1.0;
         }
+        let g = &self.m.groups[ag.group as usize];
+        let ramp = g
+            .ramp_by_topic
+            .get(route as usize)
+            .copied()
+            .flatten()
+            .or(g.ramp_up);
+        ramp.map_or(1.0, |r| r.at(self.now - f64::from(ag.joins) * DAY))
     }
 }

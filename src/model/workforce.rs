@@ -61,6 +61,9 @@ pub struct Group {
     /// How new hires come up to speed: proficiency `from` on their first day on the floor,
     /// rising linearly to 1 over `over` seconds. `None`: hires are fully proficient at once.
     pub ramp_up: Option<RampUp>,
+    /// Per topic, indexed by [`TopicId`](super::TopicId): a skill's own ramp where it is learnt
+    /// faster or slower than [`ramp_up`](Self::ramp_up) says; `None` follows the group's.
+    pub ramp_by_topic: Vec<Option<RampUp>>,
     /// How sustained overload wears the group down: `None` when it does not (see [`Burnout`]).
     pub burnout: Option<Burnout>,
     /// Support tier: 1 takes new contacts, 2 takes only escalations from tier 1.

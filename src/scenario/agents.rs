@@ -10,7 +10,7 @@ use super::channels::{Names, RawChannel};
 use super::keys;
 use super::reader::{Bounds, Cx, Table, Value, span_of, type_name};
 use crate::diagnostic::Diagnostic;
-use crate::model::{ChannelKind, Group, RampUp, Shift, Topic};
+use crate::model::{ChannelKind, Group, Shift, Topic};
 
 /// What a group's channels and skills are resolved against.
 pub(super) struct Refs<'a> {
@@ -150,6 +150,7 @@ fn read_one(
     let shifts = shifts(cx, t, item, &ctx, count.as_ref().map(|c| c.0 as u32));
     shrinkage_beside_breaks(cx, planned_read, &shifts, &ctx);
     let rules = super::rules::read(cx, t, &ctx);
+    let (ramp_up, ramp_by_topic) = super::ramp::read(cx, t, &ctx, r.topics, &prof);
     Some(Group {
         name: gname.unwrap_or_else(|| format!("group{}", i + 1)),
         channels: chans,
@@ -166,7 +167,8 @@ fn read_one(
         absence,
         absence_sd,
         attrition,
-        ramp_up: ramp_up(cx, t, &ctx),
+        ramp_up,
+        ramp_by_topic,
         burnout: super::burnout::read(cx, t, &ctx, attrition),
         tier,
         cost_per_hour,
@@ -197,54 +199,6 @@ fn away(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> (f64, f64, f64) {
         )
         .map_or(0.0, |x| x.0);
     (absence, absence_sd, attrition)
-}
-
-/// `ramp_up = { from, over }`: how the group's new hires come up to speed.
-fn ramp_up(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> Option<RampUp> {
-    let v = t.get("ramp_up")?;
-    let example = "ramp_up = { from = 0.6, over = \"12w\" }";
-    let DeValue::Table(r) = v.get_ref() else {
-        cx.err(
-            format!(
-                "`ramp_up` of {ctx} must be a table, not {}",
-                type_name(v.get_ref())
-            ),
-            span_of(v),
-            format!("write e.g. {example}"),
-        );
-        return None;
-    };
-    let rctx = format!("`ramp_up` of {ctx}");
-    cx.check_keys(r, keys::RAMP_UP, &rctx);
-    let from = cx.num(
-        r,
-        "from",
-        &rctx,
-        Bounds::new(0.0, true, 1.0),
-        "a new hire's proficiency on the first day on the floor, above 0, e.g. 0.6",
-    );
-    let over = cx.duration(r, "over", &rctx, "\"12w\"");
-    match (from, over) {
-        (Some((from, _)), Some((over, _))) if over > 0.0 => Some(RampUp { from, over }),
-        (Some(_), Some((_, span))) => {
-            cx.err(
-                format!("`over` of {rctx} must be above 0"),
-                span,
-                format!("write e.g. {example}"),
-            );
-            None
-        }
-        _ => {
-            if !r.contains_key("from") || !r.contains_key("over") {
-                cx.err(
-                    format!("{rctx} needs `from` and `over`"),
-                    span_of(v),
-                    format!("write e.g. {example}"),
-                );
-            }
-            None
-        }
-    }
 }
 
 /// `absence_sd`: the day-to-day spread of the group's absence rate, a beta distribution around

@@ -192,7 +192,10 @@ pub(crate) const CUSTOMERS: &[&str] = &[
 ];
 
 /// `ramp_up` of an agent group.
-pub(crate) const RAMP_UP: &[&str] = &["from", "over"];
+pub(crate) const RAMP_UP: &[&str] = &["from", "over", "skills"];
+
+/// A skill's own ramp in `ramp_up`'s `skills`.
+pub(crate) const SKILL_RAMP: &[&str] = &["from", "over"];
 
 /// `burnout` of an agent group.
 pub(crate) const BURNOUT: &[&str] = &["threshold", "over", "absence", "attrition"];

@@ -38,6 +38,7 @@ pub mod format;
 mod hires;
 pub(crate) mod keys;
 mod overrides;
+mod ramp;
 mod reader;
 mod reassign;
 mod rules;

@@ -84,6 +84,7 @@ fn plain_group(name: String, channels: Vec<bool>, concurrency: u32, m: &Model) -
         absence_sd: 0.0,
         attrition: 0.0,
         ramp_up: None,
+        ramp_by_topic: vec![None; m.topics.len()],
         burnout: None,
         tier: 1,
         cost_per_hour: 0.0,

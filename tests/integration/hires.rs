@@ -175,3 +175,61 @@ fn new_hires_come_up_to_speed_as_the_ramp_says() {
     );
     assert!((aht0 - 240.0).abs() < 4.0 * se0, "{aht0} ± {se0}");
 }
+
+/// A topic's mean and standard error of `metric` in a run's JSON.
+fn topic_metric(json: &serde_json::Value, topic: &str, metric: &str) -> (f64, f64) {
+    let m = &json["topics"][topic][metric];
+    (
+        m["mean"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{topic} {metric}")),
+        m["std_err"].as_f64().expect("se"),
+    )
+}
+
+#[test]
+fn each_skill_comes_up_to_speed_on_its_own_curve() {
+    let json = json_out(supportsim().args(["run", "tests/data/ramp-skills.toml", "--json"]));
+    // Billing: r(t) = 0.5 + 0.5 t/6 d over the run: mean 1/r = 2 ln 2, mean r = 0.75.
+    // Technical: r(t) = 0.25 + 0.75 t/3 d for the first half, then 1: mean 1/r =
+    // ½ · ln(1/0.25)/(1 − 0.25) + ½, mean r = ½ · 0.625 + ½.
+    let cases = [
+        ("billing", 2.0 * 2f64.ln(), 0.75),
+        ("technical", 0.5 * 4f64.ln() / 0.75 + 0.5, 0.5 * 0.625 + 0.5),
+    ];
+    for (topic, inverse, mean) in cases {
+        let (aht, se) = topic_metric(&json, topic, "aht_seconds");
+        let want = 240.0 * inverse;
+        println!("{topic}: AHT {aht:.1} ± {se:.2} s, the curve says {want:.1} s");
+        assert!(
+            (aht - want).abs() < 4.0 * se,
+            "{topic} AHT {aht} ± {se}, want {want}"
+        );
+        let (fcr, se) = topic_metric(&json, topic, "fcr");
+        println!(
+            "{topic}: FCR {fcr:.4} ± {se:.4}, the curve says {:.4}",
+            0.8 * mean
+        );
+        assert!(
+            (fcr - 0.8 * mean).abs() < 4.0 * se,
+            "{topic} FCR {fcr} ± {se}"
+        );
+    }
+    // A skill the group does not have, or a topic that does not exist, is refused by name.
+    let text = std::fs::read_to_string(root().join("tests/data/ramp-skills.toml")).expect("reads");
+    let dir = tempfile::tempdir().expect("temp");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        text.replace("skills = { technical", "skills = { tecnical"),
+    )
+    .expect("w");
+    let out = supportsim()
+        .args(["validate", bad.to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no topic is called `tecnical`"), "{err}");
+    assert!(err.contains("bad.toml:"), "{err}");
+}

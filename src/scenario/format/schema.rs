@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn the_schema_declares_exactly_the_keys_the_reader_accepts() {
         let s = schema();
-        let pairs: [(Option<&str>, &[&str]); 17] = [
+        let pairs: [(Option<&str>, &[&str]); 18] = [
             (None, keys::SCENARIO),
             (Some("Simulation"), keys::SIMULATION),
             (Some("Volume"), keys::VOLUME),
@@ -115,6 +115,7 @@ mod tests {
             (Some("Surge"), keys::SURGE),
             (Some("HireClass"), keys::HIRE),
             (Some("RampUp"), keys::RAMP_UP),
+            (Some("SkillRamp"), keys::SKILL_RAMP),
             (Some("Burnout"), keys::BURNOUT),
         ];
         for (def, reader) in pairs {

@@ -235,6 +235,23 @@ pub struct RampUp {
     pub from: f64,
     /// Time to full proficiency, e.g. "12w".
     pub over: Duration,
+    /// Skills learnt faster or slower: a topic's own curve, e.g. `{ technical = { from = 0.4,
+    /// over = "26w" } }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills: Option<indexmap::IndexMap<String, SkillRamp>>,
+}
+
+/// A skill's own ramp-up; what it leaves out is the group's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillRamp {
+    /// Proficiency in this topic on the first day on the floor (above 0, at most 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
+    pub from: Option<f64>,
+    /// Time to full proficiency in this topic, e.g. "26w".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over: Option<Duration>,
 }
 
 /// `burnout` of an agent group: on or off, or on with some of its parameters set.
