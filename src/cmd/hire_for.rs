@@ -104,8 +104,17 @@ fn check(model: &Model, found: &Found, seed: u64) -> Result<Check, supportsim::e
             continue;
         }
         m.hires[k].size -= 1;
-        let short = met_of(&m)?.first_short(p, &skip);
+        let fewer = met_of(&m)?;
         m.hires[k].size += 1;
+        // A week short of `p` that the hire taken away made worse: a week the plan itself
+        // leaves short on these seeds, by as much, is not the missing hire's doing.
+        let short = (0..fewer.all.len()).find(|w| {
+            !skip.contains(w)
+                && match (fewer.all[*w], met.all.get(*w).copied().flatten()) {
+                    (Some(x), Some(with)) => x < p && x < with,
+                    _ => false,
+                }
+        });
         one_fewer.push(Some(short));
     }
     Ok(Check {

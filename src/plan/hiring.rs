@@ -102,25 +102,15 @@ impl Met {
         (0..self.all.len()).find(|w| !skip.contains(w) && self.all[*w].is_some_and(|x| x < p))
     }
 
-    /// The channel missing most often in week `w`, if any misses in more than 1 − `p`.
-    fn worst_channel(&self, w: usize, p: f64) -> Option<usize> {
+    /// The channel met least often in week `w`, and whether it alone is short of `p` (else
+    /// every channel meets its own target often enough but not all together).
+    fn worst_channel(&self, w: usize, p: f64) -> Option<(usize, bool)> {
         let row = self.channel.get(w)?;
-        let short = row
-            .iter()
+        row.iter()
             .enumerate()
-            .filter_map(|(c, x)| x.filter(|x| *x < p).map(|x| (c, x)));
-        short
+            .filter_map(|(c, x)| x.map(|x| (c, x)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(c, _)| c)
-            .or_else(|| {
-                // Each channel meets its own target often enough but not together: the one
-                // met least often.
-                row.iter()
-                    .enumerate()
-                    .filter_map(|(c, x)| x.map(|x| (c, x)))
-                    .min_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|(c, _)| c)
-            })
+            .map(|(c, x)| (c, x < p))
     }
 }
 
@@ -161,6 +151,15 @@ pub struct Found {
     pub before_reach: usize,
     /// Simulations run.
     pub runs: u32,
+}
+
+/// What growing a class must reach in a week.
+#[derive(Clone, Copy)]
+enum Goal {
+    /// This channel's target, in the share of replications asked.
+    Channel(usize),
+    /// Every target together.
+    Week,
 }
 
 /// The most agents the search adds to one class for one week before it calls the week out of
@@ -225,7 +224,7 @@ impl<E> Search<'_, E> {
             let Some(w) = met.first_short(p, &skip) else {
                 break;
             };
-            let Some(c) = met.worst_channel(w, p) else {
+            let Some((c, alone)) = met.worst_channel(w, p) else {
                 out_of_reach.push(OutOfReach {
                     week: w,
                     why: "no channel with a target misses alone".into(),
@@ -234,8 +233,11 @@ impl<E> Search<'_, E> {
             };
             visits[w] += 1;
             let channel = m.channels[c].name.clone();
-            let Some(k) = Self::class_for(&m, c, w).filter(|_| visits[w] <= 3) else {
-                let why = if visits[w] > 3 {
+            // A week can come back when another channel's hires change this one's (repeats
+            // that switch channels), but not without end.
+            let most = 2 * m.channels.len() as u32 + 2;
+            let Some(k) = Self::class_for(&m, c, w).filter(|_| visits[w] <= most) else {
+                let why = if visits[w] > most {
                     format!("{channel} stays short however its classes grow")
                 } else {
                     format!("no hiring class serving {channel} is on the floor by then")
@@ -249,7 +251,10 @@ impl<E> Search<'_, E> {
                 met.channel[w][c].unwrap_or(0.0) * 100.0,
                 k + 1
             ));
-            match self.grow(&m, k, c, w, &mut runs)? {
+            // A channel short alone grows until it meets its own target; when each channel
+            // meets its own but not all together, the worst grows until the week is met.
+            let goal = if alone { Goal::Channel(c) } else { Goal::Week };
+            match self.grow(&m, k, goal, w, &mut runs)? {
                 Some(size) => m.hires[k].size = size,
                 None => out_of_reach.push(OutOfReach {
                     week: w,
@@ -280,13 +285,13 @@ impl<E> Search<'_, E> {
         })
     }
 
-    /// The fewest agents in class `k` that meet channel `c`'s target in week `w` (on runs that
-    /// end with that week): doubling, then bisection. `None` past [`MOST_PER_CLASS`] more.
+    /// The fewest agents in class `k` that meet `goal` in week `w` (on runs that end with that
+    /// week): doubling, then bisection. `None` past [`MOST_PER_CLASS`] more.
     fn grow(
         &mut self,
         m: &Model,
         k: usize,
-        c: usize,
+        goal: Goal,
         w: usize,
         runs: &mut u32,
     ) -> Result<Option<u32>, E> {
@@ -296,7 +301,11 @@ impl<E> Search<'_, E> {
         let mut meets = |size: u32, this: &mut Self| -> Result<bool, E> {
             t.hires[k].size = size;
             let met = this.met(&t, runs)?;
-            Ok(met.channel[w][c].is_none_or(|x| x >= p))
+            let share = match goal {
+                Goal::Channel(c) => met.channel[w][c],
+                Goal::Week => met.all[w],
+            };
+            Ok(share.is_none_or(|x| x >= p))
         };
         let (mut lo, mut step) = (m.hires[k].size, 1);
         let mut hi = loop {
