@@ -27,14 +27,15 @@ pub struct PlanArgs {
     /// Base random seed (overrides [simulation] seed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Write plan.json, weeks.csv and the charts (SVG) into this folder.
+    /// Write plan.json, weeks.csv and the charts (SVG) into this folder (with --hire-for:
+    /// hiring.json and hires.toml, the classes with the sizes found).
     #[arg(long, value_name = "DIR")]
     pub(super) out: Option<PathBuf>,
     /// Print the plan as JSON instead of a table.
     #[arg(long)]
     pub(super) json: bool,
     /// With --out, also write the charts as PNG (they are always written as SVG).
-    #[arg(long, requires = "out")]
+    #[arg(long, requires = "out", conflicts_with = "hire_for")]
     png: bool,
     /// Write into an --out folder that holds files supportsim did not write there.
     #[arg(long, requires = "out")]

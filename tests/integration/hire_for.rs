@@ -125,6 +125,21 @@ fn hire_for_needs_classes_and_targets() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("service_level_target"));
+    // The search writes no charts: --png with it is refused, not ignored.
+    let out = supportsim()
+        .args([
+            "plan",
+            "tests/data/hire-for.toml",
+            "--hire-for",
+            "0.9",
+            "--png",
+            "--out",
+        ])
+        .arg(dir.path().join("charts"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("charts").exists());
     for bad in ["0", "1.5", "most"] {
         let out = supportsim()
             .args(["plan", "tests/data/hire-for.toml", "--hire-for", bad])
