@@ -125,13 +125,14 @@ fn check(model: &Model, found: &Found, seed: u64) -> Result<Check, supportsim::e
 }
 
 /// The weeks of `met` below `p`, but `skip`: (week from 1, share, whether the share is still
-/// consistent with `p`).
+/// consistent with `p` — not short beyond chance).
 fn short_weeks(met: &Met, p: f64, skip: &[usize]) -> Vec<(usize, f64, bool)> {
+    let beyond = met.short_beyond_chance(p, skip);
     met.all
         .iter()
         .enumerate()
         .filter(|(w, x)| !skip.contains(w) && x.is_some_and(|x| x < p))
-        .map(|(w, x)| (w + 1, x.unwrap_or(0.0), met.consistent_with(w, p)))
+        .map(|(w, x)| (w + 1, x.unwrap_or(0.0), !beyond.contains(&w)))
         .collect()
 }
 
@@ -295,7 +296,7 @@ fn text(m: &Model, p: f64, found: &Found, check: &Check, seconds: f64) -> String
     let (within, below) = (list(true), list(false));
     if !within.is_empty() {
         out.push_str(&format!(
-            "; below it but within sampling error (one-sided binomial test, 5%): {within}"
+            "; below it but within sampling error (one-sided binomial tests at 5% with Holm's correction for the {counted} weeks): {within}"
         ));
     }
     if !below.is_empty() {
