@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use supportsim::model::Model;
-use supportsim::plan::hiring::{Found, Met, Search};
+use supportsim::plan::hiring::{Found, Met, Search, needed};
 
 use super::plan::PlanArgs;
 use super::{Failure, INTERRUPTED, check_out, flag_error, stopped, write_all};
@@ -16,6 +16,7 @@ use super::{Failure, INTERRUPTED, check_out, flag_error, stopped, write_all};
 /// What the fresh seeds say.
 struct Check {
     seed: u64,
+    replications: u32,
     /// The plan found, on fresh seeds.
     met: Met,
     /// Per class with agents: the first week short with one hire fewer, on fresh seeds.
@@ -38,6 +39,28 @@ pub fn hire_for(model: &Model, p: f64, args: &PlanArgs) -> Result<(), Failure> {
             "--hire-for keeps each week's service-level targets, and no channel of {file} has a service_level_target\n  = help: set service_level_target on the channels the hires must keep, e.g. 0.8"
         )));
     }
+    let n = model.replications;
+    if needed(p, n) > n {
+        let help = if p < 1.0 {
+            // k / (k + 1) ≥ p from k = p / (1 − p); the float may land a hair either side.
+            let from = (p / (1.0 - p) - 1e-6)
+                .ceil()
+                .clamp(1.0, f64::from(u32::MAX)) as u32;
+            let least = (from..=from.saturating_add(2))
+                .find(|k| needed(p, *k) <= *k)
+                .unwrap_or(from);
+            format!(
+                "run at least {least} replications (--replications {least}), or ask for a smaller share"
+            )
+        } else {
+            "ask for a share below 1, e.g. 0.95: no number of replications shows that every one will meet".into()
+        };
+        return Err(flag_error(format!(
+            "--hire-for {p} cannot be judged on {n} replications: a plan that meets all {n} is met by a fresh replication with a probability of {n}/{} = {:.3} on average\n  = help: {help}",
+            n + 1,
+            f64::from(n) / f64::from(n + 1)
+        )));
+    }
     let inputs = [args.scenario.as_path()];
     check_out(args.out.as_ref(), args.force, &inputs)?;
     let started = Instant::now();
@@ -57,8 +80,10 @@ pub fn hire_for(model: &Model, p: f64, args: &PlanArgs) -> Result<(), Failure> {
     }
     .run()
     .map_err(|e| stopped(e, &model.name, &bar))?;
-    let check = check(model, &found, args.check_seed.unwrap_or(model.seed ^ 1))
-        .map_err(|e| stopped(e, &model.name, &bar))?;
+    let mut fresh = model.clone();
+    fresh.seed = args.check_seed.unwrap_or(model.seed ^ 1);
+    fresh.replications = args.check_replications.unwrap_or(model.replications);
+    let check = check(&fresh, &found).map_err(|e| stopped(e, &model.name, &bar))?;
     let json = to_json(model, p, &found, &check);
     let bytes = serde_json::to_vec_pretty(&json).context("rendering JSON")?;
     if let Some(dir) = &args.out {
@@ -83,10 +108,10 @@ pub fn hire_for(model: &Model, p: f64, args: &PlanArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The plan found and each class with one hire fewer, on the replications of `seed`.
-fn check(model: &Model, found: &Found, seed: u64) -> Result<Check, supportsim::engine::Stopped> {
-    let mut m = model.clone();
-    m.seed = seed;
+/// The plan found and each class with one hire fewer, on the replications of `fresh` (the
+/// scenario with the check's seed and replications).
+fn check(fresh: &Model, found: &Found) -> Result<Check, supportsim::engine::Stopped> {
+    let mut m = fresh.clone();
     for (h, size) in m.hires.iter_mut().zip(&found.sizes) {
         h.size = *size;
     }
@@ -111,14 +136,15 @@ fn check(model: &Model, found: &Found, seed: u64) -> Result<Check, supportsim::e
         let short = (0..fewer.all.len()).find(|w| {
             !skip.contains(w)
                 && match (fewer.all[*w], met.all.get(*w).copied().flatten()) {
-                    (Some(x), Some(with)) => x < p && x < with,
+                    (Some(x), Some(with)) => x.share() < p && x.met < with.met,
                     _ => false,
                 }
         });
         one_fewer.push(Some(short));
     }
     Ok(Check {
-        seed,
+        seed: fresh.seed,
+        replications: fresh.replications,
         met,
         one_fewer,
     })
@@ -131,8 +157,9 @@ fn short_weeks(met: &Met, p: f64, skip: &[usize]) -> Vec<(usize, f64, bool)> {
     met.all
         .iter()
         .enumerate()
-        .filter(|(w, x)| !skip.contains(w) && x.is_some_and(|x| x < p))
-        .map(|(w, x)| (w + 1, x.unwrap_or(0.0), !beyond.contains(&w)))
+        .filter_map(|(w, x)| Some((w, x.as_ref()?.share())))
+        .filter(|(w, x)| !skip.contains(w) && *x < p)
+        .map(|(w, x)| (w + 1, x, !beyond.contains(&w)))
         .collect()
 }
 
@@ -194,13 +221,15 @@ fn to_json(m: &Model, p: f64, found: &Found, check: &Check) -> serde_json::Value
             })
         })
         .collect();
-    let weeks = |met: &Met| -> Vec<Option<f64>> { met.all.clone() };
+    let weeks = |met: &Met| -> Vec<Option<f64>> { met.shares() };
     serde_json::json!({
         "scenario": m.name,
         "probability": p,
         "replications": m.replications,
+        "replications_needed": needed(p, m.replications),
         "seed": m.seed,
         "check_seed": check.seed,
+        "check_replications": check.replications,
         "simulations": found.runs,
         "hires": found.sizes.iter().map(|x| u64::from(*x)).sum::<u64>(),
         "scenario_hires": m.hires.iter().map(|h| u64::from(h.size)).sum::<u64>(),
@@ -217,11 +246,12 @@ fn to_json(m: &Model, p: f64, found: &Found, check: &Check) -> serde_json::Value
 fn text(m: &Model, p: f64, found: &Found, check: &Check, seconds: f64) -> String {
     let pct = |x: f64| format!("{:.0}%", x * 100.0);
     let mut out = format!(
-        "{}: the fewest hires that meet every week's service-level targets in at least {} of {} replications (seed {}), found in {} simulations ({:.0} s)\n\n",
+        "{}: the fewest hires that meet every week's service-level targets in {} of {} replications (seed {}), so that a fresh replication meets them with a probability of {} on average; found in {} simulations ({:.0} s)\n\n",
         m.name,
-        pct(p),
+        needed(p, m.replications),
         m.replications,
         m.seed,
+        pct(p),
         found.runs,
         seconds
     );
@@ -287,8 +317,9 @@ fn text(m: &Model, p: f64, found: &Found, check: &Check, seconds: f64) -> String
         weeks.join(", ")
     };
     out.push_str(&format!(
-        "\non fresh seeds (seed {}): {} of {} weeks met in at least {}",
+        "\non fresh seeds (seed {}, {} replications): {} of {} weeks met in at least {}",
         check.seed,
+        check.replications,
         counted - short.len(),
         counted,
         pct(p)

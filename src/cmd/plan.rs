@@ -49,6 +49,11 @@ pub struct PlanArgs {
     /// (default: the seed with its lowest bit flipped).
     #[arg(long, requires = "hire_for")]
     pub(super) check_seed: Option<u64>,
+    /// With --hire-for, the replications of that check (default: the search's). One hire in a
+    /// large team moves a week's chance of meeting its target by a few points; more
+    /// replications tell that from chance.
+    #[arg(long, requires = "hire_for", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(super) check_replications: Option<u32>,
 }
 
 /// A share in (0, 1].

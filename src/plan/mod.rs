@@ -10,6 +10,7 @@
 
 mod chart;
 pub mod hiring;
+pub mod tally;
 
 pub use chart::chart;
 

@@ -147,4 +147,30 @@ fn hire_for_needs_classes_and_targets() {
             .expect("runs");
         assert_eq!(out.status.code(), Some(2), "{bad}");
     }
+    // A plan that meets all of 10 replications meets a fresh one with 10/11 on average: 0.95
+    // cannot be judged on 10 (19 are needed), and 1 on none. Refused before any search, with
+    // nothing written.
+    for (share, help) in [("0.95", "--replications 19"), ("1", "a share below 1")] {
+        let out = supportsim()
+            .args(["plan", "tests/data/hire-for.toml", "--replications", "10"])
+            .args(["--hire-for", share, "--out"])
+            .arg(dir.path().join("few"))
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{share}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("10/11") && err.contains(help), "{err}");
+        assert!(!dir.path().join("few").exists());
+    }
+    let out = supportsim()
+        .args([
+            "plan",
+            "tests/data/hire-for.toml",
+            "--check-replications",
+            "0",
+        ])
+        .args(["--hire-for", "0.9"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
 }
