@@ -40,6 +40,14 @@ pub fn hire_for(model: &Model, p: f64, args: &PlanArgs) -> Result<(), Failure> {
         )));
     }
     let n = model.replications;
+    if let Some(more) = args.refine_replications
+        && more <= n
+    {
+        return Err(flag_error(format!(
+            "--refine-replications {more} goes on from a search on {n} replications, and is not more\n  = help: give more than {n}, e.g. --refine-replications {}",
+            n.saturating_mul(4)
+        )));
+    }
     if needed(p, n) > n {
         let help = if p < 1.0 {
             // k / (k + 1) ≥ p from k = p / (1 − p); the float may land a hair either side.
@@ -72,14 +80,34 @@ pub fn hire_for(model: &Model, p: f64, args: &PlanArgs) -> Result<(), Failure> {
         }
     };
     let mut run = |m: &Model| supportsim::plan::simulate(m, Some(&INTERRUPTED), &|| {});
-    let found = Search {
+    let mut found = Search {
         base: model,
         probability: p,
+        start: &[],
         run: &mut run,
         report: &mut say,
     }
     .run()
     .map_err(|e| stopped(e, &model.name, &bar))?;
+    if let Some(more) = args.refine_replications {
+        // The same search on more replications, from the sizes found: a class sized on a few
+        // lands a hire or two either side of its edge; on more, closer to it.
+        let mut wider = model.clone();
+        wider.replications = more;
+        let refined = Search {
+            base: &wider,
+            probability: p,
+            start: &found.sizes,
+            run: &mut run,
+            report: &mut say,
+        }
+        .run()
+        .map_err(|e| stopped(e, &model.name, &bar))?;
+        found = Found {
+            runs: found.runs + refined.runs,
+            ..refined
+        };
+    }
     let mut fresh = model.clone();
     fresh.seed = args.check_seed.unwrap_or(model.seed ^ 1);
     fresh.replications = args.check_replications.unwrap_or(model.replications);
@@ -226,7 +254,8 @@ fn to_json(m: &Model, p: f64, found: &Found, check: &Check) -> serde_json::Value
         "scenario": m.name,
         "probability": p,
         "replications": m.replications,
-        "replications_needed": needed(p, m.replications),
+        "refine_replications": (found.replications != m.replications).then_some(found.replications),
+        "replications_needed": needed(p, found.replications),
         "seed": m.seed,
         "check_seed": check.seed,
         "check_replications": check.replications,
@@ -248,8 +277,8 @@ fn text(m: &Model, p: f64, found: &Found, check: &Check, seconds: f64) -> String
     let mut out = format!(
         "{}: the fewest hires that meet every week's service-level targets in {} of {} replications (seed {}), so that a fresh replication meets them with a probability of {} on average; found in {} simulations ({:.0} s)\n\n",
         m.name,
-        needed(p, m.replications),
-        m.replications,
+        needed(p, found.replications),
+        found.replications,
         m.seed,
         pct(p),
         found.runs,

@@ -54,6 +54,11 @@ pub struct PlanArgs {
     /// replications tell that from chance.
     #[arg(long, requires = "hire_for", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(super) check_replications: Option<u32>,
+    /// With --hire-for, go on from the plan found with the same search on this many
+    /// replications (more than the scenario's): a class sized on a few replications lands a
+    /// hire or two either side of its edge, on more, closer to it.
+    #[arg(long, requires = "hire_for", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(super) refine_replications: Option<u32>,
 }
 
 /// A share in (0, 1].

@@ -173,4 +173,12 @@ fn hire_for_needs_classes_and_targets() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
+    // Refining goes on to more replications than the search's (100 in the scenario).
+    let out = supportsim()
+        .args(["plan", "tests/data/hire-for.toml", "--hire-for", "0.9"])
+        .args(["--refine-replications", "100"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--refine-replications 400"));
 }
