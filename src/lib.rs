@@ -64,6 +64,7 @@ pub mod fit;
 pub mod forecast;
 pub mod gaps;
 pub mod html;
+pub mod lesson;
 pub mod metrics;
 pub mod mle;
 pub mod model;

@@ -42,6 +42,9 @@ enum Command {
     Compare(CompareArgs),
     /// Run a scenario over a grid of one or two values (same seeds at every point).
     Sweep(SweepArgs),
+    /// A page for trainers: a grid over a scenario's settings, every point simulated on the same
+    /// seeds, in one self-contained lesson.html with sliders, intervals, A/B and an exercise.
+    Lesson(cmd::lesson::LessonArgs),
     /// Agents needed per weekday and interval for each channel to meet its target: Erlang
     /// first, then corrected by simulation.
     Staff(StaffArgs),
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         Command::Erlang(args) => cmd::erlang::erlang(&args),
         Command::Compare(args) => cmd::compare::compare(&args),
         Command::Sweep(args) => cmd::sweep::sweep(&args),
+        Command::Lesson(args) => cmd::lesson::lesson(&args),
         Command::Staff(args) => cmd::staff::staff(&args),
         Command::Roster(args) => cmd::roster::roster(&args),
         Command::Fit(args) => history::fit_command(&args),

@@ -13,6 +13,7 @@ pub mod forecast_report;
 pub mod hire_for;
 pub mod history;
 pub mod interrupt;
+pub mod lesson;
 pub mod output;
 pub mod plan;
 pub mod roster;

@@ -71,20 +71,11 @@ pub struct SweepPoint {
 /// Finds a metric of a summary: `key` (overall), `name.key` (channel, topic or group) or
 /// `live.key` / `written.key` (a kind group: calls and chats; written work).
 pub fn find_metric<'a>(s: &'a report::Summary, spec: &str) -> Option<&'a report::Stat> {
-    match spec.rsplit_once('.') {
-        None => s.overall.named(spec),
-        Some((name, key)) => s
-            .channels
-            .get(name)
-            .or_else(|| s.topics.get(name))
-            .or_else(|| s.agents.get(name))
-            .or_else(|| s.kinds.get(name))
-            .and_then(|m| m.named(key)),
-    }
+    s.metric(spec)
 }
 
 /// The scenario at `path` as a document of the typed format, ready for settings by path.
-fn typed_document(path: &std::path::Path) -> Result<toml::Table, Failure> {
+pub fn typed_document(path: &std::path::Path) -> Result<toml::Table, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::input(anyhow::anyhow!(
             "error: cannot read {}: {e}",
@@ -95,7 +86,7 @@ fn typed_document(path: &std::path::Path) -> Result<toml::Table, Failure> {
 }
 
 /// A sweep error as an input error: rendered diagnostics as they are, others as one message.
-fn sweep_error(e: sweep::SweepError) -> Failure {
+pub fn sweep_error(e: sweep::SweepError) -> Failure {
     match e {
         sweep::SweepError::Invalid(text) => Failure::input(anyhow::anyhow!(text)),
         other => flag_error(other.to_string()),

@@ -165,6 +165,7 @@ pub fn scenario(
         customers: None,
         surges: Vec::new(),
         hires: Vec::new(),
+        lesson: None,
     };
     notes.extend(topic_notes);
     notes.extend(agent_notes);

@@ -167,6 +167,7 @@ pub fn ticket_scenario(
         customers: None,
         surges: Vec::new(),
         hires: Vec::new(),
+        lesson: None,
     };
     notes.extend(topic_notes);
     (file, header, notes)

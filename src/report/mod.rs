@@ -261,6 +261,25 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The metrics of a channel, topic, agent group or kind group (`live`, `written`) called
+    /// `name`, looked for in that order.
+    pub fn scope(&self, name: &str) -> Option<&Metrics> {
+        self.channels
+            .get(name)
+            .or_else(|| self.topics.get(name))
+            .or_else(|| self.agents.get(name))
+            .or_else(|| self.kinds.get(name))
+    }
+
+    /// A metric by the name `sweep --metric` takes: `key` (overall) or `name.key` (a channel,
+    /// topic, agent group or kind group).
+    pub fn metric(&self, spec: &str) -> Option<&Stat> {
+        match spec.rsplit_once('.') {
+            None => self.overall.named(spec),
+            Some((name, key)) => self.scope(name)?.named(key),
+        }
+    }
+
     /// The topic rows to show: each topic's, or, when the scenario mixes calls or chats with
     /// written work, each topic's per kind group (with its group).
     pub fn topic_rows(&self) -> Vec<(&str, Option<KindGroup>, &Metrics)> {

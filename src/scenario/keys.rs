@@ -16,6 +16,7 @@ pub(crate) const SCENARIO: &[&str] = &[
     "customers",
     "surges",
     "hires",
+    "lesson",
 ];
 
 /// `[simulation]`.
@@ -207,3 +208,6 @@ pub(crate) const HIRE: &[&str] = &["group", "day", "size", "training", "shift"];
 pub(crate) const SURGE: &[&str] = &[
     "name", "day", "start", "duration", "factor", "topic", "channels",
 ];
+
+/// `[lesson]`.
+pub(crate) const LESSON: &[&str] = &["vary", "question"];

@@ -18,6 +18,7 @@
 //! | `experience` | `[resolution]` and `[csat]` |
 //! | `customers` | `[customers]` |
 //! | `surges` | `[[surges]]` |
+//! | `lesson` | `[lesson]`: levers and an exercise for `supportsim lesson` (not the model's) |
 //!
 //! and what they share: `reader` (typed reads with places), `dists` (distributions),
 //! `calendar` (intraday profiles, weekdays, shifts), `checks` (checks across sections and the
@@ -37,6 +38,7 @@ mod experience;
 pub mod format;
 mod hires;
 pub(crate) mod keys;
+mod lesson;
 mod overrides;
 mod ramp;
 mod reader;
@@ -55,6 +57,7 @@ use toml::de::DeTable;
 use crate::diagnostic::{Diagnostic, Report};
 use crate::model::{Demand, Model};
 
+pub use lesson::LessonSpec;
 use reader::{Cx, Table};
 
 /// Errors of loading a scenario.
@@ -80,6 +83,8 @@ pub struct Loaded {
     pub model: Model,
     /// Warnings (no errors); may be empty.
     pub warnings: Report,
+    /// The `[lesson]` table, for `supportsim lesson`.
+    pub lesson: Option<LessonSpec>,
 }
 
 /// Reads and checks a scenario file.
@@ -108,6 +113,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 /// the scenario name used when `[simulation] name` is absent.
 pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, LoadError> {
     let mut cx = Cx { diags: Vec::new() };
+    let mut lesson = None;
     let model = if source.trim().is_empty() {
         cx.diags.push(
             Diagnostic::error("the scenario is empty", Some(0..0)).help(
@@ -117,7 +123,11 @@ pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, Loa
         None
     } else {
         match DeTable::parse(source) {
-            Ok(doc) => build(&mut cx, doc.get_ref(), file, default_name),
+            Ok(doc) => {
+                let model = build(&mut cx, doc.get_ref(), file, default_name);
+                lesson = lesson::read(&mut cx, doc.get_ref());
+                model
+            }
             Err(e) => {
                 let msg = e.message().trim().to_string();
                 cx.diags.push(
@@ -147,6 +157,7 @@ pub fn parse(file: &str, source: &str, default_name: &str) -> Result<Loaded, Loa
         Some(model) if report.error_count() == 0 => Ok(Loaded {
             model,
             warnings: report,
+            lesson,
         }),
         _ => Err(LoadError::Invalid(Box::new(report))),
     }

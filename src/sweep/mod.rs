@@ -6,7 +6,8 @@
 //! are entered by an element's `name` or by its position from 0: `agents.tier1.count`,
 //! `channels.phone.patience.mean`, `topics.billing.fcr`, `agents.tier1.shifts.0.count`,
 //! `automation.containment`. Names with dots or spaces go in double quotes:
-//! `topics."order status".fcr`.
+//! `topics."order status".fcr`. A whole optional table is switched with `off,on`
+//! (`automation=off,on`): off leaves it out, as if the scenario never had it.
 
 use toml::{Table, Value};
 
@@ -178,6 +179,8 @@ pub fn parse_setting(text: &str) -> Result<Setting, SweepError> {
             // What a value must be depends on the field it goes to: checked when it is set.
             let x = match p.parse::<f64>() {
                 Ok(x) if x.is_finite() => x,
+                _ if p == "off" => 0.0,
+                _ if p == "on" => 1.0,
                 _ => crate::duration::parse_duration(p).unwrap_or(f64::NAN),
             };
             points.push(Point {
@@ -322,12 +325,19 @@ fn assign(table: &mut Table, key: &str, full: &str, value: &Point) -> Result<(),
             }
             Value::String(value.text.clone())
         }
+        Some(Value::Table(_)) if value.text == "off" || value.text == "on" => {
+            // A table switched off is left out, as if the scenario never had it.
+            if value.text == "off" {
+                table.remove(key);
+            }
+            return Ok(());
+        }
         Some(_) => {
             return Err(SweepError::Type {
                 path: full.into(),
                 kind: "a table or list",
                 value: value.text.clone(),
-                hint: "address a number or duration inside it",
+                hint: "address a number or duration inside it, or switch a whole table with off,on",
             });
         }
         None => {
@@ -432,6 +442,10 @@ shifts = [{ start = "08:00", end = "16:00", count = 4 }]
             d["channels"]["phone"]["queue_capacity"].as_integer(),
             Some(5)
         );
+        set(&mut d, &split_path("channels.phone"), &p("on", 1.0)).expect("on");
+        assert!(d["channels"].get("phone").is_some());
+        set(&mut d, &split_path("channels.phone"), &p("off", 0.0)).expect("off");
+        assert!(d["channels"].get("phone").is_none());
     }
 
     #[test]

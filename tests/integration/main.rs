@@ -29,6 +29,7 @@ mod history;
 mod house;
 mod interrupt;
 mod kinds;
+mod lesson;
 mod loyalty;
 mod mappings;
 mod order;

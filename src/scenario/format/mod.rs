@@ -69,6 +69,23 @@ pub struct ScenarioFile {
     /// Classes of new agents joining a group.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hires: Vec<HireClass>,
+    /// Levers and an exercise for `supportsim lesson`; the simulation does not read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<Lesson>,
+}
+
+/// `[lesson]`: what `supportsim lesson` makes of the scenario.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// The page's levers, `PATH=VALUES` as `sweep --set` takes them, e.g.
+    /// `"agents.desk.count=2..6"` or `"automation=off,on"`; every combination is simulated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vary: Vec<String>,
+    /// An exercise, hidden on the page until "reveal": `"minimize KEY where KEY < NUMBER"`
+    /// (or maximize; conditions with <, <=, >, >= joined by `and`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
 }
 
 /// `[simulation]`.
