@@ -1,5 +1,5 @@
-"""Checks the bundled lesson as headless Chromium rendered it in three states: the figures
-shown are the embedded ones for the state's grid point and `run --json`'s for that scenario,
+"""Checks the bundled lesson as headless Chromium rendered it in three states: the replay
+played, the figures shown are the embedded ones for the state's grid point and `run --json`'s for that scenario,
 the A/B differences are `compare --json`'s, the exercise marks the embedded answer, the page
 redrew in under 100 ms, the screenshots are not blank, and the browser logged no error.
 Standard library only."""
@@ -73,6 +73,10 @@ def main():
         assert moves == 2 * len(levers), f"state {i}: {moves} slider moves, expected {2 * len(levers)}"
         ms = float(body["data-slider-max-ms"])
         assert ms < 100, f"state {i}: a slider move took {ms} ms to redraw"
+        start, played = int(body["data-replay-start"]), int(body["data-replay-frame"])
+        assert played > start, f"state {i}: the replay did not play (frame {played}, from {start})"
+        text = re.search(r'<p id="replay-text"[^>]*>(.*?)</p>', dom, re.S).group(1)
+        assert "waiting" in text and "busy" in text, f"state {i}: the replay says nothing: {text}"
         values = lever_values(dom, len(levers))
         index = 0
         for lever, v in zip(levers, values):
@@ -82,7 +86,7 @@ def main():
         for key, fig in point["figures"].items():
             for part, attr in (("mean", "data-mean"), ("ci_low", "data-ci-low"), ("ci_high", "data-ci-high")):
                 same(shown[key].get(attr), fig[part], f"state {i} {key} {part}")
-        print(f"state {i} ({', '.join(values)}): {len(point['figures'])} figures as embedded, {moves} slider moves, slowest redraw {ms} ms")
+        print(f"state {i} ({', '.join(values)}): {len(point['figures'])} figures as embedded, {moves} slider moves, slowest redraw {ms} ms, replay played {played - start} frames")
         log = (work / f"console{i}.log").read_text(encoding="utf-8", errors="replace")
         bad = [l for l in log.splitlines() if "CONSOLE" in l and re.search(r"error|uncaught|failed", l, re.I)]
         bad += [l for l in log.splitlines() if "Failed to load resource" in l]

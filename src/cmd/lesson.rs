@@ -128,6 +128,10 @@ pub fn lesson(args: &LessonArgs) -> Result<(), Failure> {
         figures,
         series,
         t975: lesson::t975_table(base.replications),
+        channels: lesson::channel_info(&base),
+        replay_day: lesson::replay_day(&base),
+        replay_weekday: (base.demand.start_weekday + lesson::replay_day(&base) as usize) % 7,
+        replay_frame_seconds: lesson::FRAME,
         points,
         question,
         answer,
@@ -197,7 +201,16 @@ fn simulate(
     let mut points = Vec::with_capacity(models.len());
     let mut summaries = Vec::with_capacity(models.len());
     for (i, m) in models.iter().enumerate() {
-        let reps = replicate(m, &bar, true)?;
+        let mut sink = lesson::ReplaySink::new(m);
+        let options = supportsim::RunOptions {
+            cancel: Some(&super::INTERRUPTED),
+            series: true,
+            sink: Some(&mut sink),
+            keep: None,
+        };
+        let reps = supportsim::run_replications(m, &|| bar.inc(1), options)
+            .map_err(|e| super::stopped(e, &m.name, &bar))?;
+        let replay = sink.finish(m, &reps[0]);
         let summary = report::summarize(m, file, &reps);
         points.push(LessonPoint {
             at: at_of(settings, i),
@@ -206,6 +219,7 @@ fn simulate(
                 .filter_map(|f| Some((f.key.clone(), lesson::point_figure(&summary, &f.key)?)))
                 .collect(),
             series: lesson::series(m, &reps),
+            replay,
         });
         summaries.push(summary);
     }

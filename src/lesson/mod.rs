@@ -6,10 +6,12 @@
 
 mod page;
 mod question;
+mod replay;
 mod series;
 
 pub use page::html;
 pub use question::{Answer, Question, QuestionError};
+pub use replay::{FRAME, Replay, ReplaySink, replay_day};
 pub use series::{Period, SeriesSet, period_of, series};
 
 use serde::Serialize;
@@ -182,6 +184,8 @@ pub struct LessonPoint {
     pub figures: std::collections::BTreeMap<String, PointFigure>,
     /// The series per period.
     pub series: SeriesSet,
+    /// One day of the first replication, every five minutes.
+    pub replay: Replay,
 }
 
 /// The figure `key` of a summary with its per-replication values.
@@ -202,8 +206,14 @@ pub fn point_figure(summary: &Summary, key: &str) -> Option<PointFigure> {
 pub fn point_bytes(model: &Model, figures: usize, series: usize) -> u64 {
     let reps = u64::from(model.replications);
     let periods = period_of(model).count(model) as u64;
-    // About 20 characters per number as JSON prints an f64, 8 per rounded series value.
-    figures as u64 * (4 * 20 + reps * 20 + 40) + series as u64 * (3 * periods * 8 + 40) + 60
+    let frames = (crate::duration::DAY / FRAME) as u64;
+    let replay = frames * (4 * model.channels.len() as u64 + 2) * 4;
+    // About 20 characters per number as JSON prints an f64, 8 per rounded series value, 4 per
+    // count of the replay.
+    figures as u64 * (4 * 20 + reps * 20 + 40)
+        + series as u64 * (3 * periods * 8 + 40)
+        + replay
+        + 60
 }
 
 /// Bytes of the page around the points: its scripts, styles and texts.
@@ -219,6 +229,34 @@ pub struct Lever {
     pub label: String,
     /// Its values, as written.
     pub values: Vec<String>,
+}
+
+/// A channel as the replay names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelInfo {
+    /// Its name.
+    pub name: String,
+    /// `call`, `chat` or `async`.
+    pub kind: &'static str,
+    /// Its answer target, seconds.
+    pub answer_within: f64,
+}
+
+/// The channels of `model` for the replay.
+pub fn channel_info(model: &Model) -> Vec<ChannelInfo> {
+    model
+        .channels
+        .iter()
+        .map(|c| ChannelInfo {
+            name: c.name.clone(),
+            kind: match c.kind {
+                crate::model::ChannelKind::Call => "call",
+                crate::model::ChannelKind::Chat => "chat",
+                crate::model::ChannelKind::Async => "async",
+            },
+            answer_within: c.answer_within,
+        })
+        .collect()
 }
 
 /// A series the page draws.
@@ -260,6 +298,14 @@ pub struct Lesson {
     /// t(0.975, df) for df = 0, 1, …, `replications` − 1 (index 0 unused), for the paired
     /// intervals of A/B, as `compare` computes them.
     pub t975: Vec<f64>,
+    /// The channels (for the replay), in scenario order.
+    pub channels: Vec<ChannelInfo>,
+    /// The day the replay shows, from 0, and its weekday (0 = Monday).
+    pub replay_day: u32,
+    /// Its weekday, 0 = Monday.
+    pub replay_weekday: usize,
+    /// Seconds between two frames of the replay.
+    pub replay_frame_seconds: f64,
     /// Every point of the grid.
     pub points: Vec<LessonPoint>,
     /// The exercise, if one was set.

@@ -319,6 +319,93 @@
     out.appendChild(el("p", { id: "answer-here" }, A.feasible.includes(here) ? "The point shown keeps the conditions." : "The point shown does not keep the conditions."));
   }
 
+  // ---- one day replayed, from the first replication's contacts ----
+  const FRAMES = Math.round(86400 / L.replay_frame_seconds);
+  const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+  let frame = 0, timer = null;
+  function clockOf(f) {
+    const t = Math.round((f * L.replay_frame_seconds) / 60);
+    return String(Math.floor(t / 60)).padStart(2, "0") + ":" + String(t % 60).padStart(2, "0");
+  }
+  function firstBusyFrame(r) {
+    for (let f = 0; f < FRAMES; f++) if (r.agents[f] > 0) return Math.max(0, f - 2);
+    return 0;
+  }
+  function showReplay() {
+    const r = pointAt(state).replay;
+    const svgNS = "http://www.w3.org/2000/svg";
+    const s = document.getElementById("replay-svg");
+    s.textContent = "";
+    const add = (tag, attrs, text) => {
+      const e = document.createElementNS(svgNS, tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+      if (text !== undefined) e.textContent = text;
+      s.appendChild(e);
+      return e;
+    };
+    const W = 1000, rowH = 70, left = 150, right = 20;
+    const sum = (a) => a.slice(0, frame + 1).reduce((x, y) => x + y, 0);
+    const words = [];
+    L.channels.forEach((c, k) => {
+      const ch = r.channels[k], y = 20 + k * rowH;
+      const peak = Math.max(1, ...ch.waiting);
+      const x = (f) => left + (f * (W - left - right)) / (FRAMES - 1);
+      const yv = (v) => y + 40 - (36 * v) / peak;
+      add("text", { x: 0, y: y + 18, class: "axis" }, c.name);
+      add("text", { x: 0, y: y + 40, class: "tick" }, ch.waiting[frame] + " waiting");
+      add("polyline", { points: ch.waiting.map((v, f) => x(f) + "," + yv(v)).join(" "), class: "mean" });
+      add("line", { x1: x(frame), x2: x(frame), y1: y, y2: y + 44, class: "cursor" });
+      const gone = sum(ch.abandoned), within = sum(ch.within), late = sum(ch.late);
+      add("text", { x: left, y: y + 62, class: "tick" }, "so far: " + within + " answered within " + seconds(c.answer_within) + ", " + late + " later" + (c.kind === "async" ? "" : ", " + gone + " hung up"));
+      words.push(c.name + ": " + ch.waiting[frame] + " waiting, " + within + " answered within target and " + late + " later so far" + (c.kind === "async" ? "" : ", " + gone + " hung up"));
+    });
+    const y0 = 30 + L.channels.length * rowH;
+    const agents = Math.round(r.agents[frame]);
+    const busy = Math.min(agents, r.handling[frame]);
+    add("text", { x: 0, y: y0 + 16, class: "axis" }, "agents");
+    add("text", { x: 0, y: y0 + 38, class: "tick" }, busy + " busy, " + (agents - busy) + " free");
+    for (let a = 0; a < agents; a++) {
+      const col = a % 30, row = Math.floor(a / 30);
+      add("rect", { x: left + col * 27, y: y0 + row * 27, width: 22, height: 22, rx: 4, class: a < busy ? "busy" : "idle" });
+    }
+    s.setAttribute("viewBox", "0 0 " + W + " " + (y0 + Math.max(48, 27 * Math.ceil(agents / 30)) + 10));
+    const text = clockOf(frame) + ". " + words.join("; ") + "; agents: " + busy + " busy, " + (agents - busy) + " free.";
+    s.setAttribute("aria-label", "Replay at " + text);
+    document.getElementById("replay-text").textContent = text;
+    document.getElementById("clock").textContent = clockOf(frame);
+    const scrub = document.getElementById("scrub");
+    scrub.value = String(frame);
+    scrub.setAttribute("aria-valuetext", clockOf(frame));
+    document.body.setAttribute("data-replay-frame", String(frame));
+  }
+  function step() {
+    if (frame >= FRAMES - 1) { pause(); return; }
+    frame += 1;
+    showReplay();
+  }
+  function pause() {
+    if (timer) clearInterval(timer);
+    timer = null;
+    document.getElementById("play").textContent = "Play";
+  }
+  function play() {
+    if (timer) { pause(); return; }
+    if (frame >= FRAMES - 1) frame = 0;
+    const speed = Number(document.getElementById("speed").value);
+    timer = setInterval(step, 400 / speed);
+    document.getElementById("play").textContent = "Pause";
+  }
+  function buildReplay() {
+    document.getElementById("replay-what").textContent = "Day " + (L.replay_day + 1) + " of the run (a " + weekdays[L.replay_weekday] + "), the first replication, every " + Math.round(L.replay_frame_seconds / 60) + " minutes: the queue of each channel through the day (the line; the cursor is the time shown), what has been answered and lost so far, and the agents on the floor, busy or free.";
+    const scrub = document.getElementById("scrub");
+    scrub.max = String(FRAMES - 1);
+    scrub.addEventListener("input", () => { frame = Number(scrub.value); showReplay(); });
+    document.getElementById("play").addEventListener("click", play);
+    document.getElementById("speed").addEventListener("change", () => { if (timer) { pause(); play(); } });
+    frame = firstBusyFrame(pointAt(state).replay);
+    document.body.setAttribute("data-replay-start", String(frame));
+  }
+
   function update() {
     const started = performance.now();
     const p = pointAt(state);
@@ -328,11 +415,13 @@
     showSeries(p);
     showAB(p);
     showExercise();
+    showReplay();
     writeHash();
     document.body.setAttribute("data-redraw-ms", (performance.now() - started).toFixed(1));
   }
 
   buildLevers();
+  buildReplay();
   document.getElementById("pin").addEventListener("click", () => { pinned = state.slice(); update(); });
   document.getElementById("unpin").addEventListener("click", () => { pinned = null; update(); });
   document.getElementById("reveal").addEventListener("click", () => { revealed = !revealed; update(); });
@@ -362,6 +451,9 @@
   const testing = /(^|&)selftest=1(&|$)/.test(location.hash.replace(/^#/, ""));
   readHash();
   update();
-  if (testing) selftest();
+  if (testing) {
+    selftest();
+    play();
+  }
   document.body.setAttribute("data-ready", "1");
 })();

@@ -54,6 +54,17 @@ pub fn html(lesson: &Lesson) -> Result<String, serde_json::Error> {
 <button type="button" id="pin">Pin this point as A</button><button type="button" id="unpin" hidden>Unpin A</button>
 <div id="ab-result"></div>
 </section>
+<section aria-labelledby="replay-h">
+<h2 id="replay-h">One day, replayed</h2>
+<p id="replay-what" class="legend"></p>
+<div class="replay-controls">
+<button type="button" id="play">Play</button>
+<label for="speed">Speed</label> <select id="speed"><option value="1">1×</option><option value="4" selected>4×</option><option value="12">12×</option></select>
+<label for="scrub">Time of day</label> <input type="range" id="scrub" min="0" max="287" step="1" value="0"> <output id="clock" for="scrub"></output>
+</div>
+<svg id="replay-svg" role="img" viewBox="0 0 1000 200"></svg>
+<p id="replay-text" class="alt"></p>
+</section>
 {exercise}
 <footer>Made with supportsim from {scenario}. The figures were computed by the simulation and are embedded in this page; nothing is fetched.</footer>
 <script type="application/json" id="lesson-data">{data}</script>

@@ -121,15 +121,18 @@ pub fn series(model: &Model, reps: &[RepResult]) -> SeriesSet {
             let row = r.channel_intervals.get(end.checked_sub(1)?)?;
             Some(of_kind.iter().map(|&c| f64::from(row[c].queue_end)).sum())
         };
+        // Undefined while any contact of the period still waited at the end of the run: the
+        // mean of those answered would leave out the longest waits, and look better for it.
         let wait = |r: &RepResult, p: usize| {
-            let (mut w, mut n) = (0.0, 0u64);
+            let (mut w, mut n, mut open) = (0.0, 0u64, 0u64);
             for row in intervals(r, p, len) {
                 for &c in &of_kind {
                     w += row[c].tally.wait_answered;
                     n += row[c].tally.answered;
+                    open += row[c].tally.open_late;
                 }
             }
-            (n > 0).then(|| w / n as f64)
+            (n > 0 && open == 0).then(|| w / n as f64)
         };
         if *k == KindGroup::Written {
             out.insert(
@@ -139,7 +142,7 @@ pub fn series(model: &Model, reps: &[RepResult]) -> SeriesSet {
         }
         out.insert(
             format!("{}.wait_seconds", k.key()),
-            line(reps, periods, &wait),
+            decided(reps, periods, &wait),
         );
     }
     let csat = |r: &RepResult, p: usize| {
@@ -183,6 +186,23 @@ fn line(
         out.p90.push(b.p90.map(round4));
     }
     out
+}
+
+/// [`line`], undefined in a period where any replication leaves the value undefined (keeping
+/// the others would keep the replications that served better).
+fn decided(
+    reps: &[RepResult],
+    periods: usize,
+    value: &dyn Fn(&RepResult, usize) -> Option<f64>,
+) -> Line {
+    let all = |r: &RepResult, p: usize| {
+        if reps.iter().all(|x| value(x, p).is_some()) {
+            value(r, p)
+        } else {
+            None
+        }
+    };
+    line(reps, periods, &all)
 }
 
 /// `x` to four significant digits.

@@ -120,6 +120,16 @@ fn ctrl_c_stops_every_long_command_with_nothing_written() {
             "r4",
         ],
         vec!["staff", &large, "--replications", "200", "--out", "r5"],
+        vec![
+            "lesson",
+            &quick,
+            "--vary",
+            "agents.desk.shifts.0.count=5..40",
+            "--replications",
+            "60",
+            "--out",
+            "r8",
+        ],
         // In the middle of the solver's first schedule.
         vec!["roster", &mid, "--out", "r7", "--people"],
         vec!["fit", "big.csv", "--out", "fitted.toml"],

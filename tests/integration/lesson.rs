@@ -286,3 +286,92 @@ fn lessons_that_cannot_be_built_are_refused_with_nothing_written() {
     assert!(err.contains("this question cannot be read"), "{err}");
     assert!(err.contains("bad.toml:"), "{err}");
 }
+
+/// The replay counts, read back from the contact log `run --contacts-log` writes of the same
+/// first replication: per channel, contacts waiting at each five minutes of the day and those
+/// answered within the target, later, or lost during the day.
+#[test]
+fn the_replay_of_a_day_is_the_first_replications_contacts() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let scenario = "scenarios/lessons/outage-afternoon.toml";
+    let out = tmp.path().join("lesson");
+    supportsim()
+        .args([
+            "lesson",
+            scenario,
+            "--replications",
+            "3",
+            "--question",
+            "maximize csat",
+        ])
+        .args(["--vary", "outage length: surges.0.duration=10m"])
+        .args(["--vary", "morning agents: agents.desk.shifts.0.count=9"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let lesson: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("lesson.json")).expect("json"))
+            .expect("json");
+    let log = tmp.path().join("contacts.csv");
+    supportsim()
+        .args(["run", scenario, "--replications", "3", "--contacts-log"])
+        .arg(&log)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&log).expect("log");
+    let day = lesson["replay_day"].as_f64().expect("day") * 86_400.0;
+    let frame = lesson["replay_frame_seconds"].as_f64().expect("frame");
+    let channels = lesson["channels"].as_array().expect("channels");
+    let replay = &lesson["points"][0]["replay"];
+    let mut seen = 0;
+    for (c, ch) in channels.iter().enumerate() {
+        let name = ch["name"].as_str().expect("name");
+        let target = ch["answer_within"].as_f64().expect("target");
+        let mut waiting = vec![0u64; 288];
+        let (mut within, mut late, mut lost) = (0u64, 0u64, 0u64);
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let outcome = f[9];
+            if f[4] != name || !["answered", "abandoned", "open", "follow_up"].contains(&outcome) {
+                continue;
+            }
+            seen += 1;
+            let arrival: f64 = f[3].parse().expect("arrival");
+            let wait: f64 = f[10].parse().expect("wait");
+            for (k, w) in waiting.iter_mut().enumerate() {
+                let t = day + k as f64 * frame;
+                *w += u64::from(arrival <= t && t < arrival + wait);
+            }
+            let end = arrival + wait;
+            if end >= day && end < day + 86_400.0 {
+                match outcome {
+                    "abandoned" => lost += 1,
+                    "answered" if wait <= target => within += 1,
+                    "answered" => late += 1,
+                    _ => {}
+                }
+            }
+        }
+        let sum = |key: &str| -> u64 {
+            replay["channels"][c][key]
+                .as_array()
+                .expect("frames")
+                .iter()
+                .map(|x| x.as_u64().expect("count"))
+                .sum()
+        };
+        assert_eq!(sum("within"), within, "{name}: answered within target");
+        assert_eq!(sum("late"), late, "{name}: answered later");
+        assert_eq!(sum("abandoned"), lost, "{name}: hung up");
+        let shown: Vec<u64> = replay["channels"][c]["waiting"]
+            .as_array()
+            .expect("frames")
+            .iter()
+            .map(|x| x.as_u64().expect("count"))
+            .collect();
+        assert_eq!(shown, waiting, "{name}: waiting at each five minutes");
+        assert!(within + late > 100, "{name}: a day with contacts");
+    }
+    assert!(seen > 0);
+}
