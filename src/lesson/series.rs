@@ -178,9 +178,14 @@ fn line(
     periods: usize,
     value: &dyn Fn(&RepResult, usize) -> Option<f64>,
 ) -> Line {
+    banded(periods, &|p| reps.iter().map(|r| value(r, p)).collect())
+}
+
+/// The rounded bands of the replications' values of each period.
+fn banded(periods: usize, values: &dyn Fn(usize) -> Vec<Option<f64>>) -> Line {
     let mut out = Line::default();
     for p in 0..periods {
-        let b = Band::of(&reps.iter().map(|r| value(r, p)).collect::<Vec<_>>());
+        let b = Band::of(&values(p));
         out.mean.push(b.mean.map(round4));
         out.p10.push(b.p10.map(round4));
         out.p90.push(b.p90.map(round4));
@@ -195,14 +200,10 @@ fn decided(
     periods: usize,
     value: &dyn Fn(&RepResult, usize) -> Option<f64>,
 ) -> Line {
-    let all = |r: &RepResult, p: usize| {
-        if reps.iter().all(|x| value(x, p).is_some()) {
-            value(r, p)
-        } else {
-            None
-        }
-    };
-    line(reps, periods, &all)
+    banded(periods, &|p| {
+        let all: Option<Vec<Option<f64>>> = reps.iter().map(|r| value(r, p).map(Some)).collect();
+        all.unwrap_or_default()
+    })
 }
 
 /// `x` to four significant digits.

@@ -325,6 +325,16 @@ fn assign(table: &mut Table, key: &str, full: &str, value: &Point) -> Result<(),
             }
             Value::String(value.text.clone())
         }
+        Some(Value::Table(_))
+            if value.text == "off" && ["simulation", "volume", "channels"].contains(&full) =>
+        {
+            return Err(SweepError::Type {
+                path: full.into(),
+                kind: "a table every scenario needs",
+                value: value.text.clone(),
+                hint: "switch an optional table (automation, knowledge_base, customers…) or a key inside this one",
+            });
+        }
         Some(Value::Table(_)) if value.text == "off" || value.text == "on" => {
             // A table switched off is left out, as if the scenario never had it.
             if value.text == "off" {
@@ -446,6 +456,11 @@ shifts = [{ start = "08:00", end = "16:00", count = 4 }]
         assert!(d["channels"].get("phone").is_some());
         set(&mut d, &split_path("channels.phone"), &p("off", 0.0)).expect("off");
         assert!(d["channels"].get("phone").is_none());
+        let e = set(&mut d, &split_path("simulation"), &p("off", 0.0)).expect_err("needed");
+        assert!(
+            e.to_string().contains("a table every scenario needs"),
+            "{e}"
+        );
     }
 
     #[test]
