@@ -14,6 +14,15 @@
     if (text !== undefined) e.textContent = text;
     return e;
   };
+  // Adds SVG elements to `s`: add(tag, attributes, text).
+  const SVG = "http://www.w3.org/2000/svg";
+  const drawer = (s) => (tag, attrs, text) => {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    s.appendChild(e);
+    return e;
+  };
   const index = (at) => at.reduce((i, v, k) => i * dims[k] + v, 0);
   const pointAt = (at) => L.points[index(at)];
   const figureByKey = Object.fromEntries(L.figures.map((f) => [f.key, f]));
@@ -182,17 +191,10 @@
     const ymax = niceMax(top0 / scale) * scale;
     const x = (i) => left + (n > 1 ? (i * (W - left - right)) / (n - 1) : (W - left - right) / 2);
     const y = (v) => top + (H - top - bottom) * (1 - v / ymax);
-    const svgNS = "http://www.w3.org/2000/svg";
-    const s = document.createElementNS(svgNS, "svg");
+    const s = document.createElementNS(SVG, "svg");
     s.setAttribute("viewBox", "0 0 " + W + " " + H);
     s.setAttribute("role", "img");
-    const add = (tag, attrs, text) => {
-      const e = document.createElementNS(svgNS, tag);
-      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-      if (text !== undefined) e.textContent = text;
-      s.appendChild(e);
-      return e;
-    };
+    const add = drawer(s);
     for (let t = 0; t <= 4; t++) {
       const v = (ymax * t) / 4;
       add("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), class: "grid" });
@@ -333,16 +335,9 @@
   }
   function showReplay() {
     const r = pointAt(state).replay;
-    const svgNS = "http://www.w3.org/2000/svg";
     const s = document.getElementById("replay-svg");
     s.textContent = "";
-    const add = (tag, attrs, text) => {
-      const e = document.createElementNS(svgNS, tag);
-      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-      if (text !== undefined) e.textContent = text;
-      s.appendChild(e);
-      return e;
-    };
+    const add = drawer(s);
     const W = 1000, rowH = 70, left = 150, right = 20;
     const sum = (a) => a.slice(0, frame + 1).reduce((x, y) => x + y, 0);
     const words = [];
