@@ -249,11 +249,7 @@ pub fn channel_info(model: &Model) -> Vec<ChannelInfo> {
         .iter()
         .map(|c| ChannelInfo {
             name: c.name.clone(),
-            kind: match c.kind {
-                crate::model::ChannelKind::Call => "call",
-                crate::model::ChannelKind::Chat => "chat",
-                crate::model::ChannelKind::Async => "async",
-            },
+            kind: c.kind.name(),
             answer_within: c.answer_within,
         })
         .collect()
