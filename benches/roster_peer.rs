@@ -53,7 +53,7 @@ fn main() {
         // Every day on its own, as pyworkforce schedules them.
         patterns: (0..7).map(|d| 1u8 << d).collect(),
         unit_cost: 1.0,
-        present: 1.0,
+        present: [1.0; 7],
         max_people: None,
         takes: vec![Some(1.0); needs.len()],
     };

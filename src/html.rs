@@ -470,15 +470,28 @@ fn group_assumptions(h: &mut String, model: &Model) {
         };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0}%</td><td>{:.0}%</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0}%</td><td>{}</td><td>{}</td></tr>",
             escape(&g.name),
             g.headcount(),
             escape(&channels.join(", ")),
             escape(&shifts),
             g.planned_shrinkage * 100.0,
-            g.absence * 100.0,
+            absence_text(g),
             g.cost_per_hour
         );
+    }
+}
+
+/// A group's absence, with its weekend crew's when that differs.
+fn absence_text(g: &crate::model::Group) -> String {
+    if g.weekend_absence == g.absence {
+        format!("{:.0}%", g.absence * 100.0)
+    } else {
+        format!(
+            "{:.0}% (weekends {:.0}%)",
+            g.absence * 100.0,
+            g.weekend_absence * 100.0
+        )
     }
 }
 

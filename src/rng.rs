@@ -131,6 +131,8 @@ pub enum Purpose {
     Attrition = 26,
     /// The answer to "would you recommend us?" of a customer who answers the survey.
     Recommend = 27,
+    /// The day's absence factor every group with `absence_shared` takes part of.
+    SharedAbsence = 28,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

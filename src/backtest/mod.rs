@@ -262,6 +262,8 @@ fn day_model(
         g.planned_shrinkage = 0.0;
         g.absence = 0.0;
         g.absence_sd = 0.0;
+        g.weekend_absence = 0.0;
+        g.weekend_absence_sd = 0.0;
         if g.shifts.is_empty() {
             // No agent seen all day: a group with nobody on shift.
             g.shifts.push(Shift {

@@ -192,6 +192,8 @@ struct TicketReport<'a> {
     /// For a desk that never caught up, the spread of its daily actions read as its presence
     /// varying from day to day (the scenario's `absence` and `absence_sd`).
     presence: Option<fit::Presence>,
+    /// The same for its weekend crew, from its Saturdays and Sundays.
+    weekend_presence: Option<fit::Presence>,
     effort_seconds: f64,
     answer_within_seconds: f64,
 }
@@ -266,6 +268,7 @@ fn report<'a>(
         quiet_days: &m.activity.quiet,
         quiet_opening_days: &m.activity.quiet_openings,
         presence: fit::desk_presence(m),
+        weekend_presence: fit::weekend_presence(m),
         effort_seconds: effort_s,
         answer_within_seconds: target,
     }
@@ -298,11 +301,20 @@ fn quiet_text(q: &tickets::QuietDay) -> String {
 /// the quiet days left out of the rota and of the arrivals.
 fn desk_days(m: &TicketMeasures) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = Vec::new();
-    if let Some(p) = fit::desk_presence(m) {
+    let kinds = [
+        ("presence", fit::desk_presence(m), "usual dates"),
+        (
+            "weekend presence",
+            fit::weekend_presence(m),
+            "weekend dates",
+        ),
+    ];
+    for (label, p, dates) in kinds {
+        let Some(p) = p else { continue };
         rows.push(vec![
-            "presence".into(),
+            label.into(),
             format!(
-                "daily actions vary by {:.1}% ({:.1}% beyond counting noise) over {} usual dates: absence {:.1}% ± {:.1}% a day (ESTIMATE)",
+                "daily actions vary by {:.1}% ({:.1}% beyond counting noise) over {} {dates}: absence {:.1}% ± {:.1}% a day (ESTIMATE)",
                 100.0 * p.cv,
                 100.0 * p.cv_beyond_poisson,
                 p.dates,

@@ -251,7 +251,7 @@ fn outputs(args: &RosterArgs, base: &Model, r: &Roster) -> Result<Vec<(String, V
         let values = (0..7)
             .map(|d| {
                 (0..per_day)
-                    .map(|s| floor[d * per_day + s] * c.present - asked[d * per_day + s])
+                    .map(|s| floor[d * per_day + s] * c.present[d] - asked[d * per_day + s])
                     .collect()
             })
             .collect();

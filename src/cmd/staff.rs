@@ -106,6 +106,8 @@ pub fn staff(args: &StaffArgs) -> Result<(), Failure> {
             g.planned_shrinkage = x;
             g.absence = 0.0;
             g.absence_sd = 0.0;
+            g.weekend_absence = 0.0;
+            g.weekend_absence_sd = 0.0;
         }
     }
     typical_week(&mut base);

@@ -263,25 +263,27 @@ impl Engine<'_> {
         self.agents[a].presence = to;
     }
 
-    /// Group `g`'s absence rate on `day`: its `absence`, or with an `absence_sd` a draw from
+    /// Group `g`'s absence rate on `day`: its `absence` (on a weekend day its
+    /// `weekend_absence`), or with a spread a draw from
     /// the beta distribution of that mean and spread (shared by its agents that day).
     fn day_absence(&self, g: usize, day: u32) -> f64 {
         if !self.m.closed_days.is_empty() && self.m.closed_days.binary_search(&day).is_ok() {
             // A closed day: everyone is off.
             return 1.0;
         }
-        let group = &self.m.groups[g];
-        let (a, sd) = (group.absence, group.absence_sd);
+        let weekday = (self.m.demand.start_weekday + day as usize) % 7;
+        let (a, sd) = self.m.groups[g].absence_on(weekday);
+        let shared = self.m.groups[g].shared_on(weekday);
         if sd <= 0.0 {
             return a;
         }
-        self.varying_absence(g, day, a, sd)
+        self.varying_absence(g, day, (a, sd), shared)
     }
 
     /// A draw of [`day_absence`](Self::day_absence) for a group whose absence varies.
     #[cold]
     #[inline(never)]
-    fn varying_absence(&self, g: usize, day: u32, a: f64, sd: f64) -> f64 {
+    fn varying_absence(&self, g: usize, day: u32, (a, sd): (f64, f64), shared: f64) -> f64 {
         let k = a * (1.0 - a) / (sd * sd) - 1.0;
         let key = DrawKey {
             seed: self.staffing_seed ^ g as u64,
@@ -289,8 +291,26 @@ impl Engine<'_> {
             tier: 0,
         };
         // The scenario checks sd² < a(1 − a), so both shapes are positive.
-        rand_distr::Beta::new(a * k, (1.0 - a) * k)
-            .map_or(a, |b| b.sample(&mut key.rng(Purpose::DayAbsence)))
+        if shared <= 0.0 {
+            return rand_distr::Beta::new(a * k, (1.0 - a) * k)
+                .map_or(a, |b| b.sample(&mut key.rng(Purpose::DayAbsence)));
+        }
+        // A Gaussian copula: the day's common normal and the group's own, mixed so that two
+        // groups of the same `shared` correlate by it, taken through the beta's quantiles.
+        let common = DrawKey {
+            seed: self.staffing_seed,
+            attempt: day,
+            tier: 0,
+        };
+        let z: f64 = rand_distr::StandardNormal.sample(&mut common.rng(Purpose::SharedAbsence));
+        let own: f64 = rand_distr::StandardNormal.sample(&mut key.rng(Purpose::DayAbsence));
+        let x = shared.sqrt() * z + (1.0 - shared).sqrt() * own;
+        let u = (0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)).clamp(0.0, 1.0);
+        statrs::distribution::Beta::new(a * k, (1.0 - a) * k)
+            .map(|b| statrs::distribution::ContinuousCDF::inverse_cdf(&b, u))
+            .ok()
+            .filter(|r| r.is_finite())
+            .map_or(a, |r| r.clamp(0.0, 1.0))
     }
 
     pub(super) fn day_start(&mut self, day: u32) {

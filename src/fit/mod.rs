@@ -541,10 +541,10 @@ mod scenario;
 mod tickets;
 
 pub use agents::{busy_gaps, staffing, weekday_staffing};
-pub use presence::{Presence, presence};
+pub use presence::{Presence, presence, shared};
 pub use queues::{OTHER_GROUPS, queue_skill};
 pub use scenario::{ChannelSpec, ScenarioError, dist_note, scenario, scenario_text};
 pub use tickets::{
     AGENT_DAY_HOURS, ASSUMED_OCCUPANCY, Effort, SATURATED_SHARE, answer_target, desk_presence,
-    measured_target, occupancy, ticket_scenario,
+    measured_target, occupancy, ticket_scenario, weekend_presence,
 };

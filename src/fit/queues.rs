@@ -212,18 +212,86 @@ pub fn queue_agents(
             ),
         ));
     }
-    parts
-        .iter()
+    let measures: Vec<TicketMeasures> = parts.values().map(|p| measure_part(p, desk)).collect();
+    let mut groups: Vec<AgentGroup> = parts
+        .keys()
+        .zip(&measures)
         .enumerate()
-        .map(|(index, (skill, part))| {
-            let m = measure_part(part, desk);
+        .map(|(index, (skill, m))| {
             let crew = Crew {
                 name: skill.clone(),
                 index,
                 skill: Some(skill.clone()),
                 touches: work.get(skill).copied(),
             };
-            agents(&m, spec, effort_s, notes, &crew)
+            agents(m, spec, effort_s, notes, &crew)
         })
-        .collect()
+        .collect();
+    share_presence(desk, &measures, &mut groups, notes);
+    groups
+}
+
+/// Writes `absence_shared` on the groups whose presence varies, read from how much of their
+/// spread the desk's shows ([`super::shared`]): a desk's quiet days come for its groups
+/// together, which groups drawn apart would average away.
+fn share_presence(
+    desk: &TicketMeasures,
+    measures: &[TicketMeasures],
+    groups: &mut [AgentGroup],
+    notes: &mut Vec<Note>,
+) {
+    if super::desk_presence(desk).is_none() {
+        return;
+    }
+    // Each group's share of the desk's actions on the weekdays (0 = Monday) `days`.
+    let actions = |m: &TicketMeasures, days: std::ops::Range<usize>| {
+        m.activity.per_hour[days].iter().flatten().sum::<f64>()
+    };
+    let rho = |weekend: bool| {
+        let days = if weekend { 5..7 } else { 0..5 };
+        let ratios = |m: &'_ TicketMeasures| -> Vec<(f64, f64)> {
+            if weekend {
+                m.activity.weekend_ratios.clone()
+            } else {
+                m.activity.day_ratios.clone()
+            }
+        };
+        let all = actions(desk, days.clone()).max(1.0);
+        let owned: Vec<(f64, Vec<(f64, f64)>)> = measures
+            .iter()
+            .map(|m| (actions(m, days.clone()) / all, ratios(m)))
+            .collect();
+        let parts: Vec<(f64, &[(f64, f64)])> =
+            owned.iter().map(|(w, r)| (*w, r.as_slice())).collect();
+        super::shared(&ratios(desk), &parts)
+    };
+    let (weekday, weekend) = (rho(false), rho(true));
+    let mut first = true;
+    for (i, g) in groups.iter_mut().enumerate() {
+        if g.absence_sd.is_some() {
+            g.absence_shared = weekday.map(round4);
+        }
+        if g.weekend_absence_sd.is_some() {
+            g.weekend_absence_shared = weekend.map(round4);
+        }
+        if first && (g.absence_shared.is_some() || g.weekend_absence_shared.is_some()) {
+            let key = if g.absence_shared.is_some() {
+                "absence_shared"
+            } else {
+                "weekend_absence_shared"
+            };
+            notes.push(Note::before(
+                &["agents", &i.to_string(), key],
+                format!(
+                    "ESTIMATE: how much of their day-to-day spread the groups share, from the desk's\n\
+                     daily actions against theirs (its spread beyond counting noise is their own spreads\n\
+                     plus what they share): on weekdays {}, at the weekend {} (0: each group's day\n\
+                     is its own; 1: one day for all).",
+                    weekday.map_or("not read".into(), |r| format!("{r:.2}")),
+                    weekend.map_or("not read".into(), |r| format!("{r:.2}")),
+                ),
+            ));
+            first = false;
+        }
+    }
 }

@@ -380,44 +380,17 @@ pub(super) fn agents(
     };
     let index = crew.index.to_string();
     let touches = crew.touches.unwrap_or_else(|| touches_per_day(m));
-    // On shift: on average the agents present are the share 1 − absence of them.
     let present = desk_presence(m);
-    let week_work =
-        touches * 7.0 * effort_s / occupancy(m) / (1.0 - present.map_or(0.0, |p| p.absence));
-    let total: f64 = m.activity.per_hour.iter().flatten().sum();
-    let duty = crate::tickets::on_duty(&m.activity.per_hour);
-    let mut shifts = Vec::new();
-    for (w, hours) in m.activity.per_hour.iter().enumerate() {
-        let day: f64 = hours.iter().sum();
-        let on = |h: usize| duty[w][h];
-        let (Some(a), Some(b)) = ((0..24).find(|&h| on(h)), (0..24).rev().find(|&h| on(h))) else {
-            continue;
-        };
-        let (start, end) = (a as f64 * 3600.0, (b + 1) as f64 * 3600.0);
-        // The agent-hours the weekday's share of the work needs, to the half hour: so many
-        // agents over the whole span and one more for the rest, from its start (not rounded
-        // to whole agents, which would miss a weekend desk of one or two by half).
-        let hours = (week_work * day / total.max(1.0) / 1800.0).round() * 1800.0;
-        let whole = (hours / (end - start)).floor();
-        let rest = hours - whole * (end - start);
-        let mut shift = |count: f64, end: f64| {
-            shifts.push(Shift {
-                days: Some(Days::Named(WEEKDAYS[w].to_string())),
-                start: TimeOfDay(hhmm(start)),
-                end: TimeOfDay(hhmm(end)),
-                count: Some(count.min(1_000_000.0) as u32),
-                overnight: None,
-                breaks: None,
-            })
-        };
-        if whole >= 1.0 {
-            shift(whole, end);
-        }
-        if rest > 0.0 {
-            shift(1.0, start + rest);
-        }
-    }
+    let weekend = weekend_presence(m);
+    // On shift: on average the agents present are the share 1 − absence of them (at the
+    // weekend, of the weekend crew).
+    let absent = |w: usize| match (w >= 5, weekend, present) {
+        (true, Some(p), _) | (_, _, Some(p)) => p.absence,
+        _ => 0.0,
+    };
+    let shifts = rota(m, touches * 7.0 * effort_s / occupancy(m), &absent);
     let key = if shifts.is_empty() {
+        let week_work = touches * 7.0 * effort_s / occupancy(m) / (1.0 - absent(0));
         group.count = Some((week_work / (7.0 * DAY)).ceil().clamp(1.0, 1_000_000.0) as u32);
         "count"
     } else {
@@ -429,8 +402,7 @@ pub(super) fn agents(
             &["agents", &index, key],
             format!(
                 "ESTIMATE, as for the first group, from this group's own actions and hours: {:.0} touches\n\
-                 a day.
-                 {}",
+                 a day. {}",
                 touches,
                 occupancy_reason(m)
             ),
@@ -453,32 +425,100 @@ pub(super) fn agents(
     if let Some(p) = present {
         group.absence = Some(round4(p.absence));
         group.absence_sd = Some(round4(p.absence_sd));
-        let text = if crew.index > 0 {
+        notes.push(Note::before(
+            &["agents", &index, "absence"],
+            presence_note(&p, crew.index == 0),
+        ));
+    }
+    if let Some(p) = weekend {
+        group.weekend_absence = Some(round4(p.absence));
+        group.weekend_absence_sd = Some(round4(p.absence_sd));
+        notes.push(Note::before(
+            &["agents", &index, "weekend_absence"],
             format!(
-                "ESTIMATE, as for the first group: its actions on {} usual dates vary by {:.3}\n\
-                 ({:.3} beyond counting noise).",
+                "ESTIMATE: its weekend crew's actions on {} Saturdays and Sundays vary by {:.3} ({:.3}\n\
+                 beyond counting noise), read the same way, and the weekend shifts carry its absent.",
                 p.dates, p.cv, p.cv_beyond_poisson
-            )
-        } else {
-            format!(
-                "ESTIMATE: on its {} usual dates of the weekdays that carry it, the desk (which never\n\
-                 caught up, so did what its agents present could) did its weekday's mean actions\n\
-                 with a coefficient of variation of {:.3} ({:.3} beyond counting noise): read as its\n\
-                 agents present varying from day to day, everyone there on the best days (the 90th\n\
-                 percentile), and the shifts carry the agents absent on an average day.",
-                p.dates, p.cv, p.cv_beyond_poisson
-            )
-        };
-        notes.push(Note::before(&["agents", &index, "absence"], text));
+            ),
+        ));
     }
     group
+}
+
+/// Shifts on each weekday in the hours the log shows the desk acting, in proportion to the
+/// weekday's actions: `week_work` seconds of agents present a week, so many more scheduled
+/// that the share `absent(weekday)` of them can be away.
+fn rota(m: &TicketMeasures, week_work: f64, absent: &dyn Fn(usize) -> f64) -> Vec<Shift> {
+    let total: f64 = m.activity.per_hour.iter().flatten().sum();
+    let duty = crate::tickets::on_duty(&m.activity.per_hour);
+    let mut shifts = Vec::new();
+    for (w, hours) in m.activity.per_hour.iter().enumerate() {
+        let day: f64 = hours.iter().sum();
+        let on = |h: usize| duty[w][h];
+        let (Some(a), Some(b)) = ((0..24).find(|&h| on(h)), (0..24).rev().find(|&h| on(h))) else {
+            continue;
+        };
+        let (start, end) = (a as f64 * 3600.0, (b + 1) as f64 * 3600.0);
+        // The agent-hours the weekday's share of the work needs, to the half hour: so many
+        // agents over the whole span and one more for the rest, from its start (not rounded
+        // to whole agents, which would miss a weekend desk of one or two by half).
+        let work = week_work * day / total.max(1.0) / (1.0 - absent(w));
+        let hours = (work / 1800.0).round() * 1800.0;
+        let whole = (hours / (end - start)).floor();
+        let rest = hours - whole * (end - start);
+        let mut shift = |count: f64, end: f64| {
+            shifts.push(Shift {
+                days: Some(Days::Named(WEEKDAYS[w].to_string())),
+                start: TimeOfDay(hhmm(start)),
+                end: TimeOfDay(hhmm(end)),
+                count: Some(count.min(1_000_000.0) as u32),
+                overnight: None,
+                breaks: None,
+            })
+        };
+        if whole >= 1.0 {
+            shift(whole, end);
+        }
+        if rest > 0.0 {
+            shift(1.0, start + rest);
+        }
+    }
+    shifts
+}
+
+/// The scenario's note on a group's `absence`: at length on the first group.
+fn presence_note(p: &super::Presence, first: bool) -> String {
+    if first {
+        format!(
+            "ESTIMATE: on its {} usual dates of the weekdays that carry it, the desk (which never\n\
+             caught up, so did what its agents present could) did its weekday's mean actions\n\
+             with a coefficient of variation of {:.3} ({:.3} beyond counting noise): read as its\n\
+             agents present varying from day to day, everyone there on the best days (the 90th\n\
+             percentile), and the shifts carry the agents absent on an average day.",
+            p.dates, p.cv, p.cv_beyond_poisson
+        )
+    } else {
+        format!(
+            "ESTIMATE, as for the first group: its actions on {} usual dates vary by {:.3}\n\
+             ({:.3} beyond counting noise).",
+            p.dates, p.cv, p.cv_beyond_poisson
+        )
+    }
 }
 
 /// The day-to-day presence of a desk that never caught up ([`super::presence`]); a desk that
 /// did shows its demand in its daily actions, not its presence.
 pub fn desk_presence(m: &TicketMeasures) -> Option<super::Presence> {
     (occupancy(m) == 1.0)
-        .then(|| super::presence(&m.activity))
+        .then(|| super::presence(&m.activity.day_ratios))
+        .flatten()
+}
+
+/// The day-to-day presence of the weekend crew of a desk that never caught up, read from its
+/// Saturdays and Sundays alone ([`crate::tickets::Activity::weekend_ratios`]).
+pub fn weekend_presence(m: &TicketMeasures) -> Option<super::Presence> {
+    (occupancy(m) == 1.0)
+        .then(|| super::presence(&m.activity.weekend_ratios))
         .flatten()
 }
 

@@ -54,6 +54,18 @@ pub struct Group {
     /// the group's agents (absences come together, as on a flu week, instead of one by one).
     /// 0 keeps each agent's absence independent.
     pub absence_sd: f64,
+    /// [`absence`](Self::absence) on Saturdays and Sundays (a weekend desk of a few, whose
+    /// presence varies far more than the weekday team's); the weekday one when not set.
+    pub weekend_absence: f64,
+    /// [`absence_sd`](Self::absence_sd) on Saturdays and Sundays.
+    pub weekend_absence_sd: f64,
+    /// How much of the day-to-day spread of the group's absence rate it shares with the other
+    /// groups (0 to 1): its day's normal score is √s of a factor of the day common to every
+    /// group and √(1 − s) of its own, so two groups that share s correlate by s (a Gaussian
+    /// copula; each group's own beta of absence rates is kept). 0 draws the group's day alone.
+    pub absence_shared: f64,
+    /// [`absence_shared`](Self::absence_shared) on Saturdays and Sundays.
+    pub weekend_absence_shared: f64,
     /// Share of the group's agents who leave in a month ([`MONTH_DAYS`](crate::model::MONTH_DAYS)):
     /// each agent's time to leaving is exponential with rate −ln(1 − attrition) a month, so
     /// that a share (1 − attrition)^t of them is still there after t months. 0: nobody leaves.
@@ -178,6 +190,38 @@ impl WorkRules {
 }
 
 impl Group {
+    /// The group's mean absence and its day-to-day spread on `weekday` (0 = Monday).
+    pub fn absence_on(&self, weekday: usize) -> (f64, f64) {
+        if weekday % 7 >= 5 {
+            (self.weekend_absence, self.weekend_absence_sd)
+        } else {
+            (self.absence, self.absence_sd)
+        }
+    }
+
+    /// How much of its day-to-day absence spread the group shares on `weekday`.
+    pub fn shared_on(&self, weekday: usize) -> f64 {
+        if weekday % 7 >= 5 {
+            self.weekend_absence_shared
+        } else {
+            self.absence_shared
+        }
+    }
+
+    /// Share of the group's scheduled agents present on `weekday`, on average.
+    pub fn present_on(&self, weekday: usize) -> f64 {
+        1.0 - self.absence_on(weekday).0
+    }
+
+    /// Days of the listed weekdays (Monday first) on which a scheduled agent is present, on
+    /// average: the count of `days` less their absence.
+    pub fn days_present(&self, days: &[bool; 7]) -> f64 {
+        (0..7)
+            .filter(|d| days[*d])
+            .map(|d| self.present_on(d))
+            .sum()
+    }
+
     /// People needed to work the group's shifts, each on at most five days a week: the
     /// agent-days of a week ÷ 5, and never fewer than the busiest day's agents (the
     /// around-the-clock count for a group without shifts). A plan written as one shift row per

@@ -176,7 +176,7 @@ pub fn coverage_rows(model: &Model, roster: &Roster) -> Rows {
                 t,
                 format!("{:.2}", asked[j]),
                 format!("{:.2}", floor[j]),
-                format!("{:.2}", floor[j] * choice.present),
+                format!("{:.2}", floor[j] * choice.present[j / per_day]),
             ]);
         }
     }

@@ -32,8 +32,8 @@ pub struct GroupChoices {
     pub patterns: Vec<u8>,
     /// Cost of a paid hour in the objective.
     pub unit_cost: f64,
-    /// Share of its scheduled people present (1 − absence).
-    pub present: f64,
+    /// Share of its scheduled people present on each weekday, Monday first (1 − absence).
+    pub present: [f64; 7],
     /// Most people.
     pub max_people: Option<u32>,
     /// Per need (same order as [`Problem::needs`]): its proficiency when it takes it.
@@ -344,7 +344,7 @@ fn group_rows(pb: &mut RowProblem, p: &Problem, g: &GroupChoices, c: &Cols, slot
                 .collect();
             let start = d as f64 * DAY + cand.start;
             for (j, f) in overlap(start, cand.length, p.interval) {
-                floor[j].extend(on_day.iter().map(|x| (*x, -g.present * f)));
+                floor[j].extend(on_day.iter().map(|x| (*x, -g.present[d] * f)));
             }
             for (k, br) in cand.breaks.iter().enumerate() {
                 let mut link: Vec<(highs::Col, f64)> = on_day.iter().map(|x| (*x, -1.0)).collect();
@@ -352,7 +352,7 @@ fn group_rows(pb: &mut RowProblem, p: &Problem, g: &GroupChoices, c: &Cols, slot
                     let col = c.b[ci][d][k][oi];
                     link.push((col, 1.0));
                     for (j, f) in overlap(start + off, br.length, p.interval) {
-                        floor[j].push((col, g.present * f));
+                        floor[j].push((col, g.present[d] * f));
                     }
                 }
                 pb.add_row(0.0..=0.0, link);

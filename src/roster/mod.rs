@@ -129,7 +129,7 @@ pub fn choices(model: &Model, needs: &[Need]) -> Vec<GroupChoices> {
                 } else {
                     1.0
                 },
-                present: 1.0 - g.absence,
+                present: std::array::from_fn(|d| g.present_on(d)),
                 max_people: rules.max_people,
                 takes: needs
                     .iter()

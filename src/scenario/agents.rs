@@ -135,7 +135,8 @@ fn read_one(
         "the share of scheduled time off the phones, e.g. 0.15 for 15%",
     );
     let planned = planned_read.as_ref().map_or(0.0, |x| x.0);
-    let (absence, absence_sd, attrition) = away(cx, t, &ctx);
+    let away = away(cx, t, &ctx);
+    let attrition = away.attrition;
     let tier = cx
         .int(
             t,
@@ -164,8 +165,12 @@ fn read_one(
         },
         shifts,
         planned_shrinkage: planned,
-        absence,
-        absence_sd,
+        absence: away.weekday.0,
+        absence_sd: away.weekday.1,
+        weekend_absence: away.weekend.0,
+        weekend_absence_sd: away.weekend.1,
+        absence_shared: away.shared.0,
+        weekend_absence_shared: away.shared.1,
         attrition,
         ramp_up,
         ramp_by_topic,
@@ -177,18 +182,37 @@ fn read_one(
     })
 }
 
-/// `absence`, `absence_sd` and `attrition`: agents away for a day, and for good.
-fn away(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> (f64, f64, f64) {
-    let absence = cx
-        .num(
-            t,
-            "absence",
-            ctx,
-            Bounds::new(0.0, false, 0.95),
-            "the chance an agent is absent on a scheduled day, e.g. 0.05",
-        )
-        .map_or(0.0, |x| x.0);
-    let absence_sd = absence_spread(cx, t, ctx, absence);
+/// How the group's agents are away: for a day (on weekdays and at weekends), and for good.
+struct Away {
+    /// `absence` and `absence_sd`.
+    weekday: (f64, f64),
+    /// `weekend_absence` and `weekend_absence_sd`, each the weekday one when not given.
+    weekend: (f64, f64),
+    /// `absence_shared` and `weekend_absence_shared` (the weekday one when not given).
+    shared: (f64, f64),
+    attrition: f64,
+}
+
+/// `absence`, `absence_sd`, their weekend pair and `attrition`.
+fn away(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> Away {
+    let weekday = absence_pair(cx, t, ctx, ["absence", "absence_sd"], (0.0, 0.0));
+    let weekend = absence_pair(
+        cx,
+        t,
+        ctx,
+        ["weekend_absence", "weekend_absence_sd"],
+        weekday,
+    );
+    let shared = (
+        absence_share(cx, t, ctx, "absence_shared", 0.0, weekday.1),
+        absence_share(cx, t, ctx, "weekend_absence_shared", 0.0, weekend.1),
+    );
+    // The weekend shares as the weekdays do unless it says otherwise.
+    let shared = if t.contains_key("weekend_absence_shared") {
+        shared
+    } else {
+        (shared.0, shared.0)
+    };
     let attrition = cx
         .num(
             t,
@@ -198,34 +222,88 @@ fn away(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> (f64, f64, f64) {
             "the share of the group's agents who leave in a month, e.g. 0.025 for 2.5%",
         )
         .map_or(0.0, |x| x.0);
-    (absence, absence_sd, attrition)
+    Away {
+        weekday,
+        weekend,
+        shared,
+        attrition,
+    }
 }
 
-/// `absence_sd`: the day-to-day spread of the group's absence rate, a beta distribution around
-/// `absence`, which must leave it room (a beta of mean a has a standard deviation below
-/// √(a(1 − a))).
-fn absence_spread(cx: &mut Cx, t: &Table<'_>, ctx: &str, absence: f64) -> f64 {
-    let Some((sd, span)) = cx.num(
+/// `absence_shared` (or its weekend twin, `key`): `default` when not given; a warning when
+/// there is no day-to-day spread (`sd`) to share, which leaves it without effect.
+fn absence_share(cx: &mut Cx, t: &Table<'_>, ctx: &str, key: &str, default: f64, sd: f64) -> f64 {
+    let Some((s, span)) = cx.num(
         t,
-        "absence_sd",
+        key,
+        ctx,
+        Bounds::new(0.0, false, 1.0),
+        "how much of the group's day-to-day absence spread it shares with the other groups, e.g. 0.8",
+    ) else {
+        return default;
+    };
+    if s > 0.0 && sd <= 0.0 {
+        let spread = if key.starts_with("weekend") {
+            "weekend_absence_sd"
+        } else {
+            "absence_sd"
+        };
+        cx.warn(
+            format!("`{key} = {s}` of {ctx} has no effect: the group's absence does not vary from day to day (no `{spread}`), so there is nothing to share"),
+            span,
+            format!("give the group an `{spread}`, or leave `{key}` out"),
+        );
+    }
+    s
+}
+
+/// A mean absence and its day-to-day spread (`keys`), each `default` when not given: the
+/// spread of a beta distribution around the mean, which must leave it room (a beta of mean a
+/// has a standard deviation below √(a(1 − a))).
+fn absence_pair(
+    cx: &mut Cx,
+    t: &Table<'_>,
+    ctx: &str,
+    keys: [&str; 2],
+    default: (f64, f64),
+) -> (f64, f64) {
+    let [mean_key, sd_key] = keys;
+    let mean = cx.num(
+        t,
+        mean_key,
+        ctx,
+        Bounds::new(0.0, false, 0.95),
+        "the chance an agent is absent on a scheduled day, e.g. 0.05",
+    );
+    let sd = cx.num(
+        t,
+        sd_key,
         ctx,
         Bounds::new(0.0, false, 0.5),
         "the standard deviation of a day's absence rate, e.g. 0.03 around an absence of 0.05",
-    ) else {
-        return 0.0;
-    };
-    if sd > 0.0 && sd * sd >= absence * (1.0 - absence) {
+    );
+    let a = mean.as_ref().map_or(default.0, |x| x.0);
+    let s = sd.as_ref().map_or(default.1, |x| x.0);
+    if s > 0.0 && s * s >= a * (1.0 - a) {
+        // The key to blame: the spread when given, else the mean that leaves it no room.
+        let (span, said) = match (sd, mean) {
+            (Some((_, span)), _) => (span, format!("`{sd_key} = {s}`")),
+            (None, Some((_, span))) => {
+                (span, format!("`{sd_key}` (by default {s}, the weekday's)"))
+            }
+            (None, None) => return (a, 0.0),
+        };
         cx.err(
             format!(
-                "`absence_sd = {sd}` of {ctx} is too wide for `absence = {absence}`: a day's absence rate is a share with that mean, whose standard deviation is below √(absence × (1 − absence)) = {:.3}",
-                (absence * (1.0 - absence)).sqrt()
+                "{said} of {ctx} is too wide for `{mean_key} = {a}`: a day's absence rate is a share with that mean, whose standard deviation is below √({mean_key} × (1 − {mean_key})) = {:.3}",
+                (a * (1.0 - a)).sqrt()
             ),
             span,
-            "give a smaller `absence_sd`, or the group's mean `absence` (absence_sd needs it above 0)",
+            format!("give a smaller `{sd_key}`, or a larger mean `{mean_key}` ({sd_key} needs it above 0)"),
         );
-        return 0.0;
+        return (a, 0.0);
     }
-    sd
+    (a, s)
 }
 
 /// Warns when a group's `planned_shrinkage` meets shifts with breaks at set times, which take

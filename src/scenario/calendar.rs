@@ -282,20 +282,15 @@ fn shift_days(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> [bool; 7] {
     days
 }
 
-/// Mean number of agents of a group on the floor, over a week.
+/// Mean number of agents of a group on the floor, over a week, after shrinkage and absence.
 pub(super) fn mean_on_floor(g: &Group) -> f64 {
     let base = if g.shifts.is_empty() {
-        f64::from(g.around_the_clock)
+        f64::from(g.around_the_clock) * g.days_present(&[true; 7]) / 7.0
     } else {
         g.shifts
             .iter()
-            .map(|s| {
-                f64::from(s.count)
-                    * (s.end - s.start)
-                    * s.days.iter().filter(|d| **d).count() as f64
-                    / (7.0 * DAY)
-            })
+            .map(|s| f64::from(s.count) * (s.end - s.start) * g.days_present(&s.days) / (7.0 * DAY))
             .sum()
     };
-    base * (1.0 - g.planned_shrinkage) * (1.0 - g.absence)
+    base * (1.0 - g.planned_shrinkage)
 }

@@ -181,13 +181,12 @@ fn hires_on_floor(m: &Model, gi: usize) -> f64 {
         .map(|h| {
             let each = match h.shift.and_then(|s| g.shifts.get(s as usize)) {
                 Some(s) => {
-                    (s.end - s.start) * s.days.iter().filter(|d| **d).count() as f64
-                        / (7.0 * crate::duration::DAY)
+                    (s.end - s.start) * g.days_present(&s.days) / (7.0 * crate::duration::DAY)
                 }
-                None => 1.0,
+                None => g.days_present(&[true; 7]) / 7.0,
             };
             let share = f64::from(m.days.saturating_sub(h.joins)) / f64::from(m.days.max(1));
-            f64::from(h.size) * each * share * (1.0 - g.planned_shrinkage) * (1.0 - g.absence)
+            f64::from(h.size) * each * share * (1.0 - g.planned_shrinkage)
         })
         .sum()
 }

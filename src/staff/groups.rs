@@ -82,6 +82,10 @@ fn plain_group(name: String, channels: Vec<bool>, concurrency: u32, m: &Model) -
         planned_shrinkage: 0.0,
         absence: 0.0,
         absence_sd: 0.0,
+        weekend_absence: 0.0,
+        weekend_absence_sd: 0.0,
+        absence_shared: 0.0,
+        weekend_absence_shared: 0.0,
         attrition: 0.0,
         ramp_up: None,
         ramp_by_topic: vec![None; m.topics.len()],
@@ -204,6 +208,9 @@ pub fn staffed_file(
                 planned_shrinkage: some(mg.planned_shrinkage),
                 absence: some(mg.absence),
                 absence_sd: some(mg.absence_sd),
+                weekend_absence: (mg.weekend_absence != mg.absence).then_some(mg.weekend_absence),
+                weekend_absence_sd: (mg.weekend_absence_sd != mg.absence_sd)
+                    .then_some(mg.weekend_absence_sd),
                 ..g.clone()
             }),
         })
@@ -265,12 +272,14 @@ fn shared(
     let round = |x: f64| (x * 1e4).round() / 1e4;
     group.planned_shrinkage = round(shrinkage);
     group.absence = round(absence);
+    group.weekend_absence = group.absence;
     group.cost_per_hour = round(cost);
     group.billed_by_handle_time = by_handle;
-    let k = split::gross_up(&group);
     let scheduled: Vec<Vec<u32>> = team
         .iter()
-        .map(|day| {
+        .enumerate()
+        .map(|(weekday, day)| {
+            let k = split::gross_up(&group, weekday);
             day.iter()
                 .map(|n| (f64::from(*n) * k - 1e-9).ceil().max(0.0) as u32)
                 .collect()

@@ -75,9 +75,10 @@ pub fn orphans(model: &Model) -> Vec<usize> {
         .collect()
 }
 
-/// Scheduled agents per agent on the floor: 1 / ((1 − planned shrinkage)(1 − absence)).
-pub fn gross_up(g: &Group) -> f64 {
-    1.0 / ((1.0 - g.planned_shrinkage) * (1.0 - g.absence))
+/// Scheduled agents per agent on the floor on `weekday` (0 = Monday): 1 / ((1 − planned
+/// shrinkage)(1 − that day's absence)).
+pub fn gross_up(g: &Group, weekday: usize) -> f64 {
+    1.0 / ((1.0 - g.planned_shrinkage) * g.present_on(weekday))
 }
 
 /// Each group's agents scheduled, `[group][weekday][slot]`: its share of every channel's
@@ -95,9 +96,10 @@ pub fn group_profiles(model: &Model, reqs: &[Requirement]) -> Vec<Vec<Vec<u32>>>
         .iter()
         .zip(&model.groups)
         .map(|(week, g)| {
-            let k = gross_up(g);
             week.iter()
-                .map(|day| {
+                .enumerate()
+                .map(|(weekday, day)| {
+                    let k = gross_up(g, weekday);
                     day.iter()
                         .map(|n| (n * k - 1e-9).ceil().max(0.0) as u32)
                         .collect()

@@ -2,7 +2,8 @@
 //! hour, as the mean of the dates of each weekday the log covers — not their sum, which would
 //! weigh a weekday by how often it falls in the window — and the quiet days left out of that
 //! mean: a holiday, or the first days of a log that starts empty (before it shows the desk's
-//! older tickets being resolved).
+//! older tickets being resolved). Quiet days are found only on the weekdays that carry the
+//! desk: a weekend crew of a few has quiet dates as part of its usual spread, not holidays.
 
 use std::collections::BTreeMap;
 
@@ -25,10 +26,13 @@ pub struct Activity {
     /// Dates with fewer than [`QUIET_SHARE`] of their weekday's usual openings (a holiday):
     /// left out of the weekday means of the arrivals (their `actions` count openings).
     pub quiet_openings: Vec<QuietDay>,
-    /// On the weekdays that carry the desk (a mean of at least half the busiest weekday's),
+    /// On the weekdays that carry the desk (a median of at least half the busiest weekday's),
     /// each date's actions over its weekday's mean, with 1 ÷ that mean (the relative variance
     /// a Poisson count of it would have); quiet dates left out.
     pub day_ratios: Vec<(f64, f64)>,
+    /// The same for the Saturdays and Sundays, when neither carries the desk: its weekend
+    /// crew, whose presence varies apart from the weekday team's.
+    pub weekend_ratios: Vec<(f64, f64)>,
 }
 
 /// A date on which the desk did far less than on its weekday's other dates.
@@ -48,7 +52,11 @@ pub struct QuietDay {
 pub fn activity(log: &EventLog, given_quiet: Option<&[NaiveDate]>) -> Activity {
     let mut by_date: BTreeMap<NaiveDate, [u32; 24]> = BTreeMap::new();
     for t in &log.tickets {
-        for at in [t.first_response, t.resolved].into_iter().flatten() {
+        // The desk's own: not a first response (or resolution) given where the ticket was
+        // created, by whoever took the customer's call.
+        let response = t.first_response.filter(|_| !t.opened_in_work);
+        let resolution = t.resolved.filter(|_| !t.opened_resolved);
+        for at in [response, resolution].into_iter().flatten() {
             by_date.entry(at.date()).or_insert([0; 24])[at.hour() as usize] += 1;
         }
     }
@@ -61,13 +69,22 @@ pub fn activity(log: &EventLog, given_quiet: Option<&[NaiveDate]>) -> Activity {
     });
     let mut out = Activity::default();
     let mut usual_dates: [Vec<u32>; 7] = Default::default();
+    let usual: Vec<f64> = dates
+        .iter()
+        .map(|list| median(list.iter().map(|d| f64::from(d.1)).collect()))
+        .collect();
+    let busiest = usual.iter().copied().fold(0.0, f64::max);
+    let carries: Vec<bool> = usual
+        .iter()
+        .map(|u| *u > 0.0 && *u >= 0.5 * busiest)
+        .collect();
     for (w, list) in dates.iter().enumerate() {
-        let usual = median(list.iter().map(|d| f64::from(d.1)).collect());
+        let usual = usual[w];
         let mut open = 0u32;
         for &(date, actions) in list {
             let quiet = match given_quiet {
                 Some(q) => q.contains(&date),
-                None => f64::from(actions) < QUIET_SHARE * usual,
+                None => carries[w] && f64::from(actions) < QUIET_SHARE * usual,
             };
             if quiet {
                 out.quiet.push(QuietDay {
@@ -90,7 +107,20 @@ pub fn activity(log: &EventLog, given_quiet: Option<&[NaiveDate]>) -> Activity {
         }
     }
     out.quiet.sort_by_key(|q| q.date);
-    out.day_ratios = ratios(&usual_dates);
+    let means = usual_dates
+        .iter()
+        .map(|v| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len().max(1) as f64);
+    for ((w, v), mean) in usual_dates.iter().enumerate().zip(means) {
+        let ratios = v
+            .iter()
+            .filter(|_| mean > 0.0)
+            .map(|&x| (f64::from(x) / mean, 1.0 / mean));
+        if carries[w] {
+            out.day_ratios.extend(ratios);
+        } else if w >= 5 && !carries[5] && !carries[6] {
+            out.weekend_ratios.extend(ratios);
+        }
+    }
     out.quiet_openings = quiet_openings(log, first, last);
     out
 }
@@ -130,22 +160,6 @@ fn weekday_dates(
         dates[date.weekday().num_days_from_monday() as usize].push((date, count(date)));
     }
     dates
-}
-
-/// See [`Activity::day_ratios`].
-fn ratios(usual: &[Vec<u32>; 7]) -> Vec<(f64, f64)> {
-    let means: Vec<f64> = usual
-        .iter()
-        .map(|v| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len().max(1) as f64)
-        .collect();
-    let busiest = means.iter().copied().fold(0.0, f64::max);
-    let mut out = Vec::new();
-    for (v, &mean) in usual.iter().zip(&means) {
-        if mean > 0.0 && mean >= 0.5 * busiest {
-            out.extend(v.iter().map(|&x| (f64::from(x) / mean, 1.0 / mean)));
-        }
-    }
-    out
 }
 
 /// The hours the desk works, per weekday (0 = Monday): those with agent actions at 20% or

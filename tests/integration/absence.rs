@@ -119,3 +119,99 @@ fn a_spread_too_wide_for_its_mean_absence_is_refused() {
         "{err}"
     );
 }
+
+/// The replications of two groups, each of N / 2 agents on the day shift, with `extra` keys.
+fn halves(extra: &str) -> Vec<RepResult> {
+    let group = |name: &str| {
+        format!(
+            r#"
+[[agents]]
+name = "{name}"
+channels = ["phone"]
+absence = {ABSENCE}
+absence_sd = 0.1
+{extra}
+shifts = [{{ days = "daily", start = "09:00", end = "17:00", count = {} }}]
+"#,
+            N / 2.0
+        )
+    };
+    // The header of the one-group scenario, then the two halves.
+    let one = scenario("");
+    let text = one[..one.find("[[agents]]").unwrap_or(one.len())].to_string()
+        + &group("left")
+        + &group("right");
+    let m = supportsim::scenario::parse("halves.toml", &text, "halves")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model;
+    supportsim::run_replications(&m, &|| {}, Default::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Agents present each day over every group, `(weekday, present)` with day 0 a Monday.
+fn present_total(reps: &[RepResult]) -> Vec<(usize, f64)> {
+    let mut out = Vec::new();
+    for r in reps {
+        for (d, day) in r.group_intervals.chunks(24).enumerate() {
+            let floor: f64 = day.iter().flat_map(|h| h.iter().map(|g| g.available)).sum();
+            out.push((d % 7, (floor / SHIFT).round()));
+        }
+    }
+    out
+}
+
+#[test]
+fn groups_that_share_their_days_are_absent_together() {
+    // Fully shared (`absence_shared = 1`): both halves draw the same rate each day, so the
+    // agents present over both are one beta-binomial of N (variance 7.0); drawn apart, two of
+    // N / 2 (variance 2 × (10 × 0.16 + 90 × 0.01) = 5.0). Either way a group's own days keep
+    // their beta (mean N(1 − a)).
+    for (extra, var) in [
+        (
+            "",
+            2.0 * (N / 2.0 * ABSENCE * (1.0 - ABSENCE) + N / 2.0 * (N / 2.0 - 1.0) * 0.01),
+        ),
+        (
+            "absence_shared = 1",
+            N * ABSENCE * (1.0 - ABSENCE) + N * (N - 1.0) * 0.01,
+        ),
+    ] {
+        let x: Vec<f64> = present_total(&halves(extra)).iter().map(|p| p.1).collect();
+        let (m, se) = mean_se(&x);
+        let mean = N * (1.0 - ABSENCE);
+        assert!(
+            (m - mean).abs() <= 4.0 * se,
+            "{extra}: {m} ± {se}, expected {mean}"
+        );
+        let (v, v_se) = variance_se(&x);
+        assert!(
+            (v - var).abs() <= 4.0 * v_se,
+            "{extra}: variance {v:.3} ± {v_se:.3}, expected {var:.3}"
+        );
+    }
+}
+
+#[test]
+fn a_weekend_crew_has_its_own_absence() {
+    // Saturdays and Sundays take `weekend_absence` and its spread; weekdays keep theirs.
+    let reps = runs("absence_sd = 0.1\nweekend_absence = 0.5\nweekend_absence_sd = 0.3");
+    let days = present_total(&reps);
+    for (weekend, a, sd) in [(false, ABSENCE, 0.1), (true, 0.5, 0.3)] {
+        let x: Vec<f64> = days
+            .iter()
+            .filter(|p| (p.0 >= 5) == weekend)
+            .map(|p| p.1)
+            .collect();
+        let (m, se) = mean_se(&x);
+        let mean = N * (1.0 - a);
+        assert!(
+            (m - mean).abs() <= 4.0 * se,
+            "weekend {weekend}: {m} ± {se}, expected {mean}"
+        );
+        let (v, v_se) = variance_se(&x);
+        let var = N * a * (1.0 - a) + N * (N - 1.0) * sd * sd;
+        assert!(
+            (v - var).abs() <= 4.0 * v_se,
+            "weekend {weekend}: variance {v:.3} ± {v_se:.3}, expected {var:.3}"
+        );
+    }
+}

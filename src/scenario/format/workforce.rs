@@ -52,6 +52,27 @@ pub struct AgentGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 0), range(min = 0, max = 0.5))]
     pub absence_sd: Option<f64>,
+    /// `absence` on Saturdays and Sundays, for a weekend desk whose presence differs from the
+    /// weekday team's (0 to 0.95; default: `absence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 0.95))]
+    pub weekend_absence: Option<f64>,
+    /// `absence_sd` on Saturdays and Sundays (0 to 0.5, below √(weekend_absence × (1 −
+    /// weekend_absence)); default: `absence_sd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 0.5))]
+    pub weekend_absence_sd: Option<f64>,
+    /// How much of the day-to-day spread of the group's absence rate it shares with the other
+    /// groups that share (0 to 1): two groups that share s have days correlated by s, as a
+    /// desk's quiet days come for every group at once (default 0: each group's day is its
+    /// own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0), range(min = 0, max = 1))]
+    pub absence_shared: Option<f64>,
+    /// `absence_shared` on Saturdays and Sundays (default: `absence_shared`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
+    pub weekend_absence_shared: Option<f64>,
     /// Share of the group's agents who leave in a month (0 to 0.95): each agent leaves at a
     /// random time, so that of those present at a month's start this share has gone by its
     /// end, and nobody replaces them.
