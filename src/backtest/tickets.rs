@@ -159,6 +159,9 @@ pub struct TicketBacktest {
     pub held_at_start: usize,
     /// Tickets opened in the scored days, replayed.
     pub replayed: usize,
+    /// Tickets carried in or replayed whose topic (category, or group) the scenario does not
+    /// have: replayed as its first topic.
+    pub unmatched_topic: usize,
     /// Days scored.
     pub days: u32,
     /// Weekday of the first scored day (0 = Monday).
@@ -198,6 +201,8 @@ fn day_values(frt: &mut [f64], res: &mut [f64], backlog: f64) -> [Option<f64>; 7
 /// day's end (cumulative, from the carried backlog).
 struct Replay {
     trace: Vec<TraceArrival>,
+    /// Tickets carried in or replayed whose topic the scenario does not have.
+    unmatched: usize,
     open_at_start: usize,
     waiting: usize,
     held: usize,
@@ -217,21 +222,23 @@ fn replay(
     opts: &TicketBacktestOptions,
 ) -> Replay {
     let ranks = crate::tickets::priority_ranks(log);
-    let topic = |t: &Lifecycle| -> TopicId {
+    let topic_of = |t: &Lifecycle| -> Option<u32> {
         let rank = crate::tickets::rank_of(&ranks, t);
         // A ticket handed to another group before the start waits in that group's queue.
         let name = opts.queues.value_at(t, opts.from);
-        let i = fit::topic_of(topics, rank, name)
+        fit::topic_of(topics, rank, name)
             .and_then(|i| model.topics.iter().position(|m| m.name == topics[i].name))
-            .unwrap_or(0);
-        TopicId(i as u32)
+            .map(|i| i as u32)
     };
+    // A ticket of no topic the scenario has is replayed as its first topic, and counted.
+    let topic = |t: &Lifecycle| TopicId(topic_of(t).unwrap_or(0));
     let horizon = f64::from(opts.days) * DAY;
     let mut holds = Holds::of(&log.as_of(opts.from));
     let (from, mut r) = (
         opts.from,
         Replay {
             trace: Vec::new(),
+            unmatched: 0,
             open_at_start: 0,
             waiting: 0,
             held: 0,
@@ -241,6 +248,12 @@ fn replay(
             given_res: vec![Vec::new(); opts.days as usize],
         },
     );
+    r.unmatched = log
+        .tickets
+        .iter()
+        .filter(|t| t.resolved.is_none_or(|x| x >= from) && since(from, t.opened) < horizon)
+        .filter(|t| topic_of(t).is_none())
+        .count();
     let arrival = |time: f64, t: &Lifecycle, touch: u16| TraceArrival {
         time,
         channel: ChannelId(0),
@@ -426,6 +439,7 @@ pub fn ticket_backtest(
         open_and_waiting: replay.waiting,
         held_at_start: replay.held,
         replayed: replay.replayed,
+        unmatched_topic: replay.unmatched,
         days: opts.days,
         start_weekday: m.demand.start_weekday,
         replications: opts.replications,

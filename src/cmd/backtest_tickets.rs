@@ -247,6 +247,13 @@ pub fn backtest_events(args: &BacktestArgs, mapping: &Path) -> Result<(), Failur
     }
     let mut stdout = std::io::stdout().lock();
     use std::io::Write;
+    if result.unmatched_topic > 0 {
+        eprintln!(
+            "warning: {} of the tickets carried in or replayed are of a topic the scenario does not have (a category or group it was not fitted with); they are replayed as its first topic, `{}`",
+            result.unmatched_topic,
+            model.topics.first().map_or("", |t| t.name.as_str())
+        );
+    }
     if args.json {
         serde_json::to_writer_pretty(&mut stdout, &report).context("writing to standard output")?;
         writeln!(stdout).context("writing to standard output")?;

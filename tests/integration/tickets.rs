@@ -422,6 +422,8 @@ fn a_ticket_backtest_against_its_own_scenario_covers_the_actual_days() {
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["schema"], "supportsim.backtest-tickets/1");
     assert_eq!(v["days"], 14);
+    // Every ticket is of a topic the scenario has.
+    assert_eq!(v["unmatched_topic"], 0, "{v}");
     assert!(v["open_at_start"].as_u64().expect("open") > 0, "{v}");
     let figures = v["figures"].as_array().expect("figures");
     let inside = figures
@@ -445,6 +447,33 @@ fn a_ticket_backtest_against_its_own_scenario_covers_the_actual_days() {
     ] {
         assert!(out_dir.join(name).is_file(), "{name} not written");
     }
+    // A scenario without one of the log's topics: its tickets are replayed as the first
+    // topic, counted and said so, never silently.
+    let renamed = dir.path().join("renamed.toml");
+    let text = std::fs::read_to_string(&scenario).expect("reads");
+    assert!(text.contains("name = \"hardware\""));
+    std::fs::write(
+        &renamed,
+        text.replace("name = \"hardware\"", "name = \"devices\""),
+    )
+    .expect("writes");
+    let out = supportsim()
+        .arg("backtest")
+        .arg(&log)
+        .arg("--events")
+        .arg(root().join("mappings/supportsim-events.toml"))
+        .args(["--from", "2024-01-15", "--replications", "10", "--json"])
+        .arg("--scenario")
+        .arg(&renamed)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let unmatched = v["unmatched_topic"].as_u64().expect("count");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        unmatched > 0 && err.contains(&format!("warning: {unmatched} of the tickets")),
+        "{err}"
+    );
     // Refusals: a start before any ticket, and no effort for a fitted model.
     for args in [
         vec!["--from", "2023-01-01", "--effort", "10m"],
