@@ -3,7 +3,9 @@
 //! mean a and standard deviation s — so their mean is n(1 − a) and their variance
 //! n·a(1 − a) + n(n − 1)·s² (the beta-binomial's, e.g. Johnson, Kemp & Kotz, *Univariate
 //! Discrete Distributions*, 3rd ed., 2005, §6.7.2); with s = 0 it is the binomial n·a(1 − a)
-//! and the run is exactly the one without the key.
+//! and the run is exactly the one without the key. A weekend crew's own absence
+//! (`weekend_absence`, `weekend_absence_sd`) gives Saturdays and Sundays its own beta-binomial;
+//! two groups fully sharing their days (`absence_shared = 1`) are one beta-binomial of both.
 
 use supportsim::metrics::RepResult;
 
@@ -47,21 +49,29 @@ fn runs(extra: &str) -> Vec<RepResult> {
     supportsim::run_replications(&m, &|| {}, Default::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Agents present on each simulated day of every replication: the day's agent time on the
-/// floor over the shift's length (a one-second call can keep an agent a moment past 17:00).
-fn present(reps: &[RepResult]) -> Vec<f64> {
+/// Agents present on each simulated day of every replication, over every group, as
+/// `(weekday, present)` (day 0 a Monday): the day's agent time on the floor over the shift's
+/// length (a one-second call can keep an agent a moment past 17:00).
+fn present_total(reps: &[RepResult]) -> Vec<(usize, f64)> {
     let mut out = Vec::new();
     for r in reps {
         // Per interval, per group.
-        let hours = &r.group_intervals;
-        let per_day = hours.len() / DAYS;
-        assert_eq!(per_day, 24, "hourly intervals over {DAYS} days");
-        for day in hours.chunks(per_day) {
-            let floor: f64 = day.iter().map(|h| h[0].available).sum();
-            out.push((floor / SHIFT).round());
+        assert_eq!(
+            r.group_intervals.len(),
+            24 * DAYS,
+            "hourly intervals over {DAYS} days"
+        );
+        for (d, day) in r.group_intervals.chunks(24).enumerate() {
+            let floor: f64 = day.iter().flat_map(|h| h.iter().map(|g| g.available)).sum();
+            out.push((d % 7, (floor / SHIFT).round()));
         }
     }
     out
+}
+
+/// [`present_total`] without the weekdays.
+fn present(reps: &[RepResult]) -> Vec<f64> {
+    present_total(reps).into_iter().map(|p| p.1).collect()
 }
 
 /// The sample variance of `x` and its standard error, from the sample's own fourth central
@@ -74,19 +84,28 @@ fn variance_se(x: &[f64]) -> (f64, f64) {
     (v, ((m4 - v * v * (k - 3.0) / (k - 1.0)) / k).sqrt())
 }
 
-fn assert_present(x: &[f64], sd: f64) {
+/// The mean and variance of `x` against theirs, each within four of its standard errors.
+fn assert_moments(x: &[f64], mean: f64, var: f64, what: &str) {
     let (m, se) = mean_se(x);
-    let mean = N * (1.0 - ABSENCE);
     assert!(
         (m - mean).abs() <= 4.0 * se,
-        "absence_sd = {sd}: {m:.3} ± {se:.3} agents present, expected {mean}"
+        "{what}: {m:.3} ± {se:.3} agents present, expected {mean}"
     );
     let (v, v_se) = variance_se(x);
-    let var = N * ABSENCE * (1.0 - ABSENCE) + N * (N - 1.0) * sd * sd;
     assert!(
         (v - var).abs() <= 4.0 * v_se,
-        "absence_sd = {sd}: variance {v:.3} ± {v_se:.3} of the agents present, expected {var:.3}"
+        "{what}: variance {v:.3} ± {v_se:.3} of the agents present, expected {var:.3}"
     );
+}
+
+/// The beta-binomial's moments for `n` agents of mean absence `a` and spread `sd`.
+fn beta_binomial(n: f64, a: f64, sd: f64) -> (f64, f64) {
+    (n * (1.0 - a), n * a * (1.0 - a) + n * (n - 1.0) * sd * sd)
+}
+
+fn assert_present(x: &[f64], sd: f64) {
+    let (mean, var) = beta_binomial(N, ABSENCE, sd);
+    assert_moments(x, mean, var, &format!("absence_sd = {sd}"));
 }
 
 #[test]
@@ -147,18 +166,6 @@ shifts = [{{ days = "daily", start = "09:00", end = "17:00", count = {} }}]
     supportsim::run_replications(&m, &|| {}, Default::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Agents present each day over every group, `(weekday, present)` with day 0 a Monday.
-fn present_total(reps: &[RepResult]) -> Vec<(usize, f64)> {
-    let mut out = Vec::new();
-    for r in reps {
-        for (d, day) in r.group_intervals.chunks(24).enumerate() {
-            let floor: f64 = day.iter().flat_map(|h| h.iter().map(|g| g.available)).sum();
-            out.push((d % 7, (floor / SHIFT).round()));
-        }
-    }
-    out
-}
-
 #[test]
 fn groups_that_share_their_days_are_absent_together() {
     // Fully shared (`absence_shared = 1`): both halves draw the same rate each day, so the
@@ -166,27 +173,11 @@ fn groups_that_share_their_days_are_absent_together() {
     // N / 2 (variance 2 × (10 × 0.16 + 90 × 0.01) = 5.0). Either way a group's own days keep
     // their beta (mean N(1 − a)).
     for (extra, var) in [
-        (
-            "",
-            2.0 * (N / 2.0 * ABSENCE * (1.0 - ABSENCE) + N / 2.0 * (N / 2.0 - 1.0) * 0.01),
-        ),
-        (
-            "absence_shared = 1",
-            N * ABSENCE * (1.0 - ABSENCE) + N * (N - 1.0) * 0.01,
-        ),
+        ("", 2.0 * beta_binomial(N / 2.0, ABSENCE, 0.1).1),
+        ("absence_shared = 1", beta_binomial(N, ABSENCE, 0.1).1),
     ] {
         let x: Vec<f64> = present_total(&halves(extra)).iter().map(|p| p.1).collect();
-        let (m, se) = mean_se(&x);
-        let mean = N * (1.0 - ABSENCE);
-        assert!(
-            (m - mean).abs() <= 4.0 * se,
-            "{extra}: {m} ± {se}, expected {mean}"
-        );
-        let (v, v_se) = variance_se(&x);
-        assert!(
-            (v - var).abs() <= 4.0 * v_se,
-            "{extra}: variance {v:.3} ± {v_se:.3}, expected {var:.3}"
-        );
+        assert_moments(&x, N * (1.0 - ABSENCE), var, extra);
     }
 }
 
@@ -201,17 +192,7 @@ fn a_weekend_crew_has_its_own_absence() {
             .filter(|p| (p.0 >= 5) == weekend)
             .map(|p| p.1)
             .collect();
-        let (m, se) = mean_se(&x);
-        let mean = N * (1.0 - a);
-        assert!(
-            (m - mean).abs() <= 4.0 * se,
-            "weekend {weekend}: {m} ± {se}, expected {mean}"
-        );
-        let (v, v_se) = variance_se(&x);
-        let var = N * a * (1.0 - a) + N * (N - 1.0) * sd * sd;
-        assert!(
-            (v - var).abs() <= 4.0 * v_se,
-            "weekend {weekend}: variance {v:.3} ± {v_se:.3}, expected {var:.3}"
-        );
+        let (mean, var) = beta_binomial(N, a, sd);
+        assert_moments(&x, mean, var, &format!("weekend {weekend}"));
     }
 }
