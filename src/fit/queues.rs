@@ -247,25 +247,19 @@ fn share_presence(
     let actions = |m: &TicketMeasures, days: std::ops::Range<usize>| {
         m.activity.per_hour[days].iter().flatten().sum::<f64>()
     };
-    let rho = |weekend: bool| {
-        let days = if weekend { 5..7 } else { 0..5 };
-        let ratios = |m: &'_ TicketMeasures| -> Vec<(f64, f64)> {
-            if weekend {
-                m.activity.weekend_ratios.clone()
-            } else {
-                m.activity.day_ratios.clone()
-            }
-        };
+    type Ratios = fn(&crate::tickets::Activity) -> &[(f64, f64)];
+    let rho = |days: std::ops::Range<usize>, ratios: Ratios| {
         let all = actions(desk, days.clone()).max(1.0);
-        let owned: Vec<(f64, Vec<(f64, f64)>)> = measures
+        let parts: Vec<(f64, &[(f64, f64)])> = measures
             .iter()
-            .map(|m| (actions(m, days.clone()) / all, ratios(m)))
+            .map(|m| (actions(m, days.clone()) / all, ratios(&m.activity)))
             .collect();
-        let parts: Vec<(f64, &[(f64, f64)])> =
-            owned.iter().map(|(w, r)| (*w, r.as_slice())).collect();
-        super::shared(&ratios(desk), &parts)
+        super::shared(ratios(&desk.activity), &parts)
     };
-    let (weekday, weekend) = (rho(false), rho(true));
+    let (weekday, weekend) = (
+        rho(0..5, |a| a.day_ratios.as_slice()),
+        rho(5..7, |a| a.weekend_ratios.as_slice()),
+    );
     let mut first = true;
     for (i, g) in groups.iter_mut().enumerate() {
         if g.absence_sd.is_some() {
