@@ -45,6 +45,7 @@ pub(super) fn read(
                     spans.push(span_of(item));
                 }
             }
+            super::absence::shared_alone(cx, items, &groups);
         }
         DeValue::Array(_) => cx.err(
             "`agents` is empty",
@@ -135,7 +136,7 @@ fn read_one(
         "the share of scheduled time off the phones, e.g. 0.15 for 15%",
     );
     let planned = planned_read.as_ref().map_or(0.0, |x| x.0);
-    let away = away(cx, t, &ctx);
+    let away = super::absence::away(cx, t, &ctx);
     let attrition = away.attrition;
     let tier = cx
         .int(
@@ -150,6 +151,7 @@ fn read_one(
     let (cost_per_hour, billed_by_handle_time) = cost(cx, t, &ctx);
     let shifts = shifts(cx, t, item, &ctx, count.as_ref().map(|c| c.0 as u32));
     shrinkage_beside_breaks(cx, planned_read, &shifts, &ctx);
+    super::absence::weekend_unused(cx, t, &shifts, &ctx);
     let rules = super::rules::read(cx, t, &ctx);
     let (ramp_up, ramp_by_topic) = super::ramp::read(cx, t, &ctx, r.topics, &prof);
     Some(Group {
@@ -180,130 +182,6 @@ fn read_one(
         billed_by_handle_time,
         rules,
     })
-}
-
-/// How the group's agents are away: for a day (on weekdays and at weekends), and for good.
-struct Away {
-    /// `absence` and `absence_sd`.
-    weekday: (f64, f64),
-    /// `weekend_absence` and `weekend_absence_sd`, each the weekday one when not given.
-    weekend: (f64, f64),
-    /// `absence_shared` and `weekend_absence_shared` (the weekday one when not given).
-    shared: (f64, f64),
-    attrition: f64,
-}
-
-/// `absence`, `absence_sd`, their weekend pair and `attrition`.
-fn away(cx: &mut Cx, t: &Table<'_>, ctx: &str) -> Away {
-    let weekday = absence_pair(cx, t, ctx, ["absence", "absence_sd"], (0.0, 0.0));
-    let weekend = absence_pair(
-        cx,
-        t,
-        ctx,
-        ["weekend_absence", "weekend_absence_sd"],
-        weekday,
-    );
-    let shared = (
-        absence_share(cx, t, ctx, "absence_shared", 0.0, weekday.1),
-        absence_share(cx, t, ctx, "weekend_absence_shared", 0.0, weekend.1),
-    );
-    // The weekend shares as the weekdays do unless it says otherwise.
-    let shared = if t.contains_key("weekend_absence_shared") {
-        shared
-    } else {
-        (shared.0, shared.0)
-    };
-    let attrition = cx
-        .num(
-            t,
-            "attrition",
-            ctx,
-            Bounds::new(0.0, false, 0.95),
-            "the share of the group's agents who leave in a month, e.g. 0.025 for 2.5%",
-        )
-        .map_or(0.0, |x| x.0);
-    Away {
-        weekday,
-        weekend,
-        shared,
-        attrition,
-    }
-}
-
-/// `absence_shared` (or its weekend twin, `key`): `default` when not given; a warning when
-/// there is no day-to-day spread (`sd`) to share, which leaves it without effect.
-fn absence_share(cx: &mut Cx, t: &Table<'_>, ctx: &str, key: &str, default: f64, sd: f64) -> f64 {
-    let Some((s, span)) = cx.num(
-        t,
-        key,
-        ctx,
-        Bounds::new(0.0, false, 1.0),
-        "how much of the group's day-to-day absence spread it shares with the other groups, e.g. 0.8",
-    ) else {
-        return default;
-    };
-    if s > 0.0 && sd <= 0.0 {
-        let spread = if key.starts_with("weekend") {
-            "weekend_absence_sd"
-        } else {
-            "absence_sd"
-        };
-        cx.warn(
-            format!("`{key} = {s}` of {ctx} has no effect: the group's absence does not vary from day to day (no `{spread}`), so there is nothing to share"),
-            span,
-            format!("give the group an `{spread}`, or leave `{key}` out"),
-        );
-    }
-    s
-}
-
-/// A mean absence and its day-to-day spread (`keys`), each `default` when not given: the
-/// spread of a beta distribution around the mean, which must leave it room (a beta of mean a
-/// has a standard deviation below √(a(1 − a))).
-fn absence_pair(
-    cx: &mut Cx,
-    t: &Table<'_>,
-    ctx: &str,
-    keys: [&str; 2],
-    default: (f64, f64),
-) -> (f64, f64) {
-    let [mean_key, sd_key] = keys;
-    let mean = cx.num(
-        t,
-        mean_key,
-        ctx,
-        Bounds::new(0.0, false, 0.95),
-        "the chance an agent is absent on a scheduled day, e.g. 0.05",
-    );
-    let sd = cx.num(
-        t,
-        sd_key,
-        ctx,
-        Bounds::new(0.0, false, 0.5),
-        "the standard deviation of a day's absence rate, e.g. 0.03 around an absence of 0.05",
-    );
-    let a = mean.as_ref().map_or(default.0, |x| x.0);
-    let s = sd.as_ref().map_or(default.1, |x| x.0);
-    if s > 0.0 && s * s >= a * (1.0 - a) {
-        // The key to blame: the spread when given, else the mean that leaves it no room.
-        let (span, said) = match (sd, mean) {
-            (Some((_, span)), _) => (span, format!("`{sd_key} = {s}`")),
-            (None, Some((_, span))) => {
-                (span, format!("`{sd_key}` (by default {s}, the weekday's)"))
-            }
-            (None, None) => return (a, 0.0),
-        };
-        cx.err(
-            format!(
-                "{said} of {ctx} is too wide for `{mean_key} = {a}`: a day's absence rate is a share with that mean, whose standard deviation is below √({mean_key} × (1 − {mean_key})) = {:.3}",
-                (a * (1.0 - a)).sqrt()
-            ),
-            span,
-            format!("give a smaller `{sd_key}`, or a larger mean `{mean_key}` ({sd_key} needs it above 0)"),
-        );
-        return (a, 0.0);
-    }
-    (a, s)
 }
 
 /// Warns when a group's `planned_shrinkage` meets shifts with breaks at set times, which take

@@ -24,6 +24,7 @@
 //! `calendar` (intraday profiles, weekdays, shifts), `checks` (checks across sections and the
 //! warnings of a valid model).
 
+mod absence;
 mod agents;
 mod automation;
 mod breaks;

@@ -139,9 +139,10 @@ fn a_spread_too_wide_for_its_mean_absence_is_refused() {
     );
 }
 
-/// The replications of two groups, each of N / 2 agents on the day shift, with `extra` keys.
-fn halves(extra: &str) -> Vec<RepResult> {
-    let group = |name: &str| {
+/// Two groups, each of N / 2 agents on the day shift, with `left` and `right` keys of their
+/// own.
+fn halves_text(left: &str, right: &str) -> String {
+    let group = |name: &str, extra: &str| {
         format!(
             r#"
 [[agents]]
@@ -157,13 +158,25 @@ shifts = [{{ days = "daily", start = "09:00", end = "17:00", count = {} }}]
     };
     // The header of the one-group scenario, then the two halves.
     let one = scenario("");
-    let text = one[..one.find("[[agents]]").unwrap_or(one.len())].to_string()
-        + &group("left")
-        + &group("right");
-    let m = supportsim::scenario::parse("halves.toml", &text, "halves")
+    one[..one.find("[[agents]]").unwrap_or(one.len())].to_string()
+        + &group("left", left)
+        + &group("right", right)
+}
+
+/// The replications of [`halves_text`] with the same `extra` keys on both.
+fn halves(extra: &str) -> Vec<RepResult> {
+    let m = supportsim::scenario::parse("halves.toml", &halves_text(extra, extra), "halves")
         .unwrap_or_else(|e| panic!("{e}"))
         .model;
     supportsim::run_replications(&m, &|| {}, Default::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The warnings of loading `text`, rendered.
+fn warnings(text: &str) -> String {
+    supportsim::scenario::parse("w.toml", text, "w")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .warnings
+        .render()
 }
 
 #[test]
@@ -195,4 +208,50 @@ fn a_weekend_crew_has_its_own_absence() {
         let (mean, var) = beta_binomial(N, a, sd);
         assert_moments(&x, mean, var, &format!("weekend {weekend}"));
     }
+}
+
+#[test]
+fn weekend_absence_on_a_group_that_never_works_weekends_is_a_warning() {
+    let keys = "weekend_absence = 0.4\nweekend_absence_sd = 0.2";
+    let weekdays = scenario(keys).replace("\"daily\"", "\"weekdays\"");
+    let w = warnings(&weekdays);
+    for key in ["weekend_absence", "weekend_absence_sd"] {
+        assert!(
+            w.contains(&format!("warning: `{key}` of agent group `team` has no effect: none of the group's shifts starts on a Saturday or Sunday")),
+            "{w}"
+        );
+    }
+    assert!(w.contains("--> w.toml:"), "located: {w}");
+    // Worked every day, the same keys are the weekend crew's.
+    assert!(!warnings(&scenario(keys)).contains("has no effect"));
+}
+
+#[test]
+fn sharing_days_with_no_other_group_is_a_warning() {
+    let alone = warnings(&halves_text("absence_shared = 0.5", ""));
+    assert!(
+        alone.contains("warning: `absence_shared` of agent group `left` has no effect: no other group shares its day-to-day absence on any day"),
+        "{alone}"
+    );
+    assert!(
+        !warnings(&halves_text("absence_shared = 0.5", "absence_shared = 0.2"))
+            .contains("has no effect")
+    );
+    // Both share on weekdays; only the left one at weekends.
+    let weekend = warnings(&halves_text(
+        "absence_shared = 0.5",
+        "absence_shared = 0.5\nweekend_absence_shared = 0",
+    ));
+    assert!(
+        !weekend.contains("has no effect"),
+        "the left group's share still ties its weekdays: {weekend}"
+    );
+    let weekend = warnings(&halves_text(
+        "absence_shared = 0.5\nweekend_absence_shared = 0.3",
+        "absence_shared = 0.5\nweekend_absence_shared = 0",
+    ));
+    assert!(
+        weekend.contains("warning: `weekend_absence_shared` of agent group `left` has no effect: no other group shares its day-to-day absence at weekends"),
+        "{weekend}"
+    );
 }
