@@ -90,6 +90,26 @@ impl ChannelKind {
     }
 }
 
+/// Which waiting contact of a channel an agent takes next.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PickOrder {
+    /// First come, first served (the default).
+    OldestFirst,
+    /// The latest contact first.
+    NewestFirst,
+    /// At random: a waiting contact is taken with a chance in proportion to its wait (a
+    /// minute at least) to the power −`newest_bias`. 0 is random order of service; the
+    /// larger, the nearer newest first.
+    Random {
+        /// The exponent, 0 or more.
+        newest_bias: f64,
+    },
+}
+
+/// The shortest wait [`PickOrder::Random`] weighs a contact by, seconds: a contact that has
+/// just arrived counts as having waited this long, so that its chance stays finite.
+pub const PICK_WAIT_FLOOR: f64 = 60.0;
+
 /// A channel of contact.
 #[derive(Debug, Clone)]
 pub struct Channel {
@@ -112,9 +132,8 @@ pub struct Channel {
     pub service_level_target: Option<f64>,
     /// Waiting places; a contact that finds them all taken is blocked. `None`: unlimited.
     pub queue_capacity: Option<u32>,
-    /// Agents take this channel's newest waiting contact first (`queue_order =
-    /// "newest_first"`); by default the oldest.
-    pub newest_first: bool,
+    /// Which waiting contact of this channel an agent takes next (`queue_order`).
+    pub order: PickOrder,
     /// Chats an agent holds at once by default (1 for call and async).
     pub concurrency: u32,
     /// Handle-time stretch per extra concurrent chat: a chat taken while holding `k` others

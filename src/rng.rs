@@ -27,6 +27,8 @@ pub enum Stream {
     Customers,
     /// The within-day rate process of a forecast's demand, per day.
     Within,
+    /// Which waiting contact an agent takes from a queue taken in random order.
+    Picks,
     /// The extra contacts of surge `surge` on channel `channel`: their arrival times (part 0),
     /// customer draws (part 1) and experience seeds (part 2).
     Surge {
@@ -49,6 +51,7 @@ impl Stream {
             Stream::Experience(c) => 0x3_0000 + u64::from(c),
             Stream::Customers => 3,
             Stream::Within => 4,
+            Stream::Picks => 5,
             Stream::Surge {
                 surge,
                 channel,

@@ -180,6 +180,9 @@ struct TicketReport<'a> {
     reassignments_mean: f64,
     /// Share of first responses given while an older ticket of the group still waited.
     out_of_order_share: Option<f64>,
+    /// How much likelier the desk took its newer waiting tickets: the `newest_bias` read by
+    /// maximum likelihood, its standard error, the picks read and the share taking the newest.
+    pick_bias: Option<supportsim::tickets::PickBias>,
     reopened_share: f64,
     opened_per_day: f64,
     priorities: &'a [PriorityMeasures],
@@ -260,6 +263,7 @@ fn report<'a>(
         saturated_share: m.saturated,
         occupancy: fit::occupancy(m),
         out_of_order_share: m.out_of_order,
+        pick_bias: m.pick_bias,
         reassigned_share: m.reassigned.0,
         reassignments_mean: m.reassigned.1,
         reopened_share: m.reopened,
@@ -389,10 +393,17 @@ fn summary(
                 format!(
                     "{} of first responses came while an older ticket of the group waited{}",
                     pct(s),
-                    if s > 0.5 {
-                        " (queue_order = \"newest_first\")"
-                    } else {
-                        ""
+                    match m.pick_bias.filter(|_| s > 0.5) {
+                        Some(p @ supportsim::tickets::PickBias { se: Some(se), .. }) => {
+                            format!(
+                                " (queue_order = \"newest_first\"); {} of picks took the newest, as random order with newest_bias = {:.2} ± {:.2}",
+                                pct(p.newest_share),
+                                p.bias.max(0.0),
+                                se
+                            )
+                        }
+                        Some(_) => " (queue_order = \"newest_first\")".into(),
+                        None => String::new(),
                     }
                 )
             }),

@@ -7,6 +7,7 @@
 //! | `event` | events, the agenda, first-in first-out order of equal times |
 //! | `arrivals` | who arrives when: the non-homogeneous Poisson process, surges and dips, replayed logs |
 //! | `routing` | queues, which groups may take what, offering a contact and picking the next one |
+//! | `picks` | drawing the next contact of a queue taken in random order |
 //! | `roster` | agents: presence, shifts, breaks, absence, the time they spend on and off the floor |
 //! | `journey` | what happens to a customer: bot, answer, touches, resolution, repeats, abandonment, churn |
 //! | `observe` | tallies, interval ends and the contact log → the replication's [`RepResult`] |
@@ -20,6 +21,7 @@ mod experience;
 mod journey;
 mod observe;
 mod overload;
+mod picks;
 mod replications;
 mod roster;
 mod routing;
@@ -219,10 +221,12 @@ struct Engine<'m> {
     /// Eligible queues per group, as (queue index, channel order and topic priority,
     /// 1 / answer_within, is_chat).
     group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
-    /// Whether each queue is taken newest first.
-    newest_first: Vec<bool>,
-    /// Whether each group works a newest-first queue.
+    /// The order each queue is taken in.
+    order: Vec<crate::model::PickOrder>,
+    /// Whether each group works a queue not taken oldest first.
     group_newest: Vec<bool>,
+    /// The draws of random queue orders, when some channel has one.
+    random_picks: Option<Box<picks::RandomPicks>>,
     /// Handle-time multiplier (1 / proficiency) per (group, topic).
     slowness: Vec<f64>,
     group_on_floor: Vec<f64>,
@@ -321,7 +325,8 @@ impl<'m> Engine<'m> {
             idle: vec![VecDeque::new(); ng],
             eligible_groups: routes.eligible_groups,
             group_queues: routes.group_queues,
-            newest_first: routes.newest_first,
+            random_picks: picks::RandomPicks::new(m, rep, &routes.order),
+            order: routes.order,
             group_newest: routes.group_newest,
             slowness: routes.slowness,
             group_on_floor: vec![0.0; ng],

@@ -8,13 +8,14 @@
 //!   its group's `channel_order` with contacts waiting (strict, non-preemptive priority), then
 //!   the lowest topic priority number, then the largest ratio of time waited to the channel's
 //!   answer target, so that calls and chats come before e-mail that still has hours. An agent
-//!   holding chats takes only more chats.
+//!   holding chats takes only more chats. Within a queue, the oldest contact by default; a
+//!   channel's `queue_order` may take the newest, or draw one (`picks`).
 
 use super::event::Kind;
 use super::observe::ContactOutcome;
 use super::roster::Presence;
 use super::{Contact, Engine, State};
-use crate::model::{ChannelKind, Model};
+use crate::model::{ChannelKind, Model, PickOrder};
 use crate::rng::Purpose;
 
 /// Who may take what, fixed for the whole run.
@@ -25,9 +26,9 @@ pub(super) struct Eligibility {
     /// order is the channel's rank in the group's `channel_order` (high 16 bits) and the topic
     /// priority (low 16 bits): lower is served first.
     pub(super) group_queues: Vec<Vec<(u32, u32, f64, bool)>>,
-    /// Whether each queue is taken newest first (its channel's `queue_order`).
-    pub(super) newest_first: Vec<bool>,
-    /// Whether each group works some newest-first queue.
+    /// The order each queue is taken in (its channel's `queue_order`).
+    pub(super) order: Vec<PickOrder>,
+    /// Whether each group works some queue not taken oldest first.
     pub(super) group_newest: Vec<bool>,
     /// Handle-time multiplier (1 / proficiency) per (group, topic).
     pub(super) slowness: Vec<f64>,
@@ -42,7 +43,7 @@ impl Eligibility {
         let mut eligible_groups = vec![Vec::new(); nq];
         let mut group_queues = vec![Vec::new(); ng];
         let mut slowness = vec![1.0; ng * nt];
-        let mut newest_first = vec![false; nq];
+        let mut orders = vec![PickOrder::OldestFirst; nq];
         let mut group_newest = vec![false; ng];
         for (gi, g) in m.groups.iter().enumerate() {
             let tier = usize::from(g.tier.saturating_sub(1)).min(1);
@@ -61,8 +62,8 @@ impl Eligibility {
                             1.0 / m.answer_target(ci, ti),
                             ch.kind == ChannelKind::Chat,
                         ));
-                        newest_first[q] = ch.newest_first;
-                        group_newest[gi] |= ch.newest_first;
+                        orders[q] = ch.order;
+                        group_newest[gi] |= ch.order != PickOrder::OldestFirst;
                         slowness[gi * nt + ti] = 1.0 / p;
                     }
                 }
@@ -71,7 +72,7 @@ impl Eligibility {
         Eligibility {
             eligible_groups,
             group_queues,
-            newest_first,
+            order: orders,
             group_newest,
             slowness,
         }
@@ -206,35 +207,37 @@ impl Engine<'_> {
         Some(self.take(s))
     }
 
-    /// [`Self::pick`] for a group that works a newest-first channel: such a queue offers its
-    /// newest contact, whose urgency counts as minus its wait ÷ target, so the newest of such
-    /// queues goes first, after any oldest-first queue of the same priority. (Apart, so that
-    /// scenarios without newest-first channels pay nothing for them.)
+    /// [`Self::pick`] for a group that works a channel not taken oldest first: a newest-first
+    /// or random queue offers its newest contact, whose urgency counts as minus its wait ÷
+    /// target, so the newest of such queues goes first, after any oldest-first queue of the
+    /// same priority; a random queue then draws among every random queue of the group at that
+    /// priority ([`Self::pick_random`]). (Apart, so that scenarios taking every channel oldest
+    /// first pay nothing for the others.)
     #[inline(never)]
     fn pick_mixed(&mut self, a: usize) -> Option<(Contact, bool)> {
         let g = self.agents[a].group as usize;
         let only_chat = self.agents[a].load > 0;
-        let mut best: Option<(u32, f64, usize, bool)> = None;
+        let mut best: Option<(u32, f64, usize)> = None;
         for k in 0..self.group_queues[g].len() {
             let (q, prio, inv_target, is_chat) = self.group_queues[g][k];
             if only_chat && !is_chat {
                 continue;
             }
             let q = q as usize;
-            let newest = self.newest_first[q];
-            let candidate = if newest { self.tail(q) } else { self.head(q) };
+            let oldest = self.order[q] == PickOrder::OldestFirst;
+            let candidate = if oldest { self.head(q) } else { self.tail(q) };
             let Some(s) = candidate else { continue };
             let wait = (self.now - self.slab[s as usize].contact.arrival) * inv_target;
-            let urgency = if newest { -wait } else { wait };
-            if best.is_none_or(|(p, u, _, _)| prio < p || (prio == p && urgency > u)) {
-                best = Some((prio, urgency, q, newest));
+            let urgency = if oldest { wait } else { -wait };
+            if best.is_none_or(|(p, u, _)| prio < p || (prio == p && urgency > u)) {
+                best = Some((prio, urgency, q));
             }
         }
-        let (_, _, q, newest) = best?;
-        let s = if newest {
-            self.queues[q].pop_back()?
-        } else {
-            self.queues[q].pop_front()?
+        let (prio, _, q) = best?;
+        let s = match self.order[q] {
+            PickOrder::OldestFirst => self.queues[q].pop_front()?,
+            PickOrder::NewestFirst => self.queues[q].pop_back()?,
+            PickOrder::Random { .. } => return self.pick_random(g, prio, only_chat),
         };
         Some(self.take(s))
     }
@@ -242,7 +245,7 @@ impl Engine<'_> {
     /// Takes the contact in slot `s` out of its queue: the contact, and whether it is a chat
     /// whose customer has gone.
     #[inline(always)]
-    fn take(&mut self, s: u32) -> (Contact, bool) {
+    pub(super) fn take(&mut self, s: u32) -> (Contact, bool) {
         let contact = self.slab[s as usize].contact;
         let ghost = self.slab[s as usize].state == State::Ghost;
         if !ghost {

@@ -302,15 +302,13 @@ fn channel(
         );
     }
     if let Some(share) = m.out_of_order.filter(|s| *s > 0.5) {
-        ch.queue_order = Some(crate::scenario::format::QueueOrder::NewestFirst);
-        note(
-            "queue_order",
-            format!(
-                "The desk does not answer first come, first served: {:.0}% of the first responses to\n\
-                 tickets created new came while an older ticket of the same group still waited.",
-                100.0 * share
-            ),
-        );
+        let pick = m.pick_bias.unwrap_or(crate::tickets::PickBias {
+            bias: crate::tickets::MAX_BIAS,
+            se: None,
+            picks: 0,
+            newest_share: 1.0,
+        });
+        order(&mut ch, share, pick, &mut note);
     }
     if let Some(target) = spec.answer_within.is_finite().then_some(spec.answer_within) {
         ch.answer_within = Some(Duration(secs(target)));
@@ -524,4 +522,36 @@ pub fn weekend_presence(m: &TicketMeasures) -> Option<super::Presence> {
 
 fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
+}
+
+/// `queue_order` of a desk that does not answer first come, first served (`share` of its first
+/// responses overtook an older waiting ticket): newest first, with the bias its picks read as
+/// in random order (`newest_bias`) noted beside it. Random order with that bias describes the
+/// picks themselves better, but replayed it answers the days' first responses later than the
+/// desk did (the README's service-desk backtest), so it is the user's to choose.
+fn order(
+    ch: &mut crate::scenario::format::Channel,
+    share: f64,
+    pick: crate::tickets::PickBias,
+    note: &mut impl FnMut(&str, String),
+) {
+    ch.queue_order = Some(crate::scenario::format::QueueOrder::NewestFirst);
+    let mut why = format!(
+        "The desk does not answer first come, first served: {:.0}% of the first responses to\n\
+         tickets created new came while an older ticket of the same group still waited, and\n\
+         {:.0}% of the {} taken while others waited took the newest.",
+        100.0 * share,
+        100.0 * pick.newest_share,
+        pick.picks
+    );
+    if let Some(se) = pick.se {
+        why += &format!(
+            "\nTaken at random, a ticket's chance went as its wait to the power −{:.3} (± {:.3}):\n\
+             queue_order = \"random\" with newest_bias = {:.3} replays those picks.",
+            pick.bias.max(0.0),
+            se,
+            pick.bias.max(0.0)
+        );
+    }
+    note("queue_order", why);
 }

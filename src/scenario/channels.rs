@@ -12,7 +12,7 @@ use super::volume::Volume;
 use crate::diagnostic::Diagnostic;
 use crate::dist::Dist;
 use crate::duration::DAY;
-use crate::model::{Channel, ChannelKind};
+use crate::model::{Channel, ChannelKind, PickOrder};
 
 /// A channel's `repeat_channels` before channel names are resolved: (name, span, share) and
 /// the table's span.
@@ -34,7 +34,7 @@ pub(super) struct RawChannel {
     pub(super) answer_within: Option<f64>,
     pub(super) target: Option<f64>,
     pub(super) queue_capacity: Option<u32>,
-    pub(super) newest_first: bool,
+    pub(super) order: PickOrder,
     pub(super) concurrency: u32,
     pub(super) stretch: f64,
     pub(super) intraday: Option<Vec<f64>>,
@@ -163,7 +163,7 @@ fn read_one(
         answer_within: None,
         target: None,
         queue_capacity: None,
-        newest_first: false,
+        order: PickOrder::OldestFirst,
         concurrency: 1,
         stretch: 0.25,
         intraday: None,
@@ -174,23 +174,43 @@ fn read_one(
     Some(raw)
 }
 
-/// `queue_order`: "oldest_first" (the default) or "newest_first".
-fn queue_order(cx: &mut Cx, ct: &Table<'_>, ctx: &str) -> bool {
-    let Some((order, span)) = cx.string(ct, "queue_order", ctx, "\"newest_first\"") else {
-        return false;
-    };
-    match order {
-        "oldest_first" => false,
-        "newest_first" => true,
-        other => {
+/// `queue_order`: "oldest_first" (the default), "newest_first" or "random" (with its
+/// `newest_bias`).
+fn queue_order(cx: &mut Cx, ct: &Table<'_>, ctx: &str) -> PickOrder {
+    let bias = cx.num(
+        ct,
+        "newest_bias",
+        ctx,
+        Bounds::new(0.0, false, 20.0),
+        "how much likelier newer contacts are taken, e.g. 0.5",
+    );
+    let order = cx.string(ct, "queue_order", ctx, "\"random\"");
+    let picked = match order {
+        None => PickOrder::OldestFirst,
+        Some(("oldest_first", _)) => PickOrder::OldestFirst,
+        Some(("newest_first", _)) => PickOrder::NewestFirst,
+        Some(("random", _)) => {
+            return PickOrder::Random {
+                newest_bias: bias.map_or(0.0, |b| b.0),
+            };
+        }
+        Some((other, span)) => {
             cx.err(
                 format!("`queue_order` in {ctx} is `{other}`, which is not a queue order"),
                 span,
-                "use \"oldest_first\" (first come, first served) or \"newest_first\" (the latest contact is taken first)",
+                "use \"oldest_first\" (first come, first served), \"newest_first\" (the latest contact is taken first) or \"random\" (with a `newest_bias`)",
             );
-            false
+            PickOrder::OldestFirst
         }
+    };
+    if let Some((b, span)) = bias {
+        cx.err(
+            format!("`newest_bias = {b}` in {ctx} needs `queue_order = \"random\"`: it weighs random picks"),
+            span,
+            "add queue_order = \"random\", or remove newest_bias",
+        );
     }
+    picked
 }
 
 /// `kind`: call, chat or async.
@@ -261,7 +281,7 @@ fn service(cx: &mut Cx, ct: &Table<'_>, ctx: &str, raw: &mut RawChannel) {
             "remove queue_capacity",
         );
     }
-    let newest_first = queue_order(cx, ct, &ctx);
+    let order = queue_order(cx, ct, &ctx);
     let concurrency = cx.int(
         ct,
         "concurrency",
@@ -326,7 +346,7 @@ fn service(cx: &mut Cx, ct: &Table<'_>, ctx: &str, raw: &mut RawChannel) {
     raw.answer_within = answer_within;
     raw.target = target;
     raw.queue_capacity = queue_capacity;
-    raw.newest_first = newest_first;
+    raw.order = order;
     raw.concurrency = concurrency.map_or(
         if kind == Some(ChannelKind::Chat) {
             3
@@ -494,7 +514,7 @@ pub(super) fn build(
                 answer_within: within,
                 service_level_target: c.target,
                 queue_capacity: c.queue_capacity,
-                newest_first: c.newest_first,
+                order: c.order,
                 concurrency: if kind == ChannelKind::Chat {
                     c.concurrency
                 } else {

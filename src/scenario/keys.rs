@@ -53,6 +53,7 @@ pub(crate) const CHANNEL: &[&str] = &[
     "service_level_target",
     "queue_capacity",
     "queue_order",
+    "newest_bias",
     "concurrency",
     "concurrency_stretch",
     "intraday",

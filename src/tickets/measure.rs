@@ -100,6 +100,8 @@ pub struct TicketMeasures {
     /// of the same group (the group it was first assigned to) was still unanswered: near 0
     /// for a desk that answers first come, first served; `None` without such tickets.
     pub out_of_order: Option<f64>,
+    /// How much likelier the desk took its newer waiting tickets (see [`super::newest_bias`]).
+    pub pick_bias: Option<super::PickBias>,
     /// Agent actions seen (first responses and resolutions) per weekday and hour of the day,
     /// a mean over the weekday's dates, quiet ones left out: when the desk works.
     pub activity: Activity,
@@ -313,6 +315,7 @@ fn measure_with(
         saturated: saturated(log, end, &on_duty(&activity.per_hour)),
         activity,
         out_of_order: out_of_order(log),
+        pick_bias: super::newest_bias(log),
         end,
     }
 }

@@ -11,6 +11,7 @@
 mod activity;
 mod mapping;
 mod measure;
+mod order;
 mod read;
 mod writer;
 
@@ -24,6 +25,7 @@ pub use measure::{
     PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, measure_part,
     priority_ranks, quiet_opening_days, rank_of,
 };
+pub use order::{MAX_BIAS, PickBias, newest_bias};
 pub use read::read;
 pub use writer::{EVENTS_HEADER, TicketEventWriter};
 

@@ -39,12 +39,19 @@ pub struct Channel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(max = 10_000_000))]
     pub queue_capacity: Option<u32>,
-    /// Which waiting contact an agent takes next: "oldest_first" (first come, first served)
-    /// or "newest_first" (the latest first, as desks that work their newest tickets do).
-    /// Across channels of one priority, oldest-first channels' contacts are taken first.
+    /// Which waiting contact an agent takes next: "oldest_first" (first come, first served),
+    /// "newest_first" (the latest first), or "random" (each with a chance in proportion to
+    /// its wait, a minute at least, to the power −`newest_bias`). Across channels of one
+    /// priority, oldest-first channels' contacts are taken first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "oldest_first"))]
     pub queue_order: Option<QueueOrder>,
+    /// With `queue_order = "random"`: how much likelier newer contacts are taken (0: random
+    /// order of service; 0.5: a contact waiting 1 hour is taken 10 times as often as one of
+    /// 100 hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0), range(min = 0, max = 20))]
+    pub newest_bias: Option<f64>,
     /// Chats an agent holds at once (chat only, 1 to 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = 3), range(min = 1, max = 50))]
@@ -94,6 +101,7 @@ impl Channel {
             service_level_target: None,
             queue_capacity: None,
             queue_order: None,
+            newest_bias: None,
             concurrency: None,
             concurrency_stretch: None,
             intraday: None,

@@ -220,6 +220,8 @@ pub enum QueueOrder {
     OldestFirst,
     /// The latest contact first.
     NewestFirst,
+    /// At random, the newer the likelier by `newest_bias`.
+    Random,
 }
 
 /// How a channel behaves.

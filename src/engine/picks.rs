@@ -1,0 +1,77 @@
+//! Queues taken in random order (`queue_order = "random"`): an agent draws the next contact
+//! among every contact waiting in its group's random queues of the most urgent priority, each
+//! with a chance in proportion to its wait (a minute at least) to the power −`newest_bias`.
+//! Random order of service keeps the M/M/c mean wait (Erlang C's: the order does not look at
+//! service times) and spreads it more than first come, first served (Kingman 1962).
+
+use rand::RngExt;
+
+use super::{Contact, Engine, State};
+use crate::model::{Model, PICK_WAIT_FLOOR, PickOrder};
+use crate::rng::{self, Rng, Stream};
+
+/// The generator of the draws and a reused buffer of the candidates.
+pub(super) struct RandomPicks {
+    rng: Rng,
+    /// (queue, position in it, cumulative weight) of each contact that may be drawn.
+    candidates: Vec<(u32, u32, f64)>,
+}
+
+impl RandomPicks {
+    /// For replication `rep`, when some queue is taken in random order (`order`, per queue).
+    pub(super) fn new(m: &Model, rep: u32, order: &[PickOrder]) -> Option<Box<RandomPicks>> {
+        order
+            .iter()
+            .any(|o| matches!(o, PickOrder::Random { .. }))
+            .then(|| {
+                Box::new(RandomPicks {
+                    rng: rng::stream(m.seed, rep, Stream::Picks),
+                    candidates: Vec::new(),
+                })
+            })
+    }
+}
+
+impl Engine<'_> {
+    /// The contact an agent of group `g` takes from the group's random queues of priority
+    /// `prio` (chats only when `only_chat`): a draw over every contact still waiting in them,
+    /// weighted by its wait to the power −`newest_bias`.
+    pub(super) fn pick_random(
+        &mut self,
+        g: usize,
+        prio: u32,
+        only_chat: bool,
+    ) -> Option<(Contact, bool)> {
+        let picks = self.random_picks.as_mut()?;
+        picks.candidates.clear();
+        let mut total = 0.0;
+        for &(q, p, _, is_chat) in &self.group_queues[g] {
+            let PickOrder::Random { newest_bias } = self.order[q as usize] else {
+                continue;
+            };
+            if p != prio || (only_chat && !is_chat) {
+                continue;
+            }
+            for (i, &s) in self.queues[q as usize].iter().enumerate() {
+                let slot = &self.slab[s as usize];
+                if !matches!(slot.state, State::Waiting | State::Ghost) {
+                    continue;
+                }
+                total += if newest_bias == 0.0 {
+                    1.0
+                } else {
+                    (self.now - slot.contact.arrival)
+                        .max(PICK_WAIT_FLOOR)
+                        .powf(-newest_bias)
+                };
+                picks.candidates.push((q, i as u32, total));
+            }
+        }
+        let last = picks.candidates.len().checked_sub(1)?;
+        let u = picks.rng.random::<f64>() * total;
+        let j = picks.candidates.partition_point(|c| c.2 <= u).min(last);
+        let (q, i, _) = picks.candidates[j];
+        let s = self.queues[q as usize].remove(i as usize)?;
+        Some(self.take(s))
+    }
+}

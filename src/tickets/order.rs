@@ -1,0 +1,207 @@
+//! How a desk picks its next ticket, read from the order of its first responses: at each
+//! first response to a ticket created new, the tickets of the same group then still waiting
+//! for theirs are the ones the agent could have taken. The model of `queue_order = "random"`
+//! takes each with a chance in proportion to its wait (a minute at least) to the power −β
+//! (`newest_bias`); β is read by maximum likelihood over every such choice (a conditional
+//! logit of the log of the wait: concave in β, so Newton's method finds it), its standard
+//! error from the curvature.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use super::EventLog;
+use crate::model::PICK_WAIT_FLOOR;
+
+/// The largest bias read either way: a desk whose every pick took the newest waiting ticket
+/// reads as `MAX_BIAS` (newest first), one whose every pick took the oldest as −`MAX_BIAS`.
+pub const MAX_BIAS: f64 = 20.0;
+
+/// How much likelier the desk took its newer waiting tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PickBias {
+    /// The maximum-likelihood `newest_bias` (negative: older tickets taken first), or
+    /// ±[`MAX_BIAS`] when the likelihood keeps growing that way.
+    pub bias: f64,
+    /// Its standard error; `None` at ±[`MAX_BIAS`].
+    pub se: Option<f64>,
+    /// First responses with at least one other ticket of the group waiting.
+    pub picks: usize,
+    /// Of those, the share that took the newest waiting ticket.
+    pub newest_share: f64,
+}
+
+/// The choices: for each first response, the log of the waits (seconds, a minute at least)
+/// of the tickets then waiting in the group, the one taken first.
+struct Choices {
+    log_waits: Vec<f64>,
+    /// Where each choice's waits start in `log_waits` (one past the end last).
+    starts: Vec<usize>,
+}
+
+/// The desk's [`PickBias`], or `None` without two tickets of a group ever waiting together.
+pub fn newest_bias(log: &EventLog) -> Option<PickBias> {
+    let choices = choices(log);
+    let picks = choices.starts.len().checked_sub(1).filter(|&n| n > 0)?;
+    let newest = (0..picks)
+        .filter(|&k| {
+            let w = &choices.log_waits[choices.starts[k]..choices.starts[k + 1]];
+            w[1..].iter().all(|&x| x > w[0])
+        })
+        .count();
+    let (bias, se) = estimate(&choices);
+    Some(PickBias {
+        bias,
+        se,
+        picks,
+        newest_share: newest as f64 / picks as f64,
+    })
+}
+
+/// The maximum-likelihood bias of `choices` and its standard error (Newton's method from 0,
+/// steps of at most 2), or ±[`MAX_BIAS`] and no error when the likelihood grows without end.
+fn estimate(choices: &Choices) -> (f64, Option<f64>) {
+    let mut bias = 0.0;
+    let mut se = None;
+    for _ in 0..100 {
+        let (slope, curve) = derivatives(choices, bias);
+        if curve <= 0.0 {
+            // Every choice had waits alike: nothing tells the orders apart.
+            break;
+        }
+        let step = (slope / curve).clamp(-2.0, 2.0);
+        if (bias + step).abs() >= MAX_BIAS {
+            bias = MAX_BIAS.copysign(step);
+            se = None;
+            break;
+        }
+        bias += step;
+        se = Some(curve.sqrt().recip());
+        if step.abs() < 1e-9 {
+            break;
+        }
+    }
+    match se {
+        // So flat that the whole range lies within an error: it grows that way without end
+        // (the weights of the others vanish before the slope does).
+        Some(s) if s > MAX_BIAS => (MAX_BIAS.copysign(bias), None),
+        _ => (bias, se),
+    }
+}
+
+/// The log-likelihood's slope and minus its curvature in β: Σ (E[log wait] − log wait of the
+/// one taken) and Σ Var[log wait], under the weights wait^−β of each choice.
+fn derivatives(c: &Choices, bias: f64) -> (f64, f64) {
+    let (mut slope, mut curve) = (0.0, 0.0);
+    for k in 0..c.starts.len() - 1 {
+        let w = &c.log_waits[c.starts[k]..c.starts[k + 1]];
+        // Weights relative to the largest, for a sum that cannot overflow.
+        let top = w
+            .iter()
+            .map(|&x| -bias * x)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
+        for &x in w {
+            let e = (-bias * x - top).exp();
+            s0 += e;
+            s1 += e * x;
+            s2 += e * x * x;
+        }
+        let mean = s1 / s0;
+        slope += mean - w[0];
+        curve += (s2 / s0 - mean * mean).max(0.0);
+    }
+    (slope, curve)
+}
+
+/// Every first response's choice, read per group (the group a ticket is in at its first
+/// response) from the tickets created new that got one.
+fn choices(log: &EventLog) -> Choices {
+    let mut by_group: BTreeMap<&str, Vec<(NaiveDateTime, NaiveDateTime)>> = BTreeMap::new();
+    for t in log.tickets.iter().filter(|t| !t.opened_in_work) {
+        if let Some(f) = t.first_response.filter(|&f| f > t.opened) {
+            by_group
+                .entry(t.group.as_deref().unwrap_or(""))
+                .or_default()
+                .push((t.opened, f));
+        }
+    }
+    let mut out = Choices {
+        log_waits: Vec::new(),
+        starts: vec![0],
+    };
+    let log_wait = |from: NaiveDateTime, to: NaiveDateTime| {
+        ((to - from).num_milliseconds() as f64 / 1000.0)
+            .max(PICK_WAIT_FLOOR)
+            .ln()
+    };
+    for list in by_group.values_mut() {
+        list.sort();
+        for &(opened, answered) in list.iter() {
+            let first = out.log_waits.len();
+            out.log_waits.push(log_wait(opened, answered));
+            // The others opened before it was answered and still waiting then.
+            let before = list.partition_point(|t| t.0 < answered);
+            for &(o, f) in &list[..before] {
+                if f >= answered && (o, f) != (opened, answered) {
+                    out.log_waits.push(log_wait(o, answered));
+                }
+            }
+            if out.log_waits.len() - first < 2 {
+                out.log_waits.truncate(first);
+            } else {
+                out.starts.push(out.log_waits.len());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(sets: &[(&[f64], usize)]) -> Choices {
+        let mut c = Choices {
+            log_waits: Vec::new(),
+            starts: vec![0],
+        };
+        for (waits, taken) in sets {
+            c.log_waits.push(waits[*taken].ln());
+            for (i, w) in waits.iter().enumerate() {
+                if i != *taken {
+                    c.log_waits.push(w.ln());
+                }
+            }
+            c.starts.push(c.log_waits.len());
+        }
+        c
+    }
+
+    #[test]
+    fn the_slope_vanishes_where_picks_match_their_expectation() {
+        // Two waiting, of 1 and e² minutes' worth: at β = 0 each is taken half the time, so
+        // one pick of each gives a zero slope and a curvature of 2 × Var = 2 × 1.
+        let c = of(&[
+            (&[60.0, 60.0 * 7.389_056], 0),
+            (&[60.0, 60.0 * 7.389_056], 1),
+        ]);
+        let (slope, curve) = derivatives(&c, 0.0);
+        assert!(slope.abs() < 1e-6, "{slope}");
+        assert!((curve - 2.0).abs() < 1e-4, "{curve}");
+        let (bias, se) = estimate(&c);
+        assert!(
+            bias.abs() < 1e-9 && se.is_some_and(|s| s > 0.0),
+            "{bias} {se:?}"
+        );
+    }
+
+    #[test]
+    fn a_desk_always_taking_the_newest_reads_as_the_largest_bias() {
+        let c = of(&[(&[60.0, 600.0, 6000.0], 0), (&[120.0, 7200.0], 0)]);
+        assert_eq!(estimate(&c), (MAX_BIAS, None));
+        let c = of(&[(&[60.0, 600.0, 6000.0], 2), (&[120.0, 7200.0], 1)]);
+        assert_eq!(estimate(&c), (-MAX_BIAS, None));
+    }
+}
