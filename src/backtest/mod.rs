@@ -109,6 +109,9 @@ pub struct Backtest {
     /// agents on duty the log shows), flagged and left out of the scores: (day, hour or
     /// `None` for the whole day, value).
     pub flagged: Vec<(u32, Option<u32>, f64)>,
+    /// Contacts of a topic the model does not have (a `--scenario` fitted elsewhere), replayed
+    /// as its largest topic of the same priority, or its first.
+    pub unmatched_topic: usize,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -171,31 +174,33 @@ fn day_shifts(staffing: &Staffing, day: usize, slot_len: f64) -> Vec<Shift> {
         .collect()
 }
 
-/// The actual figures of every day and hour of `log`, and each day's arrivals as a trace of
-/// `base`'s topics.
+/// The actual figures of every day and hour of `log`, each day's arrivals as a trace of
+/// `base`'s topics, and how many of them are of a topic `base` does not have.
 fn actuals(
     log: &LogRead,
     base: &Model,
     topics: &[TopicFit],
     staffing: &Staffing,
     opts: &BacktestOptions,
-) -> (Vec<Vec<Actual>>, Vec<Vec<TraceArrival>>) {
+) -> (Vec<Vec<Actual>>, Vec<Vec<TraceArrival>>, usize) {
     let days = log.contacts.iter().map(|c| c.day + 1).max().unwrap_or(0);
     let hours = 24usize;
     // Which model topic each logged contact is: by the fitted topic's name, else the model's
     // largest topic of the same priority, else the first.
-    let topic_index = |c: &crate::contact_log::LoggedContact| -> u32 {
+    let mut unmatched = 0;
+    let mut topic_index = |c: &crate::contact_log::LoggedContact| -> u32 {
         let by_name = fit::topic_of(topics, c.priority, log.topic_name(c))
             .and_then(|t| base.topics.iter().position(|m| m.name == topics[t].name));
-        let by_priority = || {
-            base.topics
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.priority == c.priority)
-                .max_by(|a, b| a.1.share.total_cmp(&b.1.share))
-                .map(|(i, _)| i)
-        };
-        by_name.or_else(by_priority).unwrap_or(0) as u32
+        if let Some(i) = by_name {
+            return i as u32;
+        }
+        unmatched += 1;
+        base.topics
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.priority == c.priority)
+            .max_by(|a, b| a.1.share.total_cmp(&b.1.share))
+            .map_or(0, |(i, _)| i as u32)
     };
     let mut actual = vec![vec![Actual::default(); hours]; days as usize];
     let mut traces: Vec<Vec<TraceArrival>> = vec![Vec::new(); days as usize];
@@ -227,7 +232,7 @@ fn actuals(
             a.busy = staffing.busy[d][r].iter().sum();
         }
     }
-    (actual, traces)
+    (actual, traces, unmatched)
 }
 
 /// Day `d` of the log as a model: `base` with the day's arrivals replayed, its agents on duty
@@ -411,7 +416,7 @@ pub fn backtest(
     opts: &BacktestOptions,
     cancel: &AtomicBool,
 ) -> Result<Backtest, crate::engine::Stopped> {
-    let (actual, traces) = actuals(log, base, topics, staffing, opts);
+    let (actual, traces, unmatched_topic) = actuals(log, base, topics, staffing, opts);
     let (mut cells, mut flagged) = (Vec::new(), Vec::new());
     for (d, trace) in traces.into_iter().enumerate() {
         let m = day_model(base, log, staffing, opts, d, trace);
@@ -432,6 +437,7 @@ pub fn backtest(
         contacts: log.contacts.len(),
         replications: opts.replications,
         flagged,
+        unmatched_topic,
     })
 }
 

@@ -364,6 +364,8 @@ struct BacktestReport<'a> {
     /// Actual occupancies above 100% (day from 1, hour or null for the day, value): they
     /// cannot be right, and are not scored.
     flagged_occupancy: Vec<(u32, Option<u32>, f64)>,
+    /// Contacts of a topic the scenario does not have, replayed as another (see the warning).
+    unmatched_topic: usize,
 }
 
 /// The backtest's scores as a table.
@@ -404,6 +406,17 @@ fn scores_table(scores: &[supportsim::backtest::Score]) -> String {
         &rows,
     );
     out
+}
+
+/// Warns of the contacts replayed as another topic than their own (a `scenario` without it).
+fn warn_unmatched(result: &supportsim::backtest::Backtest, scenario: Option<&std::path::Path>) {
+    if result.unmatched_topic > 0 {
+        eprintln!(
+            "warning: {} of the contacts replayed are of a topic {} does not have (a topic it was not fitted with); each is replayed as its largest topic of the same priority, or its first",
+            result.unmatched_topic,
+            scenario.map_or("the fitted scenario".into(), |p| p.display().to_string())
+        );
+    }
 }
 
 pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
@@ -477,7 +490,9 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
             .iter()
             .map(|&(d, h, v)| (d + 1, h, v))
             .collect(),
+        unmatched_topic: result.unmatched_topic,
     };
+    warn_unmatched(&result, args.scenario.as_deref());
     if let Some(dir) = &args.out {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let csv = supportsim::backtest::csv(&result).context("rendering backtest.csv")?;

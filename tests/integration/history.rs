@@ -215,6 +215,7 @@ fn a_backtest_of_a_log_against_its_own_scenario_covers_the_actuals() {
         .stdout
         .clone();
     let report = json_of(&out);
+    assert_eq!(report["unmatched_topic"], 0, "{report}");
     for s in report["scores"].as_array().expect("scores") {
         // With the right model, the actual hours fall in the simulated 90% band about 90% of
         // the time (the band from 40 draws is itself uncertain, and staffing is reconstructed).
@@ -351,4 +352,38 @@ fn the_anonymous_bank_log_is_fitted_and_backtested() {
     // work, with half-hour session gaps, strict priority and one patience.
     assert!(coverage("asa_seconds") >= 0.75, "{report}");
     assert!(coverage("abandon_rate") >= 0.75, "{report}");
+}
+
+#[test]
+fn a_backtest_against_a_scenario_without_the_logs_topics_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = round_trip_log(dir.path());
+    let text = std::fs::read_to_string(root().join("tests/data/round-trip.toml")).expect("read");
+    assert!(text.contains("name = \"tech\""));
+    let renamed = dir.path().join("renamed.toml");
+    std::fs::write(
+        &renamed,
+        text.replace("name = \"tech\"", "name = \"technical\""),
+    )
+    .expect("write");
+    let out = supportsim()
+        .arg("backtest")
+        .arg(&log)
+        .arg("--scenario")
+        .arg(&renamed)
+        .args(["--replications", "10", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let report = json_of(&out.stdout);
+    let unmatched = report["unmatched_topic"].as_u64().expect("count");
+    assert!(unmatched > 0, "{report}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "warning: {unmatched} of the contacts replayed are of a topic"
+        )) && err.contains("renamed.toml"),
+        "{err}"
+    );
 }
