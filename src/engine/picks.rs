@@ -10,11 +10,13 @@ use super::{Contact, Engine, State};
 use crate::model::{Model, PICK_WAIT_FLOOR, PickOrder};
 use crate::rng::{self, Rng, Stream};
 
-/// The generator of the draws and a reused buffer of the candidates.
+/// The generator of the draws and reused buffers.
 pub(super) struct RandomPicks {
     rng: Rng,
     /// (queue, position in it, cumulative weight) of each contact that may be drawn.
     candidates: Vec<(u32, u32, f64)>,
+    /// Slots of contacts gone from a queue (abandoned), to release.
+    gone: Vec<u32>,
 }
 
 impl RandomPicks {
@@ -27,6 +29,7 @@ impl RandomPicks {
                 Box::new(RandomPicks {
                     rng: rng::stream(m.seed, rep, Stream::Picks),
                     candidates: Vec::new(),
+                    gone: Vec::new(),
                 })
             })
     }
@@ -35,28 +38,43 @@ impl RandomPicks {
 impl Engine<'_> {
     /// The contact an agent of group `g` takes from the group's random queues of priority
     /// `prio` (chats only when `only_chat`): a draw over every contact still waiting in them,
-    /// weighted by its wait to the power −`newest_bias`.
+    /// weighted by its wait to the power −`newest_bias`. Contacts gone from these queues are
+    /// dropped from them on the way (a random draw leaves no end of the queue where they would
+    /// gather to be dropped, as `head` and `tail` drop them).
     pub(super) fn pick_random(
         &mut self,
         g: usize,
         prio: u32,
         only_chat: bool,
     ) -> Option<(Contact, bool)> {
-        let picks = self.random_picks.as_mut()?;
+        let mut picks = self.random_picks.take()?;
+        let drawn = self.draw(&mut picks, g, prio, only_chat);
+        self.random_picks = Some(picks);
+        let s = drawn?;
+        Some(self.take(s))
+    }
+
+    /// [`Self::pick_random`]'s draw: the slot taken out of its queue.
+    fn draw(
+        &mut self,
+        picks: &mut RandomPicks,
+        g: usize,
+        prio: u32,
+        only_chat: bool,
+    ) -> Option<u32> {
         picks.candidates.clear();
         let mut total = 0.0;
-        for &(q, p, _, is_chat) in &self.group_queues[g] {
+        for k in 0..self.group_queues[g].len() {
+            let (q, p, _, is_chat) = self.group_queues[g][k];
             let PickOrder::Random { newest_bias } = self.order[q as usize] else {
                 continue;
             };
             if p != prio || (only_chat && !is_chat) {
                 continue;
             }
+            self.drop_gone(picks, q as usize);
             for (i, &s) in self.queues[q as usize].iter().enumerate() {
                 let slot = &self.slab[s as usize];
-                if !matches!(slot.state, State::Waiting | State::Ghost) {
-                    continue;
-                }
                 total += if newest_bias == 0.0 {
                     1.0
                 } else {
@@ -71,7 +89,23 @@ impl Engine<'_> {
         let u = picks.rng.random::<f64>() * total;
         let j = picks.candidates.partition_point(|c| c.2 <= u).min(last);
         let (q, i, _) = picks.candidates[j];
-        let s = self.queues[q as usize].remove(i as usize)?;
-        Some(self.take(s))
+        self.queues[q as usize].remove(i as usize)
+    }
+
+    /// Drops from queue `q` the contacts no longer waiting, releasing the slots of those that
+    /// left it (as [`Self::head`] does at its front).
+    fn drop_gone(&mut self, picks: &mut RandomPicks, q: usize) {
+        let slab = &self.slab;
+        picks.gone.clear();
+        self.queues[q].retain(|&s| {
+            let state = slab[s as usize].state;
+            if state == State::Gone {
+                picks.gone.push(s);
+            }
+            matches!(state, State::Waiting | State::Ghost)
+        });
+        for k in 0..picks.gone.len() {
+            self.release_slot(picks.gone[k]);
+        }
     }
 }

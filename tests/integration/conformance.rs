@@ -7,7 +7,7 @@ use supportsim::report::{Metrics, Summary};
 use crate::util::{conformance_dir, run_file};
 
 /// Asserts |simulated mean − exact| ≤ 4 standard errors, printing both.
-fn agree(file: &str, scope: &str, m: &Metrics, key: &str, exact: f64) {
+pub(crate) fn agree(file: &str, scope: &str, m: &Metrics, key: &str, exact: f64) {
     let s = m
         .named(key)
         .unwrap_or_else(|| panic!("{file}: no metric {key}"));

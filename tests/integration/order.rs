@@ -225,3 +225,38 @@ fn a_desk_taking_newer_tickets_likelier_is_read_back_from_its_log() {
         "newest_bias read back as {bias} ± {se}: {pick}"
     );
 }
+
+/// With exponential patience the queue's length is a birth-and-death process whatever the
+/// order (each waiting caller abandons at the same rate), so a random order favouring the
+/// newest meets Erlang A's chance to wait, mean wait of all callers, abandonment and
+/// occupancy (`../shared/conformance/erlang-a.toml`, its agents drawing instead). Abandoned
+/// callers leave the middle of such a queue, which the draw clears as it goes.
+#[test]
+fn random_order_with_abandonment_meets_erlang_a() {
+    let file = crate::util::conformance_dir().join("erlang-a.toml");
+    let text = std::fs::read_to_string(&file).expect("conformance scenario");
+    let line = "answer_within = \"30s\"\n";
+    assert!(text.contains(line));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("erlang-a-random.toml");
+    std::fs::write(
+        &path,
+        text.replace(
+            line,
+            &format!("{line}queue_order = \"random\"\nnewest_bias = 0.5\n"),
+        ),
+    )
+    .expect("writes");
+    let (_, s) = crate::util::run_file(&path);
+    // 120 calls an hour, 5-minute handle time, 10 agents, 4-minute patience.
+    let exact = supportsim::queueing::erlang_a(120.0 / 3600.0, 300.0, 10, 240.0, 30.0);
+    let (ch, team) = (&s.channels.0[0].1, &s.agents.0[0].1);
+    for (m, key, x) in [
+        (ch, "p_wait", exact.p_wait),
+        (ch, "mean_wait_seconds", exact.mean_wait),
+        (ch, "abandon_rate", exact.abandon_rate),
+        (team, "occupancy", exact.occupancy),
+    ] {
+        crate::conformance::agree("erlang-a, random order", "", m, key, x);
+    }
+}
