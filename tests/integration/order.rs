@@ -128,9 +128,11 @@ fn random_order_favouring_the_newest_keeps_the_mean_wait() {
     check_with("random", "newest_bias = 0.5");
 }
 
-#[test]
-fn a_newest_bias_without_random_order_is_refused() {
-    let text = r#"[simulation]
+/// The message of loading a one-agent desk with `key` (a line) on its channel, which must be
+/// refused.
+fn refused(key: &str) -> String {
+    let text = format!(
+        r#"[simulation]
 days = 1
 
 [volume]
@@ -138,18 +140,24 @@ per_day = 100
 
 [channels.desk]
 kind = "async"
-handle_time = { dist = "exponential", mean = "5m" }
-newest_bias = 0.5
+handle_time = {{ dist = "exponential", mean = "5m" }}
+{key}
 
 [[agents]]
 name = "team"
 count = 1
 channels = ["desk"]
-"#;
-    let err = match supportsim::scenario::parse("order.toml", text, "order") {
-        Ok(_) => panic!("a newest_bias without random order was accepted"),
+"#
+    );
+    match supportsim::scenario::parse("order.toml", &text, "order") {
+        Ok(_) => panic!("`{key}` was accepted"),
         Err(e) => e.to_string(),
-    };
+    }
+}
+
+#[test]
+fn a_newest_bias_without_random_order_is_refused() {
+    let err = refused("newest_bias = 0.5");
     assert!(
         err.contains("`newest_bias = 0.5`")
             && err.contains("queue_order = \"random\"")
@@ -160,30 +168,21 @@ channels = ["desk"]
 
 #[test]
 fn an_unknown_queue_order_is_refused_at_its_key() {
-    let text = r#"[simulation]
-days = 1
-
-[volume]
-per_day = 100
-
-[channels.desk]
-kind = "async"
-handle_time = { dist = "exponential", mean = "5m" }
-queue_order = "sorted"
-
-[[agents]]
-name = "team"
-count = 1
-channels = ["desk"]
-"#;
-    let err = match supportsim::scenario::parse("order.toml", text, "order") {
-        Ok(_) => panic!("an unknown queue order was accepted"),
-        Err(e) => e.to_string(),
-    };
+    let err = refused("queue_order = \"sorted\"");
     assert!(
         err.contains("queue_order") && err.contains("newest_first") && err.contains(":10:"),
         "{err}"
     );
+}
+
+/// A channel taken in random order favouring the newest.
+const RANDOM: &str = "queue_order = \"random\"\nnewest_bias = 0.5\n";
+
+/// `text` with `lines` after its line `after`, which it must have.
+fn inserted(text: &str, after: &str, lines: &str) -> String {
+    let after = format!("{after}\n");
+    assert!(text.contains(&after), "no line {after}");
+    text.replace(&after, &format!("{after}{lines}"))
 }
 
 /// A round trip of the bias: the round-trip desk taking its tickets in random order with
@@ -195,12 +194,7 @@ fn a_desk_taking_newer_tickets_likelier_is_read_back_from_its_log() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = std::fs::read_to_string(root().join("tests/data/tickets-round-trip.toml"))
         .expect("scenario");
-    let line = "answer_within = \"8h\"\n";
-    assert!(text.contains(line));
-    let text = text.replace(
-        line,
-        &format!("{line}queue_order = \"random\"\nnewest_bias = 0.5\n"),
-    );
+    let text = inserted(&text, "answer_within = \"8h\"", RANDOM);
     let (scenario, log) = (dir.path().join("s.toml"), dir.path().join("events.csv"));
     std::fs::write(&scenario, text).expect("writes");
     supportsim()
@@ -235,18 +229,9 @@ fn a_desk_taking_newer_tickets_likelier_is_read_back_from_its_log() {
 fn random_order_with_abandonment_meets_erlang_a() {
     let file = crate::util::conformance_dir().join("erlang-a.toml");
     let text = std::fs::read_to_string(&file).expect("conformance scenario");
-    let line = "answer_within = \"30s\"\n";
-    assert!(text.contains(line));
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("erlang-a-random.toml");
-    std::fs::write(
-        &path,
-        text.replace(
-            line,
-            &format!("{line}queue_order = \"random\"\nnewest_bias = 0.5\n"),
-        ),
-    )
-    .expect("writes");
+    std::fs::write(&path, inserted(&text, "answer_within = \"30s\"", RANDOM)).expect("writes");
     let (_, s) = crate::util::run_file(&path);
     // 120 calls an hour, 5-minute handle time, 10 agents, 4-minute patience.
     let exact = supportsim::queueing::erlang_a(120.0 / 3600.0, 300.0, 10, 240.0, 30.0);
