@@ -161,6 +161,7 @@ impl WaitCsat {
 }
 
 impl Satisfaction for WaitCsat {
+    #[inline]
     fn p_satisfied(&self, o: &Outcome) -> f64 {
         let unresolved = if o.resolved {
             1.0

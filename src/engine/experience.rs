@@ -36,7 +36,7 @@ impl Engine<'_> {
     }
 
     /// Draws satisfaction and the survey answer.
-    #[inline]
+    #[inline(always)]
     pub(super) fn satisfaction(&self, contact: &Contact, outcome: &Outcome) -> Sat {
         let csat = &self.m.csat;
         let p = csat.p_satisfied(outcome);

@@ -410,7 +410,7 @@ impl<'m> Engine<'m> {
     }
 
     /// Hands an event to the concern it belongs to.
-    #[inline]
+    #[inline(always)]
     fn handle(&mut self, kind: Kind) {
         match kind {
             Kind::Arrival { channel } => {
