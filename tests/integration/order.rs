@@ -11,7 +11,7 @@
 
 use supportsim::engine::{ContactOutcome, ContactRecord, ContactSink};
 
-use crate::util::{mean_se, root, supportsim};
+use crate::util::{mean_se, root};
 
 /// Waits of answered first contacts that arrived after the warm-up: count, sum, sum of
 /// squares, and how many waited at all.
@@ -195,15 +195,9 @@ fn a_desk_taking_newer_tickets_likelier_is_read_back_from_its_log() {
     let text = std::fs::read_to_string(root().join("tests/data/tickets-round-trip.toml"))
         .expect("scenario");
     let text = inserted(&text, "answer_within = \"8h\"", RANDOM);
-    let (scenario, log) = (dir.path().join("s.toml"), dir.path().join("events.csv"));
+    let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, text).expect("writes");
-    supportsim()
-        .arg("run")
-        .arg(&scenario)
-        .arg("--ticket-events")
-        .arg(&log)
-        .assert()
-        .success();
+    let log = crate::tickets::ticket_events(dir.path(), &scenario);
     let v = crate::tickets::fit_json(
         &log,
         &root().join("mappings/supportsim-events.toml"),

@@ -68,14 +68,8 @@ fn tickets_handed_to_another_group_wait_in_its_queue_as_jackson_says() {
 #[test]
 fn reassignments_are_written_to_the_event_log_and_read_back() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("events.csv");
-    supportsim()
-        .arg("run")
-        .arg(root().join("tests/data/reassign-tandem.toml"))
-        .arg("--ticket-events")
-        .arg(&log)
-        .assert()
-        .success();
+    let log =
+        crate::tickets::ticket_events(dir.path(), &root().join("tests/data/reassign-tandem.toml"));
     let v = crate::tickets::fit_json(
         &log,
         &root().join("mappings/supportsim-events.toml"),

@@ -70,16 +70,21 @@ fn write(dir: &Path) -> (PathBuf, PathBuf) {
 /// The round-trip scenario's tickets written by `run --ticket-events` into `dir`: the log and
 /// the scenario.
 pub(crate) fn round_trip_log(dir: &Path) -> (PathBuf, PathBuf) {
-    let log = dir.join("events.csv");
     let scenario = root().join("tests/data/tickets-round-trip.toml");
+    (ticket_events(dir, &scenario), scenario)
+}
+
+/// The tickets of `scenario` written by `run --ticket-events` into `dir`: the log.
+pub(crate) fn ticket_events(dir: &Path, scenario: &Path) -> PathBuf {
+    let log = dir.join("events.csv");
     supportsim()
         .arg("run")
-        .arg(&scenario)
+        .arg(scenario)
         .arg("--ticket-events")
         .arg(&log)
         .assert()
         .success();
-    (log, scenario)
+    log
 }
 
 pub(crate) fn fit_json(log: &Path, mapping: &Path, extra: &[&str]) -> Value {
