@@ -150,11 +150,52 @@ pub struct Channel {
     pub touches: f64,
     /// The customer's time to reply between two touches, seconds (when `touches` > 1).
     pub reply_delay: Option<Dist>,
+    /// Instead of `reply_delay`: whom a ticket waits on between two touches, each with its
+    /// share (cumulative, the last 1) and its own delay, seconds. Empty when not given.
+    pub pending: Vec<PendingWait>,
     /// Agent time of a later touch (default: the first touch's distribution), seconds.
     pub follow_up_handle: Option<Dist>,
     /// Agent time spent on a chat whose customer left while it waited (chat only): the agent
     /// still opens it when it reaches the head of the queue. `None`: abandoned chats vanish.
     pub abandoned_work: Option<Dist>,
+}
+
+/// Whom a ticket waits on between two agent touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Waiting {
+    /// The customer (e.g. "Awaiting User Info").
+    Customer,
+    /// A vendor, another team's problem record, evidence from elsewhere.
+    ThirdParty,
+    /// The desk itself: the ticket stays in work, with no agent on it, until an agent takes
+    /// it up again (in an event log, a stretch after the first response with no update).
+    Desk,
+}
+
+impl Waiting {
+    /// Every state, in the order of the scenario format.
+    pub const ALL: [Waiting; 3] = [Waiting::Customer, Waiting::ThirdParty, Waiting::Desk];
+
+    /// The key naming it in a scenario's `pending` table.
+    pub fn key(self) -> &'static str {
+        match self {
+            Waiting::Customer => "customer",
+            Waiting::ThirdParty => "third_party",
+            Waiting::Desk => "desk",
+        }
+    }
+}
+
+/// One way a ticket waits between two touches (`pending` on an async channel).
+#[derive(Debug, Clone)]
+pub struct PendingWait {
+    /// Whom it waits on.
+    pub on: Waiting,
+    /// The shares of this and every earlier entry: a uniform draw below it and above the
+    /// previous entry's picks this one.
+    pub cumulative: f64,
+    /// How long it waits, seconds.
+    pub delay: Dist,
 }
 
 /// A contact reason.

@@ -136,6 +136,8 @@ pub enum Purpose {
     Recommend = 27,
     /// The day's absence factor every group with `absence_shared` takes part of.
     SharedAbsence = 28,
+    /// Whom a ticket waits on before its next touch (`pending`).
+    Pending = 29,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

@@ -1,6 +1,7 @@
 //! `supportsim fit LOG --events MAPPING`: a scenario of written work from a service desk's
 //! event log, with what the log shows and what it cannot (agent effort) said plainly.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
@@ -146,6 +147,24 @@ struct BetweenTouches {
     censored: usize,
 }
 
+impl BetweenTouches {
+    fn of(d: &supportsim::mle::DistFit) -> Self {
+        BetweenTouches {
+            family: supportsim::dist::Family::NAMES[d.family as usize],
+            mean_seconds: Est {
+                value: d.mean,
+                se: d.mean_se,
+            },
+            cv: Est {
+                value: d.cv,
+                se: d.cv_se,
+            },
+            events: d.events,
+            censored: d.censored,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct TicketReport<'a> {
     schema: &'static str,
@@ -166,6 +185,9 @@ struct TicketReport<'a> {
     /// The wait between two touches: mean and cv (seconds) with standard errors, by the
     /// family that fits best.
     between_touches: Option<BetweenTouches>,
+    /// The same fitted to each kind of wait on its own (`customer`, `third_party`, `desk`;
+    /// kinds with 30 ended spans or more).
+    between_touches_by_state: BTreeMap<&'static str, BetweenTouches>,
     pending_spans_customer: (usize, usize),
     pending_spans_third_party: (usize, usize),
     /// Holds on the desk past an hour after the first response: ended, still open.
@@ -244,19 +266,12 @@ fn report<'a>(
             value: m.touches.0,
             se: m.touches.1,
         },
-        between_touches: m.between_touches.first().map(|d| BetweenTouches {
-            family: supportsim::dist::Family::NAMES[d.family as usize],
-            mean_seconds: Est {
-                value: d.mean,
-                se: d.mean_se,
-            },
-            cv: Est {
-                value: d.cv,
-                se: d.cv_se,
-            },
-            events: d.events,
-            censored: d.censored,
-        }),
+        between_touches: m.between_touches.first().map(BetweenTouches::of),
+        between_touches_by_state: m
+            .pending_fits
+            .iter()
+            .filter_map(|(w, f)| Some((w.key(), BetweenTouches::of(f.first()?))))
+            .collect(),
         pending_spans_customer: spans(tickets::Waiting::Customer),
         pending_spans_third_party: spans(tickets::Waiting::ThirdParty),
         held_on_desk: spans(tickets::Waiting::Desk),

@@ -276,8 +276,13 @@ impl Engine<'_> {
         let key = contact.key.touch(contact.touch + 1);
         let handed = self.handed_to(contact);
         let delay = match (handed, &ch.reply_delay) {
-            (Some(_), _) | (None, None) => 0.0,
+            (Some(_), _) => 0.0,
             (None, Some(d)) => d.sample(&mut key.rng(Purpose::ReplyDelay)),
+            (None, None) => self.waits_on(contact).map_or(0.0, |i| {
+                ch.pending[i]
+                    .delay
+                    .sample(&mut key.rng(Purpose::ReplyDelay))
+            }),
         };
         let mut rng = key.rng(Purpose::FollowUpHandle);
         let handle = match &ch.follow_up_handle {
@@ -297,6 +302,21 @@ impl Engine<'_> {
         };
         let slot = self.store(next, State::Passing);
         self.schedule(end + delay, Kind::Enter { slot });
+    }
+
+    /// Which of its channel's `pending` states a ticket answered in `contact`'s touch waits in
+    /// until its next touch (`None` without `pending`): a pure function of the ticket's own
+    /// draws, so the log of the leg names the state the journey acts on.
+    pub(super) fn waits_on(&self, contact: &Contact) -> Option<usize> {
+        let pending = &self.m.channels[contact.channel as usize].pending;
+        let last = pending.len().checked_sub(1)?;
+        let u = contact.key.touch(contact.touch + 1).unit(Purpose::Pending);
+        Some(
+            pending
+                .iter()
+                .position(|w| u < w.cumulative)
+                .unwrap_or(last),
+        )
     }
 
     /// A later touch of a ticket: agent work for the group; at the last touch, the ticket's

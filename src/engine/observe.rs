@@ -8,7 +8,7 @@ use crate::metrics::{
     ChannelInterval, Conservation, CustomerStats, FrtSummary, Histogram, RepResult, Staffing,
     Tally, WorkforceDay,
 };
-use crate::model::Model;
+use crate::model::{Model, Waiting};
 
 /// How a contact's stay with the operation ended, as written to a contact log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +86,9 @@ pub struct ContactRecord {
     /// For an answered first touch: the ticket is handed to another group's queue at its end
     /// (`reassign`), not back to the customer.
     pub reassigned: bool,
+    /// With `more_touches` and not reassigned: whom the ticket waits on until its next touch
+    /// (the customer under `reply_delay`; the state drawn under `pending`).
+    pub waits_on: Option<Waiting>,
 }
 
 /// Receives every contact leg as it ends (see [`super::RunOptions::sink`]).
@@ -197,6 +200,11 @@ impl Engine<'_> {
         }
         let more_touches = handled.is_some() && self.multi_touch && self.another_touch(contact);
         let reassigned = more_touches && self.handed_to(contact).is_some();
+        let waits_on = (more_touches && !reassigned).then(|| {
+            let pending = &self.m.channels[contact.channel as usize].pending;
+            self.waits_on(contact)
+                .map_or(Waiting::Customer, |i| pending[i].on)
+        });
         let agent = handled.map(|(a, _)| &self.agents[a]);
         // The decision is a pure function of the contact's own draws: made again here, it is
         // the one the journey acts on.
@@ -229,6 +237,7 @@ impl Engine<'_> {
             touch: contact.touch,
             more_touches,
             reassigned,
+            waits_on,
             queued,
             transferred,
         };

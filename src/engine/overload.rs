@@ -43,7 +43,7 @@ impl Overload {
                 self.channel
             ),
             Cause::Returning => "fewer contacts come back: raise topics' `fcr`, lower `repeat_share` or `retry_share` in [resolution], shorten `repeat_delay`; or simulate a smaller operation".into(),
-            Cause::Passing => "shorten the bot's `bot_time` or the customers' `reply_delay`, or lower the volume".into(),
+            Cause::Passing => "shorten the bot's `bot_time` or the waits between touches (`reply_delay`, `pending`), or lower the volume".into(),
         }
     }
 }

@@ -535,6 +535,7 @@ pub(crate) const EMPIRICAL_KS: f64 = 0.1;
 pub(crate) const EMPIRICAL_MIN: usize = 500;
 
 mod agents;
+mod pending;
 mod presence;
 mod queues;
 mod scenario;

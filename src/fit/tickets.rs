@@ -8,9 +8,8 @@
 use indexmap::IndexMap;
 
 use super::Fit;
-use super::scenario::{ChannelSpec, dist, dist_note, secs, simulation, topics, volume};
+use super::scenario::{ChannelSpec, secs, simulation, topics, volume};
 use crate::duration::{DAY, WEEKDAYS, format_duration, hhmm};
-use crate::mle::DistFit;
 use crate::scenario::format::{
     AgentGroup, Channel, Days, Distribution, Duration, Note, ScenarioFile, Shift, TimeOfDay, Topic,
 };
@@ -211,13 +210,6 @@ fn resolution_targets(fit: &Fit, m: &TicketMeasures, topics: &mut [Topic], notes
     }
 }
 
-/// A fit as a scenario distribution, its cv held to what a scenario accepts (at most 20).
-fn bounded(d: &DistFit) -> Distribution {
-    let mut d = d.clone();
-    d.cv = d.cv.min(20.0);
-    dist(&d)
-}
-
 fn channel(
     m: &TicketMeasures,
     spec: &ChannelSpec,
@@ -233,6 +225,7 @@ fn channel(
             after: false,
         })
     };
+    let mut waits = Vec::new();
     let mut ch = Channel::new(
         spec.kind.into(),
         Distribution::Exponential {
@@ -274,32 +267,7 @@ fn channel(
                 m.touches.1
             ),
         );
-        ch.reply_delay = Some(bounded(best));
-        let count = |w| {
-            m.pending
-                .get(&w)
-                .map_or((0, 0), |(e, c)| (e.len(), c.len()))
-        };
-        let (cu, tp, desk) = (
-            count(crate::tickets::Waiting::Customer),
-            count(crate::tickets::Waiting::ThirdParty),
-            count(crate::tickets::Waiting::Desk),
-        );
-        note(
-            "reply_delay",
-            format!(
-                "The wait between two touches, from every pending span: {} on the customer (+{} still\n\
-                 open at the log's end), {} on a third party (+{} open), {} held on the desk past an\n\
-                 hour after the first response (+{} open). {}",
-                cu.0,
-                cu.1,
-                tp.0,
-                tp.1,
-                desk.0,
-                desk.1,
-                dist_note(&m.between_touches)
-            ),
-        );
+        waits = super::pending::waits(m, best, &mut ch, &spec.name);
     }
     if let Some(share) = m.out_of_order.filter(|s| *s > 0.5) {
         let pick = m.pick_bias.unwrap_or(crate::tickets::PickBias {
@@ -329,6 +297,7 @@ fn channel(
             },
         );
     }
+    notes.extend(waits);
     ch
 }
 

@@ -12,7 +12,7 @@ use super::volume::Volume;
 use crate::diagnostic::Diagnostic;
 use crate::dist::Dist;
 use crate::duration::DAY;
-use crate::model::{Channel, ChannelKind, PickOrder};
+use crate::model::{Channel, ChannelKind, PendingWait, PickOrder};
 
 /// A channel's `repeat_channels` before channel names are resolved: (name, span, share) and
 /// the table's span.
@@ -29,6 +29,7 @@ pub(super) struct RawChannel {
     pub(super) after_call: Option<Dist>,
     pub(super) touches: Option<(f64, Range<usize>)>,
     pub(super) reply_delay: Option<Dist>,
+    pub(super) pending: Option<Vec<PendingWait>>,
     pub(super) follow_up_handle: Option<Dist>,
     pub(super) abandoned_work: Option<Dist>,
     pub(super) answer_within: Option<f64>,
@@ -40,6 +41,43 @@ pub(super) struct RawChannel {
     pub(super) intraday: Option<Vec<f64>>,
     pub(super) wait_tolerance: Option<f64>,
     pub(super) repeat_raw: Option<RepeatRaw>,
+}
+
+/// The waits between touches: `touches` above 1 needs `reply_delay` or `pending` (not both);
+/// either with no later touch to wait for changes nothing, and says so.
+fn touch_waits(
+    cx: &mut Cx,
+    ct: &Table<'_>,
+    ctx: &str,
+    kind: Option<ChannelKind>,
+    touches: Option<&(f64, Range<usize>)>,
+) {
+    let (reply, pending) = (ct.get("reply_delay"), ct.get("pending"));
+    if let (Some(_), Some(p)) = (reply, pending) {
+        cx.err(
+            format!("{ctx} has both `reply_delay` and `pending`"),
+            span_of(p),
+            "`pending` gives each state its own delay and replaces `reply_delay`: keep one",
+        );
+    }
+    match touches {
+        Some((n, span)) if *n > 1.0 && reply.is_none() && pending.is_none() => cx.err(
+            format!("{ctx} has touches = {n} but no `reply_delay` or `pending`"),
+            span.clone(),
+            "say how long customers take to reply between touches, e.g. reply_delay = { dist = \"lognormal\", mean = \"6h\", cv = 1.2 }",
+        ),
+        Some((n, _)) if *n > 1.0 => {}
+        _ if kind == Some(ChannelKind::Async) => {
+            if let Some(p) = pending {
+                cx.warn(
+                    format!("{ctx} has `pending` but one touch per ticket, so nothing ever waits between touches"),
+                    span_of(p),
+                    "set touches above 1 (e.g. touches = 1.6), or remove `pending`",
+                );
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Reads every `[channels.NAME]`, and returns them with the place of `[channels]`.
@@ -106,6 +144,7 @@ fn read_one(
         "touches is the mean number of agent answers a ticket needs, at least 1 (e.g. 1.8)",
     );
     let reply_delay = cx.dist(ct, "reply_delay", &ctx);
+    let pending = super::pending::read(cx, ct, &ctx);
     let follow_up_handle = cx.dist(ct, "follow_up_handle_time", &ctx);
     let abandoned_work = cx.dist(ct, "abandoned_work", &ctx);
     if let (Some(k), Some(v)) = (kind, ct.get("abandoned_work"))
@@ -120,7 +159,7 @@ fn read_one(
             "an abandoned call is gone at once; remove it, or make the channel kind = \"chat\"",
         );
     }
-    for key in ["touches", "reply_delay", "follow_up_handle_time"] {
+    for key in ["touches", "reply_delay", "pending", "follow_up_handle_time"] {
         if let (Some(k), Some(v)) = (kind, ct.get(key))
             && k != ChannelKind::Async
         {
@@ -131,16 +170,7 @@ fn read_one(
             );
         }
     }
-    if let Some((n, span)) = &touches
-        && *n > 1.0
-        && !ct.contains_key("reply_delay")
-    {
-        cx.err(
-            format!("{ctx} has touches = {n} but no `reply_delay`"),
-            span.clone(),
-            "say how long customers take to reply between touches, e.g. reply_delay = { dist = \"lognormal\", mean = \"6h\", cv = 1.2 }",
-        );
-    }
+    touch_waits(cx, ct, &ctx, kind, touches.as_ref());
     if let (Some(ChannelKind::Async), Some(pv)) = (kind, ct.get("patience")) {
         cx.err(
             format!("{ctx} is async: its contacts do not abandon, so `patience` has no meaning"),
@@ -158,6 +188,7 @@ fn read_one(
         after_call,
         touches,
         reply_delay,
+        pending,
         follow_up_handle,
         abandoned_work,
         answer_within: None,
@@ -533,6 +564,7 @@ pub(super) fn build(
                 repeat_mix: repeat_mixes[i].clone(),
                 touches: c.touches.map_or(1.0, |x| x.0),
                 reply_delay: c.reply_delay,
+                pending: c.pending.unwrap_or_default(),
                 follow_up_handle: c.follow_up_handle,
                 abandoned_work: c.abandoned_work,
             },

@@ -61,6 +61,7 @@ pub(crate) const CHANNEL: &[&str] = &[
     "repeat_channels",
     "touches",
     "reply_delay",
+    "pending",
     "follow_up_handle_time",
     "abandoned_work",
 ];

@@ -41,6 +41,7 @@ mod hires;
 pub(crate) mod keys;
 mod lesson;
 mod overrides;
+mod pending;
 mod ramp;
 mod reader;
 mod reassign;

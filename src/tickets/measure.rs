@@ -87,6 +87,9 @@ pub struct TicketMeasures {
     pub pending: BTreeMap<Waiting, (Vec<f64>, Vec<f64>)>,
     /// Fits to all pending spans and holds (the wait between two touches), best first.
     pub between_touches: Vec<DistFit>,
+    /// Fits to each kind of wait on its own (best first), for kinds with at least
+    /// [`OWN_FIT_SPANS`] ended spans.
+    pub pending_fits: BTreeMap<Waiting, Vec<DistFit>>,
     /// Share of tickets reassigned at least once, and the mean number of reassignments.
     pub reassigned: (f64, f64),
     /// Share of resolved tickets reopened at least once.
@@ -238,6 +241,9 @@ pub fn measure_part(part: &EventLog, desk: &TicketMeasures) -> TicketMeasures {
     measure_with(part, desk.end, Some(&quiet))
 }
 
+/// The fewest ended spans of a kind of wait fitted on their own; fewer take the fit to all.
+pub const OWN_FIT_SPANS: usize = 30;
+
 fn measure_with(
     log: &EventLog,
     end: Option<NaiveDateTime>,
@@ -277,6 +283,11 @@ fn measure_with(
     } else {
         mle::fit_best(&all_ev, &all_ce)
     };
+    let pending_fits = pending
+        .iter()
+        .filter(|(_, (e, _))| e.len() >= OWN_FIT_SPANS)
+        .map(|(w, (e, c))| (*w, mle::fit_best(e, c)))
+        .collect();
     let resolved: Vec<&Lifecycle> = log
         .tickets
         .iter()
@@ -308,6 +319,7 @@ fn measure_with(
         touches,
         pending,
         between_touches,
+        pending_fits,
         reassigned,
         reopened,
         opened_per_day: opened_per_day(log),

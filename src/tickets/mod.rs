@@ -22,24 +22,14 @@ use chrono::NaiveDateTime;
 pub use activity::{Activity, QUIET_SHARE, QuietDay, on_duty};
 pub use mapping::{EventMapping, Stamped};
 pub use measure::{
-    PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, measure_part,
+    OWN_FIT_SPANS, PriorityMeasures, Spread, TicketMeasures, as_contact_log, measure, measure_part,
     priority_ranks, quiet_opening_days, rank_of,
 };
 pub use order::{MAX_BIAS, PickBias, newest_bias};
 pub use read::read;
 pub use writer::{EVENTS_HEADER, TicketEventWriter};
 
-/// Whom a pending ticket waits on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Waiting {
-    /// The customer (e.g. "Awaiting User Info").
-    Customer,
-    /// A vendor, another team's problem record, evidence from elsewhere.
-    ThirdParty,
-    /// The desk itself: after its first response the ticket stayed in work, with no other
-    /// update, for longer than [`ONE_SITTING`] (see [`Lifecycle::first_hold`]).
-    Desk,
-}
+pub use crate::model::Waiting;
 
 /// The longest a first response and what follows it in the same state are taken to be one
 /// agent's sitting; a longer stretch held the ticket on the desk between two touches.

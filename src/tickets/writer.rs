@@ -1,5 +1,6 @@
 //! The streamed ticket event log: the async channels' tickets of a simulation written as a
-//! service desk's event log (one row per update: new, active, awaiting the customer, resolved;
+//! service desk's event log (one row per update: new, active, awaiting the customer or a
+//! vendor, resolved;
 //! a ticket escalated to tier 2 is reassigned to the tier-2 group that takes it),
 //! in the layout `mappings/supportsim-events.toml` reads. Only open tickets are kept in memory.
 
@@ -9,7 +10,7 @@ use std::io::{self, Write};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::engine::{ContactOutcome, ContactRecord, ContactSink};
-use crate::model::{ChannelKind, Model};
+use crate::model::{ChannelKind, Model, Waiting};
 
 /// The header of a ticket event log written by supportsim.
 pub const EVENTS_HEADER: &str =
@@ -158,7 +159,14 @@ impl<W: Write> ContactSink for TicketEventWriter<'_, W> {
             if r.reassigned {
                 // Handed to another group: its next touch's row names that group.
             } else if r.more_touches {
-                self.row(r, key, "Awaiting User Info", end)?;
+                match r.waits_on {
+                    Some(Waiting::ThirdParty) => self.row(r, key, "Awaiting Vendor", end)?,
+                    // Held on the desk: it stays in work, with no update until taken up again.
+                    Some(Waiting::Desk) => {}
+                    Some(Waiting::Customer) | None => {
+                        self.row(r, key, "Awaiting User Info", end)?
+                    }
+                }
             } else if r.transferred {
                 // Passed to tier 2: still in work; its tier-2 leg writes the rest.
             } else {

@@ -34,6 +34,7 @@ mod loyalty;
 mod mappings;
 mod order;
 mod outputs;
+mod pending;
 mod plan;
 mod properties;
 mod queues;

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use demand::{Surge, Volume, WeekdayIntraday, WeekdayWeights};
 pub use experience::{Automation, Csat, Customers, KnowledgeBase, Ramp, Resolution};
 pub use schema::schema;
-pub use service::{Channel, Reassign, Topic};
+pub use service::{Channel, Pending, PendingState, Reassign, Topic};
 pub use values::{
     CostBasis, Days, Distribution, Duration, Intraday, Kind, QueueOrder, Shape, TimeOfDay, Weekday,
 };

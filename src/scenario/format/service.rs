@@ -78,6 +78,10 @@ pub struct Channel {
     /// The customer's time to reply between two touches (async; required when `touches` > 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_delay: Option<Distribution>,
+    /// Instead of `reply_delay` (async): whom a ticket waits on between two touches, each
+    /// state with its share of the waits (adding up to 1) and its own delay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
     /// Agent time of a later touch (async; × the topic's `handle_time_factor`). Default:
     /// `handle_time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,10 +113,37 @@ impl Channel {
             repeat_channels: None,
             touches: None,
             reply_delay: None,
+            pending: None,
             follow_up_handle_time: None,
             abandoned_work: None,
         }
     }
+}
+
+/// A channel's `pending`: the states a ticket waits in between two touches (at least one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pending {
+    /// Waiting on the customer's reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<PendingState>,
+    /// Waiting on a vendor or another team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub third_party: Option<PendingState>,
+    /// Held on the desk: in work, with no agent on it, until one takes it up again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk: Option<PendingState>,
+}
+
+/// One state of [`Pending`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PendingState {
+    /// Its share of the waits between two touches (above 0, at most 1).
+    #[schemars(range(min = 0, max = 1))]
+    pub share: f64,
+    /// How long a ticket waits in it.
+    pub delay: Distribution,
 }
 
 /// A topic's `reassign`: after its first touch a ticket is handed, with probability `share`, to

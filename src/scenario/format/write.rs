@@ -100,7 +100,14 @@ fn layout(root: &mut Table) {
                 let mut t = Table::new();
                 t.set_implicit(true);
                 for (name, v) in channels {
-                    t.insert(&name, section(v));
+                    let mut channel = section(v);
+                    // Each pending state on a line of its own, in `[channels.NAME.pending]`.
+                    if let Some(p) = channel.get_mut("pending")
+                        && let Item::Value(v @ Value::InlineTable(_)) = std::mem::take(p)
+                    {
+                        *p = section(v);
+                    }
+                    t.insert(&name, channel);
                 }
                 Item::Table(t)
             }
