@@ -15,7 +15,7 @@ use super::fit_tickets::{effort, read_events};
 use super::history::BacktestArgs;
 use super::{Failure, flag_error, write_all};
 
-fn date_flag(flag: &str, text: &str) -> Result<chrono::NaiveDate, Failure> {
+pub(super) fn date_flag(flag: &str, text: &str) -> Result<chrono::NaiveDate, Failure> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         flag_error(format!(
             "--{flag} {text} is not a date\n  = help: write it as YYYY-MM-DD, e.g. 2016-04-01"

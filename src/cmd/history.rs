@@ -317,12 +317,14 @@ pub struct BacktestArgs {
     /// this mapping: a backtest of written work from --from on.
     #[arg(long, value_name = "MAPPING", conflicts_with_all = ["mapping", "channel"], requires = "from")]
     pub events: Option<PathBuf>,
-    /// First day scored (YYYY-MM-DD); the model is fitted on what the log shows before it, and
-    /// the tickets open then are carried in as the starting backlog.
-    #[arg(long, value_name = "DATE", requires = "events")]
+    /// First day scored (YYYY-MM-DD); the model is fitted on what the log shows before it (a
+    /// call log: its service model, the scored days replaying their own arrivals and agents on
+    /// duty; an event log: the tickets open then are carried in as the starting backlog).
+    #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
-    /// Last day scored (YYYY-MM-DD; default: the last day a ticket was opened).
-    #[arg(long, value_name = "DATE", requires = "events")]
+    /// Last day scored (YYYY-MM-DD; default: the log's last day, for an event log the last day
+    /// a ticket was opened).
+    #[arg(long, value_name = "DATE", requires = "from")]
     pub until: Option<String>,
     /// Agent effort per touch of a ticket, e.g. 20m (the event log does not record it).
     #[arg(long, value_name = "DURATION", requires = "events", conflicts_with_all = ["agents", "scenario"])]
@@ -356,6 +358,14 @@ struct BacktestReport<'a> {
     schema: &'static str,
     log: String,
     scenario: Option<String>,
+    /// With --from: the first and last day scored, and the contacts before them the model
+    /// was fitted on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history_contacts: Option<usize>,
     days: u32,
     contacts: usize,
     replications: u32,
@@ -437,9 +447,24 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         session_gap,
         ..FitOptions::default()
     };
-    let fitted = fit::fit(&log, &opts);
+    let split = match args.from.as_deref() {
+        Some(from) => Some(super::scored_days::split(
+            &log,
+            &args.input.log,
+            from,
+            args.until.as_deref(),
+        )?),
+        None => None,
+    };
+    let (history, scored) = split
+        .as_ref()
+        .map_or((&log, &log), |s| (&s.history, &s.scored));
+    let fitted = fit::fit(history, &opts);
     needs_handle_times(&fitted, &args.input.log)?;
-    let Some(staffing) = &fitted.staffing else {
+    // The scored days' own agents on duty (the whole log's without --from).
+    let replayed = split.as_ref().map(|s| fit::fit(&s.scored, &opts));
+    let on_duty = replayed.as_ref().unwrap_or(&fitted);
+    let Some(staffing) = &on_duty.staffing else {
         return Err(flag_error(format!(
             "the log {} names no agents, so the agents on duty cannot be reconstructed\n  = help: map the agent column (`agent = \"COLUMN\"` under [columns])",
             args.input.log.display()
@@ -451,7 +476,7 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
             let text = fit::scenario_text(
                 &fitted,
                 "the log",
-                &channel_spec(&log, Kind::Call, answer_within),
+                &channel_spec(history, Kind::Call, answer_within),
             )
             .context("writing the fitted scenario")?;
             supportsim::scenario::parse("fitted.toml", &text, "fitted")
@@ -465,9 +490,9 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         answer_within,
         staffing_slot: 300.0,
     };
-    let bar = super::progress_bar(u64::from(fitted.days));
+    let bar = super::progress_bar(u64::from(on_duty.days));
     let result = supportsim::backtest::backtest(
-        &log,
+        scored,
         &base,
         &fitted.topics,
         staffing,
@@ -480,6 +505,9 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         schema: "supportsim.backtest/1",
         log: args.input.log.display().to_string(),
         scenario: args.scenario.as_ref().map(|p| p.display().to_string()),
+        from: split.as_ref().map(|s| s.from.to_string()),
+        until: split.as_ref().map(|s| s.until.to_string()),
+        history_contacts: split.as_ref().map(|s| s.history.contacts.len()),
         days: result.days,
         contacts: result.contacts,
         replications: result.replications,
@@ -493,17 +521,27 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         unmatched_topic: result.unmatched_topic,
     };
     warn_unmatched(&result, args.scenario.as_deref());
+    backtest_output(args, &report, &result, &inputs)
+}
+
+/// Writes a call log's backtest: files into --out, and JSON or the table to standard output.
+fn backtest_output(
+    args: &BacktestArgs,
+    report: &BacktestReport,
+    result: &supportsim::backtest::Backtest,
+    inputs: &[&Path],
+) -> Result<(), Failure> {
     if let Some(dir) = &args.out {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        let csv = supportsim::backtest::csv(&result).context("rendering backtest.csv")?;
+        let csv = supportsim::backtest::csv(result).context("rendering backtest.csv")?;
         files.push(("backtest.csv".into(), csv));
         let json = serde_json::to_vec_pretty(&report).context("rendering backtest.json")?;
         files.push(("backtest.json".into(), json));
-        for (name, chart) in supportsim::backtest::charts(&result) {
+        for (name, chart) in supportsim::backtest::charts(result) {
             let svg = supportsim::plot::svg(&chart).context("drawing the charts")?;
             files.push((format!("{name}.svg"), svg.into_bytes()));
         }
-        write_all(dir, &files, &inputs)?;
+        write_all(dir, &files, inputs)?;
     }
     let mut stdout = std::io::stdout().lock();
     use std::io::Write;
@@ -513,9 +551,15 @@ pub fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let out = scores_table(&result.scores);
+    let span = match (&report.from, &report.until, report.history_contacts) {
+        (Some(from), Some(until), Some(n)) => {
+            format!(" from {from} to {until} (the model fitted on the {n} contacts before)")
+        }
+        _ => String::new(),
+    };
     writeln!(
         stdout,
-        "backtest of {}: {} days, {} contacts, {} simulations of each day",
+        "backtest of {}{span}: {} days, {} contacts, {} simulations of each day",
         args.input.log.display(),
         result.days,
         result.contacts,

@@ -18,6 +18,7 @@ pub mod output;
 pub mod plan;
 pub mod roster;
 pub mod run;
+pub mod scored_days;
 pub mod shard;
 pub mod staff;
 pub mod sweep;

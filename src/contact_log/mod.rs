@@ -151,6 +151,21 @@ pub struct Skipped {
     pub first_problem: Option<String>,
 }
 
+/// 1970-01-01, from which [`LogRead::first_epoch_day`] counts.
+fn epoch() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+}
+
+/// The date `day` days after 1970-01-01.
+pub fn epoch_date(day: i64) -> chrono::NaiveDate {
+    epoch() + chrono::TimeDelta::days(day)
+}
+
+/// Days from 1970-01-01 to `date`.
+pub fn epoch_day(date: chrono::NaiveDate) -> i64 {
+    (date - epoch()).num_days()
+}
+
 /// What a log held, beyond its contacts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LogRead {
@@ -179,6 +194,53 @@ pub struct LogRead {
 }
 
 impl LogRead {
+    /// Days `first` to `last` of the log (counted from day 0, both included) as a log of their
+    /// own: its day 0 is day `first`, with its date and weekday; contacts, other work, topics
+    /// and agents as the whole log names them; `rows` and `skipped` those of the whole log.
+    pub fn days(&self, first: u32, last: u32) -> LogRead {
+        let contacts = self
+            .contacts
+            .iter()
+            .filter(|c| (first..=last).contains(&c.day))
+            .map(|c| LoggedContact {
+                day: c.day - first,
+                ..c.clone()
+            })
+            .collect();
+        let (from, to) = (
+            f64::from(first) * crate::duration::DAY,
+            f64::from(last + 1) * crate::duration::DAY,
+        );
+        let other_work = self
+            .other_work
+            .iter()
+            .map(|(agent, spans)| {
+                let kept = spans
+                    .iter()
+                    .filter(|s| s.0 >= from && s.0 < to)
+                    .map(|&(a, b)| (a - from, b - from));
+                (agent.clone(), kept.collect::<Vec<_>>())
+            })
+            .filter(|(_, spans)| !spans.is_empty())
+            .collect();
+        let first_epoch_day = self.first_epoch_day.map(|d| d + i64::from(first));
+        LogRead {
+            contacts,
+            rows: self.rows,
+            skipped: self.skipped.clone(),
+            start_weekday: (self.start_weekday + first as usize) % 7,
+            first_date: match first_epoch_day {
+                Some(d) => epoch_date(d).format("%Y-%m-%d").to_string(),
+                None => format!("day {first}"),
+            },
+            first_epoch_day,
+            channel: self.channel.clone(),
+            other_work,
+            topics: self.topics.clone(),
+            agents: self.agents.clone(),
+        }
+    }
+
     /// The topic of contact `c`.
     pub fn topic_name(&self, c: &LoggedContact) -> &str {
         self.topics.get(c.topic as usize).map_or("", String::as_str)

@@ -40,6 +40,7 @@ mod properties;
 mod queues;
 mod reassign;
 mod roster;
+mod scored_days;
 mod series;
 mod shards;
 mod staff;
