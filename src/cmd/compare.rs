@@ -33,10 +33,20 @@ pub struct CompareArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Memory the per-interval time series of one scenario's replications may take for the
+    /// overlay charts (e.g. 512MB, 2GB); past it they are kept in temporary files, exactly,
+    /// and the charts are the same.
+    #[arg(long, value_name = "SIZE", default_value = "512MB", value_parser = super::parse_bytes)]
+    #[serde(default = "default_series_memory")]
+    series_memory: u64,
     /// Compute only shard K of N of the (scenario, replication) pairs and write them as a part
     /// into --out, for `supportsim merge` to complete; /N takes K from the scheduler.
     #[arg(long, value_name = "K/N", requires = "out", conflicts_with_all = ["json", "force"])]
     shard: Option<String>,
+}
+
+fn default_series_memory() -> u64 {
+    512_000_000
 }
 
 /// The options a part records: everything but the output options, which `merge` gives.
@@ -98,7 +108,7 @@ fn compare_with(args: &CompareArgs, mode: Mode) -> Result<(), Failure> {
     if series {
         let available = super::output::available_memory();
         for m in &models {
-            super::output::series_fit(m, None, available)?;
+            super::output::series_fit(m, Some(args.series_memory), available)?;
         }
     }
     let plans: Vec<_> = models
@@ -111,7 +121,7 @@ fn compare_with(args: &CompareArgs, mode: Mode) -> Result<(), Failure> {
     let mut summaries = Vec::new();
     let mut runs = Vec::new();
     for (p, (m, path)) in models.iter().zip(&args.scenarios).enumerate() {
-        let store = series.then(|| report::SeriesStore::new(m.replications, u64::MAX));
+        let store = series.then(|| report::SeriesStore::new(m.replications, args.series_memory));
         let Some(reps) = units.results(p, m, &bar, series, store.as_ref())? else {
             continue;
         };

@@ -56,3 +56,36 @@ fn a_size_that_is_not_one_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("512MB"));
 }
+
+/// `compare --out` keeps the series of its overlay charts within the same budget: all in
+/// memory or all on disk, the same files.
+#[test]
+fn compare_within_a_series_budget_gives_the_same_files() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let mut outputs = Vec::new();
+    for budget in ["1GB", "0"] {
+        let dir = tmp.path().join(budget);
+        supportsim()
+            .args([
+                "compare",
+                "scenarios/quick-start.toml",
+                "scenarios/mid-size.toml",
+                "--replications",
+                "4",
+                "--days",
+                "3",
+                "--series-memory",
+                budget,
+                "--out",
+                dir.to_str().expect("utf-8"),
+            ])
+            .assert()
+            .success();
+        outputs.push(files(&dir));
+    }
+    assert!(outputs[0].len() > 2, "{:?}", outputs[0].keys());
+    assert_eq!(
+        outputs[0], outputs[1],
+        "compare's files differ when the series spill to disk"
+    );
+}
