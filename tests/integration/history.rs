@@ -337,16 +337,7 @@ fn the_anonymous_bank_log_is_fitted_and_backtested() {
         .stdout
         .clone();
     let report = json_of(&out);
-    let coverage = |metric: &str| {
-        report["scores"]
-            .as_array()
-            .and_then(|s| {
-                s.iter()
-                    .find(|s| s["metric"] == metric && s["level"] == "hour")
-                    .map(|s| num(s, &["coverage"]))
-            })
-            .unwrap_or(0.0)
-    };
+    let coverage = |metric: &str| hourly_coverage(&report, metric);
     // Measured: 80% (ASA) and 80% (abandonment) of hours with traffic inside the band; this
     // guards against falling back towards the 47% and 58% of the model without after-call
     // work, with half-hour session gaps, strict priority and one patience.
@@ -373,18 +364,20 @@ fn the_anonymous_bank_log_is_backtested_out_of_sample() {
         .clone();
     let report = json_of(&out);
     assert_eq!(report["days"], 14, "{report}");
-    let hourly = |metric: &str| {
-        report["scores"]
-            .as_array()
-            .and_then(|s| {
-                s.iter()
-                    .find(|s| s["metric"] == metric && s["level"] == "hour")
-                    .map(|s| num(s, &["coverage"]))
-            })
-            .unwrap_or(0.0)
-    };
-    assert!(hourly("asa_seconds") >= 0.75, "{report}");
-    assert!(hourly("abandon_rate") >= 0.75, "{report}");
+    assert!(hourly_coverage(&report, "asa_seconds") >= 0.75, "{report}");
+    assert!(hourly_coverage(&report, "abandon_rate") >= 0.75, "{report}");
+}
+
+/// The share of hours inside the band of a backtest `report`'s `metric` (0 without it).
+fn hourly_coverage(report: &Value, metric: &str) -> f64 {
+    report["scores"]
+        .as_array()
+        .and_then(|s| {
+            s.iter()
+                .find(|s| s["metric"] == metric && s["level"] == "hour")
+                .map(|s| num(s, &["coverage"]))
+        })
+        .unwrap_or(0.0)
 }
 
 #[test]
