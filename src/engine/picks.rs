@@ -17,7 +17,12 @@ pub(super) struct RandomPicks {
     candidates: Vec<(u32, u32, f64)>,
     /// Slots of contacts gone from a queue (abandoned), to release.
     gone: Vec<u32>,
+    /// The queues of a draw and their `newest_bias`.
+    queues: Vec<(u32, f64)>,
 }
+
+/// Tries of the rejection draw before the exact pass over every waiting contact.
+const TRIES: usize = 64;
 
 impl RandomPicks {
     /// For replication `rep`, when some queue is taken in random order (`order`, per queue).
@@ -30,6 +35,7 @@ impl RandomPicks {
                     rng: rng::stream(m.seed, rep, Stream::Picks),
                     candidates: Vec::new(),
                     gone: Vec::new(),
+                    queues: Vec::new(),
                 })
             })
     }
@@ -54,8 +60,82 @@ impl Engine<'_> {
         Some(self.take(s))
     }
 
-    /// [`Self::pick_random`]'s draw: the slot taken out of its queue.
+    /// [`Self::pick_random`]'s draw: the slot taken out of its queue. By rejection: a contact
+    /// drawn uniformly among those in the queues is kept with a chance of its weight over the
+    /// largest weight there can be (a wait at the floor), which takes each in proportion to its
+    /// weight, in expected time independent of the queues' length while the weights are not far
+    /// below the largest; after [`TRIES`] rejections, [`Self::draw_exactly`] (either way the
+    /// draw has the same law).
     fn draw(
+        &mut self,
+        picks: &mut RandomPicks,
+        g: usize,
+        prio: u32,
+        only_chat: bool,
+    ) -> Option<u32> {
+        picks.queues.clear();
+        let mut top = 0.0f64;
+        for k in 0..self.group_queues[g].len() {
+            let (q, p, _, is_chat) = self.group_queues[g][k];
+            let PickOrder::Random { newest_bias } = self.order[q as usize] else {
+                continue;
+            };
+            if p == prio && (!only_chat || is_chat) {
+                picks.queues.push((q, newest_bias));
+                top = top.max(PICK_WAIT_FLOOR.powf(-newest_bias));
+            }
+        }
+        let mut len: usize = picks
+            .queues
+            .iter()
+            .map(|&(q, _)| self.queues[q as usize].len())
+            .sum();
+        let mut tries = 0;
+        while len > 0 && tries < TRIES {
+            tries += 1;
+            let mut i = picks.rng.random_range(0..len);
+            let mut at = picks.queues[0];
+            for &(q, bias) in &picks.queues {
+                let n = self.queues[q as usize].len();
+                if i < n {
+                    at = (q, bias);
+                    break;
+                }
+                i -= n;
+            }
+            let (q, bias) = at;
+            let slot = &self.slab[self.queues[q as usize][i] as usize];
+            if !matches!(slot.state, State::Waiting | State::Ghost) {
+                // Gone from the queue: clear the gone ones out, and draw again.
+                for k in 0..picks.queues.len() {
+                    self.drop_gone(picks, picks.queues[k].0 as usize);
+                }
+                len = picks
+                    .queues
+                    .iter()
+                    .map(|&(q, _)| self.queues[q as usize].len())
+                    .sum();
+                continue;
+            }
+            let weight = if bias == 0.0 {
+                1.0
+            } else {
+                (self.now - slot.contact.arrival)
+                    .max(PICK_WAIT_FLOOR)
+                    .powf(-bias)
+            };
+            if picks.rng.random::<f64>() * top < weight {
+                return self.queues[q as usize].remove(i);
+            }
+        }
+        if len == 0 {
+            return None;
+        }
+        self.draw_exactly(picks, g, prio, only_chat)
+    }
+
+    /// The draw weighing every waiting contact: the slot taken out of its queue.
+    fn draw_exactly(
         &mut self,
         picks: &mut RandomPicks,
         g: usize,
