@@ -104,8 +104,8 @@ impl Engine<'_> {
                 i -= n;
             }
             let (q, bias) = at;
-            let slot = &self.slab[self.queues[q as usize][i] as usize];
-            if !matches!(slot.state, State::Waiting | State::Ghost) {
+            let s = self.queues[q as usize][i];
+            if !matches!(self.slab[s as usize].state, State::Waiting | State::Ghost) {
                 // Gone from the queue: clear the gone ones out, and draw again.
                 for k in 0..picks.queues.len() {
                     self.drop_gone(picks, picks.queues[k].0 as usize);
@@ -117,51 +117,39 @@ impl Engine<'_> {
                     .sum();
                 continue;
             }
-            let weight = if bias == 0.0 {
-                1.0
-            } else {
-                (self.now - slot.contact.arrival)
-                    .max(PICK_WAIT_FLOOR)
-                    .powf(-bias)
-            };
-            if picks.rng.random::<f64>() * top < weight {
+            if picks.rng.random::<f64>() * top < self.weight(s, bias) {
                 return self.queues[q as usize].remove(i);
             }
         }
         if len == 0 {
             return None;
         }
-        self.draw_exactly(picks, g, prio, only_chat)
+        self.draw_exactly(picks)
     }
 
-    /// The draw weighing every waiting contact: the slot taken out of its queue.
-    fn draw_exactly(
-        &mut self,
-        picks: &mut RandomPicks,
-        g: usize,
-        prio: u32,
-        only_chat: bool,
-    ) -> Option<u32> {
+    /// A waiting contact's weight in a draw from a queue of `newest_bias`: its wait (a minute
+    /// at least) to the power −`newest_bias`.
+    #[inline]
+    fn weight(&self, s: u32, newest_bias: f64) -> f64 {
+        if newest_bias == 0.0 {
+            1.0
+        } else {
+            (self.now - self.slab[s as usize].contact.arrival)
+                .max(PICK_WAIT_FLOOR)
+                .powf(-newest_bias)
+        }
+    }
+
+    /// The draw weighing every waiting contact of the draw's queues (`picks.queues`): the
+    /// slot taken out of its queue.
+    fn draw_exactly(&mut self, picks: &mut RandomPicks) -> Option<u32> {
         picks.candidates.clear();
         let mut total = 0.0;
-        for k in 0..self.group_queues[g].len() {
-            let (q, p, _, is_chat) = self.group_queues[g][k];
-            let PickOrder::Random { newest_bias } = self.order[q as usize] else {
-                continue;
-            };
-            if p != prio || (only_chat && !is_chat) {
-                continue;
-            }
+        for k in 0..picks.queues.len() {
+            let (q, newest_bias) = picks.queues[k];
             self.drop_gone(picks, q as usize);
             for (i, &s) in self.queues[q as usize].iter().enumerate() {
-                let slot = &self.slab[s as usize];
-                total += if newest_bias == 0.0 {
-                    1.0
-                } else {
-                    (self.now - slot.contact.arrival)
-                        .max(PICK_WAIT_FLOOR)
-                        .powf(-newest_bias)
-                };
+                total += self.weight(s, newest_bias);
                 picks.candidates.push((q, i as u32, total));
             }
         }
