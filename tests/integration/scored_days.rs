@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{root, supportsim};
+use crate::util::{json_out, root, supportsim};
 
 const MAPPING: &str = r#"delimiter = "comma"
 
@@ -62,25 +62,16 @@ fn dated_log(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     (log, mapping, numbered)
 }
 
-fn backtest(log: &Path, mapping: &Path, extra: &[&str]) -> std::process::Output {
-    supportsim()
-        .arg("backtest")
+/// `backtest LOG --mapping MAPPING` with 40 simulations a day, JSON, and `extra`.
+fn backtest(log: &Path, mapping: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = supportsim();
+    cmd.arg("backtest")
         .arg(log)
         .arg("--mapping")
         .arg(mapping)
         .args(["--replications", "40", "--json"])
-        .args(extra)
-        .output()
-        .expect("runs")
-}
-
-fn report(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+        .args(extra);
+    cmd
 }
 
 /// The split is exact (every contact on one side), the scored days are those asked, and
@@ -91,10 +82,10 @@ fn report(out: &std::process::Output) -> Value {
 fn a_call_log_is_scored_from_a_date_on_with_a_model_of_the_days_before() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (log, mapping, _) = dated_log(dir.path());
-    let whole = report(&backtest(&log, &mapping, &[]));
+    let whole = json_out(&mut backtest(&log, &mapping, &[]));
     let scenario = root().join("tests/data/round-trip.toml");
     let args = ["--from", "2024-01-15", "--scenario"];
-    let own = report(&backtest(
+    let own = json_out(&mut backtest(
         &log,
         &mapping,
         &[&args[..], &[scenario.to_str().expect("path")]].concat(),
@@ -112,7 +103,7 @@ fn a_call_log_is_scored_from_a_date_on_with_a_model_of_the_days_before() {
             assert!(s["coverage"].as_f64().expect("coverage") >= 0.8, "{s}");
         }
     }
-    let fitted = report(&backtest(
+    let fitted = json_out(&mut backtest(
         &log,
         &mapping,
         &["--from", "2024-01-15", "--until", "2024-01-21"],
@@ -139,7 +130,7 @@ fn dates_the_log_cannot_split_at_are_refused() {
         ),
         (&["--from", "15 January"][..], "is not a date"),
     ] {
-        let out = backtest(&log, &mapping, args);
+        let out = backtest(&log, &mapping, args).output().expect("runs");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
