@@ -36,7 +36,7 @@ pub struct CompareArgs {
     /// Memory the per-interval time series of one scenario's replications may take for the
     /// overlay charts (e.g. 512MB, 2GB); past it they are kept in temporary files, exactly,
     /// and the charts are the same.
-    #[arg(long, value_name = "SIZE", default_value = "512MB", value_parser = super::parse_bytes)]
+    #[arg(long, value_name = "SIZE", default_value = "512MB", value_parser = super::parse_bytes, requires = "out")]
     #[serde(default = "default_series_memory")]
     series_memory: u64,
     /// Compute only shard K of N of the (scenario, replication) pairs and write them as a part

@@ -89,3 +89,21 @@ fn compare_within_a_series_budget_gives_the_same_files() {
         "compare's files differ when the series spill to disk"
     );
 }
+
+/// Without `--out` compare keeps no series, so a budget for them is refused, not ignored.
+#[test]
+fn a_compare_series_budget_without_out_is_refused() {
+    let out = supportsim()
+        .args([
+            "compare",
+            "scenarios/quick-start.toml",
+            "scenarios/mid-size.toml",
+            "--series-memory",
+            "1GB",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--out <DIR>"));
+}
