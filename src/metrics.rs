@@ -156,6 +156,10 @@ pub struct Histogram {
     zero: u64,
     bins: Vec<u64>,
     count: u64,
+    /// The bins that may hold values are `lo..hi` (none when empty): an interval's histogram
+    /// is cleared and read every interval, and its values seldom span more than a few doublings.
+    lo: usize,
+    hi: usize,
 }
 
 /// Sub-bins per doubling, as a power of two.
@@ -181,6 +185,8 @@ impl Default for Histogram {
             zero: 0,
             bins: vec![0; BINS],
             count: 0,
+            lo: BINS,
+            hi: 0,
         }
     }
 }
@@ -196,6 +202,8 @@ impl Histogram {
         }
         let i = (key(x) - base_key()).clamp(0, BINS as i64 - 1) as usize;
         self.bins[i] += 1;
+        self.lo = self.lo.min(i);
+        self.hi = self.hi.max(i + 1);
     }
 
     /// Values recorded.
@@ -206,9 +214,13 @@ impl Histogram {
     /// Forgets every value.
     pub fn clear(&mut self) {
         if self.count > 0 {
-            self.bins.iter_mut().for_each(|b| *b = 0);
+            if self.lo < self.hi {
+                self.bins[self.lo..self.hi].iter_mut().for_each(|b| *b = 0);
+            }
             self.zero = 0;
             self.count = 0;
+            self.lo = BINS;
+            self.hi = 0;
         }
     }
 
@@ -219,6 +231,8 @@ impl Histogram {
         for (a, b) in self.bins.iter_mut().zip(&o.bins) {
             *a += b;
         }
+        self.lo = self.lo.min(o.lo);
+        self.hi = self.hi.max(o.hi);
     }
 
     fn bin_edges(i: usize) -> (f64, f64) {
@@ -245,8 +259,9 @@ impl Histogram {
         let mut n = self.zero;
         if x > 0.0 {
             let last = (key(x) - base_key()).clamp(-1, BINS as i64 - 1);
-            if last >= 0 {
-                n += self.bins[..=last as usize].iter().sum::<u64>();
+            let end = (last + 1) as usize;
+            if last >= 0 && self.lo < end.min(self.hi) {
+                n += self.bins[self.lo..end.min(self.hi)].iter().sum::<u64>();
             }
         }
         n
@@ -262,7 +277,9 @@ impl Histogram {
             return Some(0.0);
         }
         let mut seen = self.zero as f64;
-        for (i, &n) in self.bins.iter().enumerate() {
+        let used = self.lo.min(self.hi)..self.hi;
+        for (i, &n) in self.bins[used.clone()].iter().enumerate() {
+            let i = i + used.start;
             if n == 0 {
                 continue;
             }
@@ -361,6 +378,41 @@ mod tests {
         h.clear();
         assert_eq!(h.count(), 0);
         assert_eq!(h.quantile(0.5), None);
+    }
+
+    #[test]
+    fn a_cleared_or_merged_histogram_reads_as_one_filled_afresh() {
+        // Clearing and reading touch only the bins in use; nothing of the old values may show.
+        let values = |from: u32, to: u32| (from..to).map(|i| f64::from(i * i) * 0.37);
+        let fresh = |from: u32, to: u32| {
+            let mut h = Histogram::default();
+            values(from, to).for_each(|x| h.record(x));
+            h
+        };
+        let mut reused = fresh(1, 3_000);
+        reused.clear();
+        values(40, 90).for_each(|x| reused.record(x));
+        assert_eq!(reused, fresh(40, 90));
+        let mut merged = fresh(40, 90);
+        merged.add(&fresh(2_000, 2_100));
+        let mut both = fresh(40, 90);
+        values(2_000, 2_100).for_each(|x| both.record(x));
+        assert_eq!(merged, both);
+        for q in [0.0, 0.1, 0.5, 0.9, 1.0] {
+            assert_eq!(merged.quantile(q), both.quantile(q));
+        }
+        for x in [-1.0, 0.0, 1.0, 600.0, 1e6, 1e13] {
+            assert_eq!(merged.count_at_most(x), both.count_at_most(x));
+            assert_eq!(
+                reused.count_at_most(x),
+                values(40, 90).filter(|v| *v <= x).count() as u64,
+                "at most {x}"
+            );
+        }
+        let mut empty = Histogram::default();
+        empty.add(&Histogram::default());
+        assert_eq!(empty.count_at_most(1e9), 0);
+        assert_eq!(empty.quantile(0.5), None);
     }
 }
 
