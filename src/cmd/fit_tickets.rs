@@ -411,8 +411,9 @@ fn summary(
                     match m.pick_bias.filter(|_| s > 0.5) {
                         Some(p @ supportsim::tickets::PickBias { se: Some(se), .. }) => {
                             format!(
-                                " (queue_order = \"newest_first\"); {} of picks took the newest, as random order with newest_bias = {:.2} ± {:.2}",
+                                " (queue_order = \"newest_first\"); {} of picks took the newest, {} the oldest, as random order with newest_bias = {:.2} ± {:.2}",
                                 pct(p.newest_share),
+                                pct(p.oldest_share),
                                 p.bias.max(0.0),
                                 se
                             )

@@ -275,6 +275,7 @@ fn channel(
             se: None,
             picks: 0,
             newest_share: 1.0,
+            oldest_share: 0.0,
         });
         order(&mut ch, share, pick, &mut note);
     }
@@ -508,10 +509,11 @@ fn order(
     let mut why = format!(
         "The desk does not answer first come, first served: {:.0}% of the first responses to\n\
          tickets created new came while an older ticket of the same group still waited, and\n\
-         {:.0}% of the {} taken while others waited took the newest.",
+         {:.0}% of the {} taken while others waited took the newest, {:.0}% the oldest.",
         100.0 * share,
         100.0 * pick.newest_share,
-        pick.picks
+        pick.picks,
+        100.0 * pick.oldest_share
     );
     if let Some(se) = pick.se {
         why += &format!(

@@ -30,6 +30,9 @@ pub struct PickBias {
     pub picks: usize,
     /// Of those, the share that took the newest waiting ticket.
     pub newest_share: f64,
+    /// Of those, the share that took the oldest waiting ticket (a desk working newest first
+    /// that now and then sweeps its oldest shows both).
+    pub oldest_share: f64,
 }
 
 /// The choices: for each first response, the log of the waits (seconds, a minute at least)
@@ -44,19 +47,28 @@ struct Choices {
 pub fn newest_bias(log: &EventLog) -> Option<PickBias> {
     let choices = choices(log);
     let picks = choices.starts.len().checked_sub(1).filter(|&n| n > 0)?;
-    let newest = (0..picks)
-        .filter(|&k| {
-            let w = &choices.log_waits[choices.starts[k]..choices.starts[k + 1]];
-            w[1..].iter().all(|&x| x > w[0])
-        })
-        .count();
+    let (newest, oldest) = extremes(&choices);
     let (bias, se) = estimate(&choices);
     Some(PickBias {
         bias,
         se,
         picks,
         newest_share: newest as f64 / picks as f64,
+        oldest_share: oldest as f64 / picks as f64,
     })
+}
+
+/// How many choices took the newest waiting ticket (every other waiting longer) and how many
+/// the oldest (every other waiting less). Waits under a minute count as a minute, so a pick
+/// among tickets opened within a minute of each other is neither.
+fn extremes(choices: &Choices) -> (usize, usize) {
+    let (mut newest, mut oldest) = (0, 0);
+    for k in 0..choices.starts.len().saturating_sub(1) {
+        let w = &choices.log_waits[choices.starts[k]..choices.starts[k + 1]];
+        newest += usize::from(w[1..].iter().all(|&x| x > w[0]));
+        oldest += usize::from(w[1..].iter().all(|&x| x < w[0]));
+    }
+    (newest, oldest)
 }
 
 /// The maximum-likelihood bias of `choices` and its standard error (Newton's method from 0,
@@ -195,6 +207,20 @@ mod tests {
             bias.abs() < 1e-9 && se.is_some_and(|s| s > 0.0),
             "{bias} {se:?}"
         );
+    }
+
+    #[test]
+    fn picks_of_the_newest_and_the_oldest_are_counted_apart() {
+        // The newest taken, the oldest taken twice, one in the middle, and a tie at the
+        // one-minute floor (both waits under a minute), which is neither.
+        let c = of(&[
+            (&[60.0, 600.0, 6000.0], 0),
+            (&[60.0, 600.0, 6000.0], 2),
+            (&[120.0, 7200.0], 1),
+            (&[60.0, 600.0, 6000.0], 1),
+            (&[60.0, 60.0], 0),
+        ]);
+        assert_eq!(extremes(&c), (1, 2));
     }
 
     #[test]

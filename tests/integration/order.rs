@@ -212,6 +212,33 @@ fn a_desk_taking_newer_tickets_likelier_is_read_back_from_its_log() {
         (bias - 0.5).abs() <= 4.0 * se && se < 0.1,
         "newest_bias read back as {bias} ± {se}: {pick}"
     );
+    // Newer tickets likelier, yet any may be drawn: both extremes are taken, the newest more.
+    let share = |k: &str| pick[k].as_f64().expect("share");
+    assert!(
+        share("oldest_share") > 0.0 && share("oldest_share") < share("newest_share"),
+        "{pick}"
+    );
+}
+
+/// A desk answering first come, first served takes the oldest waiting ticket at every first
+/// response, and the fit counts it so: only picks among tickets opened within the minute
+/// under which waits are not told apart count as neither.
+#[test]
+fn a_first_come_first_served_desk_takes_the_oldest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = crate::tickets::ticket_events(
+        dir.path(),
+        &root().join("tests/data/tickets-round-trip.toml"),
+    );
+    let v = crate::tickets::fit_json(
+        &log,
+        &root().join("mappings/supportsim-events.toml"),
+        &["--effort", "12m"],
+    );
+    let pick = &v["pick_bias"];
+    let share = |k: &str| pick[k].as_f64().expect("share");
+    assert!(share("oldest_share") > 0.95, "{pick}");
+    assert!(share("newest_share") < 0.05, "{pick}");
 }
 
 /// With exponential patience the queue's length is a birth-and-death process whatever the
