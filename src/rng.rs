@@ -138,6 +138,8 @@ pub enum Purpose {
     SharedAbsence = 28,
     /// Whom a ticket waits on before its next touch (`pending`).
     Pending = 29,
+    /// Whether an agent sweeps on a day: takes its channels oldest first (`sweep_days`).
+    Sweep = 30,
 }
 
 /// A key identifying one stage of one customer's issue: the contact's seed, the attempt

@@ -126,6 +126,13 @@ pub struct DayFigure {
 }
 
 impl DayFigure {
+    /// The interval score of the day's central 90% band: its width plus 2 ÷ 0.1 times the
+    /// distance of the actual outside it.
+    pub fn interval_score(&self) -> f64 {
+        let outside = (self.p05 - self.actual).max(0.0) + (self.actual - self.p95).max(0.0);
+        (self.p95 - self.p05) + 20.0 * outside
+    }
+
     /// Whether the actual figure lies in the simulations' 90% band.
     pub fn inside(&self) -> bool {
         self.actual >= self.p05 - 1e-9 && self.actual <= self.p95 + 1e-9
@@ -145,6 +152,10 @@ pub struct TicketScore {
     pub bias: f64,
     /// Mean absolute percentage error of the simulated mean (over days with a non-zero actual).
     pub mape: Option<f64>,
+    /// Mean interval score of the days' 90% bands (Gneiting & Raftery 2007): the band's width
+    /// plus 20 times any distance the actual fell outside it — lower is better, and unlike
+    /// coverage it does not reward a wider band (seconds or tickets).
+    pub interval_score: f64,
 }
 
 /// A backtest of written work.
@@ -501,6 +512,7 @@ fn scores(figures: &[DayFigure]) -> Vec<TicketScore> {
                         .sum::<f64>()
                         / nonzero.len() as f64
                 }),
+                interval_score: fs.iter().map(|f| f.interval_score()).sum::<f64>() / n,
             })
         })
         .collect()

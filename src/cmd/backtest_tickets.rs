@@ -86,6 +86,11 @@ fn table(b: &TicketBacktest) -> String {
                 bias_text(s),
                 s.mape
                     .map_or("—".to_string(), |m| format!("{:.1}%", 100.0 * m)),
+                if s.metric.is_time() {
+                    format_duration(s.interval_score)
+                } else {
+                    format!("{:.1}", s.interval_score)
+                },
             ]
         })
         .collect();
@@ -98,6 +103,7 @@ fn table(b: &TicketBacktest) -> String {
             "inside 90% band",
             "bias (sim − actual)",
             "MAPE",
+            "interval score",
         ],
         &rows,
     );

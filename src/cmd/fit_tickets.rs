@@ -402,28 +402,9 @@ fn summary(
                 m.touches.0, m.touches.1
             ),
         ],
-        vec![
-            "answered out of order".into(),
-            m.out_of_order.map_or("—".into(), |s| {
-                format!(
-                    "{} of first responses came while an older ticket of the group waited{}",
-                    pct(s),
-                    match m.pick_bias.filter(|_| s > 0.5) {
-                        Some(p @ supportsim::tickets::PickBias { se: Some(se), .. }) => {
-                            format!(
-                                " (queue_order = \"newest_first\"); {} of picks took the newest, {} the oldest, as random order with newest_bias = {:.2} ± {:.2}",
-                                pct(p.newest_share),
-                                pct(p.oldest_share),
-                                p.bias.max(0.0),
-                                se
-                            )
-                        }
-                        Some(_) => " (queue_order = \"newest_first\")".into(),
-                        None => String::new(),
-                    }
-                )
-            }),
-        ],
+    ]);
+    rows.extend(order_rows(m));
+    rows.extend([
         vec![
             "reassigned".into(),
             format!(
@@ -469,4 +450,53 @@ fn summary(
     let mut out = String::new();
     supportsim::export::render_table(&mut out, &["", ""], &rows);
     out
+}
+
+/// The table's lines on the order the desk answered in: how often a first response overtook
+/// an older waiting ticket, the picks' extremes and bias, and the days one person swept.
+fn order_rows(m: &TicketMeasures) -> Vec<Vec<String>> {
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let Some(share) = m.out_of_order else {
+        return vec![vec!["answered out of order".into(), "—".into()]];
+    };
+    let newest = share > 0.5;
+    let mut rows = vec![vec![
+        "answered out of order".into(),
+        format!(
+            "{} of first responses came while an older ticket of the group waited{}",
+            pct(share),
+            if newest {
+                " (queue_order = \"newest_first\")"
+            } else {
+                ""
+            }
+        ),
+    ]];
+    let Some(p) = m.pick_bias.filter(|_| newest) else {
+        return rows;
+    };
+    if let Some(se) = p.se {
+        rows.push(vec![
+            "picks".into(),
+            format!(
+                "{} took the newest waiting, {} the oldest; as random order, newest_bias = {:.2} ± {:.2}",
+                pct(p.newest_share),
+                pct(p.oldest_share),
+                p.bias.max(0.0),
+                se
+            ),
+        ]);
+    }
+    if let Some(s) = p.sweeps {
+        rows.push(vec![
+            "sweeps".into(),
+            format!(
+                "{} of {} person-days took the oldest in turn, {} of picks (sweep_days)",
+                s.swept_days,
+                s.person_days,
+                pct(s.share)
+            ),
+        ]);
+    }
+    rows
 }

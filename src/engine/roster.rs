@@ -56,6 +56,8 @@ pub(super) struct Agent {
     pub(super) joins: u32,
     /// A new hire (of a hiring class), who comes up to speed as the group's `ramp_up` says.
     pub(super) hire: bool,
+    /// Takes its channels oldest first today, whatever their order (`sweep_days`).
+    pub(super) sweeping: bool,
 }
 
 /// Every agent of every group (per shift pattern, or around the clock), then every hiring
@@ -83,6 +85,7 @@ pub(super) fn agents(m: &Model) -> (Vec<Agent>, Vec<Vec<u32>>) {
             hired_at: hired.0,
             joins: hired.1,
             hire: hired.2,
+            sweeping: false,
         });
     };
     // Keys: group, shift (0xFFFF around the clock) and place in the shift.
@@ -394,6 +397,8 @@ impl Engine<'_> {
                 tier: 0,
             };
             let absent = absence > 0.0 && key.unit(Purpose::Absence) < absence;
+            let sweep = g.sweep_days;
+            self.agents[a].sweeping = sweep > 0.0 && key.unit(Purpose::Sweep) < sweep;
             if record {
                 self.r.workforce[slot].scheduled += 1;
                 self.r.workforce[slot].absent += u32::from(absent);

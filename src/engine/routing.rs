@@ -211,12 +211,14 @@ impl Engine<'_> {
     /// or random queue offers its newest contact, whose urgency counts as minus its wait ÷
     /// target, so the newest of such queues goes first, after any oldest-first queue of the
     /// same priority; a random queue then draws among every random queue of the group at that
-    /// priority ([`Self::pick_random`]). (Apart, so that scenarios taking every channel oldest
-    /// first pay nothing for the others.)
+    /// priority ([`Self::pick_random`]). An agent sweeping today takes every queue oldest
+    /// first. (Apart, so that scenarios taking every channel oldest first pay nothing for the
+    /// others.)
     #[inline(never)]
     fn pick_mixed(&mut self, a: usize) -> Option<(Contact, bool)> {
         let g = self.agents[a].group as usize;
         let only_chat = self.agents[a].load > 0;
+        let sweeping = self.agents[a].sweeping;
         let mut best: Option<(u32, f64, usize)> = None;
         for k in 0..self.group_queues[g].len() {
             let (q, prio, inv_target, is_chat) = self.group_queues[g][k];
@@ -224,7 +226,7 @@ impl Engine<'_> {
                 continue;
             }
             let q = q as usize;
-            let oldest = self.order[q] == PickOrder::OldestFirst;
+            let oldest = sweeping || self.order[q] == PickOrder::OldestFirst;
             let candidate = if oldest { self.head(q) } else { self.tail(q) };
             let Some(s) = candidate else { continue };
             let wait = (self.now - self.slab[s as usize].contact.arrival) * inv_target;
@@ -235,6 +237,7 @@ impl Engine<'_> {
         }
         let (prio, _, q) = best?;
         let s = match self.order[q] {
+            _ if sweeping => self.queues[q].pop_front()?,
             PickOrder::OldestFirst => self.queues[q].pop_front()?,
             PickOrder::NewestFirst => self.queues[q].pop_back()?,
             PickOrder::Random { .. } => return self.pick_random(g, prio, only_chat),

@@ -144,12 +144,13 @@ pub fn ticket_scenario(
     let effort_s = effort.seconds(m);
     let (mut topic_list, topic_notes) = topics(fit, spec);
     resolution_targets(fit, m, &mut topic_list, &mut notes);
-    let agents = match queues {
+    let mut agents = match queues {
         Queues::Pooled => vec![agents(m, spec, effort_s, &mut notes, &Crew::desk())],
         Queues::Groups => {
             super::queues::queue_agents(fit, log, m, spec, effort_s, &mut topic_list, &mut notes)
         }
     };
+    sweep_days(m, &mut agents, &mut notes);
     let file = ScenarioFile {
         simulation: simulation(fit, &source),
         volume: volume(fit, &mut notes),
@@ -276,6 +277,7 @@ fn channel(
             picks: 0,
             newest_share: 1.0,
             oldest_share: 0.0,
+            sweeps: None,
         });
         order(&mut ch, share, pick, &mut note);
     }
@@ -488,6 +490,38 @@ pub fn weekend_presence(m: &TicketMeasures) -> Option<super::Presence> {
     (occupancy(m) == 1.0)
         .then(|| super::presence(&m.activity.weekend_ratios))
         .flatten()
+}
+
+/// Every group's `sweep_days` on a desk that answers newest first: the share of its picks the
+/// log shows made on days one person swept the oldest ([`crate::tickets::Sweeps`]; the same for
+/// every group, read over the whole desk).
+fn sweep_days(m: &TicketMeasures, agents: &mut [AgentGroup], notes: &mut Vec<Note>) {
+    if m.out_of_order.is_none_or(|s| s <= 0.5) {
+        return;
+    }
+    let Some(s) = m
+        .pick_bias
+        .and_then(|p| p.sweeps)
+        .filter(|s| s.swept_days > 0 && round4(s.share) > 0.0)
+    else {
+        return;
+    };
+    for g in agents.iter_mut() {
+        g.sweep_days = Some(round4(s.share));
+    }
+    notes.push(Note::before(
+        &["agents", "0", "sweep_days"],
+        format!(
+            "ESTIMATE: on {} of {} person-days one person took the group's oldest tickets in turn\n\
+             ({:.0}% of that class's picks in the oldest tenth of those waiting; a latent-class\n\
+             mixture of the days' picks): {:.1}% of the picks. Each agent sweeps on that share of\n\
+             its days, oldest first; otherwise newest first.",
+            s.swept_days,
+            s.person_days,
+            100.0 * s.oldest_decile,
+            100.0 * s.share
+        ),
+    ));
 }
 
 fn round4(x: f64) -> f64 {

@@ -66,6 +66,11 @@ pub struct Group {
     pub absence_shared: f64,
     /// [`absence_shared`](Self::absence_shared) on Saturdays and Sundays.
     pub weekend_absence_shared: f64,
+    /// Share of an agent's working days on which it sweeps: takes every channel it works
+    /// oldest first, whatever the channel's `queue_order` (a desk that mostly answers what just
+    /// came in, where now and then one person works through the oldest). Drawn for each agent
+    /// and day from the agent's own stream. 0: nobody sweeps.
+    pub sweep_days: f64,
     /// Share of the group's agents who leave in a month ([`MONTH_DAYS`](crate::model::MONTH_DAYS)):
     /// each agent's time to leaving is exponential with rate −ln(1 − attrition) a month, so
     /// that a share (1 − attrition)^t of them is still there after t months. 0: nobody leaves.

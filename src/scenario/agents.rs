@@ -154,6 +154,7 @@ fn read_one(
     super::absence::weekend_unused(cx, t, &shifts, &ctx);
     let rules = super::rules::read(cx, t, &ctx);
     let (ramp_up, ramp_by_topic) = super::ramp::read(cx, t, &ctx, r.topics, &prof);
+    let sweep_days = sweep_days(cx, t, &ctx, r, &chans);
     Some(Group {
         name: gname.unwrap_or_else(|| format!("group{}", i + 1)),
         channels: chans,
@@ -173,6 +174,7 @@ fn read_one(
         weekend_absence_sd: away.weekend.1,
         absence_shared: away.shared.0,
         weekend_absence_shared: away.shared.1,
+        sweep_days,
         attrition,
         ramp_up,
         ramp_by_topic,
@@ -182,6 +184,33 @@ fn read_one(
         billed_by_handle_time,
         rules,
     })
+}
+
+/// `sweep_days`: the share of an agent's working days taken oldest first; a warning when every
+/// channel the group works is taken oldest first anyway.
+fn sweep_days(cx: &mut Cx, t: &Table<'_>, ctx: &str, r: &Refs<'_>, works: &[bool]) -> f64 {
+    let Some((share, span)) = cx.num(
+        t,
+        "sweep_days",
+        ctx,
+        Bounds::new(0.0, false, 1.0),
+        "the share of an agent's working days spent taking tickets oldest first, e.g. 0.03",
+    ) else {
+        return 0.0;
+    };
+    let reordered = r
+        .channels
+        .iter()
+        .zip(works)
+        .any(|(c, on)| *on && c.order != crate::model::PickOrder::OldestFirst);
+    if share > 0.0 && !reordered {
+        cx.warn(
+            format!("`sweep_days` of {ctx} has no effect: every channel the group works is taken oldest first already"),
+            span,
+            "leave `sweep_days` out, or give a channel the group works `queue_order = \"newest_first\"` or \"random\"",
+        );
+    }
+    share
 }
 
 /// Warns when a group's `planned_shrinkage` meets shifts with breaks at set times, which take

@@ -101,6 +101,7 @@ pub(crate) const AGENT_GROUP: &[&str] = &[
     "weekend_absence_sd",
     "absence_shared",
     "weekend_absence_shared",
+    "sweep_days",
     "attrition",
     "ramp_up",
     "burnout",

@@ -86,6 +86,7 @@ fn plain_group(name: String, channels: Vec<bool>, concurrency: u32, m: &Model) -
         weekend_absence_sd: 0.0,
         absence_shared: 0.0,
         weekend_absence_shared: 0.0,
+        sweep_days: 0.0,
         attrition: 0.0,
         ramp_up: None,
         ramp_by_topic: vec![None; m.topics.len()],

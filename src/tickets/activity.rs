@@ -199,6 +199,7 @@ mod tests {
             id: String::new(),
             opened: at(opened),
             first_response: Some(at(answered)),
+            first_responder: None,
             pending: Vec::new(),
             reassignments: 0,
             group: None,

@@ -72,6 +72,10 @@ pub struct EventColumns {
     /// Channel (contact type).
     #[serde(default)]
     pub channel: Option<String>,
+    /// Who made the update (an agent's name or number): tells the days one person swept a
+    /// group's oldest tickets.
+    #[serde(default)]
+    pub agent: Option<String>,
 }
 
 /// State names, each a list.

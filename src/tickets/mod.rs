@@ -13,6 +13,7 @@ mod mapping;
 mod measure;
 mod order;
 mod read;
+mod sweeps;
 mod writer;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ pub use measure::{
 };
 pub use order::{MAX_BIAS, PickBias, newest_bias};
 pub use read::read;
+pub use sweeps::Sweeps;
 pub use writer::{EVENTS_HEADER, TicketEventWriter};
 
 pub use crate::model::Waiting;
@@ -55,6 +57,8 @@ pub struct Lifecycle {
     pub opened: NaiveDateTime,
     /// The first update that left the new states.
     pub first_response: Option<NaiveDateTime>,
+    /// Who made that update, when the mapping names an `agent` column.
+    pub first_responder: Option<String>,
     /// Waiting spans.
     pub pending: Vec<Pending>,
     /// Changes of assignment group between consecutive updates.
@@ -208,6 +212,10 @@ impl EventLog {
             .filter(|l| l.opened < t)
             .map(|l| Lifecycle {
                 first_response: before(l.first_response),
+                first_responder: l
+                    .first_responder
+                    .clone()
+                    .filter(|_| before(l.first_response).is_some()),
                 pending: l
                     .pending
                     .iter()

@@ -12,6 +12,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use super::EventLog;
+use super::sweeps::{Sweeps, sweeps};
 use crate::model::PICK_WAIT_FLOOR;
 
 /// The largest bias read either way: a desk whose every pick took the newest waiting ticket
@@ -33,6 +34,9 @@ pub struct PickBias {
     /// Of those, the share that took the oldest waiting ticket (a desk working newest first
     /// that now and then sweeps its oldest shows both).
     pub oldest_share: f64,
+    /// The days single people swept the oldest, when the log names who gave each first
+    /// response (its mapping's `agent`).
+    pub sweeps: Option<Sweeps>,
 }
 
 /// The choices: for each first response, the log of the waits (seconds, a minute at least)
@@ -41,6 +45,9 @@ struct Choices {
     log_waits: Vec<f64>,
     /// Where each choice's waits start in `log_waits` (one past the end last).
     starts: Vec<usize>,
+    /// Per choice with a known first responder: the person-day it was made on (numbered
+    /// from 0) and its rank among the waiting, 0 the oldest to 1 the newest.
+    ranks: Vec<(u32, f64)>,
 }
 
 /// The desk's [`PickBias`], or `None` without two tickets of a group ever waiting together.
@@ -55,6 +62,7 @@ pub fn newest_bias(log: &EventLog) -> Option<PickBias> {
         picks,
         newest_share: newest as f64 / picks as f64,
         oldest_share: oldest as f64 / picks as f64,
+        sweeps: sweeps(&choices.ranks),
     })
 }
 
@@ -130,18 +138,25 @@ fn derivatives(c: &Choices, bias: f64) -> (f64, f64) {
 /// Every first response's choice, read per group (the group a ticket is in at its first
 /// response) from the tickets created new that got one.
 fn choices(log: &EventLog) -> Choices {
-    let mut by_group: BTreeMap<&str, Vec<(NaiveDateTime, NaiveDateTime)>> = BTreeMap::new();
+    type Pick = (NaiveDateTime, NaiveDateTime, Option<u32>);
+    let mut by_group: BTreeMap<&str, Vec<Pick>> = BTreeMap::new();
+    let mut person_days: BTreeMap<(&str, chrono::NaiveDate), u32> = BTreeMap::new();
     for t in log.tickets.iter().filter(|t| !t.opened_in_work) {
         if let Some(f) = t.first_response.filter(|&f| f > t.opened) {
+            let day = t.first_responder.as_deref().map(|who| {
+                let next = person_days.len() as u32;
+                *person_days.entry((who, f.date())).or_insert(next)
+            });
             by_group
                 .entry(t.group.as_deref().unwrap_or(""))
                 .or_default()
-                .push((t.opened, f));
+                .push((t.opened, f, day));
         }
     }
     let mut out = Choices {
         log_waits: Vec::new(),
         starts: vec![0],
+        ranks: Vec::new(),
     };
     let log_wait = |from: NaiveDateTime, to: NaiveDateTime| {
         ((to - from).num_milliseconds() as f64 / 1000.0)
@@ -150,12 +165,12 @@ fn choices(log: &EventLog) -> Choices {
     };
     for list in by_group.values_mut() {
         list.sort();
-        for &(opened, answered) in list.iter() {
+        for &(opened, answered, day) in list.iter() {
             let first = out.log_waits.len();
             out.log_waits.push(log_wait(opened, answered));
             // The others opened before it was answered and still waiting then.
             let before = list.partition_point(|t| t.0 < answered);
-            for &(o, f) in &list[..before] {
+            for &(o, f, _) in &list[..before] {
                 if f >= answered && (o, f) != (opened, answered) {
                     out.log_waits.push(log_wait(o, answered));
                 }
@@ -164,10 +179,33 @@ fn choices(log: &EventLog) -> Choices {
                 out.log_waits.truncate(first);
             } else {
                 out.starts.push(out.log_waits.len());
+                if let Some(d) = day {
+                    out.ranks.push((d, rank(&out.log_waits[first..])));
+                }
             }
         }
     }
     out
+}
+
+/// The rank of the ticket taken (the first of `log_waits`) among the waiting: the share of
+/// the others that had waited longer (ties half), so 0 for the oldest and 1 for the newest.
+fn rank(log_waits: &[f64]) -> f64 {
+    let w = log_waits[0];
+    let others = &log_waits[1..];
+    let older: f64 = others
+        .iter()
+        .map(|&x| {
+            if x > w {
+                1.0
+            } else if x == w {
+                0.5
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    older / others.len() as f64
 }
 
 #[cfg(test)]
@@ -178,6 +216,7 @@ mod tests {
         let mut c = Choices {
             log_waits: Vec::new(),
             starts: vec![0],
+            ranks: Vec::new(),
         };
         for (waits, taken) in sets {
             c.log_waits.push(waits[*taken].ln());

@@ -19,6 +19,7 @@ struct Update {
     priority: Option<String>,
     category: Option<String>,
     channel: Option<String>,
+    agent: Option<String>,
 }
 
 fn column(headers: &[String], name: &str, key: &str) -> Result<usize, String> {
@@ -57,12 +58,13 @@ pub fn read(input: impl Read, mapping: &EventMapping) -> Result<EventLog, String
     let optional = |name: &Option<String>, key: &str| -> Result<Option<usize>, String> {
         name.as_ref().map(|n| column(&headers, n, key)).transpose()
     };
-    let (seq, group, priority, category, channel) = (
+    let (seq, group, priority, category, channel, agent) = (
         optional(&c.sequence, "sequence")?,
         optional(&c.group, "group")?,
         optional(&c.priority, "priority")?,
         optional(&c.category, "category")?,
         optional(&c.channel, "channel")?,
+        optional(&c.agent, "agent")?,
     );
     let missing = mapping.missing.as_deref();
     let value = |r: &csv::StringRecord, i: Option<usize>| -> Option<String> {
@@ -101,6 +103,7 @@ pub fn read(input: impl Read, mapping: &EventMapping) -> Result<EventLog, String
             priority: value(&r, priority),
             category: value(&r, category),
             channel: value(&r, channel),
+            agent: value(&r, agent),
         });
     }
     for (id, mut updates) in by_ticket {
@@ -125,6 +128,7 @@ fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
         id,
         opened,
         first_response: None,
+        first_responder: None,
         pending: Vec::new(),
         reassignments: 0,
         group: first(|u| u.group.clone()),
@@ -155,6 +159,7 @@ fn lifecycle(id: String, updates: &[Update]) -> Option<Lifecycle> {
         }
         if l.first_response.is_none() && u.state != State::New {
             l.first_response = Some(u.at.max(opened));
+            l.first_responder.clone_from(&u.agent);
         }
         if let Some(p) = previous {
             if p.group.is_some() && u.group.is_some() && p.group != u.group {

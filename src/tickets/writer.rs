@@ -14,7 +14,7 @@ use crate::model::{ChannelKind, Model, Waiting};
 
 /// The header of a ticket event log written by supportsim.
 pub const EVENTS_HEADER: &str =
-    "ticket,state,updated_at,opened_at,sequence,channel,category,priority,group";
+    "ticket,state,updated_at,opened_at,sequence,channel,category,priority,group,updated_by";
 
 /// An open ticket: its number, its opening and the updates written so far.
 struct Open {
@@ -71,8 +71,8 @@ impl<'m, W: Write> TicketEventWriter<'m, W> {
     /// nothing more (which group would take it is not known yet).
     fn second_tier(&mut self, r: &ContactRecord, key: (u64, u32, u32)) -> io::Result<()> {
         if r.outcome == ContactOutcome::Answered {
-            self.row(r, key, "Active", r.arrival)?;
-            self.row(r, key, "Resolved", r.arrival + r.wait + r.handle)?;
+            self.row(r, key, "Active", r.arrival, false)?;
+            self.row(r, key, "Resolved", r.arrival + r.wait + r.handle, true)?;
         }
         self.open.remove(&key);
         Ok(())
@@ -84,12 +84,15 @@ impl<'m, W: Write> TicketEventWriter<'m, W> {
         t.format("%Y-%m-%d %H:%M:%S").to_string()
     }
 
+    /// Writes an update of the ticket `key` to `state` at `at`; `by_agent` names the agent
+    /// of `r` as its author (an update the agent made, not the customer's or the system's).
     fn row(
         &mut self,
         r: &ContactRecord,
         key: (u64, u32, u32),
         state: &str,
         at: f64,
+        by_agent: bool,
     ) -> io::Result<()> {
         let Some(t) = self.open.get_mut(&key) else {
             return Ok(());
@@ -101,6 +104,10 @@ impl<'m, W: Write> TicketEventWriter<'m, W> {
             .group
             .and_then(|g| m.groups.get(g as usize))
             .map_or("", |g| g.name.as_str());
+        let by = match r.agent {
+            Some(a) if by_agent => format!("{group}/{a}"),
+            _ => String::new(),
+        };
         self.out
             .write_record([
                 format!("T{number:07}").as_str(),
@@ -112,6 +119,7 @@ impl<'m, W: Write> TicketEventWriter<'m, W> {
                 &m.topics[r.topic as usize].name,
                 &r.priority.to_string(),
                 group,
+                &by,
             ])
             .map_err(crate::export::io_error)?;
         self.rows += 1;
@@ -144,14 +152,14 @@ impl<W: Write> ContactSink for TicketEventWriter<'_, W> {
                     },
                 );
                 self.next += 1;
-                self.row(r, key, "New", r.arrival)?;
+                self.row(r, key, "New", r.arrival, false)?;
                 if answered {
-                    self.row(r, key, "Active", r.arrival + r.wait)?;
+                    self.row(r, key, "Active", r.arrival + r.wait, true)?;
                 }
             }
             // The customer replied: the ticket is back in the agents' queue.
-            ContactOutcome::FollowUp => self.row(r, key, "Active", r.arrival)?,
-            ContactOutcome::Open if r.queued => self.row(r, key, "Active", r.arrival)?,
+            ContactOutcome::FollowUp => self.row(r, key, "Active", r.arrival, false)?,
+            ContactOutcome::Open if r.queued => self.row(r, key, "Active", r.arrival, false)?,
             _ => return Ok(()),
         }
         if answered {
@@ -160,17 +168,17 @@ impl<W: Write> ContactSink for TicketEventWriter<'_, W> {
                 // Handed to another group: its next touch's row names that group.
             } else if r.more_touches {
                 match r.waits_on {
-                    Some(Waiting::ThirdParty) => self.row(r, key, "Awaiting Vendor", end)?,
+                    Some(Waiting::ThirdParty) => self.row(r, key, "Awaiting Vendor", end, true)?,
                     // Held on the desk: it stays in work, with no update until taken up again.
                     Some(Waiting::Desk) => {}
                     Some(Waiting::Customer) | None => {
-                        self.row(r, key, "Awaiting User Info", end)?
+                        self.row(r, key, "Awaiting User Info", end, true)?
                     }
                 }
             } else if r.transferred {
                 // Passed to tier 2: still in work; its tier-2 leg writes the rest.
             } else {
-                self.row(r, key, "Resolved", end)?;
+                self.row(r, key, "Resolved", end, true)?;
                 self.open.remove(&key);
             }
         } else {

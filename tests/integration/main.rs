@@ -46,6 +46,7 @@ mod shards;
 mod staff;
 mod stamped;
 mod sweep;
+mod sweep_days;
 mod targets;
 mod tickets;
 mod util;

@@ -73,6 +73,12 @@ pub struct AgentGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 1))]
     pub weekend_absence_shared: Option<f64>,
+    /// Share of an agent's working days on which it sweeps: takes the channels it works oldest
+    /// first, whatever their `queue_order` (0 to 1; default 0). For a desk that mostly answers
+    /// what just came in, where now and then one person works through the oldest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0), range(min = 0, max = 1))]
+    pub sweep_days: Option<f64>,
     /// Share of the group's agents who leave in a month (0 to 0.95): each agent leaves at a
     /// random time, so that of those present at a month's start this share has gone by its
     /// end, and nobody replaces them.
