@@ -9,7 +9,7 @@
 
 use supportsim::metrics::RepResult;
 
-use crate::util::{mean_se, supportsim};
+use crate::util::{mean_se, refused, supportsim};
 
 const N: f64 = 20.0;
 const ABSENCE: f64 = 0.2;
@@ -126,13 +126,7 @@ fn a_spread_too_wide_for_its_mean_absence_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("wide.toml");
     std::fs::write(&path, scenario("absence_sd = 0.45")).expect("writes");
-    let out = supportsim()
-        .arg("validate")
-        .arg(&path)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(supportsim().arg("validate").arg(&path));
     assert!(
         err.contains("`absence_sd = 0.45`") && err.contains("wide.toml:"),
         "{err}"

@@ -2,7 +2,7 @@
 //! −ln(1 − a) a month, so that after t months a share (1 − a)^t of the group remains — a
 //! binomial count whose mean the replications must meet within their standard error.
 
-use crate::util::{json_out, supportsim};
+use crate::util::{json_out, refused, supportsim};
 
 /// The group's metric `name` (mean, standard error) in a run's JSON.
 fn group_metric(json: &serde_json::Value, name: &str) -> (f64, f64) {
@@ -98,12 +98,7 @@ fn an_attrition_that_is_not_a_monthly_share_is_refused() {
     let text = std::fs::read_to_string(crate::util::root().join("tests/data/attrition.toml"))
         .expect("scenario");
     std::fs::write(&bad, text.replace("attrition = 0.1", "attrition = 1.5")).expect("write");
-    let out = supportsim()
-        .args(["validate", bad.to_str().expect("utf-8")])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(supportsim().args(["validate", bad.to_str().expect("utf-8")]));
     assert!(err.contains("attrition"), "{err}");
     assert!(err.contains("bad.toml:23"), "{err}");
 }

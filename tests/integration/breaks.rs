@@ -1,7 +1,7 @@
 //! Breaks at set times: agents leave the floor when a break begins (after the contact in hand)
 //! and return at its planned end; a shift with breaks takes no random block of shrinkage.
 
-use crate::util::supportsim;
+use crate::util::{refused, supportsim};
 
 /// Six agents 08:00–16:00 every day, with 15, 30 and 15 minutes of breaks (an eighth of the
 /// shift), `per_day` calls of `handle`.
@@ -118,13 +118,11 @@ fn breaks_outside_the_shift_or_overlapping_are_refused() {
     ] {
         let text = scenario(700, "{ dist = \"exponential\", mean = \"4m\" }", "").replace(from, to);
         std::fs::write(dir.path().join("s.toml"), text).expect("write");
-        let out = supportsim()
-            .current_dir(dir.path())
-            .args(["validate", "s.toml"])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(
+            supportsim()
+                .current_dir(dir.path())
+                .args(["validate", "s.toml"]),
+        );
         assert!(err.starts_with(message), "{err}");
         assert!(err.contains("--> s.toml:"), "located: {err}");
     }

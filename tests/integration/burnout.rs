@@ -4,7 +4,7 @@
 //! (1 + e) times the plain rate r = −ln(1 − a) a month and are absent with probability 0.2e,
 //! so the expected headcount and on-floor hours have closed forms the replications must meet.
 
-use crate::util::{json_out, supportsim};
+use crate::util::{json_out, refused, supportsim};
 
 /// The team's metric `name` (mean, standard error) in a run's JSON.
 fn team(json: &serde_json::Value, name: &str) -> (f64, f64) {
@@ -106,13 +106,7 @@ fn a_burnout_that_cannot_act_is_said_and_a_malformed_one_refused() {
         "burnout = { threshold = 0.5, over = \"1w\", attrition = 1.0, absence = 0.2 }",
         "burnout = \"yes\"",
     );
-    let out = supportsim()
-        .arg("validate")
-        .arg(&path)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(supportsim().arg("validate").arg(&path));
     assert!(
         err.contains("`burnout` of agent group `team` must be true, false or a table")
             && err.contains("bad.toml:"),

@@ -5,7 +5,7 @@
 use supportsim::queueing;
 use supportsim::report::Summary;
 
-use crate::util::{run_file, supportsim};
+use crate::util::{refused, run_file, supportsim};
 
 /// Phone and chat (one chat at a time) share 8 agents, 5-minute exponential handle times for
 /// both, 84 contacts an hour (7 Erlangs), nobody abandons: an M/M/8 queue with two classes.
@@ -114,13 +114,11 @@ fn a_bad_channel_order_is_located_and_explained() {
         ),
     ] {
         std::fs::write(dir.path().join("s.toml"), blended(order)).expect("write");
-        let out = supportsim()
-            .current_dir(dir.path())
-            .args(["validate", "s.toml"])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(2), "{order}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(
+            supportsim()
+                .current_dir(dir.path())
+                .args(["validate", "s.toml"]),
+        );
         assert!(err.starts_with(message), "{order}: {err}");
         assert!(err.contains("--> s.toml:29:"), "{order}: located: {err}");
     }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::util::{conformance_dir, root, run_json, supportsim};
+use crate::util::{conformance_dir, refused, root, run_json, supportsim};
 
 #[test]
 fn run_prints_a_table() {
@@ -213,15 +213,12 @@ fn bad_flags_exit_with_2_and_write_nothing() {
         );
         assert!(out.stdout.is_empty(), "{args:?}");
     }
-    let out = supportsim()
-        .args(["run", "scenarios/quick-start.toml", "--out"])
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    insta::assert_snapshot!(
-        String::from_utf8_lossy(&out.stderr).replace(&file.display().to_string(), "FILE")
+    let err = refused(
+        supportsim()
+            .args(["run", "scenarios/quick-start.toml", "--out"])
+            .arg(&file),
     );
+    insta::assert_snapshot!(err.replace(&file.display().to_string(), "FILE"));
     assert_eq!(
         std::fs::read_to_string(&file).expect("still there"),
         "keep me"

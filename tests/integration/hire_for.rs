@@ -3,7 +3,7 @@
 //! class leaves some week short. Checked here outside the command: its `hires.toml` is put back
 //! into the scenario and run with `plan` on another seed.
 
-use crate::util::{json_out, supportsim};
+use crate::util::{json_out, refused, supportsim};
 
 const P: f64 = 0.8;
 
@@ -102,14 +102,13 @@ fn hire_for_needs_classes_and_targets() {
     let dir = tempfile::tempdir().expect("temp dir");
     let none = dir.path().join("none.toml");
     std::fs::write(&none, with_hires("")).expect("writes");
-    let out = supportsim()
-        .args(["plan"])
-        .arg(&none)
-        .args(["--hire-for", "0.9"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("has no [[hires]]"));
+    let err = refused(
+        supportsim()
+            .args(["plan"])
+            .arg(&none)
+            .args(["--hire-for", "0.9"]),
+    );
+    assert!(err.contains("has no [[hires]]"));
     let text = std::fs::read_to_string("tests/data/hire-for.toml").expect("scenario");
     let untargeted = dir.path().join("untargeted.toml");
     std::fs::write(
@@ -126,19 +125,18 @@ fn hire_for_needs_classes_and_targets() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("service_level_target"));
     // The search writes no charts: --png with it is refused, not ignored.
-    let out = supportsim()
-        .args([
-            "plan",
-            "tests/data/hire-for.toml",
-            "--hire-for",
-            "0.9",
-            "--png",
-            "--out",
-        ])
-        .arg(dir.path().join("charts"))
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
+    refused(
+        supportsim()
+            .args([
+                "plan",
+                "tests/data/hire-for.toml",
+                "--hire-for",
+                "0.9",
+                "--png",
+                "--out",
+            ])
+            .arg(dir.path().join("charts")),
+    );
     assert!(!dir.path().join("charts").exists());
     for bad in ["0", "1.5", "most"] {
         let out = supportsim()
@@ -151,14 +149,12 @@ fn hire_for_needs_classes_and_targets() {
     // cannot be judged on 10 (19 are needed), and 1 on none. Refused before any search, with
     // nothing written.
     for (share, help) in [("0.95", "--replications 19"), ("1", "a share below 1")] {
-        let out = supportsim()
-            .args(["plan", "tests/data/hire-for.toml", "--replications", "10"])
-            .args(["--hire-for", share, "--out"])
-            .arg(dir.path().join("few"))
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(2), "{share}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(
+            supportsim()
+                .args(["plan", "tests/data/hire-for.toml", "--replications", "10"])
+                .args(["--hire-for", share, "--out"])
+                .arg(dir.path().join("few")),
+        );
         assert!(err.contains("10/11") && err.contains(help), "{err}");
         assert!(!dir.path().join("few").exists());
     }
@@ -174,11 +170,10 @@ fn hire_for_needs_classes_and_targets() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     // Refining goes on to more replications than the search's (100 in the scenario).
-    let out = supportsim()
-        .args(["plan", "tests/data/hire-for.toml", "--hire-for", "0.9"])
-        .args(["--refine-replications", "100"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--refine-replications 400"));
+    let err = refused(
+        supportsim()
+            .args(["plan", "tests/data/hire-for.toml", "--hire-for", "0.9"])
+            .args(["--refine-replications", "100"]),
+    );
+    assert!(err.contains("--refine-replications 400"));
 }

@@ -1,7 +1,7 @@
 //! Hiring classes (`[[hires]]`): agents hired on a day, on the floor after their training,
 //! leaving like the rest of their group from the day they are hired.
 
-use crate::util::{json_out, root, supportsim};
+use crate::util::{json_out, refused, root, supportsim};
 
 /// The group's metric `name` (mean, standard error) in a run's JSON.
 fn metric(json: &serde_json::Value, group: &str, name: &str) -> (f64, f64) {
@@ -105,12 +105,7 @@ fn classes_that_cannot_be_are_refused_by_key() {
     for (from, to, says) in cases {
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, base.replace(from, to)).expect("write");
-        let out = supportsim()
-            .args(["validate", path.to_str().expect("utf-8")])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(2), "{to}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(supportsim().args(["validate", path.to_str().expect("utf-8")]));
         assert!(err.contains(says), "{to}: {err}");
         assert!(err.contains("bad.toml:"), "{to}: {err}");
     }
@@ -119,12 +114,7 @@ fn classes_that_cannot_be_are_refused_by_key() {
 #[test]
 fn staffing_plans_refuse_a_changing_workforce_by_name() {
     for command in ["staff", "roster"] {
-        let out = supportsim()
-            .args([command, "tests/data/hires.toml"])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(2), "{command}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(supportsim().args([command, "tests/data/hires.toml"]));
         assert!(err.contains("tests/data/hires.toml"), "{err}");
         assert!(err.contains("`attrition` (group `team`)"), "{err}");
     }
@@ -224,12 +214,7 @@ fn each_skill_comes_up_to_speed_on_its_own_curve() {
         text.replace("skills = { technical", "skills = { tecnical"),
     )
     .expect("w");
-    let out = supportsim()
-        .args(["validate", bad.to_str().expect("utf-8")])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(supportsim().args(["validate", bad.to_str().expect("utf-8")]));
     assert!(err.contains("no topic is called `tecnical`"), "{err}");
     assert!(err.contains("bad.toml:"), "{err}");
 }

@@ -3,7 +3,7 @@
 //! absence burnout brings to a team kept fully busy, within its binomial standard error — and
 //! its output is the same on any number of threads.
 
-use crate::util::{json_out, run_json, supportsim};
+use crate::util::{json_out, refused, run_json, supportsim};
 
 /// Week `w`'s (from 1) figure `name` in a plan's JSON: (mean, p10, p90).
 fn figure(json: &serde_json::Value, w: usize, name: &str) -> (f64, f64, f64) {
@@ -125,14 +125,12 @@ fn a_plan_writes_its_weeks_and_charts_and_refuses_a_horizon_inside_the_warm_up()
         text.replace("days = 183", "days = 183\nwarmup_days = 14"),
     )
     .expect("write");
-    let out = supportsim()
-        .arg("plan")
-        .arg(&scenario)
-        .args(["--weeks", "2"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        supportsim()
+            .arg("plan")
+            .arg(&scenario)
+            .args(["--weeks", "2"]),
+    );
     assert!(err.contains("warm-up"), "{err}");
 }
 

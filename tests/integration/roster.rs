@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::util::{root, supportsim};
+use crate::util::{refused, root, supportsim};
 
 /// The rules of a group as the tests check them.
 struct Rules {
@@ -276,13 +276,7 @@ fn bad_rules_are_refused_with_the_key_named() {
     for (from, to, says) in cases {
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, base.replacen(from, to, 1)).expect("write");
-        let out = supportsim()
-            .arg("roster")
-            .arg(&path)
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(2), "{to}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(supportsim().arg("roster").arg(&path));
         assert!(
             err.contains(says) && err.contains("bad.toml"),
             "{to}: {err}"

@@ -1,7 +1,7 @@
 //! The time series of `run --out` within a memory budget: past it, replications' series are
 //! kept in temporary files, and every file written is the same as with them all in memory.
 
-use crate::util::{files, supportsim};
+use crate::util::{files, refused, supportsim};
 
 #[test]
 fn spilled_series_give_the_same_files() {
@@ -44,17 +44,13 @@ fn spilled_series_give_the_same_files() {
 
 #[test]
 fn a_size_that_is_not_one_is_refused() {
-    let out = supportsim()
-        .args([
-            "run",
-            "scenarios/quick-start.toml",
-            "--series-memory",
-            "lots",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("512MB"));
+    let err = refused(supportsim().args([
+        "run",
+        "scenarios/quick-start.toml",
+        "--series-memory",
+        "lots",
+    ]));
+    assert!(err.contains("512MB"));
 }
 
 /// `compare --out` keeps the series of its overlay charts within the same budget: all in

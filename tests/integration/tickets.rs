@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{root, supportsim};
+use crate::util::{refused, root, supportsim};
 
 const MAPPING: &str = r#"
 missing = "?"
@@ -245,15 +245,13 @@ fn the_scenario_of_an_event_log_loads_and_runs_with_no_call_figures() {
 fn an_event_log_without_effort_or_with_a_bad_mapping_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (log, mapping) = write(dir.path());
-    let out = supportsim()
-        .arg("fit")
-        .arg(&log)
-        .arg("--events")
-        .arg(&mapping)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        supportsim()
+            .arg("fit")
+            .arg(&log)
+            .arg("--events")
+            .arg(&mapping),
+    );
     assert!(
         err.contains("--effort") && err.contains("--agents"),
         "{err}"
@@ -269,16 +267,14 @@ fn an_event_log_without_effort_or_with_a_bad_mapping_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, MAPPING.replace("\"updated\"", "\"changed\"")).expect("write");
-    let out = supportsim()
-        .arg("fit")
-        .arg(&log)
-        .arg("--events")
-        .arg(&bad)
-        .args(["--effort", "10m"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        supportsim()
+            .arg("fit")
+            .arg(&log)
+            .arg("--events")
+            .arg(&bad)
+            .args(["--effort", "10m"]),
+    );
     assert!(
         err.contains("changed") && err.contains("columns.updated_at"),
         "{err}"
@@ -378,14 +374,13 @@ fn a_ticket_event_log_written_by_run_is_fitted_back_to_its_scenario() {
         covers(name, &t[1], share);
     }
     // Calls and chats have no tickets.
-    let out = supportsim()
-        .arg("run")
-        .arg(root().join("tests/data/round-trip.toml"))
-        .arg("--ticket-events")
-        .arg(dir.path().join("none.csv"))
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
+    refused(
+        supportsim()
+            .arg("run")
+            .arg(root().join("tests/data/round-trip.toml"))
+            .arg("--ticket-events")
+            .arg(dir.path().join("none.csv")),
+    );
     assert!(!dir.path().join("none.csv").exists());
 }
 
@@ -492,15 +487,14 @@ fn a_ticket_backtest_against_its_own_scenario_covers_the_actual_days() {
         vec!["--from", "2024-01-15"],
         vec!["--from", "15/01/2024", "--effort", "10m"],
     ] {
-        let out = supportsim()
-            .arg("backtest")
-            .arg(&log)
-            .arg("--events")
-            .arg(root().join("mappings/supportsim-events.toml"))
-            .args(&args)
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        refused(
+            supportsim()
+                .arg("backtest")
+                .arg(&log)
+                .arg("--events")
+                .arg(root().join("mappings/supportsim-events.toml"))
+                .args(&args),
+        );
     }
 }
 

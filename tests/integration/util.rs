@@ -36,6 +36,15 @@ pub fn supportsim() -> assert_cmd::Command {
     c
 }
 
+/// Runs `cmd` (a [`supportsim`] command), which must be refused — exit code 2 — and returns
+/// its standard error.
+pub fn refused(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    err
+}
+
 /// Runs `cmd` (a [`supportsim`] command), which must succeed, and reads its standard output
 /// as JSON.
 pub fn json_out(cmd: &mut assert_cmd::Command) -> serde_json::Value {
