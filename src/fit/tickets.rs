@@ -494,7 +494,9 @@ pub fn weekend_presence(m: &TicketMeasures) -> Option<super::Presence> {
 
 /// Every group's `sweep_days` on a desk that answers newest first: the share of its picks the
 /// log shows made on days one person swept the oldest ([`crate::tickets::Sweeps`]; the same for
-/// every group, read over the whole desk).
+/// every group, read over the whole desk). Only when the days in the class at the oldest end
+/// took at least half their picks in the oldest tenth: otherwise that class is a spread of
+/// older picks, not sweeps (a log whose updates all carry one system account's name, say).
 fn sweep_days(m: &TicketMeasures, agents: &mut [AgentGroup], notes: &mut Vec<Note>) {
     if m.out_of_order.is_none_or(|s| s <= 0.5) {
         return;
@@ -502,7 +504,7 @@ fn sweep_days(m: &TicketMeasures, agents: &mut [AgentGroup], notes: &mut Vec<Not
     let Some(s) = m
         .pick_bias
         .and_then(|p| p.sweeps)
-        .filter(|s| s.swept_days > 0 && round4(s.share) > 0.0)
+        .filter(|s| s.swept_days > 0 && s.oldest_decile >= 0.5 && round4(s.share) > 0.0)
     else {
         return;
     };

@@ -40,9 +40,10 @@ fn check(order: &str) {
     check_with(order, "")
 }
 
-/// [`check`] with `extra` keys on the channel.
-fn check_with(order: &str, extra: &str) {
-    let text = format!(
+/// The M/M/10 desk of these checks (100 tickets an hour, 5 minutes each) taken in `order`,
+/// with the lines `channel` on its channel and `group` on its agent group.
+pub(crate) fn desk(order: &str, channel: &str, group: &str) -> String {
+    format!(
         r#"[simulation]
 days = 12
 warmup_days = 2
@@ -56,14 +57,19 @@ intraday = "flat"
 kind = "async"
 handle_time = {{ dist = "exponential", mean = "5m" }}
 queue_order = "{order}"
-{extra}
+{channel}
 
 [[agents]]
 name = "team"
 count = 10
 channels = ["desk"]
-"#
-    );
+{group}"#
+    )
+}
+
+/// [`check`] with `extra` keys on the channel.
+fn check_with(order: &str, extra: &str) {
+    let text = desk(order, extra, "");
     let model = supportsim::scenario::parse("order.toml", &text, "order")
         .unwrap_or_else(|e| panic!("{e}"))
         .model;

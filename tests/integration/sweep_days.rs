@@ -22,31 +22,11 @@ impl ContactSink for Waits {
     }
 }
 
-/// An M/M/10 desk (100 tickets an hour, 5 minutes each) taken in `order`, its agents sweeping
-/// on the share `sweep` of their days.
+/// The M/M/10 desk of the queue-order checks taken in `order`, its agents sweeping on the
+/// share `sweep` of their days.
 fn desk(order: &str, sweep: Option<f64>) -> String {
     let sweep = sweep.map_or(String::new(), |s| format!("sweep_days = {s}\n"));
-    format!(
-        r#"[simulation]
-days = 12
-warmup_days = 2
-seed = 3
-
-[volume]
-per_day = 2400
-intraday = "flat"
-
-[channels.desk]
-kind = "async"
-handle_time = {{ dist = "exponential", mean = "5m" }}
-queue_order = "{order}"
-
-[[agents]]
-name = "team"
-count = 10
-channels = ["desk"]
-{sweep}"#
-    )
+    crate::order::desk(order, "", &sweep)
 }
 
 fn waits(text: &str, rep: u32) -> Vec<(f64, f64)> {
@@ -113,7 +93,7 @@ fn loaded(order: &str, share: &str) -> Result<String, String> {
 fn sweeps_that_change_nothing_are_warned_of_and_a_share_above_one_is_refused() {
     let w = loaded("oldest_first", "0.1").expect("loads");
     assert!(
-        w.contains("`sweep_days`") && w.contains("has no effect") && w.contains(":19:"),
+        w.contains("`sweep_days`") && w.contains("has no effect") && w.contains(":20:"),
         "{w}"
     );
     assert!(
@@ -122,7 +102,7 @@ fn sweeps_that_change_nothing_are_warned_of_and_a_share_above_one_is_refused() {
             .contains("sweep_days")
     );
     let e = loaded("newest_first", "1.5").expect_err("refused");
-    assert!(e.contains("sweep_days") && e.contains(":19:"), "{e}");
+    assert!(e.contains("sweep_days") && e.contains(":20:"), "{e}");
 }
 
 /// The round-trip desk (`tests/data/tickets-round-trip.toml`) answering newest first, with
