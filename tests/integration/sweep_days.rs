@@ -165,3 +165,46 @@ fn a_desk_s_sweeping_days_are_read_back_from_its_log() {
     let (none, sweeps) = read_back(None);
     assert!(none < 0.01, "{sweeps}");
 }
+
+/// A desk that draws its picks at random, newer likelier (`newest_bias = 0.5`), never sweeps,
+/// yet some of its person-days take older tickets than others: the mixture's class at the
+/// oldest end is then a spread of older picks (under half in the oldest tenth), and the fitted
+/// scenario gets no `sweep_days`.
+#[test]
+fn a_desk_drawing_at_random_is_not_fitted_with_sweeps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(root().join("tests/data/tickets-round-trip.toml"))
+        .expect("scenario");
+    let from = "answer_within = \"8h\"\n";
+    assert!(text.contains(from));
+    let text = text.replace(
+        from,
+        "answer_within = \"8h\"\nqueue_order = \"random\"\nnewest_bias = 0.5\n",
+    );
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, text).expect("writes");
+    let log = crate::tickets::ticket_events(dir.path(), &scenario);
+    let mapping = root().join("mappings/supportsim-events.toml");
+    let v = crate::tickets::fit_json(&log, &mapping, &["--effort", "12m"]);
+    let sweeps = &v["pick_bias"]["sweeps"];
+    assert!(
+        sweeps["oldest_decile"].as_f64().expect("decile") < 0.5,
+        "{sweeps}"
+    );
+    let fitted = dir.path().join("fitted.toml");
+    crate::util::supportsim()
+        .arg("fit")
+        .arg(&log)
+        .arg("--events")
+        .arg(&mapping)
+        .args(["--effort", "12m", "--out"])
+        .arg(&fitted)
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(&fitted).expect("fitted scenario");
+    assert!(
+        written.contains("queue_order = \"newest_first\""),
+        "{written}"
+    );
+    assert!(!written.contains("sweep_days"), "{written}");
+}
