@@ -447,8 +447,15 @@ fn summary(
             ),
         ]);
     }
+    let pairs: Vec<(String, String)> = rows
+        .into_iter()
+        .map(|mut r| {
+            let v = r.pop().unwrap_or_default();
+            (r.pop().unwrap_or_default(), v)
+        })
+        .collect();
     let mut out = String::new();
-    supportsim::export::render_table(&mut out, &["", ""], &rows);
+    supportsim::export::render_pairs(&mut out, ("fitted", "value"), &pairs, 100);
     out
 }
 
