@@ -271,6 +271,12 @@ pub(super) fn summary_text(fit: &Fit, log: &LogRead, written: bool) -> String {
             format!("{} named; on duty reconstructed as a lower bound", s.agents),
         ]);
     }
+    listing(rows)
+}
+
+/// A fit's summary as a listing: each row's name and value (its two cells), values wrapped
+/// at 100 columns.
+pub(super) fn listing(rows: Vec<Vec<String>>) -> String {
     let pairs: Vec<(String, String)> = rows
         .into_iter()
         .map(|mut r| {

@@ -447,16 +447,7 @@ fn summary(
             ),
         ]);
     }
-    let pairs: Vec<(String, String)> = rows
-        .into_iter()
-        .map(|mut r| {
-            let v = r.pop().unwrap_or_default();
-            (r.pop().unwrap_or_default(), v)
-        })
-        .collect();
-    let mut out = String::new();
-    supportsim::export::render_pairs(&mut out, ("fitted", "value"), &pairs, 100);
-    out
+    super::fit_report::listing(rows)
 }
 
 /// The table's lines on the order the desk answered in: how often a first response overtook
