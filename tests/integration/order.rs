@@ -88,13 +88,7 @@ fn check_with(order: &str, extra: &str) {
             after: 2.0 * 86_400.0,
             ..Waits::default()
         };
-        let options = supportsim::RunOptions {
-            cancel: None,
-            series: false,
-            sink: Some(&mut w),
-            keep: None,
-        };
-        supportsim::engine::simulate(&model, rep, options).expect("runs");
+        crate::util::simulate_into(&model, rep, &mut w);
         m1.push(w.sum / w.n);
         m2.push(w.sum2 / w.n);
         p.push(w.waited / w.n);

@@ -34,13 +34,7 @@ fn waits(text: &str, rep: u32) -> Vec<(f64, f64)> {
         .unwrap_or_else(|e| panic!("{e}"))
         .model;
     let mut w = Waits::default();
-    let options = supportsim::RunOptions {
-        cancel: None,
-        series: false,
-        sink: Some(&mut w),
-        keep: None,
-    };
-    supportsim::engine::simulate(&model, rep, options).expect("runs");
+    crate::util::simulate_into(&model, rep, &mut w);
     w.0
 }
 

@@ -29,6 +29,21 @@ pub fn run_file(path: &std::path::Path) -> (supportsim::model::Model, Summary) {
     (loaded.model, summary)
 }
 
+/// Runs replication `rep` of `model`, reporting every contact to `sink`.
+pub fn simulate_into(
+    model: &supportsim::model::Model,
+    rep: u32,
+    sink: &mut (dyn supportsim::engine::ContactSink + Send),
+) {
+    let options = supportsim::RunOptions {
+        cancel: None,
+        series: false,
+        sink: Some(sink),
+        keep: None,
+    };
+    supportsim::engine::simulate(model, rep, options).expect("runs");
+}
+
 /// The supportsim binary, run from the repository root.
 pub fn supportsim() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("supportsim").expect("binary");
