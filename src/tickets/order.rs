@@ -6,7 +6,7 @@
 //! logit of the log of the wait: concave in β, so Newton's method finds it), its standard
 //! error from the curvature.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -165,15 +165,12 @@ fn choices(log: &EventLog) -> Choices {
     };
     for list in by_group.values_mut() {
         list.sort();
-        for &(opened, answered, day) in list.iter() {
+        let others = waiting_at_each_answer(list);
+        for (k, &(opened, answered, day)) in list.iter().enumerate() {
             let first = out.log_waits.len();
             out.log_waits.push(log_wait(opened, answered));
-            // The others opened before it was answered and still waiting then.
-            let before = list.partition_point(|t| t.0 < answered);
-            for &(o, f, _) in &list[..before] {
-                if f >= answered && (o, f) != (opened, answered) {
-                    out.log_waits.push(log_wait(o, answered));
-                }
+            for &j in &others.members[others.starts[k]..others.starts[k + 1]] {
+                out.log_waits.push(log_wait(list[j as usize].0, answered));
             }
             if out.log_waits.len() - first < 2 {
                 out.log_waits.truncate(first);
@@ -186,6 +183,55 @@ fn choices(log: &EventLog) -> Choices {
         }
     }
     out
+}
+
+/// For each ticket of `list` (sorted by opening): the others opened before it was answered
+/// and still waiting then, in the list's order.
+struct Waiting {
+    /// Indices into the list, choice after choice.
+    members: Vec<u32>,
+    /// Where each ticket's others start in `members` (one past the end last).
+    starts: Vec<usize>,
+}
+
+/// [`Waiting`] for a group's tickets, found by going through the answers in time order with
+/// the set of tickets open at each: linear in the lengths of the queues met, where looking
+/// through every earlier ticket at each answer grew with the square of the log.
+fn waiting_at_each_answer(list: &[(NaiveDateTime, NaiveDateTime, Option<u32>)]) -> Waiting {
+    let mut by_answer: Vec<usize> = (0..list.len()).collect();
+    by_answer.sort_by_key(|&k| list[k].1);
+    let mut open = BTreeSet::new();
+    let (mut next_open, mut next_close) = (0, 0);
+    // Each ticket's others, in the order of the answers; then laid out in the list's order.
+    let mut found: Vec<(usize, usize)> = vec![(0, 0); list.len()];
+    let mut buffer: Vec<u32> = Vec::new();
+    for &k in &by_answer {
+        let (opened, answered, _) = list[k];
+        while next_open < list.len() && list[next_open].0 < answered {
+            open.insert(next_open);
+            next_open += 1;
+        }
+        while list[by_answer[next_close]].1 < answered {
+            open.remove(&by_answer[next_close]);
+            next_close += 1;
+        }
+        let from = buffer.len();
+        buffer.extend(
+            open.iter()
+                .filter(|&&j| (list[j].0, list[j].1) != (opened, answered))
+                .map(|&j| j as u32),
+        );
+        found[k] = (from, buffer.len());
+    }
+    let mut waiting = Waiting {
+        members: Vec::with_capacity(buffer.len()),
+        starts: vec![0],
+    };
+    for &(from, to) in &found {
+        waiting.members.extend_from_slice(&buffer[from..to]);
+        waiting.starts.push(waiting.members.len());
+    }
+    waiting
 }
 
 /// The rank of the ticket taken (the first of `log_waits`) among the waiting: the share of
@@ -228,6 +274,45 @@ mod tests {
             c.starts.push(c.log_waits.len());
         }
         c
+    }
+
+    #[test]
+    fn the_tickets_waiting_at_each_answer_are_those_open_then() {
+        // Tickets opened and answered on a coarse grid of minutes, so that openings, answers
+        // and both together tie often; checked against the definition, ticket by ticket.
+        let at = |m: i64| {
+            chrono::NaiveDate::from_ymd_opt(2016, 3, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .expect("date")
+                + chrono::Duration::minutes(m)
+        };
+        let mut x: u64 = 7;
+        let mut draw = |n: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((x >> 33) % n) as i64
+        };
+        let mut list: Vec<_> = (0..400)
+            .map(|_| {
+                let opened = draw(300);
+                (at(opened), at(opened + 1 + draw(60)), None)
+            })
+            .collect();
+        list.sort();
+        let waiting = waiting_at_each_answer(&list);
+        for (k, &(opened, answered, _)) in list.iter().enumerate() {
+            let expected: Vec<u32> = (0..list.len())
+                .filter(|&j| {
+                    let (o, f, _) = list[j];
+                    o < answered && f >= answered && (o, f) != (opened, answered)
+                })
+                .map(|j| j as u32)
+                .collect();
+            let got = &waiting.members[waiting.starts[k]..waiting.starts[k + 1]];
+            assert_eq!(got, expected.as_slice(), "ticket {k}");
+        }
+        assert!(waiting.members.len() > 4 * list.len(), "queues are met");
     }
 
     #[test]
