@@ -53,6 +53,7 @@ pub mod backtest;
 pub mod charts;
 pub mod compare;
 pub mod contact_log;
+pub mod delimiter;
 pub mod diagnostic;
 pub mod dist;
 pub mod duration;

@@ -29,7 +29,7 @@ pub fn read_events(log: &Path, mapping_path: &Path) -> Result<EventLog, Failure>
     super::output::log_fit(log, super::output::available_memory())?;
     let file = std::fs::File::open(log)
         .map_err(|e| flag_error(format!("cannot read log {}: {e}", log.display())))?;
-    let events = tickets::read(std::io::BufReader::new(file), &mapping)
+    let events = tickets::read(file, &mapping)
         .map_err(|e| flag_error(format!("in event log {}: {e}", log.display())))?;
     if events.tickets.is_empty() {
         return Err(flag_error(format!(

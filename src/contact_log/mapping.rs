@@ -16,8 +16,8 @@ use crate::diagnostic::{Diagnostic, Report};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mapping {
-    /// Field delimiter: "comma", "tab", "semicolon" or one character; by default a tab when
-    /// the header holds one, else a comma.
+    /// Field delimiter: "comma", "tab", "semicolon", "pipe" or the character itself; by
+    /// default read from the header line ([`crate::delimiter`]).
     #[serde(default)]
     pub delimiter: Option<String>,
     /// Which column holds what.
@@ -146,10 +146,11 @@ impl Default for Values {
 }
 
 impl Mapping {
-    /// The layout of supportsim's own contact logs: first contacts and repeats at tier 1.
+    /// The layout of supportsim's own contact logs: first contacts and repeats at tier 1 (their
+    /// delimiter read from the header, so that a log saved again with tabs or semicolons reads).
     pub fn supportsim() -> Self {
         Self {
-            delimiter: Some("comma".into()),
+            delimiter: None,
             columns: Columns {
                 date: "day".into(),
                 time: "time".into(),
@@ -238,9 +239,8 @@ impl Mapping {
                 "add `weekday = \"COLUMN\"` under [columns], or give real dates (formats.date = \"yyyy-mm-dd\")",
             ));
         }
-        if let Err(e) = m.delimiter_byte(b',') {
-            let (message, help) = e.split_once("\n  = help: ").unwrap_or((&e, ""));
-            return Err(fail(message.to_string(), &["delimiter"], help));
+        if let Some(Err(e)) = m.delimiter.as_deref().map(crate::delimiter::named) {
+            return Err(fail(e, &["delimiter"], crate::delimiter::HELP));
         }
         m.check_values()
             .map_err(|(message, path, help)| fail(message, &path, &help))?;
@@ -287,19 +287,6 @@ impl Mapping {
         };
         let span = span_of(text, &path).or(Some(0..0));
         render(file, text, Diagnostic::error(message, span).help(help))
-    }
-
-    pub(super) fn delimiter_byte(&self, detected: u8) -> Result<u8, String> {
-        match self.delimiter.as_deref() {
-            None => Ok(detected),
-            Some("comma") | Some(",") => Ok(b','),
-            Some("tab") | Some("\t") => Ok(b'\t'),
-            Some("semicolon") | Some(";") => Ok(b';'),
-            Some("pipe") | Some("|") => Ok(b'|'),
-            Some(other) => Err(format!(
-                "`delimiter` = \"{other}\" is not one supportsim reads\n  = help: use \"comma\", \"tab\", \"semicolon\" or \"pipe\""
-            )),
-        }
     }
 }
 

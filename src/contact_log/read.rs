@@ -272,15 +272,17 @@ fn reader<R: Read + Seek>(
     mapping: &Mapping,
 ) -> Result<(csv::Reader<R>, csv::StringRecord), LogError> {
     let io = |e: std::io::Error| LogError::Io(e.to_string());
-    // The header line decides the delimiter when the mapping does not.
+    // The header line decides the delimiter when the mapping does not (read from the start:
+    // a second pass comes here at the end of the first).
+    input.seek(SeekFrom::Start(0)).map_err(io)?;
     let mut first = Vec::new();
     let mut byte = [0u8; 1];
     while first.len() < 1 << 20 && input.read(&mut byte).map_err(io)? == 1 && byte[0] != b'\n' {
         first.push(byte[0]);
     }
     input.seek(SeekFrom::Start(0)).map_err(io)?;
-    let detected = if first.contains(&b'\t') { b'\t' } else { b',' };
-    let delimiter = mapping.delimiter_byte(detected).map_err(LogError::Io)?;
+    let delimiter = crate::delimiter::of(mapping.delimiter.as_deref(), &first)
+        .map_err(|e| LogError::Io(format!("{e}\n  = help: {}", crate::delimiter::HELP)))?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)

@@ -37,8 +37,7 @@ impl Calendar {
 
     /// Reads a calendar; errors name the line and how to fix it.
     pub fn parse(text: &str) -> Result<Calendar, String> {
-        let delim = super::counts::delimiter(None, text.lines().next().unwrap_or(""))
-            .map_err(|e| e.to_string())?;
+        let delim = crate::delimiter::of(None, text.lines().next().unwrap_or("").as_bytes())?;
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delim)
             .flexible(true)

@@ -105,8 +105,8 @@ impl Counts {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CountsMapping {
-    /// Field delimiter: "comma", "tab", "semicolon" or one character (default: a tab when the
-    /// header holds one, else a semicolon when it holds one and no comma, else a comma).
+    /// Field delimiter: "comma", "tab", "semicolon", "pipe" or the character itself; by
+    /// default read from the header line ([`crate::delimiter`]).
     #[serde(default)]
     pub delimiter: Option<String>,
     /// Column names.
@@ -326,22 +326,6 @@ fn slash_order(values: &[String]) -> Result<Option<bool>, CountsError> {
     }
 }
 
-/// The delimiter a file uses.
-pub fn delimiter(given: Option<&str>, header: &str) -> Result<u8, CountsError> {
-    match given {
-        None if header.contains('\t') => Ok(b'\t'),
-        None if header.contains(';') && !header.contains(',') => Ok(b';'),
-        None => Ok(b','),
-        Some("comma") => Ok(b','),
-        Some("tab") => Ok(b'\t'),
-        Some("semicolon") => Ok(b';'),
-        Some(c) if c.len() == 1 => Ok(c.as_bytes()[0]),
-        Some(c) => Err(CountsError::Column(format!(
-            "unknown delimiter `{c}`\n  = help: use comma, tab, semicolon or one character"
-        ))),
-    }
-}
-
 /// One row as read: date, seconds after midnight, count, channel.
 type Row = (NaiveDate, u32, f64, String);
 
@@ -359,7 +343,8 @@ pub fn read(
     // A byte-order mark (spreadsheets write one) is not part of the first column's name.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     let header = text.lines().next().unwrap_or("");
-    let delim = delimiter(mapping.delimiter.as_deref(), header)?;
+    let delim = crate::delimiter::of(mapping.delimiter.as_deref(), header.as_bytes())
+        .map_err(|e| CountsError::Column(format!("{e}\n  = help: {}", crate::delimiter::HELP)))?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delim)
         .flexible(true)

@@ -8,8 +8,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventMapping {
-    /// Field delimiter: "comma", "tab", "semicolon" or one character (default: a comma, or a
-    /// tab when the header holds one).
+    /// Field delimiter: "comma", "tab", "semicolon", "pipe" or the character itself; by
+    /// default read from the header line ([`crate::delimiter`]).
     #[serde(default)]
     pub delimiter: Option<String>,
     /// The text that marks a missing value (besides an empty field), e.g. "?".
@@ -113,6 +113,13 @@ impl EventMapping {
     /// Reads a mapping; the error names the key and how to fix it.
     pub fn parse(text: &str) -> Result<EventMapping, String> {
         let m: EventMapping = toml::from_str(text).map_err(|e| e.to_string())?;
+        if let Some(Err(e)) = m.delimiter.as_deref().map(crate::delimiter::named) {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("delimiter"))
+                .map_or(String::new(), |i| format!("line {}: ", i + 1));
+            return Err(format!("{line}{e}\n  = help: {}", crate::delimiter::HELP));
+        }
         if !["d/m/yyyy", "m/d/yyyy", "iso"].contains(&m.date_format.as_str()) {
             return Err(format!(
                 "date_format `{}` is not known\n  = help: use d/m/yyyy, m/d/yyyy or iso",

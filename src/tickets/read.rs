@@ -1,7 +1,7 @@
 //! Reading an event log into ticket lifecycles.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 use chrono::NaiveDateTime;
 
@@ -33,13 +33,15 @@ fn column(headers: &[String], name: &str, key: &str) -> Result<usize, String> {
 
 /// Reads an event log through `mapping`.
 pub fn read(input: impl Read, mapping: &EventMapping) -> Result<EventLog, String> {
+    let mut input = BufReader::new(input);
+    // The header line decides the delimiter when the mapping does not (as far as the
+    // buffer holds it: a header line longer than a buffer is read as its first part).
+    let buffered = input.fill_buf().map_err(|e| e.to_string())?;
+    let header = buffered.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let delimiter = crate::delimiter::of(mapping.delimiter.as_deref(), header)
+        .map_err(|e| format!("{e}\n  = help: {}", crate::delimiter::HELP))?;
     let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(match mapping.delimiter.as_deref() {
-            Some("tab") => b'\t',
-            Some("semicolon") => b';',
-            Some(c) if c.len() == 1 => c.as_bytes()[0],
-            _ => b',',
-        })
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(input);
     let headers: Vec<String> = rdr

@@ -13,6 +13,7 @@ mod closed;
 mod compare;
 mod conformance;
 mod dated;
+mod delimiters;
 mod demand;
 mod desk_log;
 mod diagnostics;
