@@ -26,7 +26,11 @@ pub fn read_events(log: &Path, mapping_path: &Path) -> Result<EventLog, Failure>
     })?;
     let mapping = EventMapping::parse(&text)
         .map_err(|e| flag_error(format!("in mapping {}: {e}", mapping_path.display())))?;
-    super::output::log_fit(log, super::output::available_memory())?;
+    super::output::log_fit(
+        log,
+        super::output::EVENT_LOG_BYTES_PER_ROW,
+        super::output::available_memory(),
+    )?;
     let file = std::fs::File::open(log)
         .map_err(|e| flag_error(format!("cannot read log {}: {e}", log.display())))?;
     let events = tickets::read(file, &mapping)
@@ -474,10 +478,18 @@ fn order_rows(m: &TicketMeasures) -> Vec<Vec<String>> {
         return rows;
     };
     if let Some(se) = p.se {
+        let sampled = if p.sampled > 0 {
+            format!(
+                " ({} of {} picks met more waiting tickets than the fit keeps: a uniform sample of them)",
+                p.sampled, p.picks
+            )
+        } else {
+            String::new()
+        };
         rows.push(vec![
             "picks".into(),
             format!(
-                "{} took the newest waiting, {} the oldest; as random order, newest_bias = {:.2} ± {:.2}",
+                "{} took the newest waiting, {} the oldest; as random order, newest_bias = {:.2} ± {:.2}{sampled}",
                 pct(p.newest_share),
                 pct(p.oldest_share),
                 p.bias.max(0.0),

@@ -279,7 +279,11 @@ fn read_history(args: &ForecastArgs) -> Result<Counts, Failure> {
     if args.date_format.is_some() {
         mapping.date_format.clone_from(&args.date_format);
     }
-    super::output::log_fit(path, super::output::available_memory())?;
+    super::output::log_fit(
+        path,
+        super::output::LOG_BYTES_PER_ROW,
+        super::output::available_memory(),
+    )?;
     let file = std::fs::File::open(path)
         .map_err(|e| flag_error(format!("cannot read {}: {e}", path.display())))?;
     counts::read(

@@ -161,7 +161,11 @@ pub fn read_log(args: &LogArgs) -> Result<LogRead, Failure> {
             (m, Some(text))
         }
     };
-    super::output::log_fit(&args.log, super::output::available_memory())?;
+    super::output::log_fit(
+        &args.log,
+        super::output::LOG_BYTES_PER_ROW,
+        super::output::available_memory(),
+    )?;
     let file = std::fs::File::open(&args.log)
         .map_err(|e| flag_error(format!("cannot read log {}: {e}", args.log.display())))?;
     contact_log::read(

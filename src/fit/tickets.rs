@@ -278,6 +278,7 @@ fn channel(
             newest_share: 1.0,
             oldest_share: 0.0,
             sweeps: None,
+            sampled: 0,
         });
         order(&mut ch, share, pick, &mut note);
     }
