@@ -60,14 +60,7 @@ fn a_delimiter_that_names_none_is_refused_at_its_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (log, _) = crate::tickets::round_trip_log(dir.path());
     let mapping = event_mapping(dir.path(), "delimiter = \"tabs\"");
-    let err = refused(
-        supportsim()
-            .arg("fit")
-            .arg(&log)
-            .arg("--events")
-            .arg(&mapping)
-            .args(["--effort", "12m", "--json"]),
-    );
+    let err = crate::tickets::fit_refused(&log, &mapping, &["--effort", "12m", "--json"]);
     assert!(
         err.contains("events.toml")
             && err.contains("line 1")

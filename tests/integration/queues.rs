@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::tickets::fit_json;
-use crate::util::{json_out, refused, root, supportsim};
+use crate::util::{json_out, root, supportsim};
 
 fn run_json(scenario: &std::path::Path) -> Value {
     json_out(supportsim().arg("run").arg(scenario).arg("--json"))
@@ -128,14 +128,8 @@ fn queues_by_group_need_a_group_column() {
         "date_format = \"iso\"\n[columns]\nticket = \"ticket\"\nstate = \"state\"\nupdated_at = \"updated_at\"\nopened_at = \"opened_at\"\n[states]\nnew = [\"New\"]\nactive = [\"Active\"]\nresolved = [\"Resolved\"]\nclosed = [\"Closed\"]\n",
     )
     .expect("mapping");
-    let err = refused(
-        supportsim()
-            .arg("fit")
-            .arg(&log)
-            .arg("--events")
-            .arg(&mapping)
-            .args(["--effort", "10m", "--queues", "groups"]),
-    );
+    let err =
+        crate::tickets::fit_refused(&log, &mapping, &["--effort", "10m", "--queues", "groups"]);
     assert!(
         err.contains("--queues groups") && err.contains("group"),
         "{err}"

@@ -87,13 +87,24 @@ pub(crate) fn ticket_events(dir: &Path, scenario: &Path) -> PathBuf {
     log
 }
 
-pub(crate) fn fit_json(log: &Path, mapping: &Path, extra: &[&str]) -> Value {
-    let out = supportsim()
-        .arg("fit")
+/// `supportsim fit LOG --events MAPPING EXTRA…`.
+fn fit_events(log: &Path, mapping: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = supportsim();
+    cmd.arg("fit")
         .arg(log)
         .arg("--events")
         .arg(mapping)
-        .args(extra)
+        .args(extra);
+    cmd
+}
+
+/// The error of a `fit --events`, which must be refused (exit 2).
+pub(crate) fn fit_refused(log: &Path, mapping: &Path, extra: &[&str]) -> String {
+    refused(&mut fit_events(log, mapping, extra))
+}
+
+pub(crate) fn fit_json(log: &Path, mapping: &Path, extra: &[&str]) -> Value {
+    let out = fit_events(log, mapping, extra)
         .arg("--json")
         .output()
         .expect("runs");
@@ -245,13 +256,7 @@ fn the_scenario_of_an_event_log_loads_and_runs_with_no_call_figures() {
 fn an_event_log_without_effort_or_with_a_bad_mapping_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (log, mapping) = write(dir.path());
-    let err = refused(
-        supportsim()
-            .arg("fit")
-            .arg(&log)
-            .arg("--events")
-            .arg(&mapping),
-    );
+    let err = fit_refused(&log, &mapping, &[]);
     assert!(
         err.contains("--effort") && err.contains("--agents"),
         "{err}"
@@ -267,14 +272,7 @@ fn an_event_log_without_effort_or_with_a_bad_mapping_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, MAPPING.replace("\"updated\"", "\"changed\"")).expect("write");
-    let err = refused(
-        supportsim()
-            .arg("fit")
-            .arg(&log)
-            .arg("--events")
-            .arg(&bad)
-            .args(["--effort", "10m"]),
-    );
+    let err = fit_refused(&log, &bad, &["--effort", "10m"]);
     assert!(
         err.contains("changed") && err.contains("columns.updated_at"),
         "{err}"
