@@ -9,6 +9,7 @@
 //! [`TicketEventWriter`] writes a simulation's tickets as such a log (`run --ticket-events`).
 
 mod activity;
+mod choices;
 mod mapping;
 mod measure;
 mod order;
