@@ -27,6 +27,20 @@ pub(super) struct Choices {
     pub(super) sampled: usize,
 }
 
+impl Choices {
+    /// No choices yet.
+    pub(super) fn new() -> Choices {
+        Choices {
+            log_waits: Vec::new(),
+            starts: vec![0],
+            ranks: Vec::new(),
+            newest: 0,
+            oldest: 0,
+            sampled: 0,
+        }
+    }
+}
+
 /// The most alternatives the likelihood keeps over all choices (8 bytes each, held twice
 /// while they are put in order: 64 MB): a log whose picks met more waiting tickets than that
 /// has each pick's alternatives sampled down to an equal share, and never to fewer than
@@ -99,14 +113,7 @@ pub(super) fn choices(log: &EventLog) -> Choices {
     } else {
         (ALTERNATIVES / picks.max(1)).max(FEWEST_SAMPLED)
     };
-    let mut out = Choices {
-        log_waits: Vec::new(),
-        starts: vec![0],
-        ranks: Vec::new(),
-        newest: 0,
-        oldest: 0,
-        sampled: 0,
-    };
+    let mut out = Choices::new();
     for (g, list) in by_group.values().enumerate() {
         let waiting = waiting_at_each_answer(list, most, g as u64);
         for (k, &(_, _, day)) in list.iter().enumerate() {

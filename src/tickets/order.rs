@@ -120,14 +120,7 @@ mod tests {
     use rand::{RngExt as _, SeedableRng as _};
 
     fn of(sets: &[(&[f64], usize)]) -> Choices {
-        let mut c = Choices {
-            log_waits: Vec::new(),
-            starts: vec![0],
-            ranks: Vec::new(),
-            newest: 0,
-            oldest: 0,
-            sampled: 0,
-        };
+        let mut c = Choices::new();
         for (waits, taken) in sets {
             let from = c.log_waits.len();
             c.log_waits.push(waits[*taken].ln());
