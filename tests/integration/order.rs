@@ -197,12 +197,7 @@ fn a_desk_taking_newer_tickets_likelier_is_read_back_from_its_log() {
     let text = inserted(&text, "answer_within = \"8h\"", RANDOM);
     let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, text).expect("writes");
-    let log = crate::tickets::ticket_events(dir.path(), &scenario);
-    let v = crate::tickets::fit_json(
-        &log,
-        &root().join("mappings/supportsim-events.toml"),
-        &["--effort", "12m"],
-    );
+    let v = crate::tickets::fit_own_log(dir.path(), &scenario);
     let pick = &v["pick_bias"];
     let (bias, se) = (
         pick["bias"].as_f64().expect("bias"),
@@ -226,14 +221,9 @@ fn a_desk_taking_newer_tickets_likelier_is_read_back_from_its_log() {
 #[test]
 fn a_first_come_first_served_desk_takes_the_oldest() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let log = crate::tickets::ticket_events(
+    let v = crate::tickets::fit_own_log(
         dir.path(),
         &root().join("tests/data/tickets-round-trip.toml"),
-    );
-    let v = crate::tickets::fit_json(
-        &log,
-        &root().join("mappings/supportsim-events.toml"),
-        &["--effort", "12m"],
     );
     let pick = &v["pick_bias"];
     let share = |k: &str| pick[k].as_f64().expect("share");

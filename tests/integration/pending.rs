@@ -92,12 +92,7 @@ fn each_state_is_read_back_from_the_log() {
          customer = { share = 0.7, delay = { dist = \"lognormal\", mean = \"6h\", cv = 1.2 } }\n\
          third_party = { share = 0.3, delay = { dist = \"lognormal\", mean = \"30h\", cv = 0.8 } }\n",
     );
-    let log = crate::tickets::ticket_events(dir.path(), &scenario);
-    let v = crate::tickets::fit_json(
-        &log,
-        &root().join("mappings/supportsim-events.toml"),
-        &["--effort", "12m"],
-    );
+    let v = crate::tickets::fit_own_log(dir.path(), &scenario);
     let by_state = &v["between_touches_by_state"];
     for (state, mean, cv) in [("customer", 21_600.0, 1.2), ("third_party", 108_000.0, 0.8)] {
         let fit = &by_state[state];

@@ -132,12 +132,7 @@ fn read_back(sweep: Option<f64>) -> (f64, serde_json::Value) {
     }
     let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, text).expect("writes");
-    let log = crate::tickets::ticket_events(dir.path(), &scenario);
-    let v = crate::tickets::fit_json(
-        &log,
-        &root().join("mappings/supportsim-events.toml"),
-        &["--effort", "12m"],
-    );
+    let v = crate::tickets::fit_own_log(dir.path(), &scenario);
     let sweeps = v["pick_bias"]["sweeps"].clone();
     (sweeps["share"].as_f64().expect("share"), sweeps)
 }

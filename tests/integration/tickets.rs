@@ -103,6 +103,14 @@ pub(crate) fn fit_refused(log: &Path, mapping: &Path, extra: &[&str]) -> String 
     refused(&mut fit_events(log, mapping, extra))
 }
 
+/// The tickets of `scenario`, written by `run --ticket-events` into `dir` and fitted back
+/// through `mappings/supportsim-events.toml` with 12 minutes a touch: the fit's JSON.
+pub(crate) fn fit_own_log(dir: &Path, scenario: &Path) -> Value {
+    let log = ticket_events(dir, scenario);
+    let mapping = root().join("mappings/supportsim-events.toml");
+    fit_json(&log, &mapping, &["--effort", "12m"])
+}
+
 pub(crate) fn fit_json(log: &Path, mapping: &Path, extra: &[&str]) -> Value {
     let out = fit_events(log, mapping, extra)
         .arg("--json")
