@@ -7,7 +7,7 @@ mod dated;
 mod workforce;
 use crate::dist::Dist;
 pub use dated::{DatedDemand, WithinDay};
-pub use workforce::{Break, BreakRule, Burnout, Group, RampUp, Shift, WorkRules};
+pub use workforce::{Break, BreakRule, Burnout, Group, RampUp, Shift, WorkRules, agents_in_all};
 
 /// Index of a channel in [`Model::channels`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -508,6 +508,11 @@ impl Model {
     /// Start of the statistics window, seconds.
     pub fn warmup_end(&self) -> f64 {
         f64::from(self.warmup_days) * crate::duration::DAY
+    }
+
+    /// The agents a run keeps a record of, over every group and hiring class.
+    pub fn agents_in_all(&self) -> u64 {
+        agents_in_all(&self.groups, &self.hires)
     }
 
     /// Number of reporting intervals in the statistics window.

@@ -117,6 +117,9 @@ pub fn stopped(e: supportsim::engine::Stopped, scenario: &str, bar: &ProgressBar
             "error: scenario `{scenario}`: {o}; nothing was written\n  = help: {}",
             o.help()
         )),
+        supportsim::engine::Stopped::TooManyAgents(_) => Failure::input(anyhow::anyhow!(
+            "error: scenario `{scenario}`: {e}; nothing was written\n  = help: simulate a smaller operation (one site, or one channel, at a time); with `staff` or `roster`, these are the agents its volume and handle times need (handle times divided by each group's proficiency)"
+        )),
         supportsim::engine::Stopped::Sink(e) => Failure::from(
             anyhow::Error::new(e).context("writing the contact log; nothing else was written"),
         ),

@@ -49,6 +49,12 @@ use roster::Agent;
 /// would exhaust memory without changing the answer: it cannot keep up.
 pub const MAX_LIVE_CONTACTS: usize = 4_000_000;
 
+/// The most agents one replication keeps a record of (every place in every shift row and
+/// hiring class; about 140 bytes each with their events and lists, measured at 8 million). The
+/// largest contact centres have tens of thousands: a model past this is refused before it
+/// runs, not left to exhaust memory on every thread at once.
+pub const MAX_AGENTS: u64 = 1_000_000;
+
 /// Where a contact in the slab is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -527,6 +533,28 @@ mod tests {
             ),
         }
         assert_eq!(sink.0, 11, "no row is offered after the failure");
+    }
+
+    #[test]
+    fn a_model_with_more_agents_than_a_run_holds_is_refused_before_it_runs() {
+        // As `staff` or a sweep can make one: the scenario itself is refused when read.
+        let text = "[simulation]\ndays = 2\n[volume]\nper_day = 2000\n[channels.phone]\nkind = \"call\"\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\n[[agents]]\nname = \"a\"\ncount = 8\nchannels = [\"phone\"]\n";
+        let mut m = crate::scenario::parse("t.toml", text, "t")
+            .expect("valid")
+            .model;
+        m.groups[0].around_the_clock = MAX_AGENTS as u32;
+        assert!(simulate(&m, 0, RunOptions::default()).is_ok());
+        m.groups[0].around_the_clock += 1;
+        match simulate(&m, 0, RunOptions::default()) {
+            Err(e @ Stopped::TooManyAgents(n)) => {
+                assert_eq!(n, MAX_AGENTS + 1);
+                assert!(
+                    e.to_string().starts_with("1,000,001 agents to simulate"),
+                    "{e}"
+                );
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|r| r.events)),
+        }
     }
 
     #[test]

@@ -54,6 +54,13 @@ pub enum Stopped {
     /// The contact sink failed (e.g. the disk is full); the replication stopped there.
     #[error("writing the contact log: {0}")]
     Sink(std::io::Error),
+    /// The model has more than [`super::MAX_AGENTS`] agents; nothing ran.
+    #[error(
+        "{} agents to simulate (every place in every shift row and hiring class), more than the {} a run holds",
+        crate::numbers::group_thousands(*.0 as f64),
+        crate::numbers::group_thousands(super::MAX_AGENTS as f64)
+    )]
+    TooManyAgents(u64),
 }
 
 /// Runs replication `rep` of `model` to its horizon, or until it is cancelled, overloads or its
@@ -70,6 +77,10 @@ fn replication(
     series: bool,
     sink: Option<&mut (dyn ContactSink + Send)>,
 ) -> Result<RepResult, Stopped> {
+    let agents = model.agents_in_all();
+    if agents > super::MAX_AGENTS {
+        return Err(Stopped::TooManyAgents(agents));
+    }
     let mut engine = Engine::new(model, rep, series);
     engine.sink = sink.map(|s| s as &mut dyn ContactSink);
     engine.run(cancel)

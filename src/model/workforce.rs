@@ -227,6 +227,15 @@ impl Group {
             .sum()
     }
 
+    /// The agents a run keeps a record of for the group: one per place in each shift row, or
+    /// its around-the-clock count (its hiring classes come on top).
+    pub fn agent_records(&self) -> u64 {
+        if self.shifts.is_empty() {
+            return u64::from(self.around_the_clock);
+        }
+        self.shifts.iter().map(|s| u64::from(s.count)).sum()
+    }
+
     /// People needed to work the group's shifts, each on at most five days a week: the
     /// agent-days of a week ÷ 5, and never fewer than the busiest day's agents (the
     /// around-the-clock count for a group without shifts). A plan written as one shift row per
@@ -247,4 +256,11 @@ impl Group {
         let busiest = per_day.iter().copied().max().unwrap_or(0);
         u32::try_from(busiest.max(agent_days.div_ceil(5))).unwrap_or(u32::MAX)
     }
+}
+
+/// The agents a run keeps a record of: every group's (see [`Group::agent_records`]) and every
+/// hiring class's.
+pub fn agents_in_all(groups: &[Group], hires: &[super::Hire]) -> u64 {
+    groups.iter().map(Group::agent_records).sum::<u64>()
+        + hires.iter().map(|h| u64::from(h.size)).sum::<u64>()
 }

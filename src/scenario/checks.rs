@@ -7,18 +7,21 @@ use std::ops::Range;
 use super::calendar::mean_on_floor;
 use super::reader::Cx;
 use super::topics::Topics;
-use crate::model::{Channel, ChannelId, ChannelKind, Group, Model};
+use crate::model::{Channel, ChannelId, ChannelKind, Group, Hire, Model};
 
 /// Every (topic, channel) that receives contacts has a tier-1 group to serve it; escalating
-/// topics have a tier-2 group on each of their channels; every group has agents.
+/// topics have a tier-2 group on each of their channels; every group has agents, and not more
+/// in all than a run holds.
 pub(super) fn coverage(
     cx: &mut Cx,
     topics: &Topics,
     model_channels: &[(Channel, Range<usize>)],
     groups: &[Group],
     group_spans: &[Range<usize>],
-    hired: &[bool],
+    hires: &[Hire],
 ) {
+    size(cx, groups, hires, group_spans);
+    let hired = &super::hires::hired_groups(hires, groups.len());
     let topic_spans = &topics.spans;
     let topics = &topics.topics;
     // Coverage: every (topic, channel) that receives contacts has a group to serve it.
@@ -111,6 +114,25 @@ pub(super) fn coverage(
             );
         }
     }
+}
+
+/// More agents than a run holds ([`crate::engine::MAX_AGENTS`]), told at the largest group.
+fn size(cx: &mut Cx, groups: &[Group], hires: &[Hire], group_spans: &[Range<usize>]) {
+    let all = crate::model::agents_in_all(groups, hires);
+    if all <= crate::engine::MAX_AGENTS {
+        return;
+    }
+    let n = |x: u64| crate::numbers::group_thousands(x as f64);
+    let largest = (0..groups.len()).max_by_key(|&g| (groups[g].agent_records(), usize::MAX - g));
+    cx.err(
+        format!(
+            "the scenario has {} agents in all (every place in every shift row and hiring class), more than the {} a run holds",
+            n(all),
+            n(crate::engine::MAX_AGENTS)
+        ),
+        largest.and_then(|g| group_spans.get(g).cloned()).unwrap_or(0..0),
+        "simulate a smaller operation: one site, or one channel, at a time",
+    );
 }
 
 /// Warnings on a model that is otherwise valid: queues that grow without bound.

@@ -230,8 +230,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
     }
     let model_channels = channels::build(raw_channels, &channel_share, &repeat_mixes, &volume)?;
     let hires = hires::read(cx, doc, &groups, days);
-    let hired = hires::hired_groups(&hires, groups.len());
-    checks::coverage(cx, &topics, &model_channels, &groups, &group_spans, &hired);
+    checks::coverage(cx, &topics, &model_channels, &groups, &group_spans, &hires);
     reassign::check(cx, &topics, &model_channels, &groups);
     if cx.has_errors() {
         return None;

@@ -18,8 +18,14 @@ pub(super) type Stacked = Vec<(usize, f64, f64, u32)>;
 pub fn stack(profile: &[u32]) -> BTreeMap<(usize, usize), u32> {
     let mut runs = BTreeMap::new();
     let n = profile.len();
-    let top = profile.iter().copied().max().unwrap_or(0);
-    for k in 0..top {
+    // The k-th agents of every k between two levels the profile takes work the same runs: walk
+    // the levels, not every agent, so that a profile of millions stacks as fast as one of ten.
+    let mut levels: Vec<u32> = profile.to_vec();
+    levels.push(0);
+    levels.sort_unstable();
+    levels.dedup();
+    for w in levels.windows(2) {
+        let (k, agents) = (w[0], w[1] - w[0]);
         let mut s = 0;
         while s < n {
             if profile[s] > k {
@@ -27,7 +33,7 @@ pub fn stack(profile: &[u32]) -> BTreeMap<(usize, usize), u32> {
                 while s < n && profile[s] > k {
                     s += 1;
                 }
-                *runs.entry((start, s)).or_insert(0) += 1;
+                *runs.entry((start, s)).or_insert(0) += agents;
             } else {
                 s += 1;
             }
@@ -165,6 +171,50 @@ pub(super) fn file_shifts(stacked: &[(usize, f64, f64, u32)]) -> Vec<format::Shi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stacking_by_levels_gives_each_agent_its_runs() {
+        // The definition: the k-th agent works every slot needing more than k, one shift per
+        // unbroken run.
+        let by_agent = |profile: &[u32]| {
+            let mut runs = BTreeMap::new();
+            for k in 0..profile.iter().copied().max().unwrap_or(0) {
+                let mut s = 0;
+                while s < profile.len() {
+                    if profile[s] > k {
+                        let start = s;
+                        while s < profile.len() && profile[s] > k {
+                            s += 1;
+                        }
+                        *runs.entry((start, s)).or_insert(0) += 1;
+                    } else {
+                        s += 1;
+                    }
+                }
+            }
+            runs
+        };
+        for profile in [
+            vec![],
+            vec![0, 0],
+            vec![3],
+            vec![0, 2, 5, 5, 1, 0, 4, 4, 7, 2, 2, 0],
+            vec![9, 1, 9, 1, 9],
+            vec![1, 2, 3, 4, 3, 2, 1],
+        ] {
+            assert_eq!(stack(&profile), by_agent(&profile), "{profile:?}");
+        }
+        // A profile of millions is as quick as the levels it takes.
+        let huge = stack(&[0, 2_000_000_000, 7, 2_000_000_000]);
+        assert_eq!(
+            huge,
+            BTreeMap::from([
+                ((1, 2), 1_999_999_993),
+                ((1, 4), 7),
+                ((3, 4), 1_999_999_993)
+            ])
+        );
+    }
 
     #[test]
     fn long_runs_are_cut_into_shifts_no_longer_than_the_longest() {

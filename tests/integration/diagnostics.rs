@@ -119,6 +119,21 @@ fn malformed_duration() {
 }
 
 #[test]
+fn more_agents_than_a_run_holds() {
+    // Each shift row within its own limit, a million and a half in all: refused when read,
+    // at the largest group, rather than left to exhaust memory on every thread.
+    let text = BASE.replace(
+        "count = 8\n",
+        "shifts = [\n  { days = \"weekdays\", start = \"08:00\", end = \"16:00\", count = 1000000 },\n  { days = \"weekdays\", start = \"12:00\", end = \"20:00\", count = 500000 },\n]\n",
+    );
+    let err = invalid("crowded", &text);
+    assert!(
+        err.contains("the scenario has 1,500,000 agents in all (every place in every shift row and hiring class), more than the 1,000,000 a run holds\n  --> crowded.toml:29:1"),
+        "{err}"
+    );
+}
+
+#[test]
 fn shift_that_ends_before_it_starts() {
     let text = BASE.replace(
         "count = 8\n",
