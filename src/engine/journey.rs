@@ -98,6 +98,7 @@ impl Engine<'_> {
                 self.maybe_return(&contact, end, Return::FalselyContained);
             } else {
                 let origin = contact.origin;
+                self.record_resolution(&contact, end - origin, true);
                 let target = self
                     .resolve_targets
                     .then(|| self.m.topics[t].resolve_within)
@@ -438,7 +439,9 @@ impl Engine<'_> {
             || contact.key.attempt + 1 >= res.max_attempts
             || contact.key.unit(Purpose::Return) >= share
         {
-            // The issue ends unresolved: a miss of its topic's resolution target.
+            // The issue ends unresolved: not resolved by the end of the run, and a miss of its
+            // topic's resolution target.
+            self.record_resolution(contact, (self.horizon - contact.origin).max(0.0), false);
             let t = contact.topic as usize;
             if self.resolve_targets && self.m.topics[t].resolve_within.is_some() {
                 let c = contact.channel as usize;

@@ -31,7 +31,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 use crate::duration::DAY;
-use crate::metrics::{Histogram, RepResult, Tally};
+use crate::metrics::{Histogram, RepResult, Resolutions, Tally};
 use crate::model::{ChannelKind, Model};
 use crate::rng::{self, DrawKey, Rng, Stream};
 
@@ -246,6 +246,10 @@ struct Engine<'m> {
     channel_frt: Vec<Histogram>,
     /// Per (topic, kind group): index `topic · 2 + kind group` (see [`Engine::topic_slot`]).
     topic_frt: Vec<Histogram>,
+    /// Times to resolution per (channel, topic), index `channel · topics + topic`, over the
+    /// issues counted in the statistics window: one record per issue, summed per channel,
+    /// topic and kind group at the end.
+    res: Vec<Resolutions>,
     /// Kind group of each channel (0 calls and chats, 1 written work).
     kind_of: Vec<usize>,
     /// Reporting intervals in the statistics window.
@@ -342,6 +346,7 @@ impl<'m> Engine<'m> {
             interval_frt: vec![Histogram::default(); nc],
             channel_frt: vec![Histogram::default(); nc],
             topic_frt: vec![Histogram::default(); nt * 2],
+            res: vec![Resolutions::default(); nc * nt],
             kind_of: m.channels.iter().map(|c| c.kind.group() as usize).collect(),
             ni: m.stat_intervals(),
             interval_seq: 0,

@@ -5,8 +5,8 @@
 use super::event::Kind;
 use super::{Contact, Decision, Engine, Sat, State, Stopped};
 use crate::metrics::{
-    ChannelInterval, Conservation, CustomerStats, FrtSummary, Histogram, RepResult, Staffing,
-    Tally, WorkforceDay,
+    ChannelInterval, Conservation, CustomerStats, FrtSummary, Histogram, RepResult, Resolutions,
+    Staffing, Tally, WorkforceDay,
 };
 use crate::model::{Model, Waiting};
 
@@ -294,8 +294,11 @@ impl Engine<'_> {
                 d.count(tally, resolution_time);
             }
         }
-        if self.resolve_targets && d.resolved {
-            self.count_resolve_target(contact, g, resolution_time);
+        if d.resolved {
+            self.res[c * self.nt + t].resolved.record(resolution_time);
+            if self.resolve_targets {
+                self.count_resolve_target(contact, g, resolution_time);
+            }
         }
     }
 
@@ -337,11 +340,29 @@ impl Engine<'_> {
             tally.handle += handle;
             d.count_tier1(tally, resolution_time);
         }
-        if self.resolve_targets && d.resolved {
-            self.count_resolve_target(contact, g, resolution_time);
+        if d.resolved {
+            self.res[c * self.nt + t].resolved.record(resolution_time);
+            if self.resolve_targets {
+                self.count_resolve_target(contact, g, resolution_time);
+            }
         }
         self.channel_frt[c].record(wait);
         self.topic_frt[ts].record(wait);
+    }
+
+    /// An issue resolved (`resolved`, after `time` from its first contact) or not by the end
+    /// (given up, or still open: its age then), in the times to resolution of its channel and
+    /// topic when it is counted.
+    pub(super) fn record_resolution(&mut self, contact: &Contact, time: f64, resolved: bool) {
+        if !self.counted(contact.counted_at) {
+            return;
+        }
+        let r = &mut self.res[contact.channel as usize * self.nt + contact.topic as usize];
+        if resolved {
+            r.resolved.record(time);
+        } else {
+            r.unresolved.record(time);
+        }
     }
 
     /// Records a satisfaction draw of a contact no agent answered (contained by the bot).
@@ -442,7 +463,7 @@ impl Engine<'_> {
             self.r.agents_end[a.group as usize] += 1;
         }
         self.count_open_at_end();
-        self.count_unresolved_at_end();
+        self.count_open_issues_at_end();
         if let Some(c) = &mut self.r.customers {
             c.active_end = self.active;
         }
@@ -451,14 +472,38 @@ impl Engine<'_> {
         for (c, h) in self.channel_frt.iter().enumerate() {
             kinds[self.kind_of[c]].add(h);
         }
-        self.r.kind_frt = kinds.iter().map(FrtSummary::of).collect();
-        self.r.channel_frt = self.channel_frt.iter().map(FrtSummary::of).collect();
-        self.r.topic_frt = self.topic_frt.iter().map(FrtSummary::of).collect();
+        let (channel_res, topic_res, kind_res) = self.resolutions();
+        let summary = |h: &Histogram, r: &Resolutions| FrtSummary::of(h).with_resolution(r);
+        self.r.kind_frt = kinds
+            .iter()
+            .zip(&kind_res)
+            .map(|(h, r)| summary(h, r))
+            .collect();
+        self.r.channel_frt = (self.channel_frt.iter().zip(&channel_res))
+            .map(|(h, r)| summary(h, r))
+            .collect();
+        self.r.topic_frt = (self.topic_frt.iter().zip(&topic_res))
+            .map(|(h, r)| summary(h, r))
+            .collect();
         self.r.events = self.events;
         match self.sink_error {
             Some(e) => Err(Stopped::Sink(e)),
             None => Ok(self.r),
         }
+    }
+
+    /// Times to resolution per channel, per (topic, kind group) slot and per kind group.
+    fn resolutions(&self) -> (Vec<Resolutions>, Vec<Resolutions>, [Resolutions; 2]) {
+        let mut channel = vec![Resolutions::default(); self.nc];
+        let mut topic = vec![Resolutions::default(); self.nt * 2];
+        let mut kind = [Resolutions::default(), Resolutions::default()];
+        for (i, r) in self.res.iter().enumerate() {
+            let (c, t) = (i / self.nt, i % self.nt);
+            channel[c].add(r);
+            topic[self.topic_slot(c, t)].add(r);
+            kind[self.kind_of[c]].add(r);
+        }
+        (channel, topic, kind)
     }
 
     /// A resolved issue against its topic's resolution target, in the tallies of its channel,
@@ -481,29 +526,33 @@ impl Engine<'_> {
     }
 
     /// Issues still open at the end (queued, between touches, passing to tier 2, or a repeat
-    /// to come) already past their topic's resolution target: misses of it, whatever happens
-    /// next. Younger open issues are undecided and left out.
-    fn count_unresolved_at_end(&mut self) {
-        if !self.resolve_targets {
-            return;
-        }
-        let late: Vec<(usize, usize, f64)> = self
+    /// to come): their ages so far are censored times to resolution (the mean can only rise as
+    /// the backlog grows, where leaving them out would let a thinner desk look quicker), and
+    /// those already past their topic's resolution target are misses of it, whatever happens
+    /// next (younger ones are undecided and left out of that share).
+    fn count_open_issues_at_end(&mut self) {
+        let open: Vec<(Contact, f64)> = self
             .slab
             .iter()
             .filter(|s| matches!(s.state, State::Waiting | State::Passing | State::Returning))
-            .filter(|s| {
-                let c = &s.contact;
-                self.m.topics[c.topic as usize]
-                    .resolve_within
-                    .is_some_and(|target| self.horizon - c.origin > target)
-            })
-            .map(|s| {
-                let c = &s.contact;
-                (c.channel as usize, c.topic as usize, c.counted_at)
-            })
+            .map(|s| (s.contact, (self.horizon - s.contact.origin).max(0.0)))
             .collect();
-        for (c, t, at) in late {
-            self.tally(c, t, at, |x| x.resolve_targeted += 1);
+        for (contact, age) in open {
+            self.record_resolution(&contact, age, false);
+            let (c, t, at) = (
+                contact.channel as usize,
+                contact.topic as usize,
+                contact.counted_at,
+            );
+            let late = self.resolve_targets
+                && self.m.topics[t]
+                    .resolve_within
+                    .is_some_and(|target| age > target);
+            self.tally(c, t, at, |x| {
+                x.open_issues += 1;
+                x.resolution_time += age;
+                x.resolve_targeted += u64::from(late);
+            });
         }
     }
 

@@ -394,8 +394,13 @@ fn overall_lines(s: &Summary, out: &mut String) {
             cell(o, Metric::Fcr, Unit::Percent),
             cell(o, Metric::RepeatRate, Unit::Percent),
         ));
+        // The median over every issue (Kaplan–Meier), which customers who give up cannot
+        // shorten; `—` when half of them were not resolved.
         let times: Vec<String> = if o.get(Metric::ResolutionTimeSeconds).is_some() {
-            vec![cell(o, Metric::ResolutionTimeSeconds, Unit::Seconds)]
+            vec![format!(
+                "P50 {}",
+                cell(o, Metric::ResolutionP50Seconds, Unit::Seconds)
+            )]
         } else {
             s.kinds
                 .0
@@ -403,8 +408,8 @@ fn overall_lines(s: &Summary, out: &mut String) {
                 .map(|(k, m)| {
                     let label = KindGroup::from_key(k).map_or(k.as_str(), |k| k.label());
                     format!(
-                        "{} ({label})",
-                        cell(m, Metric::ResolutionTimeSeconds, Unit::Seconds)
+                        "P50 {} ({label})",
+                        cell(m, Metric::ResolutionP50Seconds, Unit::Seconds)
                     )
                 })
                 .collect()

@@ -76,6 +76,18 @@ pub(super) fn contact_metrics(
     out.push(Metric::FrtP90Seconds, frt.iter().map(|h| h.p90).collect());
     out.push(Metric::FrtP95Seconds, frt.iter().map(|h| h.p95).collect());
     experience_metrics(out, tallies, csat);
+    // A quantile not reached in one replication is not left out of the mean (that would keep
+    // the quicker replications only): the figure is then absent altogether.
+    let res = |q: fn(&FrtSummary) -> Option<f64>| -> Vec<Option<f64>> {
+        let values: Vec<Option<f64>> = frt.iter().map(|h| q(h)).collect();
+        if values.iter().any(Option::is_none) {
+            vec![None; values.len()]
+        } else {
+            values
+        }
+    };
+    out.push(Metric::ResolutionP50Seconds, res(|h| h.resolution_p50));
+    out.push(Metric::ResolutionP90Seconds, res(|h| h.resolution_p90));
 }
 
 /// Automation, resolution and satisfaction metrics of a set of contacts.
@@ -114,7 +126,7 @@ fn experience_metrics(out: &mut Metrics, tallies: &[&Tally], csat: &WaitCsat) {
     out.push(Metric::Resolved, col(&|t| Some(t.resolved as f64)));
     out.push(
         Metric::ResolutionTimeSeconds,
-        col(&|t| ratio(t.resolution_time, t.resolved as f64)),
+        col(&|t| ratio(t.resolution_time, (t.resolved + t.open_issues) as f64)),
     );
     // Only where a topic has a resolution target: without one there is nothing to meet.
     if tallies.iter().any(|t| t.resolve_targeted > 0) {

@@ -61,6 +61,8 @@ static NO_FRT: FrtSummary = FrtSummary {
     p90: None,
     p95: None,
     at_most: [0; 12],
+    resolution_p50: None,
+    resolution_p90: None,
 };
 
 /// The first-response times of every contact together, when they are of one kind group; none

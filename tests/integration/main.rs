@@ -40,6 +40,7 @@ mod plan;
 mod properties;
 mod queues;
 mod reassign;
+mod resolution;
 mod roster;
 mod scored_days;
 mod series;
