@@ -203,7 +203,8 @@ impl Engine<'_> {
         } else if self.counted(at) {
             self.count_answer(&contact, g, wait, handle, &d, end);
         }
-        if !second_leg && now >= self.warmup {
+        // Each interval's FRT percentiles are read only into its time series.
+        if !second_leg && now >= self.warmup && !self.r.channel_intervals.is_empty() {
             self.interval_frt[c].record(wait);
         }
         if another {

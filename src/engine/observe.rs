@@ -405,13 +405,13 @@ impl Engine<'_> {
             } else {
                 0.0
             };
-            let h = &mut self.interval_frt[c];
-            let (p50, p90) = (
-                h.quantile(0.5).unwrap_or(f64::NAN),
-                h.quantile(0.9).unwrap_or(f64::NAN),
-            );
-            h.clear();
             if let Some(row) = self.r.channel_intervals.get_mut(i) {
+                let h = &mut self.interval_frt[c];
+                let (p50, p90) = (
+                    h.quantile(0.5).unwrap_or(f64::NAN),
+                    h.quantile(0.9).unwrap_or(f64::NAN),
+                );
+                h.clear();
                 row[c].queue_end = n;
                 row[c].oldest_end = age;
                 row[c].frt_p50 = p50;

@@ -225,6 +225,10 @@ impl Engine<'_> {
         tot.available += floor * (end - start);
         tot.busy += busy * (end - start);
         tot.scheduled += sched * (end - start);
+        // Without time series (`run --json`) there are no intervals to spread the time over.
+        if self.r.group_intervals.is_empty() {
+            return;
+        }
         let len = self.m.interval;
         let mut t = start;
         while t < end {
