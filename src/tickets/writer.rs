@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::engine::{ContactOutcome, ContactRecord, ContactSink};
-use crate::model::{ChannelKind, Model, Waiting};
+use crate::model::{ChannelId, ChannelKind, GroupId, Model, TopicId, Waiting};
 
 /// The header of a ticket event log written by supportsim.
 pub const EVENTS_HEADER: &str =
@@ -100,8 +100,12 @@ impl<'m, W: Write> TicketEventWriter<'m, W> {
         let (number, opened, sequence) = (t.number, t.opened, t.sequence);
         t.sequence += 1;
         let m = self.model;
+        // A ticket nobody has taken is in the queue of its channel and category: named by the
+        // one tier-1 group that serves it, when only one does (else left blank, as a desk
+        // leaves an unassigned ticket).
         let group = r
             .group
+            .or_else(|| only_group(m, r.channel, r.topic))
             .and_then(|g| m.groups.get(g as usize))
             .map_or("", |g| g.name.as_str());
         let by = match r.agent {
@@ -125,6 +129,15 @@ impl<'m, W: Write> TicketEventWriter<'m, W> {
         self.rows += 1;
         Ok(())
     }
+}
+
+/// The tier-1 group that serves topic `t` on channel `c`, when exactly one does.
+fn only_group(m: &Model, c: u32, t: u32) -> Option<u32> {
+    let mut serving = (0..m.groups.len() as u32).filter(|&g| {
+        m.groups[g as usize].tier == 1 && m.eligible(GroupId(g), ChannelId(c), TopicId(t))
+    });
+    let first = serving.next()?;
+    serving.next().is_none().then_some(first)
 }
 
 impl<W: Write> ContactSink for TicketEventWriter<'_, W> {

@@ -123,3 +123,49 @@ fn a_desk_with_nobody_on_it_misses_every_ticket_past_its_target() {
         assert!(frt.p50.expect("waits") > 86_400.0);
     }
 }
+
+/// A ticket still waiting at the end of a `run --ticket-events` log names the group whose
+/// queue it is in, when only one group serves its channel and category: the fit then reads it
+/// among that group's waiting tickets without guessing.
+#[test]
+fn tickets_never_taken_name_the_one_group_that_serves_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text =
+        std::fs::read_to_string(crate::util::root().join("tests/data/tickets-two-queues.toml"))
+            .expect("scenario")
+            .replace("count = 13", "count = 4")
+            .replace("count = 6 }", "count = 2 }");
+    let scenario = dir.path().join("thin.toml");
+    std::fs::write(&scenario, text).expect("write scenario");
+    let log = crate::tickets::ticket_events(dir.path(), &scenario);
+    let mut reader = csv::Reader::from_path(&log).expect("log");
+    let mut updates: std::collections::BTreeMap<String, Vec<(String, String, String)>> =
+        Default::default();
+    for row in reader.records() {
+        let row = row.expect("row");
+        updates.entry(row[0].to_string()).or_default().push((
+            row[1].to_string(),
+            row[6].to_string(),
+            row[8].to_string(),
+        ));
+    }
+    let waiting: Vec<&(String, String, String)> = updates
+        .values()
+        .filter(|u| u.len() == 1)
+        .map(|u| &u[0])
+        .collect();
+    assert!(
+        waiting.len() > 100,
+        "a thin desk leaves a backlog: {}",
+        waiting.len()
+    );
+    for (state, category, group) in waiting {
+        assert_eq!(state, "New");
+        let serving = if category == "access" {
+            "front"
+        } else {
+            "hardware desk"
+        };
+        assert_eq!(group, serving, "{category}");
+    }
+}
