@@ -390,17 +390,14 @@ fn overall_lines(s: &Summary, out: &mut String) {
     if mean(Metric::Fcr).is_some_and(|x| x < 1.0) || mean(Metric::Repeats).is_some_and(|x| x > 0.0)
     {
         experience.push_str(&format!(
-            ", FCR {}, repeat contacts {}, resolution time ",
+            ", FCR {}, repeat contacts {}, median resolution time ",
             cell(o, Metric::Fcr, Unit::Percent),
             cell(o, Metric::RepeatRate, Unit::Percent),
         ));
         // The median over every issue (Kaplan–Meier), which customers who give up cannot
         // shorten; `—` when half of them were not resolved.
         let times: Vec<String> = if o.get(Metric::ResolutionTimeSeconds).is_some() {
-            vec![format!(
-                "P50 {}",
-                cell(o, Metric::ResolutionP50Seconds, Unit::Seconds)
-            )]
+            vec![cell(o, Metric::ResolutionP50Seconds, Unit::Seconds)]
         } else {
             s.kinds
                 .0
@@ -408,7 +405,7 @@ fn overall_lines(s: &Summary, out: &mut String) {
                 .map(|(k, m)| {
                     let label = KindGroup::from_key(k).map_or(k.as_str(), |k| k.label());
                     format!(
-                        "P50 {} ({label})",
+                        "{} ({label})",
                         cell(m, Metric::ResolutionP50Seconds, Unit::Seconds)
                     )
                 })
