@@ -23,6 +23,7 @@ mod observe;
 mod overload;
 mod picks;
 mod replications;
+mod resolution;
 mod roster;
 mod routing;
 mod strain;
@@ -258,8 +259,6 @@ struct Engine<'m> {
     interval_seq: u64,
     /// Sequence numbers reserved for day starts start after this one.
     day_seq: u64,
-    /// Where interval figures go when the run keeps no time series.
-    scratch: Tally,
     // customers
     active: f64,
     active0: f64,
@@ -351,7 +350,6 @@ impl<'m> Engine<'m> {
             ni: m.stat_intervals(),
             interval_seq: 0,
             day_seq: 0,
-            scratch: Tally::default(),
             active: active0,
             active0,
             strain: None,

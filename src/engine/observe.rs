@@ -155,18 +155,30 @@ impl Engine<'_> {
         t * 2 + self.kind_of[c]
     }
 
+    /// The tally of channel `c` in the interval of `at`, when the run keeps time series.
+    #[inline]
+    fn interval_tally(&mut self, c: usize, at: f64) -> Option<&mut Tally> {
+        if self.r.channel_intervals.is_empty() {
+            return None;
+        }
+        let i = self.interval_of(at);
+        self.r
+            .channel_intervals
+            .get_mut(i)
+            .map(|row| &mut row[c].tally)
+    }
+
     /// Applies `f` to the channel, topic and interval tallies of a contact counted at `at`.
     #[inline]
     pub(super) fn tally(&mut self, c: usize, t: usize, at: f64, f: impl Fn(&mut Tally)) {
         if !self.counted(at) {
             return;
         }
-        let i = self.interval_of(at);
         let ts = self.topic_slot(c, t);
         f(&mut self.r.channels[c]);
         f(&mut self.r.topics[ts]);
-        if let Some(row) = self.r.channel_intervals.get_mut(i) {
-            f(&mut row[c].tally);
+        if let Some(tally) = self.interval_tally(c, at) {
+            f(tally);
         }
     }
 
@@ -277,22 +289,22 @@ impl Engine<'_> {
         } else {
             0.0
         };
-        let i = self.interval_of(contact.counted_at);
-        let interval = match self.r.channel_intervals.get_mut(i) {
-            Some(row) => &mut row[c].tally,
-            None => &mut self.scratch,
-        };
-        for tally in [
-            &mut self.r.channels[c],
-            &mut self.r.topics[ts],
-            interval,
-            &mut self.r.group_tally[g],
-        ] {
+        let add = |tally: &mut Tally| {
             if tier1 {
                 d.count_tier1(tally, resolution_time);
             } else {
                 d.count(tally, resolution_time);
             }
+        };
+        for tally in [
+            &mut self.r.channels[c],
+            &mut self.r.topics[ts],
+            &mut self.r.group_tally[g],
+        ] {
+            add(tally);
+        }
+        if let Some(tally) = self.interval_tally(c, contact.counted_at) {
+            add(tally);
         }
         if d.resolved {
             self.res[c * self.nt + t].resolved.record(resolution_time);
@@ -317,28 +329,28 @@ impl Engine<'_> {
         let (c, t) = (contact.channel as usize, contact.topic as usize);
         let ts = self.topic_slot(c, t);
         let within = wait <= self.m.answer_target(c, t);
-        let i = self.interval_of(contact.counted_at);
         let resolution_time = if d.resolved {
             end - contact.origin
         } else {
             0.0
         };
-        let interval = match self.r.channel_intervals.get_mut(i) {
-            Some(row) => &mut row[c].tally,
-            None => &mut self.scratch,
-        };
-        for tally in [
-            &mut self.r.channels[c],
-            &mut self.r.topics[ts],
-            &mut self.r.group_tally[g],
-            interval,
-        ] {
+        let add = |tally: &mut Tally| {
             tally.answered += 1;
             tally.within += u64::from(within);
             tally.delayed += u64::from(wait > 0.0);
             tally.wait_answered += wait;
             tally.handle += handle;
             d.count_tier1(tally, resolution_time);
+        };
+        for tally in [
+            &mut self.r.channels[c],
+            &mut self.r.topics[ts],
+            &mut self.r.group_tally[g],
+        ] {
+            add(tally);
+        }
+        if let Some(tally) = self.interval_tally(c, contact.counted_at) {
+            add(tally);
         }
         if d.resolved {
             self.res[c * self.nt + t].resolved.record(resolution_time);
@@ -348,21 +360,6 @@ impl Engine<'_> {
         }
         self.channel_frt[c].record(wait);
         self.topic_frt[ts].record(wait);
-    }
-
-    /// An issue resolved (`resolved`, after `time` from its first contact) or not by the end
-    /// (given up, or still open: its age then), in the times to resolution of its channel and
-    /// topic when it is counted.
-    pub(super) fn record_resolution(&mut self, contact: &Contact, time: f64, resolved: bool) {
-        if !self.counted(contact.counted_at) {
-            return;
-        }
-        let r = &mut self.res[contact.channel as usize * self.nt + contact.topic as usize];
-        if resolved {
-            r.resolved.record(time);
-        } else {
-            r.unresolved.record(time);
-        }
     }
 
     /// Records a satisfaction draw of a contact no agent answered (contained by the bot).
@@ -489,70 +486,6 @@ impl Engine<'_> {
         match self.sink_error {
             Some(e) => Err(Stopped::Sink(e)),
             None => Ok(self.r),
-        }
-    }
-
-    /// Times to resolution per channel, per (topic, kind group) slot and per kind group.
-    fn resolutions(&self) -> (Vec<Resolutions>, Vec<Resolutions>, [Resolutions; 2]) {
-        let mut channel = vec![Resolutions::default(); self.nc];
-        let mut topic = vec![Resolutions::default(); self.nt * 2];
-        let mut kind = [Resolutions::default(), Resolutions::default()];
-        for (i, r) in self.res.iter().enumerate() {
-            let (c, t) = (i / self.nt, i % self.nt);
-            channel[c].add(r);
-            topic[self.topic_slot(c, t)].add(r);
-            kind[self.kind_of[c]].add(r);
-        }
-        (channel, topic, kind)
-    }
-
-    /// A resolved issue against its topic's resolution target, in the tallies of its channel,
-    /// topic, arrival interval and group (kept out of the answer's hot path: most scenarios
-    /// have no such target).
-    #[cold]
-    #[inline(never)]
-    fn count_resolve_target(&mut self, contact: &Contact, g: usize, resolution_time: f64) {
-        let (c, t) = (contact.channel as usize, contact.topic as usize);
-        let Some(target) = self.m.topics[t].resolve_within else {
-            return;
-        };
-        let within = u64::from(resolution_time <= target);
-        let count = |x: &mut Tally| {
-            x.resolve_targeted += 1;
-            x.resolved_within += within;
-        };
-        self.tally(c, t, contact.counted_at, count);
-        count(&mut self.r.group_tally[g]);
-    }
-
-    /// Issues still open at the end (queued, between touches, passing to tier 2, or a repeat
-    /// to come): their ages so far are censored times to resolution (the mean can only rise as
-    /// the backlog grows, where leaving them out would let a thinner desk look quicker), and
-    /// those already past their topic's resolution target are misses of it, whatever happens
-    /// next (younger ones are undecided and left out of that share).
-    fn count_open_issues_at_end(&mut self) {
-        let open: Vec<(Contact, f64)> = self
-            .slab
-            .iter()
-            .filter(|s| matches!(s.state, State::Waiting | State::Passing | State::Returning))
-            .map(|s| (s.contact, (self.horizon - s.contact.origin).max(0.0)))
-            .collect();
-        for (contact, age) in open {
-            self.record_resolution(&contact, age, false);
-            let (c, t, at) = (
-                contact.channel as usize,
-                contact.topic as usize,
-                contact.counted_at,
-            );
-            let late = self.resolve_targets
-                && self.m.topics[t]
-                    .resolve_within
-                    .is_some_and(|target| age > target);
-            self.tally(c, t, at, |x| {
-                x.open_issues += 1;
-                x.resolution_time += age;
-                x.resolve_targeted += u64::from(late);
-            });
         }
     }
 
