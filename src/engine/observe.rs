@@ -307,10 +307,7 @@ impl Engine<'_> {
             add(tally);
         }
         if d.resolved {
-            self.res[c * self.nt + t].resolved.record(resolution_time);
-            if self.resolve_targets {
-                self.count_resolve_target(contact, g, resolution_time);
-            }
+            self.resolved_after(contact, g, resolution_time);
         }
     }
 
@@ -353,10 +350,7 @@ impl Engine<'_> {
             add(tally);
         }
         if d.resolved {
-            self.res[c * self.nt + t].resolved.record(resolution_time);
-            if self.resolve_targets {
-                self.count_resolve_target(contact, g, resolution_time);
-            }
+            self.resolved_after(contact, g, resolution_time);
         }
         self.channel_frt[c].record(wait);
         self.topic_frt[ts].record(wait);

@@ -6,6 +6,17 @@ use super::{Contact, Engine, State};
 use crate::metrics::{Resolutions, Tally};
 
 impl Engine<'_> {
+    /// An issue resolved `time` after its first contact by group `g`: in the times to
+    /// resolution of its channel and topic, and against its topic's resolution target.
+    #[inline(always)]
+    pub(super) fn resolved_after(&mut self, contact: &Contact, g: usize, time: f64) {
+        let (c, t) = (contact.channel as usize, contact.topic as usize);
+        self.res[c * self.nt + t].resolved.record(time);
+        if self.resolve_targets {
+            self.count_resolve_target(contact, g, time);
+        }
+    }
+
     /// An issue resolved (`resolved`, after `time` from its first contact) or not by the end
     /// (given up, or still open: its age then), in the times to resolution of its channel and
     /// topic when it is counted.
