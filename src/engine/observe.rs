@@ -168,6 +168,22 @@ impl Engine<'_> {
             .map(|row| &mut row[c].tally)
     }
 
+    /// Applies `add` to the tallies of channel `c`, topic slot `ts` and group `g`, and to the
+    /// channel's in the interval of `at` when the run keeps time series.
+    #[inline(always)]
+    fn count_in(&mut self, c: usize, ts: usize, g: usize, at: f64, add: impl Fn(&mut Tally)) {
+        for tally in [
+            &mut self.r.channels[c],
+            &mut self.r.topics[ts],
+            &mut self.r.group_tally[g],
+        ] {
+            add(tally);
+        }
+        if let Some(tally) = self.interval_tally(c, at) {
+            add(tally);
+        }
+    }
+
     /// Applies `f` to the channel, topic and interval tallies of a contact counted at `at`.
     #[inline]
     pub(super) fn tally(&mut self, c: usize, t: usize, at: f64, f: impl Fn(&mut Tally)) {
@@ -296,16 +312,7 @@ impl Engine<'_> {
                 d.count(tally, resolution_time);
             }
         };
-        for tally in [
-            &mut self.r.channels[c],
-            &mut self.r.topics[ts],
-            &mut self.r.group_tally[g],
-        ] {
-            add(tally);
-        }
-        if let Some(tally) = self.interval_tally(c, contact.counted_at) {
-            add(tally);
-        }
+        self.count_in(c, ts, g, contact.counted_at, add);
         if d.resolved {
             self.resolved_after(contact, g, resolution_time);
         }
@@ -339,16 +346,7 @@ impl Engine<'_> {
             tally.handle += handle;
             d.count_tier1(tally, resolution_time);
         };
-        for tally in [
-            &mut self.r.channels[c],
-            &mut self.r.topics[ts],
-            &mut self.r.group_tally[g],
-        ] {
-            add(tally);
-        }
-        if let Some(tally) = self.interval_tally(c, contact.counted_at) {
-            add(tally);
-        }
+        self.count_in(c, ts, g, contact.counted_at, add);
         if d.resolved {
             self.resolved_after(contact, g, resolution_time);
         }
