@@ -3,9 +3,11 @@
 //! A [`Model`] is built from a scenario file by [`crate::scenario::load`] and can be trusted by
 //! the engine: every share sums to one, every id is in range, every duration is positive.
 
+mod chase;
 mod dated;
 mod workforce;
 use crate::dist::Dist;
+pub use chase::Chase;
 pub use dated::{DatedDemand, WithinDay};
 pub use workforce::{Break, BreakRule, Burnout, Group, RampUp, Shift, WorkRules, agents_in_all};
 
@@ -158,6 +160,8 @@ pub struct Channel {
     /// Agent time spent on a chat whose customer left while it waited (chat only): the agent
     /// still opens it when it reaches the head of the queue. `None`: abandoned chats vanish.
     pub abandoned_work: Option<Dist>,
+    /// Async only: customers who chase a ticket with no first answer on another channel.
+    pub chase: Option<Chase>,
 }
 
 /// Whom a ticket waits on between two agent touches.

@@ -198,6 +198,15 @@ fn log_target<'a>(
             args.scenario.display()
         )));
     }
+    if args.ticket_events.is_some()
+        && let Some(c) = model.channels.iter().find(|c| c.chase.is_some())
+    {
+        return Err(super::flag_error(format!(
+            "--ticket-events does not yet write the tickets withdrawn when their customers chase them (`chase_after` on [channels.{}] of {}): a desk's log has no state for them that reads back as anything but an answer\n  = help: write the log without the chase keys, or use --contacts-log, which marks them abandoned",
+            c.name,
+            args.scenario.display()
+        )));
+    }
     Ok(log_path)
 }
 

@@ -480,7 +480,7 @@ impl Engine<'_> {
             },
             failed_bot: false,
             touch: past.1,
-            frt: 0.0,
+            waited: 0.0,
             switched: false,
         };
         // A dip in demand: only a share `factor` of the contacts it concerns come at all.

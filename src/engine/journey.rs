@@ -22,11 +22,14 @@ pub(super) enum Return {
     FalselyContained,
     /// The customer abandoned or got a busy signal.
     Retry,
+    /// The customer of a written ticket with no first answer chases it on another channel.
+    Chase,
 }
 
 /// A customer's handle time and patience on channel `c` about topic `t`, seconds: the topic's
 /// own distributions where it has them, else the channel's (× the topic's handle-time factor).
-/// Async contacts never abandon, whatever their topic says.
+/// Async contacts never abandon, whatever their topic says; their "patience" is the wait before
+/// they chase the ticket on another channel (`chase_after`), if they do.
 pub(super) fn attributes(m: &Model, c: usize, t: usize, rng: &mut Rng) -> (f64, f64) {
     let ch = &m.channels[c];
     let topic = &m.topics[t];
@@ -34,9 +37,10 @@ pub(super) fn attributes(m: &Model, c: usize, t: usize, rng: &mut Rng) -> (f64, 
         Some(d) => d.sample(rng),
         None => ch.handle_time.sample(rng) * topic.handle_time_factor,
     };
-    let patience = match (&topic.patience, &ch.patience) {
-        (Some(p), _) if ch.kind != ChannelKind::Async => p.sample(rng),
-        (_, Some(p)) => p.sample(rng),
+    let patience = match (&topic.patience, &ch.patience, &ch.chase) {
+        (Some(p), _, _) if ch.kind != ChannelKind::Async => p.sample(rng),
+        (_, Some(p), _) => p.sample(rng),
+        (_, _, Some(chase)) => chase.after.sample(rng),
         _ => f64::INFINITY,
     };
     (handle, patience)
@@ -180,9 +184,10 @@ impl Engine<'_> {
         let (another, d) = if self.multi_touch {
             self.touch_decision(&contact, g, self.skill(a, contact.route), wait)
         } else {
+            let judged = wait + f64::from(contact.waited);
             (
                 false,
-                self.decide(&contact, g, self.skill(a, contact.route), wait),
+                self.decide(&contact, g, self.skill(a, contact.route), judged),
             )
         };
         // A contact passed to tier 2 is still open; it ends at tier 2.
@@ -233,12 +238,12 @@ impl Engine<'_> {
             };
             return (true, pending);
         }
-        let frt = if contact.touch == 0 {
-            wait
+        let judged = if contact.touch == 0 {
+            wait + f64::from(contact.waited)
         } else {
-            f64::from(contact.frt)
+            f64::from(contact.waited)
         };
-        (false, self.decide(contact, g, skill, frt))
+        (false, self.decide(contact, g, skill, judged))
     }
 
     /// Whether the ticket just answered needs another agent touch (async tier-1 tickets of a
@@ -293,12 +298,14 @@ impl Engine<'_> {
         };
         let next = Contact {
             handle,
+            // Customers chase only a ticket's first answer.
+            patience: f64::INFINITY,
             route: handed.unwrap_or(contact.route),
             touch: contact.touch + 1,
-            frt: if contact.touch == 0 {
-                wait as f32
+            waited: if contact.touch == 0 {
+                (wait + f64::from(contact.waited)) as f32
             } else {
-                contact.frt
+                contact.waited
             },
             ..*contact
         };
@@ -429,12 +436,15 @@ impl Engine<'_> {
     /// Schedules the customer's next contact about the same issue, if they come back:
     /// after no resolution (`retry` false) or after abandoning or a busy signal (`retry` true).
     fn maybe_return(&mut self, contact: &Contact, from: f64, why: Return) {
-        let retry = why == Return::Retry;
         let res = &self.m.resolution;
-        let share = if retry {
-            res.retry_share
-        } else {
-            res.repeat_share
+        let share = match why {
+            Return::Retry => res.retry_share,
+            // Decided when the customer chased (see `abandon`), on this same draw.
+            Return::Chase => self.m.channels[contact.channel as usize]
+                .chase
+                .as_ref()
+                .map_or(1.0, |c| c.share),
+            Return::Unresolved | Return::FalselyContained => res.repeat_share,
         };
         if share <= 0.0
             || contact.key.attempt + 1 >= res.max_attempts
@@ -451,29 +461,37 @@ impl Engine<'_> {
             return;
         }
         let c = contact.channel as usize;
-        let delay = if retry {
-            &res.retry_delay
-        } else {
-            &res.repeat_delay
-        };
-        let next_c = if retry {
-            c
-        } else {
-            let u = contact.key.unit(Purpose::ReturnChannel);
-            let cdf = &self.repeat_cdf[c];
-            cdf.iter().position(|&p| u < p).unwrap_or(c)
+        let mut delay_rng = contact.key.rng(Purpose::ReturnDelay);
+        let (next_c, delay) = match why {
+            Return::Retry => (c, res.retry_delay.sample(&mut delay_rng)),
+            Return::Chase => {
+                let u = contact.key.unit(Purpose::ReturnChannel);
+                let chase = self.m.channels[c].chase.as_ref();
+                (chase.map_or(c, |ch| ch.channel(u)), 0.0)
+            }
+            Return::Unresolved | Return::FalselyContained => {
+                let u = contact.key.unit(Purpose::ReturnChannel);
+                let cdf = &self.repeat_cdf[c];
+                let next_c = cdf.iter().position(|&p| u < p).unwrap_or(c);
+                (next_c, res.repeat_delay.sample(&mut delay_rng))
+            }
         };
         // Customers come back when the channel takes contacts (its intraday and weekday
         // profile), not at 3 a.m. on a line that is closed.
-        let when = self.next_open(
-            next_c,
-            from + delay.sample(&mut contact.key.rng(Purpose::ReturnDelay)),
-            contact.key.unit(Purpose::ReturnTime),
-        );
+        let when = self.next_open(next_c, from + delay, contact.key.unit(Purpose::ReturnTime));
         let key = DrawKey {
             seed: contact.key.seed,
             attempt: contact.key.attempt + 1,
             tier: 0,
+        };
+        // A chase is judged on the wait for the ticket chased too, in the tolerances of the
+        // channel it goes to: two days on an email read as a long wait on the phone.
+        let waited = if why == Return::Chase {
+            let chs = &self.m.channels;
+            let so_far = from - contact.arrival + f64::from(contact.waited);
+            (so_far * chs[next_c].wait_tolerance / chs[c].wait_tolerance) as f32
+        } else {
+            0.0
         };
         let mut rng = key.rng(Purpose::Attributes);
         let (handle, patience) = attributes(self.m, next_c, contact.topic as usize, &mut rng);
@@ -481,7 +499,7 @@ impl Engine<'_> {
         match why {
             Return::Unresolved => sources.repeats_after_unresolved += 1,
             Return::FalselyContained => sources.repeats_after_false_containment += 1,
-            Return::Retry => sources.retries += 1,
+            Return::Retry | Return::Chase => sources.retries += 1,
         }
         let next = Contact {
             arrival: when,
@@ -496,7 +514,7 @@ impl Engine<'_> {
             key,
             failed_bot: false,
             touch: 0,
-            frt: 0.0,
+            waited,
             switched: next_c != c,
         };
         self.r.conservation.repeats_scheduled += 1;
@@ -528,10 +546,23 @@ impl Engine<'_> {
         // The slot stays in its queue until it reaches the head, where it is dropped (or, for a
         // chat that still costs agent time, opened).
         let contact = s.contact;
-        s.state = if self.m.channels[contact.channel as usize]
-            .abandoned_work
-            .is_some()
+        let ch = &self.m.channels[contact.channel as usize];
+        let chase = ch.kind == ChannelKind::Async;
+        if chase
+            && (contact.key.tier > 0
+                || contact.touch > 0
+                || contact.key.attempt + 1 >= self.m.resolution.max_attempts
+                || ch
+                    .chase
+                    .as_ref()
+                    .is_none_or(|c| contact.key.unit(Purpose::Return) >= c.share))
         {
+            // Only a ticket's first answer is chased, by a customer who chases at all
+            // (`chase_share`), and only while they would contact again about the issue:
+            // otherwise the ticket waits on.
+            return;
+        }
+        s.state = if ch.abandoned_work.is_some() {
             State::Ghost
         } else {
             State::Gone
@@ -548,6 +579,12 @@ impl Engine<'_> {
                 x.wait_abandoned += wait;
             });
         }
-        self.unserved(&contact);
+        if chase {
+            // The ticket is withdrawn; the issue goes on in the chase, with no verdict on it
+            // yet (the chase's answer carries the satisfaction, the repeat and the churn).
+            self.maybe_return(&contact, self.now, Return::Chase);
+        } else {
+            self.unserved(&contact);
+        }
     }
 }

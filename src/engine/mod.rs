@@ -94,9 +94,11 @@ struct Contact {
     failed_bot: bool,
     /// Agent touches of the ticket so far (0 until its first answer).
     touch: u16,
-    /// The wait for the first answer, seconds, carried to later touches (single precision
-    /// keeps a contact at 72 bytes).
-    frt: f32,
+    /// The wait the customer's satisfaction is judged on, carried, seconds: to a ticket's later
+    /// touches, the wait for its first answer; to a chase, the wait on the ticket chased (in
+    /// the chase channel's tolerances). 0 otherwise. Single precision keeps a contact at 72
+    /// bytes.
+    waited: f32,
     /// A repeat or retry on another channel than the customer's previous contact.
     switched: bool,
 }
@@ -463,6 +465,11 @@ impl<'m> Engine<'m> {
                 .get(busiest)
                 .map(|c| c.name.clone())
                 .unwrap_or_default(),
+            written: self
+                .m
+                .channels
+                .get(busiest)
+                .is_some_and(|c| c.kind == ChannelKind::Async),
             waiting: self.channel_waiting.get(busiest).copied().unwrap_or(0),
             waiting_all: self.channel_waiting.iter().map(|&w| w as usize).sum(),
             returning: count(State::Returning),

@@ -13,6 +13,8 @@ pub struct Overload {
     pub open: usize,
     /// The channel with the most contacts waiting.
     pub channel: String,
+    /// That channel is a written one (async), whose customers never abandon.
+    pub written: bool,
     /// How many were waiting on it.
     pub waiting: u32,
     /// Contacts waiting for an agent, on every channel.
@@ -38,6 +40,10 @@ impl Overload {
     /// How to avoid it, in the user's words.
     pub fn help(&self) -> String {
         match self.cause() {
+            Cause::Waiting if self.written => format!(
+                "add agents or opening hours for `{}`, lower the volume, or let its customers chase unanswered tickets on another channel (`chase_after`, `chase_channels`)",
+                self.channel
+            ),
             Cause::Waiting => format!(
                 "add agents or opening hours for `{}`, lower the volume, or give customers a patience so that some give up",
                 self.channel

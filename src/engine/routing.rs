@@ -312,8 +312,9 @@ impl Engine<'_> {
         }
     }
 
-    /// Agent `a` opens a chat whose customer has gone: busy for the channel's abandoned work,
-    /// holding it like a chat; nothing else is counted (the chat counted as abandoned).
+    /// Agent `a` opens a chat whose customer has gone, or a ticket whose customer chased it on
+    /// another channel: busy for the channel's abandoned work, holding a chat like a chat and
+    /// a ticket like a ticket; nothing else is counted (the contact counted as abandoned).
     #[cold]
     fn open_abandoned(&mut self, a: usize, contact: &Contact) {
         let c = contact.channel as usize;
@@ -322,15 +323,20 @@ impl Engine<'_> {
         let work = self.m.channels[c].abandoned_work.as_ref().map_or(0.0, |d| {
             d.sample(&mut contact.key.rng(Purpose::AbandonedWork))
         });
+        let chat = self.m.channels[c].kind == ChannelKind::Chat;
         self.account(g);
         self.agents[a].load += 1;
-        self.agents[a].chats = true;
-        self.group_busy[g] += 1.0 / f64::from(conc);
+        if chat {
+            self.agents[a].chats = true;
+            self.group_busy[g] += 1.0 / f64::from(conc);
+        } else {
+            self.group_busy[g] += 1.0;
+        }
         self.schedule(
             self.now + work,
             Kind::Done {
                 agent: a as u32,
-                chat: true,
+                chat,
             },
         );
     }
@@ -367,7 +373,7 @@ mod tests {
             },
             failed_bot: false,
             touch: 0,
-            frt: 0.0,
+            waited: 0.0,
             switched: false,
         }
     }

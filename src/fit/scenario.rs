@@ -282,6 +282,19 @@ fn channel(fit: &Fit, spec: &ChannelSpec, handle: Distribution, notes: &mut Vec<
             ),
         );
     }
+    if !waits && fit.abandoned > 0 {
+        // Written customers do not abandon in the model; those who gave up waiting may have
+        // chased the ticket elsewhere, which the log cannot say.
+        note(
+            "answer_within",
+            format!(
+                "{} of {} tickets were abandoned before a first answer, which a written channel does not do here: if their customers chased them on another channel, give this channel `chase_after` and `chase_channels` and perhaps `chase_share` (the waits before giving up, answered ones censored, as if every customer chased: {})",
+                fit.abandoned,
+                fit.offered,
+                dist_note(&fit.patience)
+            ),
+        );
+    }
     if !waits {
         // Written work: gaps between an agent's tickets are not wrap-up after a call.
         ch.answer_within = Some(Duration(secs(spec.answer_within)));

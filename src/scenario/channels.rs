@@ -3,20 +3,15 @@
 
 use std::ops::Range;
 
-use toml::de::DeValue;
-
 use super::calendar::{intraday, week_profile};
 use super::keys;
-use super::reader::{Bounds, Cx, Table, Value, round6, span_of, type_name};
+use super::mixes::{self, MixRaw};
+use super::reader::{Bounds, Cx, Table, Value, round6, span_of};
 use super::volume::Volume;
 use crate::diagnostic::Diagnostic;
 use crate::dist::Dist;
 use crate::duration::DAY;
-use crate::model::{Channel, ChannelKind, PendingWait, PickOrder};
-
-/// A channel's `repeat_channels` before channel names are resolved: (name, span, share) and
-/// the table's span.
-pub(super) type RepeatRaw = (Vec<(String, Range<usize>, Option<f64>)>, Range<usize>);
+use crate::model::{Channel, ChannelKind, Chase, PendingWait, PickOrder};
 
 /// A channel as read, before names and shares are resolved.
 pub(super) struct RawChannel {
@@ -40,7 +35,10 @@ pub(super) struct RawChannel {
     pub(super) stretch: f64,
     pub(super) intraday: Option<Vec<f64>>,
     pub(super) wait_tolerance: Option<f64>,
-    pub(super) repeat_raw: Option<RepeatRaw>,
+    pub(super) repeat_raw: Option<MixRaw>,
+    pub(super) chase_after: Option<Dist>,
+    pub(super) chase_share: Option<f64>,
+    pub(super) chase_raw: Option<MixRaw>,
 }
 
 /// The waits between touches: `touches` above 1 needs `reply_delay` or `pending` (not both);
@@ -147,17 +145,22 @@ fn read_one(
     let pending = super::pending::read(cx, ct, &ctx);
     let follow_up_handle = cx.dist(ct, "follow_up_handle_time", &ctx);
     let abandoned_work = cx.dist(ct, "abandoned_work", &ctx);
-    if let (Some(k), Some(v)) = (kind, ct.get("abandoned_work"))
-        && k != ChannelKind::Chat
-    {
-        cx.err(
-            format!(
-                "`abandoned_work` applies to chat channels only, and {ctx} is a {}",
-                k.name()
-            ),
-            span_of(v),
-            "an abandoned call is gone at once; remove it, or make the channel kind = \"chat\"",
-        );
+    if let (Some(k), Some(v)) = (kind, ct.get("abandoned_work")) {
+        if k == ChannelKind::Call {
+            cx.err(
+                format!(
+                    "`abandoned_work` applies to chat channels (and async ones whose customers chase), and {ctx} is a call"
+                ),
+                span_of(v),
+                "an abandoned call is gone at once; remove it, or make the channel kind = \"chat\"",
+            );
+        } else if k == ChannelKind::Async && !ct.contains_key("chase_after") {
+            cx.err(
+                format!("{ctx} has `abandoned_work` but its customers never chase a ticket, so none is abandoned"),
+                span_of(v),
+                "abandoned_work on a written channel is the agent time on a ticket whose customer chased it elsewhere: add `chase_after` and `chase_channels`, or remove it",
+            );
+        }
     }
     for key in ["touches", "reply_delay", "pending", "follow_up_handle_time"] {
         if let (Some(k), Some(v)) = (kind, ct.get(key))
@@ -200,8 +203,12 @@ fn read_one(
         intraday: None,
         wait_tolerance: None,
         repeat_raw: None,
+        chase_after: None,
+        chase_share: None,
+        chase_raw: None,
     };
     service(cx, ct, &ctx, &mut raw);
+    mixes::read_chase(cx, ct, &ctx, &mut raw);
     Some(raw)
 }
 
@@ -346,34 +353,13 @@ fn service(cx: &mut Cx, ct: &Table<'_>, ctx: &str, raw: &mut RawChannel) {
     let wait_tolerance = cx
         .duration(ct, "wait_tolerance", &ctx, "\"5m\"")
         .map(|x| x.0);
-    let repeat_raw = ct.get("repeat_channels").and_then(|rv| match rv.get_ref() {
-        DeValue::Table(rt) => Some((
-            rt.iter()
-                .map(|(k, v)| {
-                    let x = cx.num_value(
-                        v,
-                        k.get_ref(),
-                        &format!("`repeat_channels` of {ctx}"),
-                        Bounds::new(0.0, false, 1.0),
-                        "a share is a fraction between 0 and 1",
-                    );
-                    (k.get_ref().to_string(), k.span(), x)
-                })
-                .collect::<Vec<_>>(),
-            span_of(rv),
-        )),
-        other => {
-            cx.err(
-                format!(
-                    "`repeat_channels` of {ctx} must be a table of shares, not {}",
-                    type_name(other)
-                ),
-                span_of(rv),
-                "write e.g. repeat_channels = { phone = 0.5, email = 0.5 }",
-            );
-            None
-        }
-    });
+    let repeat_raw = mixes::read(
+        cx,
+        ct,
+        "repeat_channels",
+        &ctx,
+        "{ phone = 0.5, email = 0.5 }",
+    );
     raw.answer_within = answer_within;
     raw.target = target;
     raw.queue_capacity = queue_capacity;
@@ -479,51 +465,12 @@ impl Names {
     }
 }
 
-/// Where each channel's repeat contacts come back, now that every channel is known.
-pub(super) fn repeat_mixes(cx: &mut Cx, channels: &[RawChannel], names: &Names) -> Vec<Vec<f64>> {
-    let nch = channels.len();
-    let mut repeat_mixes = Vec::with_capacity(nch);
-    for (ci, c) in channels.iter().enumerate() {
-        let mut mix = vec![0.0; nch];
-        match &c.repeat_raw {
-            None => mix[ci] = 1.0,
-            Some((entries, span)) => {
-                let mut sum = 0.0;
-                for (name, nspan, x) in entries {
-                    match names.index(name) {
-                        Some(j) => {
-                            if let Some(x) = x {
-                                mix[j] = *x;
-                                sum += x;
-                            }
-                        }
-                        None => names.unknown(
-                            cx,
-                            name,
-                            nspan.clone(),
-                            &format!("`repeat_channels` of [channels.{}]", c.name),
-                        ),
-                    }
-                }
-                if (sum - 1.0).abs() > 1e-6 {
-                    cx.err(
-                        format!("the repeat channels of [channels.{}] add up to {}, not 1", c.name, round6(sum)),
-                        span.clone(),
-                        "they are the fractions of repeat contacts coming back on each channel: make them add up to 1",
-                    );
-                }
-            }
-        }
-        repeat_mixes.push(mix);
-    }
-    repeat_mixes
-}
-
 /// The model's channels with their places in the file, once everything is valid.
 pub(super) fn build(
     channels: Vec<RawChannel>,
     channel_share: &[f64],
     repeat_mixes: &[Vec<f64>],
+    mut chases: Vec<Option<Chase>>,
     volume: &Volume,
 ) -> Option<Vec<(Channel, Range<usize>)>> {
     let mut model_channels = Vec::with_capacity(channels.len());
@@ -567,6 +514,7 @@ pub(super) fn build(
                 pending: c.pending.unwrap_or_default(),
                 follow_up_handle: c.follow_up_handle,
                 abandoned_work: c.abandoned_work,
+                chase: chases[i].take(),
             },
             c.key_span,
         ));

@@ -151,8 +151,9 @@ pub(super) fn load_warnings(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
         }
     }
     for (ci, ch) in m.channels.iter().enumerate() {
-        // Callers who abandon, or who find a full queue, keep it bounded.
-        if ch.patience.is_some() || ch.queue_capacity.is_some() {
+        // Callers who abandon, customers who chase a ticket elsewhere, or who find a full
+        // queue, keep it bounded.
+        if ch.patience.is_some() || ch.chase.is_some() || ch.queue_capacity.is_some() {
             continue;
         }
         let load = m.offered_erlangs(ChannelId(ci as u32));

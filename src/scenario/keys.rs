@@ -64,6 +64,9 @@ pub(crate) const CHANNEL: &[&str] = &[
     "pending",
     "follow_up_handle_time",
     "abandoned_work",
+    "chase_after",
+    "chase_channels",
+    "chase_share",
 ];
 
 /// `[[topics]]`.

@@ -40,6 +40,7 @@ pub mod format;
 mod hires;
 pub(crate) mod keys;
 mod lesson;
+mod mixes;
 mod overrides;
 mod pending;
 mod ramp;
@@ -195,7 +196,8 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
     let resolution = experience::resolution(cx, doc);
     let csat = experience::csat(cx, doc);
     let customers = customers::read(cx, doc);
-    let repeat_mixes = channels::repeat_mixes(cx, &raw_channels, &names);
+    let repeat_mixes = mixes::repeat_mixes(cx, &raw_channels, &names);
+    let chases = mixes::chases(cx, &raw_channels, &names);
     overrides::check(cx, doc);
     if cx.has_errors() {
         return None;
@@ -228,7 +230,8 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
             t.kb_deflection = default_kb;
         }
     }
-    let model_channels = channels::build(raw_channels, &channel_share, &repeat_mixes, &volume)?;
+    let model_channels =
+        channels::build(raw_channels, &channel_share, &repeat_mixes, chases, &volume)?;
     let hires = hires::read(cx, doc, &groups, days);
     checks::coverage(cx, &topics, &model_channels, &groups, &group_spans, &hires);
     reassign::check(cx, &topics, &model_channels, &groups);
@@ -251,7 +254,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
         model_ch.push(c);
         spans.push(span);
     }
-    let model = Model {
+    let mut model = Model {
         name: sim.name,
         days,
         warmup_days: sim.warmup_days,
@@ -279,7 +282,6 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
         surges,
         hires,
     };
-    let mut model = model;
     if let Some(d) = dated {
         typical_week(&mut model, d);
     }

@@ -423,7 +423,7 @@ shifts = [ { days = "all", start = "00:00", end = "24:00", count = 2 } ]
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.ends_with("error: scenario `flood`: the operation cannot keep up: 4,062,903 contacts were waiting for an agent (4,062,903 on `email`) on day 0 of replication 1 (days count from 0; 4,062,903 contacts open in all), more than the 4,000,000 a run holds before it stops rather than exhaust memory; nothing was written
-  = help: add agents or opening hours for `email`, lower the volume, or give customers a patience so that some give up
+  = help: add agents or opening hours for `email`, lower the volume, or let its customers chase unanswered tickets on another channel (`chase_after`, `chase_channels`)
 "),
         "{err}"
     );

@@ -384,7 +384,10 @@ factor = 0
     ) else {
         panic!("abandoned_work on a call should be refused");
     };
-    assert!(err.to_string().contains("chat channels only"), "{err}");
+    assert!(
+        err.to_string().contains("applies to chat channels"),
+        "{err}"
+    );
 }
 
 /// A measured (empirical) handle-time distribution in an M/G/1 queue: the mean wait agrees

@@ -114,6 +114,52 @@ fn fewer_agents_slower_answers_less_satisfaction_more_churn() {
     );
 }
 
+/// Emailers who hear nothing chase on the phone (`chase_after`): with one full-time email agent
+/// fewer, more of them do, so repeat contacts, channel switches and the effort per resolved
+/// issue rise as service gets worse, and the phones take the extra calls. (Without chasing,
+/// repeats and switches fell: nobody came back about a ticket still waiting.)
+#[test]
+fn a_thin_written_desk_makes_customers_chase_and_switch() {
+    let base = load("slow-response-churn.toml");
+    let email = base.channels.iter().position(|c| c.name == "email");
+    let email = email.expect("an email channel");
+    assert!(base.channels[email].chase.is_some(), "emailers chase");
+    let mut thin = base.clone();
+    let desk = thin.groups.iter_mut().find(|g| g.name == "email desk");
+    desk.expect("an email desk").shifts[0].count -= 1;
+    let (a, b) = (run(&base), run(&thin));
+    let ratio = |f: fn(&supportsim::metrics::Tally) -> u64,
+                 g: fn(&supportsim::metrics::Tally) -> u64| {
+        move |r: &RepResult| total(r, |t| f(t) as f64) / total(r, |t| g(t) as f64)
+    };
+    let repeat_rate = ratio(|t| t.repeats, |t| t.arrived);
+    let switches = ratio(|t| t.switches, |t| t.resolved);
+    let effort = ratio(|t| t.arrived, |t| t.resolved);
+    let chased = move |r: &RepResult| r.channels[email].abandoned as f64;
+    let calls =
+        move |r: &RepResult| total(r, |t| t.arrived as f64) - r.channels[email].arrived as f64;
+    moves("emails chased", &col(&a, chased), &col(&b, chased), true);
+    moves("calls", &col(&a, calls), &col(&b, calls), true);
+    moves(
+        "repeat rate",
+        &col(&a, repeat_rate),
+        &col(&b, repeat_rate),
+        true,
+    );
+    moves(
+        "switches per resolved issue",
+        &col(&a, switches),
+        &col(&b, switches),
+        true,
+    );
+    moves(
+        "contacts per resolved issue",
+        &col(&a, effort),
+        &col(&b, effort),
+        true,
+    );
+}
+
 #[test]
 fn higher_containment_fewer_agent_contacts_lower_agent_cost() {
     let mut base = load("automation-investment.toml");

@@ -8,6 +8,7 @@ mod breaks;
 mod burnout;
 mod chain;
 mod channels;
+mod chase;
 mod cli;
 mod closed;
 mod compare;

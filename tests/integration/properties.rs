@@ -215,6 +215,17 @@ fn base_scenario() -> impl Strategy<Value = (String, usize, u32)> {
                         s += &format!("abandoned_work = {{ dist = \"exponential\", mean = \"{}s\" }}\n", c.mean_s / 4 + 1);
                     }
                 }
+                // Customers of a written channel may chase its tickets on the next channel.
+                if c.kind == "async" && chans.len() > 1 && c.mean_s % 3 != 1 {
+                    s += &format!(
+                        "chase_after = {{ dist = \"exponential\", mean = \"{}s\" }}\nchase_channels = {{ c{} = 1 }}\n",
+                        2 * c.mean_s + 1,
+                        (i + 1) % chans.len()
+                    );
+                    if c.mean_s % 3 == 2 {
+                        s += &format!("chase_share = 0.5\nabandoned_work = {{ dist = \"exponential\", mean = \"{}s\" }}\n", c.mean_s / 4 + 1);
+                    }
+                }
                 if let Some((touches, reply_s)) = c.touches {
                     s += &format!("touches = {touches}\nreply_delay = {{ dist = \"exponential\", mean = \"{reply_s}s\" }}\n");
                 }

@@ -90,6 +90,20 @@ pub struct Channel {
     /// still opens it (chat only). Default: abandoned chats vanish.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abandoned_work: Option<Distribution>,
+    /// How long the customer of a ticket with no first answer waits before chasing it on
+    /// another channel (async; with `chase_channels`): the ticket is withdrawn and the
+    /// customer contacts again there. Default: nobody chases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chase_after: Option<Distribution>,
+    /// Where chases go: a share per channel name other than this one, adding up to 1, e.g.
+    /// { phone = 1 } (async; with `chase_after`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chase_channels: Option<IndexMap<String, f64>>,
+    /// Share of customers who chase at all (async; with `chase_after`), 0 to 1; the others
+    /// wait for the answer. Default: 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 1), range(min = 0, max = 1))]
+    pub chase_share: Option<f64>,
 }
 
 impl Channel {
@@ -116,6 +130,9 @@ impl Channel {
             pending: None,
             follow_up_handle_time: None,
             abandoned_work: None,
+            chase_after: None,
+            chase_channels: None,
+            chase_share: None,
         }
     }
 }
