@@ -6,15 +6,20 @@ pub fn group_thousands(x: f64) -> String {
         return format!("{x:.1}");
     }
     let n = x.round() as i64;
-    let s = n.unsigned_abs().to_string();
+    let out = group_digits(&n.unsigned_abs().to_string());
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A string of decimal digits with thousands separators ("18,446,744,073,709,551,615").
+pub fn group_digits(digits: &str) -> String {
     let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
     }
-    if n < 0 { format!("-{out}") } else { out }
+    out
 }
 
 /// A number as a person wrote it, short: `0.8`, `1200`, `1e-300` (exponent form for the very

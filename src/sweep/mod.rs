@@ -285,7 +285,9 @@ fn assign(table: &mut Table, key: &str, full: &str, value: &Point) -> Result<(),
     let is_duration = value.text.parse::<f64>().is_err();
     let new = match table.get(key) {
         Some(Value::Integer(_)) => {
-            if value.x.fract() != 0.0 || is_duration || value.x.is_nan() {
+            // Beyond ±2⁶³ a whole number is no longer one a scenario can hold.
+            if value.x.fract() != 0.0 || is_duration || value.x.is_nan() || value.x.abs() >= 9.2e18
+            {
                 return Err(SweepError::Type {
                     path: full.into(),
                     kind: "a whole number",

@@ -127,7 +127,11 @@ fn model_at(
     let file = format!("{file} with {}", label.join(", "));
     let point: format::ScenarioFile =
         Value::Table(d).try_into().map_err(|e: toml::de::Error| {
-            SweepError::Invalid(format!("error: {file}: {}", e.message()))
+            SweepError::Invalid(format!(
+                "error: {file}: {}{}",
+                e.message(),
+                range_help(e.message())
+            ))
         })?;
     let text = format::to_toml(&point, &[], &[])
         .map_err(|e| SweepError::Invalid(format!("error: {file}: {e}")))?;
@@ -140,6 +144,23 @@ fn model_at(
     m.seed = base.seed;
     m.days = base.days;
     Ok(m)
+}
+
+/// For serde's "expected u32" and the like: the range such a key takes, as help.
+fn range_help(message: &str) -> String {
+    let widths = [
+        ("u8", u64::from(u8::MAX)),
+        ("u16", u64::from(u16::MAX)),
+        ("u32", u64::from(u32::MAX)),
+        ("u64", u64::MAX),
+    ];
+    widths
+        .iter()
+        .find(|(w, _)| message.ends_with(&format!("expected {w}")))
+        .map_or_else(String::new, |(_, max)| {
+            let max = crate::numbers::group_digits(&max.to_string());
+            format!("\n  = help: this key takes a whole number from 0 to {max}")
+        })
 }
 
 /// A fingerprint of everything a model holds.

@@ -5,7 +5,7 @@
 use supportsim::queueing;
 
 use crate::conformance::agree;
-use crate::util::{refused, root, run_file, supportsim};
+use crate::util::{conformance_dir, refused, root, run_file, supportsim};
 
 /// With Poisson arrivals, exponential handle times and an exponential wait before chasing, the
 /// email desk is an M/M/c+M queue (Palm's model; Erlang A, Garnett, Mandelbaum & Reiman 2002):
@@ -56,6 +56,40 @@ fn chased_tickets_follow_erlang_a() {
         (called / chased - 1.0).abs() < 0.005,
         "{called} vs {chased}"
     );
+}
+
+/// Chasing is abandonment under another name, draw for draw: the email desk of
+/// `tests/data/chase.toml` on the seed of the shared Erlang A scenario (the same arrivals,
+/// handle times and waits before giving up, which the customer draws alike on both kinds of
+/// channel) gives exactly the figures of that call centre.
+#[test]
+fn a_chased_ticket_is_drawn_as_an_abandoned_call() {
+    let text = std::fs::read_to_string(root().join("tests/data/chase.toml")).expect("scenario");
+    let call = std::fs::read_to_string(conformance_dir().join("erlang-a.toml")).expect("scenario");
+    assert!(call.contains("seed = 12"));
+    let email = supportsim::scenario::parse(
+        "chase.toml",
+        &text.replace("seed = 7", "seed = 12"),
+        "chase",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .model;
+    let phone = supportsim::scenario::parse("erlang-a.toml", &call, "erlang-a")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model;
+    let run = |m| supportsim::run_replications(m, &|| {}, Default::default()).expect("runs");
+    let (a, b) = (run(&email), run(&phone));
+    assert_eq!(a.len(), b.len());
+    for (a, b) in a.iter().zip(&b) {
+        let (e, p) = (&a.channels[0], &b.channels[0]);
+        assert!(e.arrived > 100_000 && e.abandoned > 10_000);
+        assert_eq!(
+            (e.arrived, e.answered, e.within, e.abandoned),
+            (p.arrived, p.answered, p.within, p.abandoned)
+        );
+        assert_eq!(e.wait_answered, p.wait_answered);
+        assert_eq!(a.groups[0].busy, b.groups[0].busy);
+    }
 }
 
 /// A ticket chased on its last allowed contact (`max_attempts`) is not withdrawn: the customer

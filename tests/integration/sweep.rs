@@ -110,6 +110,14 @@ fn bad_paths_and_values_are_explained() {
         ("channels.phone.kind=1,2", "text that is not a duration"),
         ("agents.desk.shifts.0.count=5..1", "ends before it starts"),
         ("volume.per_day", "is not PATH=VALUES"),
+        (
+            "agents.desk.shifts.0.count=10,1e308",
+            "is a whole number, so `1e308` does not fit",
+        ),
+        (
+            "agents.desk.shifts.0.count=10,-3",
+            "this key takes a whole number from 0 to 4,294,967,295",
+        ),
     ] {
         let (code, out, err) = sweep(&["scenarios/quick-start.toml", "--set", set], "2");
         assert_eq!(code, 2, "{set}: {err}");
