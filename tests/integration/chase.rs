@@ -5,7 +5,9 @@
 use supportsim::queueing;
 
 use crate::conformance::agree;
-use crate::util::{conformance_dir, refused, root, run_file, supportsim};
+use crate::util::{
+    abandoned_work_costs_whole_minutes, conformance_dir, refused, root, run_file, supportsim,
+};
 
 /// With Poisson arrivals, exponential handle times and an exponential wait before chasing, the
 /// email desk is an M/M/c+M queue (Palm's model; Erlang A, Garnett, Mandelbaum & Reiman 2002):
@@ -205,20 +207,7 @@ fn a_chased_ticket_can_still_cost_the_desk_time() {
             .model;
         supportsim::run_replications(&m, &|| {}, Default::default()).expect("runs")
     };
-    for (p, g) in run(&text).iter().zip(&run(&ghosts)) {
-        let extra = g.groups[0].busy - g.group_tally[0].handle;
-        let opened = (extra / 60.0).round();
-        assert!(
-            (extra - 60.0 * opened).abs() < 1e-3,
-            "{extra} s is whole minutes"
-        );
-        assert!(opened >= 1.0 && opened <= g.channels[0].abandoned as f64);
-        assert!((p.groups[0].busy - p.group_tally[0].handle).abs() < 1e-3);
-        // Minutes spent on chased tickets are minutes not spent answering: more are chased.
-        assert!(g.channels[0].abandoned > p.channels[0].abandoned);
-        let c = &g.conservation;
-        assert_eq!(c.arrived, c.answered + c.abandoned + c.open_end);
-    }
+    abandoned_work_costs_whole_minutes(&run(&text), &run(&ghosts));
 }
 
 /// A log cannot say where a customer who gave up on a ticket went: `fit` of a written channel

@@ -362,20 +362,8 @@ factor = 0
     let ghosts = runs(&parse(&text(
         "abandoned_work = { dist = \"fixed\", mean = \"1m\" }\n",
     )));
-    for (p, g) in plain.iter().zip(&ghosts) {
-        let extra = g.groups[0].busy - g.group_tally[0].handle;
-        let opened = (extra / 60.0).round();
-        assert!(
-            (extra - 60.0 * opened).abs() < 1e-3,
-            "{extra} s is whole minutes"
-        );
-        assert!(opened >= 1.0 && opened <= g.channels[0].abandoned as f64);
-        assert!((p.groups[0].busy - p.group_tally[0].handle).abs() < 1e-3);
-        // Minutes spent on empty chats are minutes not spent answering.
-        assert!(g.channels[0].abandoned > p.channels[0].abandoned);
-        let c = &g.conservation;
-        assert_eq!(c.arrived, c.answered + c.abandoned + c.open_end);
-    }
+    // Minutes spent on empty chats are minutes not spent answering.
+    crate::util::abandoned_work_costs_whole_minutes(&plain, &ghosts);
     let Err(err) = supportsim::scenario::parse(
         "ghosts.toml",
         &text("abandoned_work = { dist = \"fixed\", mean = \"1m\" }\n")

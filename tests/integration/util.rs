@@ -108,3 +108,27 @@ pub fn files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8
         })
         .collect()
 }
+
+/// Replications of a single-group scenario without and with a fixed minute of `abandoned_work`
+/// (arrivals stopping before the end, so all work is done): the group's busy time exceeds the
+/// handle time of its answers by exactly a minute per abandoned contact opened, there are at
+/// most as many of those as abandoned contacts, the minutes cost answers (more abandon), and
+/// every arrival is answered, abandoned or open.
+pub fn abandoned_work_costs_whole_minutes(
+    plain: &[supportsim::metrics::RepResult],
+    ghosts: &[supportsim::metrics::RepResult],
+) {
+    for (p, g) in plain.iter().zip(ghosts) {
+        let extra = g.groups[0].busy - g.group_tally[0].handle;
+        let opened = (extra / 60.0).round();
+        assert!(
+            (extra - 60.0 * opened).abs() < 1e-3,
+            "{extra} s is whole minutes"
+        );
+        assert!(opened >= 1.0 && opened <= g.channels[0].abandoned as f64);
+        assert!((p.groups[0].busy - p.group_tally[0].handle).abs() < 1e-3);
+        assert!(g.channels[0].abandoned > p.channels[0].abandoned);
+        let c = &g.conservation;
+        assert_eq!(c.arrived, c.answered + c.abandoned + c.open_end);
+    }
+}
