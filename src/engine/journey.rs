@@ -46,6 +46,12 @@ pub(super) fn attributes(m: &Model, c: usize, t: usize, rng: &mut Rng) -> (f64, 
     (handle, patience)
 }
 
+/// The channel a return drawn with `u` goes to, from cumulative shares `cdf` over the
+/// channels (`otherwise` past the last).
+fn drawn(cdf: &[f64], u: f64, otherwise: usize) -> usize {
+    cdf.iter().position(|&p| u < p).unwrap_or(otherwise)
+}
+
 impl Engine<'_> {
     /// A contact arriving on its channel (a first contact or a repeat).
     pub(super) fn incoming(&mut self, contact: Contact) {
@@ -439,11 +445,8 @@ impl Engine<'_> {
         let res = &self.m.resolution;
         let share = match why {
             Return::Retry => res.retry_share,
-            // Decided when the customer chased (see `abandon`), on this same draw.
-            Return::Chase => self.m.channels[contact.channel as usize]
-                .chase
-                .as_ref()
-                .map_or(1.0, |c| c.share),
+            // Decided when the customer chased (`abandon`, with `chase_share`).
+            Return::Chase => 1.0,
             Return::Unresolved | Return::FalselyContained => res.repeat_share,
         };
         if share <= 0.0
@@ -465,14 +468,13 @@ impl Engine<'_> {
         let (next_c, delay) = match why {
             Return::Retry => (c, res.retry_delay.sample(&mut delay_rng)),
             Return::Chase => {
-                let u = contact.key.unit(Purpose::ReturnChannel);
                 let chase = self.m.channels[c].chase.as_ref();
-                (chase.map_or(c, |ch| ch.channel(u)), 0.0)
+                let cdf = chase.map_or(&[][..], |ch| &ch.cdf);
+                (drawn(cdf, contact.key.unit(Purpose::ReturnChannel), c), 0.0)
             }
             Return::Unresolved | Return::FalselyContained => {
                 let u = contact.key.unit(Purpose::ReturnChannel);
-                let cdf = &self.repeat_cdf[c];
-                let next_c = cdf.iter().position(|&p| u < p).unwrap_or(c);
+                let next_c = drawn(&self.repeat_cdf[c], u, c);
                 (next_c, res.repeat_delay.sample(&mut delay_rng))
             }
         };

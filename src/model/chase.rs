@@ -14,11 +14,3 @@ pub struct Chase {
     /// last 1); the ticket's own channel has none.
     pub cdf: Vec<f64>,
 }
-
-impl Chase {
-    /// The channel a chase drawn with `u` (uniform on [0, 1)) goes to.
-    pub fn channel(&self, u: f64) -> usize {
-        let last = self.cdf.len().saturating_sub(1);
-        self.cdf.iter().position(|&p| u < p).unwrap_or(last)
-    }
-}

@@ -12,6 +12,15 @@ use crate::model::{Channel, ChannelId, ChannelKind, Group, Hire, Model};
 /// Every (topic, channel) that receives contacts has a tier-1 group to serve it; escalating
 /// topics have a tier-2 group on each of their channels; every group has agents, and not more
 /// in all than a run holds.
+/// The first channel `ch`'s chases go to that `served` says nobody serves.
+fn unserved_chase(ch: &Channel, served: &dyn Fn(usize) -> bool) -> Option<usize> {
+    let cdf = &ch.chase.as_ref()?.cdf;
+    (0..cdf.len()).find(|&j| {
+        let share = cdf[j] - if j == 0 { 0.0 } else { cdf[j - 1] };
+        share > 0.0 && !served(j)
+    })
+}
+
 pub(super) fn coverage(
     cx: &mut Cx,
     topics: &Topics,
@@ -30,10 +39,23 @@ pub(super) fn coverage(
             if topic.channel_mix[ci] * topic.share <= 0.0 {
                 continue;
             }
-            let served = groups
-                .iter()
-                .any(|g| g.tier == 1 && g.channels[ci] && g.proficiency[ti].is_some());
-            if !served {
+            let served = |cj: usize| {
+                groups
+                    .iter()
+                    .any(|g| g.tier == 1 && g.channels[cj] && g.proficiency[ti].is_some())
+            };
+            if let Some(cj) = unserved_chase(ch, &served) {
+                let to = &model_channels[cj].0.name;
+                cx.err(
+                    format!(
+                        "customers of `{}` chase their tickets on `{to}`, where no agent group can serve topic `{}`",
+                        ch.name, topic.name
+                    ),
+                    cspan.clone(),
+                    format!("add `{to}` to the channels of a group that has skill `{}`, or send the chases elsewhere (`chase_channels`)", topic.skill),
+                );
+            }
+            if !served(ci) {
                 let span = if topic_spans[ti].is_empty() {
                     cspan.clone()
                 } else {

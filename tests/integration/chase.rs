@@ -175,6 +175,13 @@ fn chasing_where_it_means_nothing_is_refused() {
             "write e.g. chase_channels = { phone = 1 }",
         ),
     ];
+    let phones = "[[agents]]\nname = \"phones\"\ncount = 30\nchannels = [\"phone\"]\n";
+    let cases = cases.into_iter().chain([(
+        phones,
+        String::new(),
+        "customers of `email` chase their tickets on `phone`, where no agent group can serve topic",
+        "add `phone` to the channels of a group",
+    )]);
     let dir = tempfile::tempdir().expect("temp dir");
     for (old, new, message, help) in cases {
         assert!(text.contains(old), "{old}");
