@@ -12,15 +12,6 @@ use crate::model::{Channel, ChannelId, ChannelKind, Group, Hire, Model};
 /// Every (topic, channel) that receives contacts has a tier-1 group to serve it; escalating
 /// topics have a tier-2 group on each of their channels; every group has agents, and not more
 /// in all than a run holds.
-/// The first channel `ch`'s chases go to that `served` says nobody serves.
-fn unserved_chase(ch: &Channel, served: &dyn Fn(usize) -> bool) -> Option<usize> {
-    let cdf = &ch.chase.as_ref()?.cdf;
-    (0..cdf.len()).find(|&j| {
-        let share = cdf[j] - if j == 0 { 0.0 } else { cdf[j - 1] };
-        share > 0.0 && !served(j)
-    })
-}
-
 pub(super) fn coverage(
     cx: &mut Cx,
     topics: &Topics,
@@ -39,23 +30,10 @@ pub(super) fn coverage(
             if topic.channel_mix[ci] * topic.share <= 0.0 {
                 continue;
             }
-            let served = |cj: usize| {
-                groups
-                    .iter()
-                    .any(|g| g.tier == 1 && g.channels[cj] && g.proficiency[ti].is_some())
-            };
-            if let Some(cj) = unserved_chase(ch, &served) {
-                let to = &model_channels[cj].0.name;
-                cx.err(
-                    format!(
-                        "customers of `{}` chase their tickets on `{to}`, where no agent group can serve topic `{}`",
-                        ch.name, topic.name
-                    ),
-                    cspan.clone(),
-                    format!("add `{to}` to the channels of a group that has skill `{}`, or send the chases elsewhere (`chase_channels`)", topic.skill),
-                );
-            }
-            if !served(ci) {
+            let served = groups
+                .iter()
+                .any(|g| g.tier == 1 && g.channels[ci] && g.proficiency[ti].is_some());
+            if !served {
                 let span = if topic_spans[ti].is_empty() {
                     cspan.clone()
                 } else {
@@ -157,8 +135,15 @@ fn size(cx: &mut Cx, groups: &[Group], hires: &[Hire], group_spans: &[Range<usiz
     );
 }
 
+/// Checks that need the whole model: contacts sent where nobody serves them are refused; a
+/// model that is otherwise valid is warned of queues that grow without bound.
+pub(super) fn whole_model(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
+    unserved_returns(cx, m, spans);
+    load_warnings(cx, m, spans);
+}
+
 /// Warnings on a model that is otherwise valid: queues that grow without bound.
-pub(super) fn load_warnings(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
+fn load_warnings(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
     for gap in crate::gaps::gaps(m) {
         if let Some(ci) = m.channels.iter().position(|c| c.name == gap.channel) {
             cx.warn(
@@ -234,4 +219,82 @@ fn hires_on_floor(m: &Model, gi: usize) -> f64 {
             f64::from(h.size) * each * share * (1.0 - g.planned_shrinkage)
         })
         .sum()
+}
+
+/// Channels a topic's customers reach, and how: the channels it arrives on, then those its
+/// repeat contacts come back on (`repeat_channels`, when an answer can leave the issue
+/// unresolved and customers come back) and its chases go to, as far as they lead. Each entry is
+/// (channel, the channel it came from, by a chase) for the channels reached on the way.
+fn reached(m: &Model, ti: usize) -> Vec<(usize, usize, bool)> {
+    let topic = &m.topics[ti];
+    let res = &m.resolution;
+    let comes_back = res.repeat_share > 0.0 && res.max_attempts > 1;
+    let bot_misleads = |c: usize| {
+        m.automation
+            .as_ref()
+            .is_some_and(|a| a.channels[c] && a.false_containment > 0.0 && topic.containment > 0.0)
+    };
+    let mut seen: Vec<bool> = topic.channel_mix.iter().map(|&x| x > 0.0).collect();
+    let mut todo: Vec<usize> = (0..seen.len()).filter(|&c| seen[c]).collect();
+    let mut found = Vec::new();
+    while let Some(c) = todo.pop() {
+        let ch = &m.channels[c];
+        let repeats = comes_back && (topic.fcr.is_some() || bot_misleads(c));
+        let chase_cdf = ch.chase.as_ref().map_or(&[][..], |x| &x.cdf[..]);
+        let edges = (0..seen.len()).filter_map(|cj| {
+            let chased = cj < chase_cdf.len()
+                && chase_cdf[cj] - if cj == 0 { 0.0 } else { chase_cdf[cj - 1] } > 0.0;
+            let repeated = repeats && ch.repeat_mix[cj] > 0.0;
+            (chased || repeated).then_some((cj, !repeated))
+        });
+        for (cj, by_chase) in edges.collect::<Vec<_>>() {
+            if !seen[cj] {
+                seen[cj] = true;
+                todo.push(cj);
+                found.push((cj, c, by_chase));
+            }
+        }
+    }
+    found
+}
+
+/// Repeat contacts and chases that reach a channel where no group serves their topic (or no
+/// tier-2 group takes its escalations) would wait there unseen to the end of the run: refused
+/// at the channel they come from.
+fn unserved_returns(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
+    for (ti, topic) in m.topics.iter().enumerate() {
+        if topic.share <= 0.0 {
+            continue;
+        }
+        for (cj, from, by_chase) in reached(m, ti) {
+            let serves = |tier: u8| {
+                m.groups
+                    .iter()
+                    .any(|g| g.tier == tier && g.channels[cj] && g.proficiency[ti].is_some())
+            };
+            let (to, name) = (&m.channels[cj].name, &m.channels[from].name);
+            let (what, key) = if by_chase {
+                ("chases", "chase_channels")
+            } else {
+                ("repeat contacts", "repeat_channels")
+            };
+            let (whom, skill) = (&topic.name, &topic.skill);
+            let missing = if !serves(1) {
+                Some(format!("no agent group can serve topic `{whom}`"))
+            } else if topic.escalation > 0.0 && !serves(2) {
+                Some(format!(
+                    "no tier-2 group takes topic `{whom}`'s escalations"
+                ))
+            } else {
+                None
+            };
+            if let Some(missing) = missing {
+                cx.err(
+                    format!("{what} about topic `{whom}` from channel `{name}` come to `{to}`, where {missing}: they would wait unseen to the end of the run"),
+                    spans[from].clone(),
+                    format!("add `{to}` to the channels of a group with skill `{skill}`, or send them elsewhere (`{key}` of `{name}`)"),
+                );
+            }
+        }
+    }
 }

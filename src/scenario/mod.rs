@@ -285,7 +285,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
     if let Some(d) = dated {
         typical_week(&mut model, d);
     }
-    checks::load_warnings(cx, &model, &spans);
+    checks::whole_model(cx, &model, &spans);
     Some(model)
 }
 

@@ -184,3 +184,108 @@ fn a_shared_group_that_starves_one_channel_is_named() {
         "{line}"
     );
 }
+
+/// Repeat contacts sent (`repeat_channels`) to a channel where no group serves their topic
+/// would wait there unseen to the end of the run: refused, at the channel they come from, as
+/// far as repeats lead (phone → email → chat); accepted when no answer leaves an issue
+/// unresolved or nobody comes back.
+/// A change made to a scenario's text.
+type Edit = dyn Fn(&str) -> String;
+
+/// A group answering email.
+const EMAIL_DESK: &str = "[[agents]]\nname = \"desk\"\ncount = 3\nchannels = [\"email\"]\n";
+
+#[test]
+fn repeats_sent_where_nobody_serves_them_are_refused() {
+    let text = r#"[simulation]
+name = "repeats elsewhere"
+days = 2
+replications = 2
+seed = 3
+
+[volume]
+per_day = 500
+
+[channels.phone]
+kind = "call"
+share = 1
+handle_time = { dist = "exponential", mean = "5m" }
+repeat_channels = { email = 1 }
+
+[channels.email]
+kind = "async"
+share = 0
+handle_time = { dist = "exponential", mean = "8m" }
+
+[channels.chat]
+kind = "chat"
+share = 0
+handle_time = { dist = "exponential", mean = "6m" }
+
+[[topics]]
+name = "billing"
+fcr = 0.8
+
+[[agents]]
+name = "phones"
+count = 10
+channels = ["phone"]
+"#;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let check = |edit: &Edit| {
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, edit(text)).expect("write");
+        supportsim()
+            .arg("validate")
+            .arg(&file)
+            .output()
+            .expect("runs")
+    };
+    let refusals: [(&Edit, &str, &str); 3] = [
+        (
+            &|t| t.to_string(),
+            "repeat contacts about topic `billing` from channel `phone` come to `email`, where no agent group can serve topic `billing`",
+            "add `email` to the channels of a group with skill `billing`, or send them elsewhere (`repeat_channels` of `phone`)",
+        ),
+        (
+            &|t| {
+                let t = t.replacen(
+                    "kind = \"async\"\n",
+                    "kind = \"async\"\nrepeat_channels = { chat = 1 }\n",
+                    1,
+                );
+                format!("{t}{EMAIL_DESK}")
+            },
+            "repeat contacts about topic `billing` from channel `email` come to `chat`",
+            "(`repeat_channels` of `email`)",
+        ),
+        (
+            &|t| {
+                let t = t.replacen("fcr = 0.8\n", "fcr = 0.8\nescalation = 0.5\n", 1);
+                let tier2 = "[[agents]]\nname = \"second line\"\ntier = 2\ncount = 2\nchannels = [\"phone\"]\n";
+                format!("{t}{EMAIL_DESK}{tier2}")
+            },
+            "repeat contacts about topic `billing` from channel `phone` come to `email`, where no tier-2 group takes topic `billing`'s escalations",
+            "add `email` to the channels of a group with skill `billing`",
+        ),
+    ];
+    for (edit, message, help) in refusals {
+        let out = check(edit);
+        let err = String::from_utf8_lossy(&out.stderr);
+        println!("{err}");
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains(help), "{err}");
+        assert!(err.contains("s.toml:"), "names the file and line: {err}");
+    }
+    let accepted: [&Edit; 3] = [
+        &|t| t.replacen("fcr = 0.8\n", "", 1),
+        &|t| format!("{t}\n[resolution]\nmax_attempts = 1\n"),
+        &|t| format!("{t}{EMAIL_DESK}"),
+    ];
+    for edit in accepted {
+        let out = check(edit);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+    }
+}

@@ -179,7 +179,7 @@ fn chasing_where_it_means_nothing_is_refused() {
     let cases = cases.into_iter().chain([(
         phones,
         String::new(),
-        "customers of `email` chase their tickets on `phone`, where no agent group can serve topic",
+        "chases about topic `all` from channel `email` come to `phone`, where no agent group can serve topic `all`: they would wait unseen",
         "add `phone` to the channels of a group",
     )]);
     let dir = tempfile::tempdir().expect("temp dir");
