@@ -10,7 +10,10 @@
 //!   after printing both against Erlang A (the exact answer of this model);
 //! - `cargo bench --bench minimal_des -- --replications N` runs the minimal simulation alone N
 //!   times and prints its counts: run it under cachegrind at two values of N, and the
-//!   difference over the difference in contacts is its instructions per contact.
+//!   difference over the difference in contacts is its instructions per contact;
+//! - `-- --kept --replications N` does the same for the minimal simulation that keeps what the
+//!   engine promises every scenario (named random streams, satisfaction and surveys, the
+//!   report's tallies): the ceiling of any core that keeps those promises.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -18,7 +21,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
 use rand::SeedableRng;
-use rand_distr::{Distribution, Exp};
+use rand_distr::{Distribution, Exp, Exp1};
 
 const CALLS_PER_HOUR: f64 = 600.0;
 const HANDLE_MEAN: f64 = 300.0;
@@ -26,6 +29,9 @@ const PATIENCE_MEAN: f64 = 180.0;
 const AGENTS: u32 = 55;
 const HOURS: f64 = 1008.0;
 const ANSWER_WITHIN: f64 = 20.0;
+/// A caller's wait tolerance, the engine's default for calls (the wait at which satisfaction
+/// has lost half of what waiting can take from it), seconds.
+const TOLERANCE: f64 = 240.0;
 
 /// What one replication counted.
 #[derive(Debug, Default, Clone, Copy)]
@@ -92,6 +98,135 @@ fn minimal(seed: u64) -> Counts {
     counts
 }
 
+/// What the minimal simulation keeping the engine's promises counted: [`Counts`] and what the
+/// report of every scenario needs besides.
+#[derive(Debug, Default, Clone)]
+struct Kept {
+    counts: Counts,
+    /// Waits of answered and abandoned callers, and agents' busy time, seconds.
+    waited: f64,
+    waited_abandoned: f64,
+    busy: f64,
+    /// Answered callers satisfied, surveyed, promoters and detractors (abandoned callers are
+    /// surveyed too).
+    satisfied: u64,
+    /// The satisfaction model's probabilities summed (the report's expected CSAT).
+    expected: f64,
+    surveyed: u64,
+    promoters: u64,
+    detractors: u64,
+    /// Waits (for their percentiles) and times to resolution.
+    waits: supportsim::metrics::Histogram,
+    resolutions: supportsim::metrics::Histogram,
+}
+
+/// The same minimal simulation keeping what the engine promises every scenario, and nothing
+/// more: the engine's named random streams (arrivals, customers and each customer's own draws,
+/// so that two plans differ only where they differ — common random numbers), a satisfaction
+/// draw and a survey for every customer (the report's CSAT and NPS, measured by default), and
+/// the tallies behind its figures (waits and their percentiles, busy time, times to
+/// resolution). The ceiling of any core that keeps those promises on this scenario.
+fn kept(seed: u64) -> Kept {
+    use rand::RngExt;
+    use supportsim::experience::{Outcome, Satisfaction, WaitCsat};
+    use supportsim::rng::{DrawKey, Purpose, Stream, stream};
+    let mut arrivals = stream(seed, 0, Stream::Arrivals(0));
+    let mut customers = stream(seed, 0, Stream::Callers(0));
+    let mut experience = stream(seed, 0, Stream::Experience(0));
+    let (Ok(handle), Ok(patience)) = (Exp::new(1.0 / HANDLE_MEAN), Exp::new(1.0 / PATIENCE_MEAN))
+    else {
+        unreachable!("positive rates")
+    };
+    let csat = WaitCsat::default();
+    let (tolerance, response) = (TOLERANCE, csat.survey_response);
+    let rate = CALLS_PER_HOUR / 3600.0;
+    let horizon = HOURS * 3600.0;
+    let mut ends: BinaryHeap<End> = BinaryHeap::with_capacity(AGENTS as usize);
+    // Waiting callers: arrival, the moment their patience runs out, their handle time, the
+    // seed of their own draws.
+    let mut queue: VecDeque<(f64, f64, f64, u64)> = VecDeque::new();
+    let mut free = AGENTS;
+    let mut k = Kept::default();
+    let answer = |k: &mut Kept, now: f64, arrived: f64, work: f64, seed: u64| {
+        let wait = now - arrived;
+        let key = DrawKey {
+            seed,
+            attempt: 0,
+            tier: 0,
+        };
+        let o = Outcome {
+            wait,
+            tolerance,
+            resolved: true,
+            failed_bot: false,
+            attempt: 0,
+            contained: false,
+        };
+        let p = csat.p_satisfied(&o);
+        let satisfied = key.unit(Purpose::Satisfy) < p;
+        k.expected += p;
+        let surveyed = key.unit(Purpose::Survey) < response;
+        if surveyed {
+            let u = key.unit(Purpose::Recommend);
+            k.promoters += u64::from(satisfied && u < csat.promoters_if_satisfied);
+            k.detractors += u64::from(!satisfied && u < csat.detractors_if_dissatisfied);
+        }
+        k.satisfied += u64::from(satisfied);
+        k.surveyed += u64::from(surveyed);
+        k.counts.answered += 1;
+        k.counts.within += u64::from(wait <= ANSWER_WITHIN);
+        k.waited += wait;
+        k.busy += work;
+        k.waits.record(wait);
+        k.resolutions.record(wait + work);
+        now + work
+    };
+    let mut gap = || -> f64 { Exp1.sample(&mut arrivals) };
+    let mut next_arrival = gap() / rate;
+    while next_arrival < horizon {
+        let next_end = ends.peek().map(|Reverse(bits)| f64::from_bits(*bits));
+        if let Some(end) = next_end.filter(|e| *e <= next_arrival) {
+            ends.pop();
+            free += 1;
+            while let Some((arrived, gives_up, work, seed)) = queue.pop_front() {
+                if gives_up < end {
+                    let key = DrawKey {
+                        seed,
+                        attempt: 0,
+                        tier: 0,
+                    };
+                    let surveyed = key.unit(Purpose::Survey) < response;
+                    k.surveyed += u64::from(surveyed);
+                    k.detractors += u64::from(
+                        surveyed && key.unit(Purpose::Recommend) < csat.detractors_if_dissatisfied,
+                    );
+                    k.counts.abandoned += 1;
+                    k.waited_abandoned += gives_up - arrived;
+                    continue;
+                }
+                ends.push(Reverse(answer(&mut k, end, arrived, work, seed).to_bits()));
+                free -= 1;
+                break;
+            }
+            continue;
+        }
+        let now = next_arrival;
+        k.counts.arrived += 1;
+        let _topic: f64 = customers.random();
+        let work = handle.sample(&mut customers);
+        let willing = patience.sample(&mut customers);
+        let seed: u64 = experience.random();
+        if free > 0 {
+            ends.push(Reverse(answer(&mut k, now, now, work, seed).to_bits()));
+            free -= 1;
+        } else {
+            queue.push_back((now, now + willing, work, seed));
+        }
+        next_arrival = now + gap() / rate;
+    }
+    k
+}
+
 /// The engine's model of the same call centre.
 fn engine_model() -> supportsim::model::Model {
     supportsim::scenario::parse(
@@ -134,6 +269,23 @@ fn main() {
             .get(i + 1)
             .and_then(|x| x.parse().ok())
             .expect("--replications needs a count");
+        if args.iter().any(|a| a == "--kept") {
+            let kept: Vec<Kept> = (1..=n).map(kept).collect();
+            let arrived: u64 = kept.iter().map(|k| k.counts.arrived).sum();
+            let answered: u64 = kept.iter().map(|k| k.counts.answered).sum();
+            let satisfied: u64 = kept.iter().map(|k| k.satisfied).sum();
+            let waited: f64 = kept.iter().map(|k| k.waited).sum();
+            let p90 = kept
+                .iter()
+                .map(|k| k.waits.quantile(0.9).unwrap_or(0.0))
+                .sum::<f64>()
+                / n as f64;
+            println!(
+                "{arrived} arrived, {answered} answered, {satisfied} satisfied, mean wait {:.2} s, 90th percentile {p90:.1} s",
+                waited / answered as f64
+            );
+            return;
+        }
         let total = (1..=n).map(minimal).fold(Counts::default(), |a, c| Counts {
             arrived: a.arrived + c.arrived,
             answered: a.answered + c.answered,
