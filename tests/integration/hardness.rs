@@ -9,6 +9,10 @@ fn bundled() -> Vec<String> {
         "mid-size.toml",
         "slow-response-churn.toml",
         "automation-investment.toml",
+        "outage.toml",
+        "growing-year.toml",
+        "growing-year-email-bot.toml",
+        "lessons/slow-response.toml",
     ]
     .iter()
     .map(|f| std::fs::read_to_string(crate::util::root().join("scenarios").join(f)).expect("read"))
@@ -62,7 +66,7 @@ proptest! {
     }
 
     #[test]
-    fn mangled_scenarios_never_crash(which in 0usize..4, cuts in prop::collection::vec((0usize..20_000, 0usize..40, ".{0,12}"), 1..4)) {
+    fn mangled_scenarios_never_crash(which in 0usize..8, cuts in prop::collection::vec((0usize..20_000, 0usize..40, ".{0,12}"), 1..4)) {
         let mut text = bundled()[which].clone();
         for (at, len, insert) in cuts {
             let mut at = at % (text.len() + 1);
