@@ -14,12 +14,6 @@ use crate::rng::Purpose;
 const MONTH: f64 = MONTH_DAYS * DAY;
 
 impl Engine<'_> {
-    /// Whether satisfaction is drawn: someone answers surveys, or customers may leave.
-    #[inline(always)]
-    pub(super) fn experience_measured(&self) -> bool {
-        self.m.csat.survey_response > 0.0 || self.m.customers.is_some()
-    }
-
     /// Counts a contact that abandoned or was blocked in the NPS, as a dissatisfied customer:
     /// a detractor with probability `detractors_if_dissatisfied`, and the survey answer of
     /// one who answers it.

@@ -383,7 +383,7 @@ impl Engine<'_> {
             && topic.escalation > 0.0
             && contact.key.unit(Purpose::Escalate) < topic.escalation;
         // A transferred contact's experience is decided at tier 2.
-        let satisfaction = if self.experience_measured() && !transferred {
+        let satisfaction = if !transferred {
             Some(self.satisfaction(
                 contact,
                 &Outcome {
@@ -526,9 +526,9 @@ impl Engine<'_> {
 
     /// A contact that abandoned or was blocked: the customer may leave, or try again.
     pub(super) fn unserved(&mut self, contact: &Contact) {
-        if self.experience_measured() {
-            self.recommend_unserved(contact);
-        }
+        // Counted whether or not anybody answers surveys: the census figures (`csat_expected`,
+        // `nps_expected`) need every customer, like the bot's conversations.
+        self.recommend_unserved(contact);
         if !self.maybe_churn(
             contact,
             BadExperience {

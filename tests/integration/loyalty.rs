@@ -121,3 +121,42 @@ fn a_thinner_desk_never_raises_nps_or_lowers_effort() {
         mean(&thin, Metric::ContactsPerResolution) > mean(&full, Metric::ContactsPerResolution)
     );
 }
+
+/// The census figures count every customer whether or not anybody answers the survey: with
+/// `survey_response = 0` the Erlang-A queue with a bot in front gives the same `csat_expected`
+/// and `nps_expected` as with 40% answering (the survey is a draw of its own, and changes
+/// nothing else), while `csat` and `nps`, which need answers, have none to report. (They once
+/// counted only the bot's conversations then.)
+#[test]
+fn census_satisfaction_does_not_depend_on_the_survey() {
+    let text = std::fs::read_to_string(conformance_dir().join("erlang-a.toml")).expect("reads");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |response: f64| {
+        let path = dir.path().join(format!("survey-{response}.toml"));
+        let bot = "[automation]\nchannels = [\"phone\"]\ncontainment = 0.3\n";
+        std::fs::write(
+            &path,
+            format!("{text}\n{bot}[csat]\nbase = 0.6\nsurvey_response = {response}\n"),
+        )
+        .expect("writes");
+        run_file(&path).1
+    };
+    let (none, some) = (run(0.0), run(0.4));
+    for m in [Metric::CsatExpected, Metric::NpsExpected] {
+        let (a, b) = (stat(&none, m), stat(&some, m));
+        println!(
+            "{m:14} nobody surveyed {:?}, 40% surveyed {:?}",
+            a.mean, b.mean
+        );
+        assert_eq!(a.mean, b.mean, "{m}");
+    }
+    let served = stat(&none, Metric::CsatExpected).mean.expect("mean");
+    assert!(
+        served < 0.7,
+        "agents' answers (base 0.6) are in it, not only the bot's 0.75: {served}"
+    );
+    for m in [Metric::Csat, Metric::Nps] {
+        assert_eq!(stat(&none, m).mean, None, "{m}");
+        assert!(stat(&some, m).mean.is_some(), "{m}");
+    }
+}
