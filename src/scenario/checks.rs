@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::calendar::mean_on_floor;
-use super::reader::Cx;
+use super::reader::{Cx, Table};
 use super::topics::Topics;
 use crate::model::{Channel, ChannelId, ChannelKind, Group, Hire, Model};
 
@@ -135,10 +135,11 @@ fn size(cx: &mut Cx, groups: &[Group], hires: &[Hire], group_spans: &[Range<usiz
     );
 }
 
-/// Checks that need the whole model: contacts sent where nobody serves them are refused; a
-/// model that is otherwise valid is warned of queues that grow without bound.
-pub(super) fn whole_model(cx: &mut Cx, m: &Model, spans: &[Range<usize>]) {
+/// Checks that need the whole model: contacts sent where nobody serves them are refused; keys
+/// of `doc` that change nothing, and queues that grow without bound, are warned of.
+pub(super) fn whole_model(cx: &mut Cx, doc: &Table<'_>, m: &Model, spans: &[Range<usize>]) {
     unserved_returns(cx, m, spans);
+    super::idle::warn(cx, doc, m);
     load_warnings(cx, m, spans);
 }
 

@@ -38,6 +38,7 @@ mod dists;
 mod experience;
 pub mod format;
 mod hires;
+mod idle;
 pub(crate) mod keys;
 mod lesson;
 mod mixes;
@@ -285,7 +286,7 @@ fn build(cx: &mut Cx, doc: &Table<'_>, file: &str, default_name: &str) -> Option
     if let Some(d) = dated {
         typical_week(&mut model, d);
     }
-    checks::whole_model(cx, &model, &spans);
+    checks::whole_model(cx, doc, &model, &spans);
     Some(model)
 }
 

@@ -277,3 +277,60 @@ fn a_megabyte_line_is_not_echoed() {
     );
     assert!(err.len() < 2000, "{} bytes", err.len());
 }
+
+/// Keys that change nothing in the model a scenario describes are warned of at the key: repeat
+/// settings where every answer resolves its issue, retry settings where nobody can abandon or
+/// find the line busy, a priority with one topic. Each warning goes once the key matters.
+#[test]
+fn keys_that_change_nothing_warn() {
+    let extra = "\n[resolution]\nrepeat_share = 0.5\nretry_share = 0.3\n";
+    let text = BASE.replace(
+        "answer_within = \"8h\"\n",
+        "answer_within = \"8h\"\nrepeat_channels = { phone = 1 }\n",
+    ) + extra;
+    let warned = |text: &str| {
+        let (code, stdout, stderr) = validate("idle", text);
+        assert_eq!(code, 0, "a warning does not stop the run\n{stderr}");
+        assert!(stdout.contains("is valid"), "{stdout}");
+        stderr
+    };
+    let repeats = "changes nothing: every answered contact resolves its issue";
+    let stderr = warned(&text);
+    println!("{stderr}");
+    assert!(
+        stderr.contains(&format!("`repeat_share` in [resolution] {repeats}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("`repeat_channels` of [channels.email] {repeats}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("idle.toml:"),
+        "names the file and line: {stderr}"
+    );
+    // The phone's callers abandon, so they may try again.
+    assert!(!stderr.contains("retry_share"), "{stderr}");
+    // With a resolution chance, repeats happen; without patience, nobody abandons.
+    let text = text
+        .replacen("share = 0.5\n", "share = 0.5\nfcr = 0.8\n", 1)
+        .replace("patience = { dist = \"exponential\", mean = \"3m\" }\n", "");
+    let stderr = warned(&text);
+    assert!(!stderr.contains("repeat"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`retry_share` in [resolution] changes nothing: nobody abandons or finds the line busy"
+        ),
+        "{stderr}"
+    );
+    // One topic: its priority orders nothing.
+    let one = BASE.replace(
+        "share = 0.5\n\n[[topics]]\nname = \"technical\"\nshare = 0.5\n",
+        "priority = 2\n",
+    );
+    let stderr = warned(&one);
+    assert!(
+        stderr.contains("`priority` of the only topic changes nothing"),
+        "{stderr}"
+    );
+}
