@@ -1,6 +1,7 @@
 //! Keys a scenario gives that change nothing in the model it describes, warned at the key
-//! rather than passed over in silence: repeats where every answer resolves its issue, retries
-//! where nobody can abandon or find the line busy, a priority with one topic.
+//! rather than passed over in silence: repeats and their costs where every answer resolves its
+//! issue, retries where nobody can abandon or find the line busy, escalation without a
+//! resolution chance, a bot's ratings without a bot, a priority with one topic.
 
 use std::ops::Range;
 
@@ -18,70 +19,145 @@ fn sub<'t, 'a>(t: &'t Table<'a>, key: &str) -> Option<&'t Table<'a>> {
 }
 
 /// Where key `key` of `t` is written, if it is.
-fn at(t: &Table<'_>, key: &str) -> Option<Range<usize>> {
-    t.iter()
+fn at(t: Option<&Table<'_>>, key: &str) -> Option<Range<usize>> {
+    t?.iter()
         .find(|(k, _)| *k.get_ref() == key)
         .map(|(k, _)| k.span())
 }
 
+/// The `[[topics]]` tables, in order.
+fn topic_tables<'t, 'a>(doc: &'t Table<'a>) -> Vec<&'t Table<'a>> {
+    match doc.get("topics").map(|v| v.get_ref()) {
+        Some(DeValue::Array(a)) => a
+            .iter()
+            .filter_map(|v| match v.get_ref() {
+                DeValue::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What can happen in model `m`, as far as the keys below depend on it.
+struct Happens {
+    /// An answer can leave an issue unresolved (a topic has `fcr`, or a bot falsely contains).
+    unresolved: bool,
+    /// A customer can abandon or find the line busy.
+    unserved: bool,
+    /// A customer can chase a ticket on another channel.
+    chased: bool,
+}
+
+impl Happens {
+    fn of(m: &Model) -> Happens {
+        let live = |c: &crate::model::Channel| c.kind != ChannelKind::Async;
+        let false_containment = m
+            .automation
+            .as_ref()
+            .is_some_and(|a| a.false_containment > 0.0)
+            && m.topics.iter().any(|t| t.containment > 0.0);
+        Happens {
+            unresolved: false_containment || m.topics.iter().any(|t| t.fcr.is_some()),
+            unserved: m.channels.iter().any(|c| c.queue_capacity.is_some())
+                || m.channels.iter().any(|c| live(c) && c.patience.is_some())
+                || (m.channels.iter().any(live) && m.topics.iter().any(|t| t.patience.is_some())),
+            chased: m.channels.iter().any(|c| c.chase.is_some()),
+        }
+    }
+}
+
 /// Warns of each key of `doc` that changes nothing in model `m`.
 pub(super) fn warn(cx: &mut Cx, doc: &Table<'_>, m: &Model) {
-    let resolution = sub(doc, "resolution");
-    let false_containment = m
-        .automation
-        .as_ref()
-        .is_some_and(|a| a.false_containment > 0.0)
-        && m.topics.iter().any(|t| t.containment > 0.0);
-    if !false_containment && m.topics.iter().all(|t| t.fcr.is_none()) {
+    let happens = Happens::of(m);
+    let (resolution, csat) = (sub(doc, "resolution"), sub(doc, "csat"));
+    let customers = sub(doc, "customers");
+    let mut idle = |t: Option<&Table<'_>>, key: &str, section: &str, why: &str, help: &str| {
+        if let Some(span) = at(t, key) {
+            cx.warn(
+                format!("`{key}` in {section} changes nothing: {why}"),
+                span,
+                help,
+            );
+        }
+    };
+    if !happens.unresolved {
         let why = "every answered contact resolves its issue (no topic has `fcr`, and no bot falsely contains)";
         let help =
             "give topics an `fcr`, the chance that an answer resolves the issue, or remove it";
-        for key in ["repeat_share", "repeat_delay"] {
-            if let Some(span) = resolution.and_then(|r| at(r, key)) {
-                cx.warn(
-                    format!("`{key}` in [resolution] changes nothing: {why}"),
-                    span,
-                    help,
-                );
-            }
-        }
+        idle(resolution, "repeat_share", "[resolution]", why, help);
+        idle(resolution, "repeat_delay", "[resolution]", why, help);
+        idle(csat, "unresolved_factor", "[csat]", why, help);
+        idle(customers, "churn_if_unresolved", "[customers]", why, help);
         for (name, v) in sub(doc, "channels").into_iter().flat_map(|c| c.iter()) {
-            if let DeValue::Table(ct) = v.get_ref()
-                && let Some(span) = at(ct, "repeat_channels")
-            {
-                let name = name.get_ref();
-                cx.warn(
-                    format!("`repeat_channels` of [channels.{name}] changes nothing: {why}"),
-                    span,
-                    help,
-                );
+            if let DeValue::Table(ct) = v.get_ref() {
+                let section = format!("[channels.{}]", name.get_ref());
+                idle(Some(ct), "repeat_channels", &section, why, help);
             }
         }
     }
-    let live = |c: &crate::model::Channel| c.kind != ChannelKind::Async;
-    let unserved = m.channels.iter().any(|c| c.queue_capacity.is_some())
-        || m.channels.iter().any(|c| live(c) && c.patience.is_some())
-        || (m.channels.iter().any(live) && m.topics.iter().any(|t| t.patience.is_some()));
-    if !unserved {
-        for key in ["retry_share", "retry_delay"] {
-            if let Some(span) = resolution.and_then(|r| at(r, key)) {
-                cx.warn(
-                    format!("`{key}` in [resolution] changes nothing: nobody abandons or finds the line busy (no call or chat channel has `patience` or `queue_capacity`)"),
-                    span,
-                    "give call and chat channels a `patience`, or remove it",
-                );
-            }
-        }
+    if !happens.unserved {
+        let why = "nobody abandons or finds the line busy (no call or chat channel has `patience` or `queue_capacity`)";
+        let help = "give call and chat channels a `patience`, or remove it";
+        idle(resolution, "retry_share", "[resolution]", why, help);
+        idle(resolution, "retry_delay", "[resolution]", why, help);
+        idle(customers, "churn_if_abandoned", "[customers]", why, help);
     }
-    if m.topics.len() == 1
-        && let Some(DeValue::Array(topics)) = doc.get("topics").map(|v| v.get_ref())
-        && let Some(DeValue::Table(t)) = topics.first().map(|v| v.get_ref())
-        && let Some(span) = at(t, "priority")
-    {
-        cx.warn(
-            "`priority` of the only topic changes nothing: it orders topics against each other",
-            span,
-            "remove it, or add the topics it should come before or after",
+    if !happens.unresolved && !happens.unserved && !happens.chased {
+        let why = "nobody contacts about an issue a second time (no topic has `fcr`, nobody abandons, nobody chases)";
+        idle(csat, "repeat_factor", "[csat]", why, "remove it");
+    }
+    if m.automation.is_none() {
+        let why = "no bot answers first (the scenario has no [automation])";
+        idle(
+            csat,
+            "bot_contained",
+            "[csat]",
+            why,
+            "remove it, or add an [automation] bot",
         );
+        idle(
+            csat,
+            "failed_bot_factor",
+            "[csat]",
+            why,
+            "remove it, or add an [automation] bot",
+        );
+    }
+    if !m.channels.iter().any(|c| c.kind == ChannelKind::Async) {
+        let why = "no channel is written (async), so no ticket is left unanswered";
+        idle(
+            customers,
+            "churn_if_ignored",
+            "[customers]",
+            why,
+            "remove it",
+        );
+    }
+    let tables = topic_tables(doc);
+    if tables.len() == m.topics.len() {
+        for (t, topic) in tables.iter().zip(&m.topics) {
+            let section = format!("topic `{}`", topic.name);
+            if topic.fcr.is_none() && topic.escalation > 0.0 {
+                let why = "without `fcr` every answer resolves the issue, and only unresolved contacts escalate";
+                idle(
+                    Some(t),
+                    "escalation",
+                    &section,
+                    why,
+                    "give the topic an `fcr`, or remove it",
+                );
+            }
+            if m.topics.len() == 1 {
+                let why = "it orders topics against each other, and this is the only one";
+                idle(
+                    Some(t),
+                    "priority",
+                    &section,
+                    why,
+                    "remove it, or add the topics it should come before or after",
+                );
+            }
+        }
     }
 }

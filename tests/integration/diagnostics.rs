@@ -283,7 +283,8 @@ fn a_megabyte_line_is_not_echoed() {
 /// find the line busy, a priority with one topic. Each warning goes once the key matters.
 #[test]
 fn keys_that_change_nothing_warn() {
-    let extra = "\n[resolution]\nrepeat_share = 0.5\nretry_share = 0.3\n";
+    let extra =
+        "\n[resolution]\nrepeat_share = 0.5\nretry_share = 0.3\n[csat]\nbot_contained = 0.6\n";
     let text = BASE.replace(
         "answer_within = \"8h\"\n",
         "answer_within = \"8h\"\nrepeat_channels = { phone = 1 }\n",
@@ -294,21 +295,23 @@ fn keys_that_change_nothing_warn() {
         assert!(stdout.contains("is valid"), "{stdout}");
         stderr
     };
+    let said = |stderr: &str, what: &str| assert!(stderr.contains(what), "{what}\n{stderr}");
     let repeats = "changes nothing: every answered contact resolves its issue";
     let stderr = warned(&text);
     println!("{stderr}");
-    assert!(
-        stderr.contains(&format!("`repeat_share` in [resolution] {repeats}")),
-        "{stderr}"
+    said(
+        &stderr,
+        &format!("`repeat_share` in [resolution] {repeats}"),
     );
-    assert!(
-        stderr.contains(&format!("`repeat_channels` of [channels.email] {repeats}")),
-        "{stderr}"
+    said(
+        &stderr,
+        &format!("`repeat_channels` in [channels.email] {repeats}"),
     );
-    assert!(
-        stderr.contains("idle.toml:"),
-        "names the file and line: {stderr}"
+    said(
+        &stderr,
+        "`bot_contained` in [csat] changes nothing: no bot answers first",
     );
+    said(&stderr, "idle.toml:");
     // The phone's callers abandon, so they may try again.
     assert!(!stderr.contains("retry_share"), "{stderr}");
     // With a resolution chance, repeats happen; without patience, nobody abandons.
@@ -317,20 +320,21 @@ fn keys_that_change_nothing_warn() {
         .replace("patience = { dist = \"exponential\", mean = \"3m\" }\n", "");
     let stderr = warned(&text);
     assert!(!stderr.contains("repeat"), "{stderr}");
-    assert!(
-        stderr.contains(
-            "`retry_share` in [resolution] changes nothing: nobody abandons or finds the line busy"
-        ),
-        "{stderr}"
+    said(
+        &stderr,
+        "`retry_share` in [resolution] changes nothing: nobody abandons or finds the line busy",
     );
-    // One topic: its priority orders nothing.
+    // One topic: its priority orders nothing, and without `fcr` nothing is left to escalate.
+    let tier2 =
+        "[[agents]]\nname = \"tier2\"\ntier = 2\ncount = 2\nchannels = [\"phone\", \"email\"]\n";
     let one = BASE.replace(
         "share = 0.5\n\n[[topics]]\nname = \"technical\"\nshare = 0.5\n",
-        "priority = 2\n",
-    );
+        "priority = 2\nescalation = 0.2\n",
+    ) + tier2;
     let stderr = warned(&one);
-    assert!(
-        stderr.contains("`priority` of the only topic changes nothing"),
-        "{stderr}"
+    said(&stderr, "`priority` in topic `billing` changes nothing");
+    said(
+        &stderr,
+        "`escalation` in topic `billing` changes nothing: without `fcr`",
     );
 }
