@@ -248,15 +248,19 @@ fn agreement(model: &supportsim::model::Model) -> u64 {
         ANSWER_WITHIN,
     );
     let m = minimal(1);
+    let k = kept(1).counts;
     let r = supportsim::engine::simulate(model, 0, Default::default()).expect("keeps up");
     let t = &r.channels[0];
+    let share = |x: u64, of: u64| x as f64 / of as f64;
     eprintln!(
-        "abandoned: minimal {:.4}, engine {:.4}, Erlang A {:.4}; answered within 20 s: minimal {:.4}, engine {:.4}, Erlang A {:.4}",
-        m.abandoned as f64 / m.arrived as f64,
-        t.abandoned as f64 / t.arrived as f64,
+        "abandoned: minimal {:.4}, kept {:.4}, engine {:.4}, Erlang A {:.4}; answered within 20 s: minimal {:.4}, kept {:.4}, engine {:.4}, Erlang A {:.4}",
+        share(m.abandoned, m.arrived),
+        share(k.abandoned, k.arrived),
+        share(t.abandoned, t.arrived),
         exact.abandon_rate,
-        m.within as f64 / m.arrived as f64,
-        t.within as f64 / t.arrived as f64,
+        share(m.within, m.arrived),
+        share(k.within, k.arrived),
+        share(t.within, t.arrived),
         exact.service_level
     );
     r.conservation.arrived
