@@ -67,6 +67,31 @@ impl Happens {
     }
 }
 
+/// Warns of `[automation]` keys (table `t`) that change nothing for bot `a`: what a bot that
+/// contains nothing would get wrong, and the patience of callers where none abandon.
+fn bot(
+    idle: &mut impl FnMut(Option<&Table<'_>>, &str, &str, &str, &str),
+    t: Option<&Table<'_>>,
+    a: &crate::model::Automation,
+    m: &Model,
+) {
+    if m.topics.iter().all(|x| x.containment <= 0.0) {
+        let why = "the bot contains nothing (`containment` is 0 for every topic)";
+        let help = "give the bot a `containment`, or remove it";
+        idle(t, "false_containment", "[automation]", why, help);
+        idle(t, "ramp", "[automation]", why, help);
+    }
+    let topic_patience = m.topics.iter().any(|x| x.patience.is_some());
+    let abandons = m.channels.iter().enumerate().any(|(ci, c)| {
+        a.channels[ci] && c.kind != ChannelKind::Async && (c.patience.is_some() || topic_patience)
+    });
+    if !abandons {
+        let why = "nobody the bot passes on can abandon (no channel it fronts has `patience`)";
+        let help = "remove it, or give the channel a `patience`";
+        idle(t, "escalation_patience_factor", "[automation]", why, help);
+    }
+}
+
 /// Warns of each key of `doc` that changes nothing in model `m`.
 pub(super) fn warn(cx: &mut Cx, doc: &Table<'_>, m: &Model) {
     let happens = Happens::of(m);
@@ -107,7 +132,9 @@ pub(super) fn warn(cx: &mut Cx, doc: &Table<'_>, m: &Model) {
         let why = "nobody contacts about an issue a second time (no topic has `fcr`, nobody abandons, nobody chases)";
         idle(csat, "repeat_factor", "[csat]", why, "remove it");
     }
-    if m.automation.is_none() {
+    if let Some(a) = &m.automation {
+        bot(&mut idle, sub(doc, "automation"), a, m);
+    } else {
         let why = "no bot answers first (the scenario has no [automation])";
         idle(
             csat,

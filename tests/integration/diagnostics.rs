@@ -337,4 +337,16 @@ fn keys_that_change_nothing_warn() {
         &stderr,
         "`escalation` in topic `billing` changes nothing: without `fcr`",
     );
+    // A bot on email that contains nothing: nothing it contains can be false, and nobody it
+    // passes on abandons.
+    let bot = "\n[automation]\nchannels = [\"email\"]\ncontainment = 0\nfalse_containment = 0.2\nescalation_patience_factor = 0.5\n";
+    let stderr = warned(&(BASE.to_string() + bot));
+    said(
+        &stderr,
+        "`false_containment` in [automation] changes nothing: the bot contains nothing",
+    );
+    said(
+        &stderr,
+        "`escalation_patience_factor` in [automation] changes nothing: nobody the bot passes on can abandon",
+    );
 }
