@@ -230,17 +230,12 @@ fn reached(m: &Model, ti: usize) -> Vec<(usize, usize, bool)> {
     let topic = &m.topics[ti];
     let res = &m.resolution;
     let comes_back = res.repeat_share > 0.0 && res.max_attempts > 1;
-    let bot_misleads = |c: usize| {
-        m.automation
-            .as_ref()
-            .is_some_and(|a| a.channels[c] && a.false_containment > 0.0 && topic.containment > 0.0)
-    };
     let mut seen: Vec<bool> = topic.channel_mix.iter().map(|&x| x > 0.0).collect();
     let mut todo: Vec<usize> = (0..seen.len()).filter(|&c| seen[c]).collect();
     let mut found = Vec::new();
     while let Some(c) = todo.pop() {
         let ch = &m.channels[c];
-        let repeats = comes_back && (topic.fcr.is_some() || bot_misleads(c));
+        let repeats = comes_back && super::idle::leaves_unresolved(m, ti, c);
         let chase_cdf = ch.chase.as_ref().map_or(&[][..], |x| &x.cdf[..]);
         let edges = (0..seen.len()).filter_map(|cj| {
             let chased = cj < chase_cdf.len()

@@ -49,19 +49,29 @@ struct Happens {
     chased: bool,
 }
 
+/// Whether an answer to topic `t` on channel `c` can leave its issue unresolved: the topic has
+/// a resolution chance (`fcr`), or a bot in front of the channel falsely contains it.
+pub(super) fn leaves_unresolved(m: &Model, t: usize, c: usize) -> bool {
+    let topic = &m.topics[t];
+    topic.fcr.is_some()
+        || m.automation
+            .as_ref()
+            .is_some_and(|a| a.channels[c] && a.false_containment > 0.0 && topic.containment > 0.0)
+}
+
+/// Whether a customer of channel `c` can hang up while waiting: a call or chat channel whose
+/// callers (or some topic's) have a patience.
+fn abandons(m: &Model, c: usize) -> bool {
+    m.channels[c].kind != ChannelKind::Async
+        && (m.channels[c].patience.is_some() || m.topics.iter().any(|t| t.patience.is_some()))
+}
+
 impl Happens {
     fn of(m: &Model) -> Happens {
-        let live = |c: &crate::model::Channel| c.kind != ChannelKind::Async;
-        let false_containment = m
-            .automation
-            .as_ref()
-            .is_some_and(|a| a.false_containment > 0.0)
-            && m.topics.iter().any(|t| t.containment > 0.0);
+        let (nt, nc) = (m.topics.len(), m.channels.len());
         Happens {
-            unresolved: false_containment || m.topics.iter().any(|t| t.fcr.is_some()),
-            unserved: m.channels.iter().any(|c| c.queue_capacity.is_some())
-                || m.channels.iter().any(|c| live(c) && c.patience.is_some())
-                || (m.channels.iter().any(live) && m.topics.iter().any(|t| t.patience.is_some())),
+            unresolved: (0..nt).any(|t| (0..nc).any(|c| leaves_unresolved(m, t, c))),
+            unserved: (0..nc).any(|c| m.channels[c].queue_capacity.is_some() || abandons(m, c)),
             chased: m.channels.iter().any(|c| c.chase.is_some()),
         }
     }
@@ -81,11 +91,7 @@ fn bot(
         idle(t, "false_containment", "[automation]", why, help);
         idle(t, "ramp", "[automation]", why, help);
     }
-    let topic_patience = m.topics.iter().any(|x| x.patience.is_some());
-    let abandons = m.channels.iter().enumerate().any(|(ci, c)| {
-        a.channels[ci] && c.kind != ChannelKind::Async && (c.patience.is_some() || topic_patience)
-    });
-    if !abandons {
+    if !(0..m.channels.len()).any(|c| a.channels[c] && abandons(m, c)) {
         let why = "nobody the bot passes on can abandon (no channel it fronts has `patience`)";
         let help = "remove it, or give the channel a `patience`";
         idle(t, "escalation_patience_factor", "[automation]", why, help);
